@@ -1,0 +1,77 @@
+# StoreLens — one command to run, one to test. Both install what is missing.
+#   make run    open the app on the built-in demo chain
+#   make test   vet + every test (race detector on), API spec lint included
+
+SHELL      := /bin/bash
+GO         ?= go
+BIN        := bin/storelens
+SHARED     ?= $(abspath ../shared)
+DATA       := $(if $(wildcard $(SHARED)/data/vtest.avi),$(SHARED)/data,$(CURDIR)/.cache/data)
+export STORELENS_TESTDATA := $(DATA)
+NPM_CACHE  := $(CURDIR)/.cache/npm
+GOBIN_DIR  := $(shell $(GO) env GOPATH)/bin
+
+# Debian packages the build, the window and the tests need.
+APT_PKGS := pkg-config libopencv-dev libgl1-mesa-dev xorg-dev libxkbcommon-dev \
+            fonts-noto-cjk fonts-droid-fallback xvfb x11-utils imagemagick poppler-utils \
+            ffmpeg nodejs npm
+
+.PHONY: all deps testdata run demo build test test-go lint-spec bench lint package clean
+
+all: build
+
+deps: ## install what is missing (Debian/Ubuntu only)
+	@if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then \
+	  echo "StoreLens builds on Debian bookworm. On this system install by hand:"; \
+	  echo "  OpenCV 4.6 dev files + pkg-config, OpenGL/X11 dev headers, a CJK font (Noto CJK),"; \
+	  echo "  DroidSansFallback TrueType, Xvfb, ImageMagick, poppler-utils, ffmpeg, Node.js + npm."; \
+	  exit 1; fi
+	@missing=""; for p in $(APT_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+	@$(MAKE) --no-print-directory testdata
+
+# Footage the tests and the demo chain use: ../shared/data when present,
+# otherwise Debian's opencv-doc package ships the same vtest.avi.
+testdata:
+	@if [ ! -f "$(DATA)/vtest.avi" ]; then \
+	  mkdir -p $(CURDIR)/.cache/data && cd $(CURDIR)/.cache && apt-get download opencv-doc >/dev/null && \
+	  dpkg-deb -x opencv-doc_*.deb ocvdoc && \
+	  find ocvdoc -name 'vtest.avi*' -exec sh -c 'case "$$1" in *.gz) gunzip -c "$$1" > data/vtest.avi;; *) cp "$$1" data/vtest.avi;; esac' _ {} \; ; \
+	  test -f data/vtest.avi || { echo "could not obtain vtest.avi"; exit 1; }; fi
+
+build: deps
+	$(GO) build -o $(BIN) .
+
+run: build
+	./$(BIN) --demo
+
+test: deps test-go lint-spec
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -race -timeout 40m ./...
+
+lint-spec:
+	@if [ -f docs/feed-api.yaml ]; then \
+	  mkdir -p $(NPM_CACHE) && cd $(NPM_CACHE) && { [ -x node_modules/.bin/redocly ] || npm install --silent --no-audit --no-fund @redocly/cli@1 >/dev/null; } && \
+	  cd $(CURDIR) && $(NPM_CACHE)/node_modules/.bin/redocly lint --format=stylish docs/feed-api.yaml; fi
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+package: deps
+	$(GO) install fyne.io/tools/cmd/fyne@latest
+	$(GOBIN_DIR)/fyne package --os linux --release
+
+clean:
+	rm -rf bin .cache

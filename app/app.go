@@ -1,0 +1,73 @@
+// Package app is StoreLens's core, below the UI and above the parts: it opens
+// the local store, runs the services (sync, recounts, insight) and offers the
+// screens narrow, Fyne-free entry points. Nothing in app imports Fyne.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"storelens/localdb"
+)
+
+// Version is the application version shown in the UI and sent to HQ.
+const Version = "0.1.0"
+
+// Config is what the composition root decides for the app.
+type Config struct {
+	// DataDir holds the database and the footage cache; "" means the
+	// per-user default (localdb.DefaultDir).
+	DataDir string
+	// FeedURL is the HQ feed; "" when the manager has not set one yet.
+	FeedURL string
+	// Demo starts the built-in demo chain on loopback and syncs from it.
+	Demo bool
+	// Logger receives diagnostics; nil means slog.Default.
+	Logger *slog.Logger
+}
+
+// App is one running StoreLens: the local store and the services on it.
+type App struct {
+	cfg Config
+	db   *localdb.DB
+	log  *slog.Logger
+	sync syncStatus
+}
+
+// New opens the local store and prepares the services; Close releases them.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.DataDir == "" {
+		d, err := localdb.DefaultDir()
+		if err != nil {
+			return nil, fmt.Errorf("find a data directory: %w (pass --data-dir)", err)
+		}
+		cfg.DataDir = d
+	}
+	db, err := localdb.Open(ctx, localdb.Options{Dir: cfg.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	return &App{cfg: cfg, db: db, log: cfg.Logger}, nil
+}
+
+// DB is the local store.
+func (a *App) DB() *localdb.DB { return a.db }
+
+// Config returns the configuration the app was started with.
+func (a *App) Config() Config { return a.cfg }
+
+// Log is the app's logger.
+func (a *App) Log() *slog.Logger { return a.log }
+
+// Close stops the services and closes the store.
+func (a *App) Close() error {
+	if a == nil || a.db == nil {
+		return nil
+	}
+	return errors.Join(a.db.Close())
+}

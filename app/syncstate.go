@@ -1,0 +1,65 @@
+package app
+
+import (
+	"sync"
+	"time"
+)
+
+// SyncState is what the window's status area shows about synchronisation.
+type SyncState struct {
+	Running  bool
+	Phase    string    // collection or step being worked on, e.g. "count_buckets"
+	Done     int64     // items done in this run
+	Total    int64     // items expected, 0 when unknown
+	Bytes    int64     // bytes received in this run
+	LastSync time.Time // end of the last complete run, zero if never
+	Err      string    // the last run's error in plain words, "" if none
+	Offline  bool      // the feed could not be reached
+}
+
+// Fraction is the progress in [0,1], or -1 when the total is unknown.
+func (s SyncState) Fraction() float64 {
+	if s.Total <= 0 {
+		return -1
+	}
+	return min(1, float64(s.Done)/float64(s.Total))
+}
+
+// syncStatus fans the sync state out to observers. Observers run on the
+// goroutine that changed the state: UI observers must hop to the UI thread.
+type syncStatus struct {
+	mu        sync.Mutex
+	state     SyncState
+	observers []func(SyncState)
+}
+
+func (s *syncStatus) set(fn func(*SyncState)) {
+	s.mu.Lock()
+	fn(&s.state)
+	st := s.state
+	obs := append([]func(SyncState){}, s.observers...)
+	s.mu.Unlock()
+	for _, o := range obs {
+		o(st)
+	}
+}
+
+// SyncState returns the current synchronisation state.
+func (a *App) SyncState() SyncState {
+	a.sync.mu.Lock()
+	defer a.sync.mu.Unlock()
+	return a.sync.state
+}
+
+// OnSyncState registers fn to be called with every change of the sync
+// state, from whichever goroutine made the change, and once right away.
+func (a *App) OnSyncState(fn func(SyncState)) {
+	a.sync.mu.Lock()
+	a.sync.observers = append(a.sync.observers, fn)
+	st := a.sync.state
+	a.sync.mu.Unlock()
+	fn(st)
+}
+
+// UpdateSyncState changes the sync state and notifies the observers.
+func (a *App) UpdateSyncState(fn func(*SyncState)) { a.sync.set(fn) }

@@ -1,0 +1,209 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"storelens/app"
+)
+
+// Area keys, stable across languages; the last one shown is remembered.
+const (
+	AreaDashboard   = "dashboard"
+	AreaStores      = "stores"
+	AreaReview      = "review"
+	AreaTasks       = "tasks"
+	AreaInspections = "inspections"
+	AreaCashier     = "cashier"
+	AreaReports     = "reports"
+	AreaSettings    = "settings"
+)
+
+// area is one entry of the navigation.
+type area struct {
+	key   string
+	icon  fyne.Resource
+	build func(sh *Shell) fyne.CanvasObject
+}
+
+func areas() []area {
+	return []area{
+		{AreaDashboard, theme.HomeIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.dashboard") }},
+		{AreaStores, theme.StorageIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.stores") }},
+		{AreaReview, theme.MediaVideoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.review") }},
+		{AreaTasks, theme.ListIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.tasks") }},
+		{AreaInspections, theme.MediaPhotoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.inspections") }},
+		{AreaCashier, theme.AccountIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.cashier") }},
+		{AreaReports, theme.DocumentIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.reports") }},
+		{AreaSettings, theme.SettingsIcon(), func(sh *Shell) fyne.CanvasObject { return sh.settingsScreen() }},
+	}
+}
+
+// Shell is the main window's frame: navigation on the left, the current
+// area in the middle, the sync status along the bottom.
+type Shell struct {
+	fa   fyne.App
+	win  fyne.Window
+	core *app.App
+
+	root   *fyne.Container
+	tabs   *container.AppTabs
+	status *syncBar
+}
+
+// NewShell builds the frame for core in win.
+func NewShell(fa fyne.App, win fyne.Window, core *app.App) *Shell {
+	sh := &Shell{fa: fa, win: win, core: core, root: container.NewStack()}
+	sh.build()
+	return sh
+}
+
+// Content is the window content.
+func (sh *Shell) Content() fyne.CanvasObject { return sh.root }
+
+// Start connects the shell to the core's background services.
+func (sh *Shell) Start(ctx context.Context) {
+	sh.core.OnSyncState(func(s app.SyncState) {
+		fyne.Do(func() { sh.status.show(s) })
+	})
+}
+
+// build (re)creates every screen, e.g. after a language switch.
+func (sh *Shell) build() {
+	last := sh.fa.Preferences().StringWithFallback(prefLastArea, AreaDashboard)
+	if sh.tabs != nil && sh.tabs.Selected() != nil {
+		last = sh.currentKey()
+	}
+	var items []*container.TabItem
+	for _, a := range areas() {
+		items = append(items, container.NewTabItemWithIcon(lang.X("nav."+a.key, a.key), a.icon, a.build(sh)))
+	}
+	sh.tabs = container.NewAppTabs(items...)
+	sh.tabs.SetTabLocation(container.TabLocationLeading)
+	sh.tabs.OnSelected = func(*container.TabItem) {
+		sh.fa.Preferences().SetString(prefLastArea, sh.currentKey())
+	}
+	sh.Show(last)
+	if sh.status == nil {
+		sh.status = newSyncBar(sh)
+	} else {
+		sh.status.relabel()
+	}
+	sh.root.Objects = []fyne.CanvasObject{container.NewBorder(nil, sh.status.object(), nil, nil, sh.tabs)}
+	sh.root.Refresh()
+	sh.win.SetTitle(appTitle())
+}
+
+func (sh *Shell) currentKey() string {
+	i := sh.tabs.SelectedIndex()
+	as := areas()
+	if i < 0 || i >= len(as) {
+		return AreaDashboard
+	}
+	return as[i].key
+}
+
+// Show switches to the area with key; unknown keys show the dashboard.
+func (sh *Shell) Show(key string) {
+	for i, a := range areas() {
+		if a.key == key {
+			sh.tabs.SelectIndex(i)
+			return
+		}
+	}
+	sh.tabs.SelectIndex(0)
+}
+
+// Current is the key of the area on screen.
+func (sh *Shell) Current() string { return sh.currentKey() }
+
+// emptyState is what an area shows before there is anything to show: what
+// the area is for and the next step.
+func (sh *Shell) emptyState(key string) fyne.CanvasObject {
+	msg := widget.NewLabel(lang.X(key, key))
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Alignment = fyne.TextAlignCenter
+	nodata := widget.NewLabelWithStyle(lang.X("empty.nodata", "No data yet"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	settings := widget.NewButtonWithIcon(lang.X("empty.action.settings", "Open settings"), theme.SettingsIcon(), func() { sh.Show(AreaSettings) })
+	return container.NewCenter(container.NewVBox(
+		nodata,
+		container.NewGridWrap(fyne.NewSize(520, 80), msg),
+		container.NewCenter(settings),
+	))
+}
+
+func appTitle() string {
+	return lang.X("app.title", "StoreLens") + " · StoreLens " + app.Version
+}
+
+// syncBar is the status area along the bottom of the window.
+type syncBar struct {
+	sh       *Shell
+	label    *widget.Label
+	errLine  *widget.Label
+	progress *widget.ProgressBar
+	busy     *widget.ProgressBarInfinite
+	button   *widget.Button
+	box      *fyne.Container
+	last     app.SyncState
+}
+
+func newSyncBar(sh *Shell) *syncBar {
+	b := &syncBar{sh: sh, label: widget.NewLabel(""), errLine: widget.NewLabel(""), progress: widget.NewProgressBar(), busy: widget.NewProgressBarInfinite()}
+	b.errLine.Importance = widget.DangerImportance
+	b.errLine.Truncation = fyne.TextTruncateEllipsis
+	b.button = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), nil)
+	b.progress.Hide()
+	b.busy.Hide()
+	b.busy.Stop()
+	b.box = container.NewBorder(nil, nil, b.label, b.button, container.NewStack(b.progress, b.busy, b.errLine))
+	b.relabel()
+	return b
+}
+
+func (b *syncBar) object() fyne.CanvasObject { return b.box }
+
+func (b *syncBar) relabel() {
+	b.button.SetText(lang.X("sync.now", "Sync now"))
+	b.show(b.last)
+}
+
+// show renders s; it runs on the UI goroutine.
+func (b *syncBar) show(s app.SyncState) {
+	b.last = s
+	switch {
+	case s.Running:
+		b.label.SetText(lang.X("sync.running", "Syncing {{.Phase}}…", map[string]any{"Phase": s.Phase}))
+	case s.LastSync.IsZero():
+		b.label.SetText(lang.X("sync.never", "Not synced yet"))
+	default:
+		b.label.SetText(lang.X("sync.last", "Last sync: {{.Time}}", map[string]any{"Time": s.LastSync.Local().Format(time.DateTime)}))
+	}
+	if s.Offline {
+		b.errLine.SetText(lang.X("sync.offline", "Offline"))
+	} else {
+		b.errLine.SetText(s.Err)
+	}
+	b.errLine.Hidden = s.Running
+	if f := s.Fraction(); s.Running && f >= 0 {
+		b.busy.Stop()
+		b.busy.Hide()
+		b.progress.SetValue(f)
+		b.progress.Show()
+	} else if s.Running {
+		b.progress.Hide()
+		b.busy.Show()
+		b.busy.Start()
+	} else {
+		b.progress.Hide()
+		b.busy.Stop()
+		b.busy.Hide()
+	}
+	b.box.Refresh()
+}

@@ -1,0 +1,55 @@
+// Package ui is StoreLens's window: navigation between the manager's areas,
+// the sync status bar and the screens. It talks to the core only through the
+// app package; every widget change made off the UI goroutine goes through
+// fyne.Do.
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"storelens/app"
+)
+
+// AppID is the application ID, also in FyneApp.toml.
+const AppID = "cn.storelens.desktop"
+
+// Preference keys, kept in one place.
+const (
+	prefLanguage   = "language"
+	prefTheme      = "theme"
+	prefLastArea   = "last_area"
+	prefWindowW    = "window_width"
+	prefWindowH    = "window_height"
+	defaultWindowW = 1366
+	defaultWindowH = 768
+)
+
+// Run opens the main window on core and blocks until it is closed or ctx
+// ends.
+func Run(ctx context.Context, core *app.App) error {
+	fa := fyneapp.NewWithID(AppID)
+	SetLanguage(fa.Preferences().String(prefLanguage))
+	applyTheme(fa, fa.Preferences().String(prefTheme))
+	w := fa.NewWindow(appTitle())
+	sh := NewShell(fa, w, core)
+	w.SetContent(sh.Content())
+	p := fa.Preferences()
+	w.Resize(fyne.NewSize(float32(p.IntWithFallback(prefWindowW, defaultWindowW)), float32(p.IntWithFallback(prefWindowH, defaultWindowH))))
+	w.SetMaster()
+	w.SetCloseIntercept(func() {
+		sz := w.Canvas().Size()
+		p.SetInt(prefWindowW, int(sz.Width))
+		p.SetInt(prefWindowH, int(sz.Height))
+		w.Close()
+	})
+	go func() {
+		<-ctx.Done()
+		fyne.Do(fa.Quit)
+	}()
+	sh.Start(ctx)
+	w.ShowAndRun()
+	return nil
+}
