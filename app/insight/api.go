@@ -1,0 +1,505 @@
+package insight
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Metric names a KPI, with the names of product.md. The string is the key
+// used in JSON, in corrective_tasks.kpi and in translations.
+type Metric string
+
+// The KPIs of product.md.
+const (
+	Entries       Metric = "entries"        // 进店客流
+	PassersBy     Metric = "passers_by"     // 过店客流
+	EntryRate     Metric = "entry_rate"     // 进店率 = entries / passers-by
+	Transactions  Metric = "transactions"   // 成交笔数
+	Conversion    Metric = "conversion"     // 成交率 = transactions / entries
+	Sales         Metric = "sales"          // 销售额 (fen)
+	ATV           Metric = "atv"            // 客单价 = sales / transactions (fen)
+	Dwell         Metric = "dwell"          // 平均停留时长 (seconds)
+	StaffExcluded Metric = "staff_excluded" // crossings removed as staff
+	DailyEntries  Metric = "daily_entries"  // entries per trading day, the fair traffic comparison between stores
+)
+
+// Metrics lists the KPIs in the order screens show them.
+var Metrics = []Metric{Entries, PassersBy, EntryRate, Transactions, Conversion, Sales, ATV, Dwell, DailyEntries}
+
+// Label is the metric's name in the language lang ("zh" or "en").
+func (m Metric) Label(lang string) string {
+	zh := map[Metric]string{Entries: "进店客流", PassersBy: "过店客流", EntryRate: "进店率", Transactions: "成交笔数",
+		Conversion: "成交率", Sales: "销售额", ATV: "客单价", Dwell: "平均停留时长", StaffExcluded: "店员排除", DailyEntries: "日均进店客流"}
+	en := map[Metric]string{Entries: "entries", PassersBy: "passers-by", EntryRate: "entry rate", Transactions: "transactions",
+		Conversion: "conversion", Sales: "sales", ATV: "ATV", Dwell: "dwell", StaffExcluded: "staff excluded", DailyEntries: "entries per day"}
+	if lang == "zh" {
+		if s, ok := zh[m]; ok {
+			return s
+		}
+	} else if s, ok := en[m]; ok {
+		return s
+	}
+	return string(m)
+}
+
+// Ratio is a quotient kept as its two sides, so "no passers-by" shows as
+// "—" instead of 0% or a division by zero. The zero value is undefined.
+type Ratio struct {
+	Num, Den float64
+}
+
+// Valid reports whether the ratio has a denominator.
+func (r Ratio) Valid() bool { return r.Den > 0 }
+
+// Value is Num/Den, or 0 when the ratio is undefined.
+func (r Ratio) Value() float64 {
+	if r.Den <= 0 {
+		return 0
+	}
+	return r.Num / r.Den
+}
+
+// Percent formats the ratio as "6.25%", or "—" when undefined.
+func (r Ratio) Percent() string {
+	if !r.Valid() {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f%%", 100*r.Value())
+}
+
+// MarshalJSON writes the value, or null when undefined.
+func (r Ratio) MarshalJSON() ([]byte, error) {
+	if !r.Valid() || math.IsNaN(r.Value()) || math.IsInf(r.Value(), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(round(r.Value(), 6))
+}
+
+// KPIs are one store's (or a group's) figures over some hours, computed
+// with product.md's formulas from the device counts. The local recount, where
+// one exists, is beside them in LocalEntries/LocalPassersBy.
+type KPIs struct {
+	Entries       int64 `json:"entries"`
+	Exits         int64 `json:"exits"`
+	PassersBy     int64 `json:"passers_by"`
+	StaffExcluded int64 `json:"staff_excluded"`
+	Transactions  int64 `json:"transactions"`
+	Items         int64 `json:"items"`
+	SalesFen      int64 `json:"sales_fen"`
+	// EntryRate = Entries / PassersBy.
+	EntryRate Ratio `json:"entry_rate"`
+	// Conversion = Transactions / Entries.
+	Conversion Ratio `json:"conversion"`
+	// ATVFen = SalesFen / Transactions, in fen.
+	ATVFen Ratio `json:"atv_fen"`
+	// DwellSeconds = mean dwell of persons matched on the way out.
+	DwellSeconds Ratio `json:"dwell_s"`
+	// TradingDays is the number of local days with at least one open hour.
+	TradingDays int `json:"trading_days"`
+	// OpenHours counts the hours inside opening hours; SuspectHours those of
+	// them whose counts are suspect (device flag or a camera alert).
+	OpenHours    int `json:"open_hours"`
+	SuspectHours int `json:"suspect_hours"`
+	// DailyEntries = Entries / TradingDays.
+	DailyEntries Ratio `json:"daily_entries"`
+	// StaffHours is the sum over hours of staff on shift.
+	StaffHours float64 `json:"staff_hours"`
+	// LocalEntries and LocalPassersBy are the local recount over the
+	// LocalHours hours that have one (0 when none).
+	LocalEntries   int64 `json:"local_entries"`
+	LocalPassersBy int64 `json:"local_passers_by"`
+	LocalHours     int   `json:"local_hours"`
+	// DeviceEntriesInLocalHours is the device count over the same hours as
+	// the recount, so the two can be compared like for like.
+	DeviceEntriesInLocalHours int64 `json:"device_entries_in_local_hours"`
+}
+
+// Value returns the metric's value and whether it is defined.
+func (k KPIs) Value(m Metric) (float64, bool) {
+	switch m {
+	case Entries:
+		return float64(k.Entries), true
+	case PassersBy:
+		return float64(k.PassersBy), true
+	case EntryRate:
+		return k.EntryRate.Value(), k.EntryRate.Valid()
+	case Transactions:
+		return float64(k.Transactions), true
+	case Conversion:
+		return k.Conversion.Value(), k.Conversion.Valid()
+	case Sales:
+		return float64(k.SalesFen), true
+	case ATV:
+		return k.ATVFen.Value(), k.ATVFen.Valid()
+	case Dwell:
+		return k.DwellSeconds.Value(), k.DwellSeconds.Valid()
+	case StaffExcluded:
+		return float64(k.StaffExcluded), true
+	case DailyEntries:
+		return k.DailyEntries.Value(), k.DailyEntries.Valid()
+	}
+	return 0, false
+}
+
+// Format renders the metric's value for people: counts as integers, rates
+// as percentages, money in yuan, dwell in minutes; "—" when undefined.
+func (k KPIs) Format(m Metric) string {
+	v, ok := k.Value(m)
+	return FormatValue(m, v, ok)
+}
+
+// FormatValue renders a value of metric m like KPIs.Format.
+func FormatValue(m Metric, v float64, ok bool) string {
+	if !ok || math.IsNaN(v) {
+		return "—"
+	}
+	switch m {
+	case EntryRate, Conversion:
+		return fmt.Sprintf("%.2f%%", 100*v)
+	case Sales, ATV:
+		return fmt.Sprintf("¥%.2f", v/100)
+	case Dwell:
+		return fmt.Sprintf("%.1f min", v/60)
+	case DailyEntries:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+// StoreInfo is what a screen shows in a store's header.
+type StoreInfo struct {
+	ID         int64    `json:"id"`
+	Code       string   `json:"code"`
+	Name       string   `json:"name"`
+	RegionID   string   `json:"region"`
+	City       string   `json:"city"`
+	TimeZone   string   `json:"time_zone"`
+	Tags       []string `json:"tags"`
+	StaffCount int      `json:"staff_count"`
+	// OpeningHours is today's schedule as "10:00–22:00" (empty when closed).
+	OpeningHours string `json:"opening_hours"`
+}
+
+// Filter narrows the region overview. The zero value is every store.
+type Filter struct {
+	// RegionID keeps the stores of one region ("" for all).
+	RegionID string
+	// Tag keeps the stores with this tag ("" for all).
+	Tag string
+	// Codes keeps only these stores (nil for all).
+	Codes []string
+}
+
+// Rank is a position among Of stores, 1 being the best for the metric.
+type Rank struct {
+	Position int `json:"position"`
+	Of       int `json:"of"`
+}
+
+// Change compares a value with its value in a reference period.
+type Change struct {
+	Now      float64 `json:"now"`
+	Before   float64 `json:"before"`
+	NowOK    bool    `json:"now_ok"`
+	BeforeOK bool    `json:"before_ok"`
+}
+
+// Relative is (Now−Before)/Before; ok is false when it cannot be computed.
+func (c Change) Relative() (float64, bool) {
+	if !c.NowOK || !c.BeforeOK || c.Before == 0 {
+		return 0, false
+	}
+	return (c.Now - c.Before) / c.Before, true
+}
+
+// StoreKPIs is one row of the region overview.
+type StoreKPIs struct {
+	Store StoreInfo `json:"store"`
+	KPIs  KPIs      `json:"kpis"`
+	// Previous are the KPIs of the previous period of the same length.
+	Previous KPIs `json:"previous"`
+	// YearAgo are the KPIs of the same period a year earlier, aligned by
+	// weekday (364 days back).
+	YearAgo KPIs `json:"year_ago"`
+	// Rank is the store's place in the overview's stores per metric.
+	Rank map[Metric]Rank `json:"rank"`
+	// TagRank is its place among the stores of each of its tags.
+	TagRank map[string]map[Metric]Rank `json:"tag_rank"`
+	// Flags are the flags raised for the store, most serious first.
+	Flags []Flag `json:"flags"`
+	// Closed is true when the store had no open hour in the period.
+	Closed bool `json:"closed"`
+}
+
+// TagAverage is the mean of each metric over the stores that share a tag
+// in the same period (product.md's 标签均值). Stores closed all period and
+// stores with too little data (Rules.MinOpenHours) are left out.
+type TagAverage struct {
+	Tag    string             `json:"tag"`
+	Stores int                `json:"stores"`
+	Mean   map[Metric]float64 `json:"mean"`
+	StdDev map[Metric]float64 `json:"stddev"`
+	// N is how many stores had the metric defined.
+	N map[Metric]int `json:"n"`
+}
+
+// Tile is one region total with its change against the previous period.
+type Tile struct {
+	Metric   Metric  `json:"metric"`
+	Value    float64 `json:"value"`
+	Previous float64 `json:"previous"`
+	OK       bool    `json:"ok"`
+	PrevOK   bool    `json:"prev_ok"`
+}
+
+// Change is the tile as a Change.
+func (t Tile) Change() Change {
+	return Change{Now: t.Value, Before: t.Previous, NowOK: t.OK, BeforeOK: t.PrevOK}
+}
+
+// RegionOverview is the dashboard: every store's KPIs beside its tag
+// averages, flagged stores first.
+type RegionOverview struct {
+	Period   Period `json:"period"`
+	Previous Period `json:"previous"`
+	// Stores are ordered flagged first (most flags, most severe), then by code.
+	Stores      []StoreKPIs  `json:"stores"`
+	TagAverages []TagAverage `json:"tag_averages"`
+	// Flags are all flags of all stores, most severe first.
+	Flags []Flag `json:"flags"`
+	// Tiles are the region totals (entries, passers-by, entry rate, …).
+	Tiles []Tile `json:"tiles"`
+	// Total is the region's pooled KPIs for the period.
+	Total KPIs `json:"total"`
+}
+
+// FlagKind says why a store was flagged.
+type FlagKind string
+
+// The kinds of flag.
+const (
+	BelowTagAverage   FlagKind = "below_tag_average"
+	SharpDrop         FlagKind = "sharp_drop"
+	EarlyClosing      FlagKind = "early_closing"
+	AbnormalEntryRate FlagKind = "abnormal_entry_rate"
+	SuspectCounts     FlagKind = "suspect_counts"
+)
+
+// Text is a sentence in both of the UI's languages.
+type Text struct {
+	ZH string `json:"zh"`
+	EN string `json:"en"`
+}
+
+// In returns the sentence in lang ("zh" or "en"; anything else is English).
+func (t Text) In(lang string) string {
+	if lang == "zh" {
+		return t.ZH
+	}
+	return t.EN
+}
+
+// Flag is one reason for a manager to look at a store, with the numbers and
+// the hours or days that raised it so the UI can jump to the footage.
+type Flag struct {
+	Store     string   `json:"store"` // store code
+	StoreName string   `json:"name"`
+	Kind      FlagKind `json:"kind"`
+	Metric    Metric   `json:"metric,omitempty"`
+	// Value is the store's figure, Reference what it was compared with
+	// (tag average, own history, scheduled closing minute, bound).
+	Value     float64 `json:"value"`
+	Reference float64 `json:"reference"`
+	// Severity orders flags: larger is worse (roughly a relative gap).
+	Severity float64 `json:"severity"`
+	Reason   Text    `json:"reason"`
+	// Hours are the UTC starts of the hours that triggered the flag.
+	Hours []time.Time `json:"hours,omitempty"`
+	// Days are the store-local dates ('YYYY-MM-DD') that triggered it.
+	Days []string `json:"days,omitempty"`
+	// Tag is the tag whose average was used (BelowTagAverage only).
+	Tag string `json:"tag,omitempty"`
+}
+
+// Band is a low–high range.
+type Band struct {
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
+}
+
+// HourPoint is one store-hour: device counts, POS, staff and the forecast.
+type HourPoint struct {
+	Start        time.Time `json:"start"` // UTC
+	LocalDay     string    `json:"local_day"`
+	LocalHour    int       `json:"local_hour"`
+	Weekday      time.Weekday
+	Open         bool    `json:"open"`
+	Suspect      bool    `json:"suspect"`
+	Entries      int64   `json:"entries"`
+	Exits        int64   `json:"exits"`
+	PassersBy    int64   `json:"passers_by"`
+	Transactions int64   `json:"transactions"`
+	SalesFen     int64   `json:"sales_fen"`
+	Staff        float64 `json:"staff"` // staff on shift (staff-hours in the hour)
+	// LocalEntries is the local recount; HasLocal false when none exists.
+	LocalEntries int64 `json:"local_entries"`
+	HasLocal     bool  `json:"has_local"`
+	// Predicted is the forecast band of entries (zero when not computed).
+	Predicted Band `json:"predicted"`
+}
+
+// HourOfDay aggregates one local clock hour over the days of a period.
+type HourOfDay struct {
+	Hour int `json:"hour"`
+	// MeanEntries is the mean entries in this hour per day counted.
+	MeanEntries  float64 `json:"mean_entries"`
+	Entries      int64   `json:"entries"`
+	Transactions int64   `json:"transactions"`
+	Conversion   Ratio   `json:"conversion"`
+	EntryRate    Ratio   `json:"entry_rate"`
+	Days         int     `json:"days"`
+}
+
+// HourlyDistribution is traffic by local hour on weekdays versus weekends and
+// public holidays; Share is each hour's part of its day type's traffic.
+type HourlyDistribution struct {
+	Weekday      []HourOfDay `json:"weekday"`
+	WeekendHol   []HourOfDay `json:"weekend_holiday"`
+	WeekdayShare [24]float64 `json:"weekday_share"`
+	WeekendShare [24]float64 `json:"weekend_share"`
+}
+
+// StaffClass is how an hour was staffed.
+type StaffClass string
+
+// Staffing classes against the tag's band of entries per staff per hour.
+const (
+	OverStaffed  StaffClass = "over"    // fewer entries per staff than the band's low
+	Optimal      StaffClass = "optimal" // inside the band
+	UnderStaffed StaffClass = "under"   // more entries per staff than the band's high (or nobody on shift)
+)
+
+// StaffHour is one open hour's staff ratio.
+type StaffHour struct {
+	Start   time.Time  `json:"start"`
+	Entries int64      `json:"entries"`
+	Staff   float64    `json:"staff"`
+	Ratio   Ratio      `json:"ratio"` // entries / staff
+	Class   StaffClass `json:"class"`
+	Weekend bool       `json:"weekend"`
+}
+
+// StaffShares is the share of open hours in each class.
+type StaffShares struct {
+	Hours   int     `json:"hours"`
+	Over    float64 `json:"over"`
+	Optimal float64 `json:"optimal"`
+	Under   float64 `json:"under"`
+}
+
+// NotOptimal is the share of hours over- or under-staffed.
+func (s StaffShares) NotOptimal() float64 { return s.Over + s.Under }
+
+// Summary says the shares in a sentence ("80% of hours not optimal: 70%
+// over-staffed, 10% under-staffed").
+func (s StaffShares) Summary() Text {
+	return Text{
+		ZH: fmt.Sprintf("%.0f%% 的营业小时人员配置不合理：%.0f%% 人员过剩，%.0f%% 人手不足", 100*s.NotOptimal(), 100*s.Over, 100*s.Under),
+		EN: fmt.Sprintf("%.0f%% of hours not optimal: %.0f%% over-staffed, %.0f%% under-staffed", 100*s.NotOptimal(), 100*s.Over, 100*s.Under),
+	}
+}
+
+// StaffRatio is the store's staffing over the period.
+type StaffRatio struct {
+	Band    Band        `json:"band"` // entries per staff per hour counted optimal
+	Hours   []StaffHour `json:"hours"`
+	All     StaffShares `json:"all"`
+	Weekday StaffShares `json:"weekday"`
+	Weekend StaffShares `json:"weekend"`
+}
+
+// MonthPoint is one month of the entry-rate trend (sparkline data).
+type MonthPoint struct {
+	Month      string `json:"month"` // 'YYYY-MM' local
+	EntryRate  Ratio  `json:"entry_rate"`
+	Conversion Ratio  `json:"conversion"`
+	Entries    int64  `json:"entries"`
+}
+
+// WeatherAverage is the store's mean daily traffic under one weather condition.
+type WeatherAverage struct {
+	Condition    string  `json:"condition"`
+	Days         int     `json:"days"`
+	DailyEntries float64 `json:"daily_entries"`
+	EntryRate    Ratio   `json:"entry_rate"`
+}
+
+// StoreDetail is the store page.
+type StoreDetail struct {
+	Store    StoreInfo `json:"store"`
+	Period   Period    `json:"period"`
+	KPIs     KPIs      `json:"kpis"`
+	Previous KPIs      `json:"previous"`
+	YearAgo  KPIs      `json:"year_ago"`
+	// Rank is the store's place in its region; TagRank within each tag.
+	Rank        map[Metric]Rank            `json:"rank"`
+	TagRank     map[string]map[Metric]Rank `json:"tag_rank"`
+	TagAverages []TagAverage               `json:"tag_averages"`
+	Flags       []Flag                     `json:"flags"`
+	// Hourly is every hour of the period with its forecast band.
+	Hourly []HourPoint `json:"hourly"`
+	// ByHour is traffic versus conversion by local hour.
+	ByHour       []HourOfDay        `json:"by_hour"`
+	Distribution HourlyDistribution `json:"distribution"`
+	Staff        StaffRatio         `json:"staff"`
+	// Monthly is the entry-rate trend of the 12 months up to the period's end.
+	Monthly []MonthPoint     `json:"monthly"`
+	Weather []WeatherAverage `json:"weather"`
+	// Recount compares device and local counts where a recount exists.
+	Recount []HourPoint `json:"recount"`
+}
+
+// TaskEffect is a corrective task's targeted KPI before and after it was
+// done, over the same number of whole weeks on each side so the weekday
+// mix is the same.
+type TaskEffect struct {
+	TaskID string `json:"task_id"`
+	Store  string `json:"store"`
+	Title  string `json:"title"`
+	Metric Metric `json:"metric"`
+	// Before covers the weeks up to the task's creation, After the weeks
+	// from the day after it was done.
+	BeforeFrom string `json:"before_from"`
+	BeforeTo   string `json:"before_to"`
+	AfterFrom  string `json:"after_from"`
+	AfterTo    string `json:"after_to"`
+	Weeks                int    `json:"weeks"`
+	Before               KPIs   `json:"before"`
+	After                KPIs   `json:"after"`
+	Change               Change `json:"change"`
+	// Done is false while the task is not done; After is then empty.
+	Done bool `json:"done"`
+	// Summary says it in a sentence ("entry rate 2.00% → 8.36%").
+	Summary Text `json:"summary"`
+}
+
+// BacktestResult is the forecast's error on held-out weeks against the
+// seasonal-naive baseline (same weekday last week).
+type BacktestResult struct {
+	Weeks  int `json:"weeks"`
+	Stores int `json:"stores"`
+	// Days is the number of store-days scored (actual entries > 0).
+	Days int `json:"days"`
+	// MAPE of daily entries, forecast and baseline, as fractions.
+	MAPE         float64 `json:"mape"`
+	BaselineMAPE float64 `json:"baseline_mape"`
+	// Coverage is the share of scored days whose actual fell in the band.
+	Coverage float64 `json:"coverage"`
+}
+
+func round(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}
