@@ -1,0 +1,270 @@
+package vision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"math"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// ErrSourceMissing is returned by OpenSource when a video file does not exist.
+var ErrSourceMissing = errors.New("video not found")
+
+// ErrSourceUnsupported is returned by OpenSource when the input exists but
+// OpenCV cannot decode a single frame from it: a corrupt or truncated file, a
+// file that is not video at all, a codec this machine lacks, or an address
+// that answers with something other than video.
+var ErrSourceUnsupported = errors.New("video cannot be decoded")
+
+// Backoff is how a live stream that drops is reconnected: the first retry
+// waits Initial, each further one twice as long, never more than Max.
+// Attempts caps the retries of one outage (0 means keep trying until the
+// context passed to Read ends).
+type Backoff struct {
+	Initial  time.Duration
+	Max      time.Duration
+	Attempts int
+}
+
+// DefaultBackoff is the reconnect policy of a freshly opened stream.
+var DefaultBackoff = Backoff{Initial: 250 * time.Millisecond, Max: 30 * time.Second}
+
+// Source is one opened video: a file, or a live RTSP/HTTP stream that
+// OpenCV's FFmpeg backend understands. Frames are read in order with Read.
+// A Source is not safe for concurrent use; one goroutine reads it.
+type Source struct {
+	uri      string
+	live     bool
+	vc       *gocv.VideoCapture
+	fps      float64
+	size     image.Point
+	frames   int // -1 when unknown (streams)
+	pending  gocv.Mat
+	havePend bool
+	frame    int // index of the last frame handed out; -1 before the first
+	posMs    float64
+	started  time.Time // wall clock of the first frame of a live stream
+	closed   bool
+	// Reconnect governs how a dropped live stream comes back; files ignore it.
+	Reconnect Backoff
+	// Reconnects counts the successful reconnects of a live stream so far.
+	Reconnects int
+}
+
+// OpenSource opens uri — a path to a video file, or an rtsp://, rtsps://,
+// rtmp://, http:// or https:// address — and reads its first frame to prove
+// it decodes. A missing file yields ErrSourceMissing, input without a single
+// decodable frame ErrSourceUnsupported; both name the input and what to do.
+// Addresses in errors have their user and password removed.
+func OpenSource(uri string) (*Source, error) {
+	uri = strings.TrimSpace(uri)
+	if uri == "" {
+		return nil, fmt.Errorf("no video given: pass a file path or an rtsp:// or http:// address")
+	}
+	remote := isRemote(uri)
+	if !remote {
+		st, err := os.Stat(uri)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("video %s: %w; check the path or download the recording again", uri, ErrSourceMissing)
+			}
+			return nil, fmt.Errorf("video %s: %v; check the file's permissions", uri, err)
+		}
+		if st.IsDir() {
+			return nil, fmt.Errorf("video %s is a folder, not a file: %w; pick a video file inside it", uri, ErrSourceUnsupported)
+		}
+		if st.Size() == 0 {
+			return nil, fmt.Errorf("video %s is empty (0 bytes): %w; download the recording again", uri, ErrSourceUnsupported)
+		}
+	}
+	s := &Source{uri: uri, frame: -1, frames: -1, Reconnect: DefaultBackoff, pending: gocv.NewMat()}
+	if err := s.open(); err != nil {
+		s.pending.Close()
+		return nil, err
+	}
+	// A stream is anything remote that does not know its own length; an
+	// HTTP URL of a finished recording behaves like a file.
+	s.live = remote && (s.frames <= 0 || strings.HasPrefix(strings.ToLower(uri), "rtsp"))
+	if s.live {
+		s.frames = -1
+		s.started = time.Now()
+	}
+	return s, nil
+}
+
+// open (re)opens the capture and reads the first frame into s.pending.
+func (s *Source) open() error {
+	vc, err := gocv.VideoCaptureFileWithAPI(s.uri, gocv.VideoCaptureFFmpeg)
+	if err != nil || !vc.IsOpened() {
+		if vc != nil {
+			vc.Close()
+		}
+		// Fall back on any backend (a GStreamer-only build, say).
+		vc, err = gocv.VideoCaptureFile(s.uri)
+		if err != nil || !vc.IsOpened() {
+			if vc != nil {
+				vc.Close()
+			}
+			return fmt.Errorf("video %s: %w: OpenCV could not open it; check that it is a video (AVI, MP4, MKV…) or a reachable camera address", s.display(), ErrSourceUnsupported)
+		}
+	}
+	if !vc.Read(&s.pending) || s.pending.Empty() {
+		vc.Close()
+		return fmt.Errorf("video %s: %w: it has no readable frame (corrupt, truncated or not a video); download or export it again", s.display(), ErrSourceUnsupported)
+	}
+	s.havePend = true
+	s.vc = vc
+	fps := vc.Get(gocv.VideoCaptureFPS)
+	if fps <= 0 || fps > 1000 || math.IsNaN(fps) {
+		fps = 25 // FFmpeg reports 0 for some live streams; 25 is the common camera rate
+	}
+	if s.fps == 0 {
+		s.fps = fps
+	}
+	s.size = image.Pt(s.pending.Cols(), s.pending.Rows())
+	if n := vc.Get(gocv.VideoCaptureFrameCount); n > 0 && !math.IsNaN(n) && n < 1e9 {
+		s.frames = int(n)
+	}
+	return nil
+}
+
+// Read puts the next frame into dst (which it reallocates as needed) and
+// returns io.EOF after the last frame of a file. A live stream that drops is
+// reopened with back-off per s.Reconnect until ctx ends (then ctx.Err()) or
+// the attempts run out (then an error naming the stream).
+func (s *Source) Read(ctx context.Context, dst *gocv.Mat) error {
+	if s.vc == nil && !s.live {
+		return io.EOF
+	}
+	if s.havePend {
+		s.pending.CopyTo(dst)
+		s.havePend = false
+		s.advance()
+		return nil
+	}
+	if s.vc != nil && s.vc.Read(dst) && !dst.Empty() {
+		s.advance()
+		return nil
+	}
+	if !s.live {
+		if s.vc != nil {
+			s.vc.Close()
+			s.vc = nil
+		}
+		return io.EOF
+	}
+	if err := s.reconnect(ctx); err != nil {
+		return err
+	}
+	return s.Read(ctx, dst)
+}
+
+func (s *Source) advance() {
+	s.frame++
+	if s.live {
+		s.posMs = float64(time.Since(s.started).Milliseconds())
+	} else {
+		s.posMs = float64(s.frame) * 1000 / s.fps
+	}
+}
+
+// reconnect reopens a dropped stream, waiting Initial, 2×Initial, … up to Max
+// between attempts.
+func (s *Source) reconnect(ctx context.Context) error {
+	if s.vc != nil {
+		s.vc.Close()
+		s.vc = nil
+	}
+	b := s.Reconnect
+	if b.Initial <= 0 {
+		b.Initial = DefaultBackoff.Initial
+	}
+	if b.Max < b.Initial {
+		b.Max = b.Initial
+	}
+	wait := b.Initial
+	var last error
+	for attempt := 1; b.Attempts == 0 || attempt <= b.Attempts; attempt++ {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		if last = s.open(); last == nil {
+			s.Reconnects++
+			return nil
+		}
+		wait = min(wait*2, b.Max)
+	}
+	return fmt.Errorf("stream %s dropped and did not come back after %d attempts: %v; check the camera's power and network", s.display(), b.Attempts, last)
+}
+
+// FPS is the frame rate the video declares (25 when a stream declares none).
+func (s *Source) FPS() float64 { return s.fps }
+
+// Size is the frame size in pixels.
+func (s *Source) Size() image.Point { return s.size }
+
+// FrameCount is the number of frames a file declares, or -1 for a live
+// stream whose length is unknown. Containers can be off by a frame or two;
+// Read's io.EOF is the truth.
+func (s *Source) FrameCount() int { return s.frames }
+
+// Live reports whether the source is a live stream (reconnects, no length).
+func (s *Source) Live() bool { return s.live }
+
+// Frame is the 0-based index of the frame last returned by Read (-1 before
+// the first).
+func (s *Source) Frame() int { return s.frame }
+
+// Pos is the time of the frame last returned by Read: from the start of the
+// file (frame index / FPS), or wall time since opening for a live stream.
+func (s *Source) Pos() time.Duration { return time.Duration(s.posMs * float64(time.Millisecond)) }
+
+// URI is the input as given to OpenSource.
+func (s *Source) URI() string { return s.uri }
+
+// Close releases the decoder. It is safe to call more than once.
+func (s *Source) Close() error {
+	if s.vc != nil {
+		s.vc.Close()
+		s.vc = nil
+	}
+	s.live = false
+	s.havePend = false
+	if !s.closed {
+		s.closed = true
+		s.pending.Close()
+	}
+	return nil
+}
+
+// display is the input with any user:password removed, for messages.
+func (s *Source) display() string {
+	u, err := url.Parse(s.uri)
+	if err != nil || u.Scheme == "" || u.User == nil {
+		return s.uri
+	}
+	u.User = nil
+	return u.String()
+}
+
+func isRemote(uri string) bool {
+	l := strings.ToLower(uri)
+	for _, p := range []string{"rtsp://", "rtsps://", "rtmp://", "http://", "https://", "udp://", "tcp://"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}

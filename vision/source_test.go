@@ -1,0 +1,181 @@
+package vision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"storelens/assets"
+)
+
+func footage(t testing.TB, name string) string {
+	t.Helper()
+	p, err := assets.SampleFootage(name)
+	if err != nil {
+		t.Skipf("sample footage missing: %v", err)
+	}
+	return p
+}
+
+func TestOpenSourceBadInput(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.avi")
+	os.WriteFile(text, []byte(strings.Repeat("this is not a video\n", 200)), 0o600)
+	empty := filepath.Join(dir, "empty.avi")
+	os.WriteFile(empty, nil, 0o600)
+	// A real AVI cut after its header: opens, but holds no frame.
+	whole, err := os.ReadFile(footage(t, "vtest.avi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.avi")
+	os.WriteFile(cut, whole[:2048], 0o600)
+
+	for _, tc := range []struct {
+		name, path string
+		want       error
+		mention    string
+	}{
+		{"missing", filepath.Join(dir, "nope.avi"), ErrSourceMissing, "nope.avi"},
+		{"text renamed .avi", text, ErrSourceUnsupported, "notes.avi"},
+		{"empty file", empty, ErrSourceUnsupported, "empty.avi"},
+		{"header only", cut, ErrSourceUnsupported, "cut.avi"},
+		{"folder", dir, ErrSourceUnsupported, "folder"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := OpenSource(tc.path)
+			if err == nil {
+				s.Close()
+				t.Fatalf("OpenSource(%s) succeeded", tc.path)
+			}
+			if !errors.Is(err, tc.want) {
+				t.Errorf("error %v is not %v", err, tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.mention) {
+				t.Errorf("error %q does not name %q", err, tc.mention)
+			}
+		})
+	}
+}
+
+func TestSourceReadsWholeFile(t *testing.T) {
+	s, err := OpenSource(footage(t, "vtest.avi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Size() != image.Pt(768, 576) || s.FPS() != 10 || s.Live() {
+		t.Fatalf("size %v fps %v live %v, want 768x576 at 10 fps, a file", s.Size(), s.FPS(), s.Live())
+	}
+	m := gocv.NewMat()
+	defer m.Close()
+	n := 0
+	for {
+		err := s.Read(context.Background(), &m)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Frame() != n {
+			t.Fatalf("frame index %d, want %d", s.Frame(), n)
+		}
+		n++
+	}
+	if n != s.FrameCount() {
+		t.Errorf("read %d frames, file declares %d", n, s.FrameCount())
+	}
+	if want := time.Duration(float64(n-1) / 10 * float64(time.Second)); s.Pos() != want {
+		t.Errorf("last frame at %v, want %v", s.Pos(), want)
+	}
+	if err := s.Read(context.Background(), &m); err != io.EOF {
+		t.Errorf("read after the end: %v, want io.EOF", err)
+	}
+}
+
+// mjpegCamera serves an MJPEG stream (multipart/x-mixed-replace, what many IP
+// cameras speak over HTTP) that hangs up after perConn frames, like a camera
+// on a flaky network.
+func mjpegCamera(t *testing.T, perConn int) (*httptest.Server, *atomic.Int32) {
+	img := gocv.NewMatWithSize(120, 160, gocv.MatTypeCV8UC3)
+	defer img.Close()
+	buf, err := gocv.IMEncode(gocv.JPEGFileExt, img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jpeg := append([]byte(nil), buf.GetBytes()...)
+	buf.Close()
+	var conns atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conns.Add(1)
+		w.Header().Set("Content-Type", "multipart/x-mixed-replace;boundary=frame")
+		for i := 0; i < perConn; i++ {
+			fmt.Fprintf(w, "--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n", len(jpeg))
+			w.Write(jpeg)
+			io.WriteString(w, "\r\n")
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &conns
+}
+
+func TestSourceReconnectsDroppedStream(t *testing.T) {
+	srv, conns := mjpegCamera(t, 8)
+	s, err := OpenSource(srv.URL + "/video.mjpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !s.Live() || s.FrameCount() != -1 {
+		t.Fatalf("live %v frames %d: an MJPEG stream must be live with unknown length", s.Live(), s.FrameCount())
+	}
+	s.Reconnect = Backoff{Initial: 10 * time.Millisecond, Max: 40 * time.Millisecond}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m := gocv.NewMat()
+	defer m.Close()
+	for i := 0; i < 20; i++ {
+		if err := s.Read(ctx, &m); err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+	}
+	if s.Reconnects < 1 || conns.Load() < 2 {
+		t.Errorf("20 frames from a camera that hangs up every 8: %d reconnects over %d connections", s.Reconnects, conns.Load())
+	}
+	if s.Frame() != 19 {
+		t.Errorf("frame index %d after 20 frames, want 19 (continuous across reconnects)", s.Frame())
+	}
+
+	// The camera goes away for good: Read gives up when the context ends.
+	srv.Close()
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel2()
+	var rerr error
+	for i := 0; i < 100 && rerr == nil; i++ {
+		rerr = s.Read(ctx2, &m)
+	}
+	if !errors.Is(rerr, context.DeadlineExceeded) {
+		t.Errorf("read from a dead camera: %v, want the context's deadline", rerr)
+	}
+}
