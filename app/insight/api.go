@@ -475,10 +475,10 @@ type TaskEffect struct {
 	BeforeTo   string `json:"before_to"`
 	AfterFrom  string `json:"after_from"`
 	AfterTo    string `json:"after_to"`
-	Weeks                int    `json:"weeks"`
-	Before               KPIs   `json:"before"`
-	After                KPIs   `json:"after"`
-	Change               Change `json:"change"`
+	Weeks      int    `json:"weeks"`
+	Before     KPIs   `json:"before"`
+	After      KPIs   `json:"after"`
+	Change     Change `json:"change"`
 	// Done is false while the task is not done; After is then empty.
 	Done bool `json:"done"`
 	// Summary says it in a sentence ("entry rate 2.00% → 8.36%").

@@ -1,0 +1,252 @@
+package localdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// DailyTotal is the sum of store_daily rows of one store over some days.
+type DailyTotal struct {
+	StoreID                 int64
+	Days                    int // rows found
+	TradedDays              int
+	OpenHours, SuspectHours int
+	AlertKinds              int
+	Entries, Exits          int64
+	PassersBy               int64
+	StaffExcluded           int64
+	DwellSum                float64
+	DwellN                  int64
+	Transactions, Items     int64
+	SalesFen                int64
+	StaffHours              float64
+	LocalHours              int
+	LocalEntries            int64
+	LocalPassersBy          int64
+	DeviceEntriesLocalHours int64
+}
+
+const dailySums = `count(*), sum(traded), sum(open_hours), sum(suspect_hours), COALESCE(max(alert_kinds), 0),
+	sum(entries), sum(exits), sum(passers_by), sum(staff_excluded), sum(dwell_sum_s), sum(dwell_n),
+	sum(transactions), sum(items), sum(sales_fen), sum(staff_hours),
+	sum(local_hours), sum(local_entries), sum(local_passers_by), sum(device_entries_local_hours)`
+
+func (t *DailyTotal) scanTargets() []any {
+	return []any{&t.Days, &t.TradedDays, &t.OpenHours, &t.SuspectHours, &t.AlertKinds,
+		&t.Entries, &t.Exits, &t.PassersBy, &t.StaffExcluded, &t.DwellSum, &t.DwellN,
+		&t.Transactions, &t.Items, &t.SalesFen, &t.StaffHours,
+		&t.LocalHours, &t.LocalEntries, &t.LocalPassersBy, &t.DeviceEntriesLocalHours}
+}
+
+// DailyTotals sums store_daily per store over the local days [firstDay,
+// lastDay] (both 'YYYY-MM-DD', included), for the stores of regionID ("" for
+// all). Stores without rows are absent.
+func DailyTotals(ctx context.Context, x Execer, regionID, firstDay, lastDay string) (map[int64]DailyTotal, error) {
+	q := `SELECT store_id, ` + dailySums + ` FROM store_daily WHERE local_day >= ? AND local_day <= ?`
+	args := []any{firstDay, lastDay}
+	if regionID != "" {
+		q += ` AND store_id IN (SELECT id FROM stores WHERE region_id = ?)`
+		args = append(args, regionID)
+	}
+	q += ` GROUP BY store_id`
+	rows, err := x.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	out := map[int64]DailyTotal{}
+	for rows.Next() {
+		var t DailyTotal
+		if err := rows.Scan(append([]any{&t.StoreID}, t.scanTargets()...)...); err != nil {
+			return nil, err
+		}
+		out[t.StoreID] = t
+	}
+	return out, MapError(rows.Err())
+}
+
+// StoreDailyTotal sums one store's store_daily rows over [firstDay, lastDay].
+func StoreDailyTotal(ctx context.Context, x Execer, storeID int64, firstDay, lastDay string) (DailyTotal, error) {
+	t := DailyTotal{StoreID: storeID}
+	var n sql.NullInt64
+	targets := t.scanTargets()
+	// sum() of no rows is NULL; scan into nullable holders first.
+	holders := make([]any, len(targets))
+	for i := range holders {
+		holders[i] = new(sql.NullFloat64)
+	}
+	holders[0] = &n
+	if err := x.QueryRowContext(ctx, `SELECT `+dailySums+` FROM store_daily WHERE store_id = ? AND local_day >= ? AND local_day <= ?`,
+		storeID, firstDay, lastDay).Scan(holders...); err != nil {
+		return t, MapError(err)
+	}
+	t.Days = int(n.Int64)
+	for i := 1; i < len(targets); i++ {
+		v := holders[i].(*sql.NullFloat64).Float64
+		switch p := targets[i].(type) {
+		case *int:
+			*p = int(v)
+		case *int64:
+			*p = int64(v)
+		case *float64:
+			*p = v
+		}
+	}
+	return t, nil
+}
+
+// DailyRow is one store_daily row.
+type DailyRow struct {
+	StoreID        int64
+	Day            string
+	Weekday        int // 0 = Monday
+	SchedOpensMin  int // -1 when not scheduled open
+	SchedClosesMin int // -1 when not scheduled open
+	Traded         bool
+	OpenHours      int
+	SuspectHours   int
+	AlertKinds     int
+	Entries        int64
+	PassersBy      int64
+	Transactions   int64
+	SalesFen       int64
+	StaffHours     float64
+	LastEntryMin   int
+}
+
+const dailyRowCols = `store_id, local_day, weekday, COALESCE(sched_opens_min, -1), COALESCE(sched_closes_min, -1), traded, open_hours,
+	suspect_hours, alert_kinds, entries, passers_by, transactions, sales_fen, staff_hours, last_entry_min`
+
+func scanDailyRows(rows *sql.Rows) ([]DailyRow, error) {
+	defer rows.Close()
+	var out []DailyRow
+	for rows.Next() {
+		var r DailyRow
+		if err := rows.Scan(&r.StoreID, &r.Day, &r.Weekday, &r.SchedOpensMin, &r.SchedClosesMin, &r.Traded, &r.OpenHours,
+			&r.SuspectHours, &r.AlertKinds, &r.Entries, &r.PassersBy, &r.Transactions, &r.SalesFen, &r.StaffHours, &r.LastEntryMin); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, MapError(rows.Err())
+}
+
+// DailyRows lists one store's days in [firstDay, lastDay], in date order.
+func DailyRows(ctx context.Context, x Execer, storeID int64, firstDay, lastDay string) ([]DailyRow, error) {
+	rows, err := x.QueryContext(ctx, `SELECT `+dailyRowCols+` FROM store_daily
+		WHERE store_id = ? AND local_day >= ? AND local_day <= ? ORDER BY local_day`, storeID, firstDay, lastDay)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	return scanDailyRows(rows)
+}
+
+// EarlyClosedDays lists traded days in [firstDay, lastDay] (stores of
+// regionID, "" for all) whose last counted entry came at least minutes
+// before the scheduled closing time.
+func EarlyClosedDays(ctx context.Context, x Execer, regionID, firstDay, lastDay string, minutes int) ([]DailyRow, error) {
+	q := `SELECT ` + dailyRowCols + ` FROM store_daily
+		WHERE local_day >= ? AND local_day <= ? AND traded = 1 AND sched_closes_min IS NOT NULL
+		  AND last_entry_min >= 0 AND sched_closes_min - last_entry_min >= ?`
+	args := []any{firstDay, lastDay, minutes}
+	if regionID != "" {
+		q += ` AND store_id IN (SELECT id FROM stores WHERE region_id = ?)`
+		args = append(args, regionID)
+	}
+	rows, err := x.QueryContext(ctx, q+` ORDER BY store_id, local_day`, args...)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	return scanDailyRows(rows)
+}
+
+// HourlyRow is one store_hourly row.
+type HourlyRow struct {
+	Start                       int64
+	Day                         string
+	Hour, Weekday               int
+	Open, Suspect               bool
+	AlertKinds                  int
+	Entries, Exits, PassersBy   int64
+	StaffExcluded               int64
+	DwellSum                    float64
+	DwellN                      int64
+	HasLocal                    bool
+	LocalEntries, LocalPassers  int64
+	Transactions, Items, SalesF int64
+	Staff                       float64
+	LastEntryMin                int
+}
+
+// HourlyRows lists one store's hours with start in [from, to), in order.
+func HourlyRows(ctx context.Context, x Execer, storeID int64, from, to time.Time) ([]HourlyRow, error) {
+	rows, err := x.QueryContext(ctx, `SELECT hour_start, local_day, local_hour, weekday, open, suspect, alert_kinds,
+			entries, exits, passers_by, staff_excluded, dwell_sum_s, dwell_n, has_local, local_entries, local_passers_by,
+			transactions, items, sales_fen, staff, last_entry_min
+		FROM store_hourly WHERE store_id = ? AND hour_start >= ? AND hour_start < ? ORDER BY hour_start`, storeID, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	out := make([]HourlyRow, 0, 64)
+	for rows.Next() {
+		var r HourlyRow
+		if err := rows.Scan(&r.Start, &r.Day, &r.Hour, &r.Weekday, &r.Open, &r.Suspect, &r.AlertKinds,
+			&r.Entries, &r.Exits, &r.PassersBy, &r.StaffExcluded, &r.DwellSum, &r.DwellN, &r.HasLocal, &r.LocalEntries, &r.LocalPassers,
+			&r.Transactions, &r.Items, &r.SalesF, &r.Staff, &r.LastEntryMin); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, MapError(rows.Err())
+}
+
+// WeatherDays maps the local dates of city in [firstDay, lastDay] to their
+// weather condition.
+func WeatherDays(ctx context.Context, x Execer, city, firstDay, lastDay string) (map[string]string, error) {
+	rows, err := x.QueryContext(ctx, `SELECT day, condition FROM weather WHERE city = ? AND day >= ? AND day <= ?`, city, firstDay, lastDay)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var d, c string
+		if err := rows.Scan(&d, &c); err != nil {
+			return nil, err
+		}
+		out[d] = c
+	}
+	return out, MapError(rows.Err())
+}
+
+// TaskForEffect is what the task-effect figure needs of a corrective task.
+type TaskForEffect struct {
+	ID, Title, KPI, Status string
+	StoreID                int64
+	CreatedAt              time.Time
+	DoneAt                 time.Time // zero while not done
+}
+
+// TaskByID reads a corrective task; the done time is done_at, else the first
+// 'done' (or 'verified') in its status history.
+func TaskByID(ctx context.Context, x Execer, id string) (TaskForEffect, error) {
+	var t TaskForEffect
+	var kpi sql.NullString
+	var created int64
+	var done sql.NullInt64
+	err := x.QueryRowContext(ctx, `SELECT id, title, kpi, status, store_id, created_at,
+			COALESCE(done_at, (SELECT min(at) FROM task_status_history h WHERE h.task_id = t.id AND h.status IN ('done', 'verified')))
+		FROM corrective_tasks t WHERE id = ?`, id).Scan(&t.ID, &t.Title, &kpi, &t.Status, &t.StoreID, &created, &done)
+	if err != nil {
+		return t, fmt.Errorf("corrective task %s: %w", id, MapError(err))
+	}
+	t.KPI = kpi.String
+	t.CreatedAt = time.Unix(created, 0).UTC()
+	if done.Valid {
+		t.DoneAt = time.Unix(done.Int64, 0).UTC()
+	}
+	return t, nil
+}
