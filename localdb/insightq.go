@@ -250,3 +250,50 @@ func TaskByID(ctx context.Context, x Execer, id string) (TaskForEffect, error) {
 	}
 	return t, nil
 }
+
+// MonthTotal is a store's sums over one local calendar month.
+type MonthTotal struct {
+	Month                            string // 'YYYY-MM'
+	Entries, PassersBy, Transactions int64
+}
+
+// MonthlyTotals sums one store's days per month over [firstDay, lastDay].
+func MonthlyTotals(ctx context.Context, x Execer, storeID int64, firstDay, lastDay string) ([]MonthTotal, error) {
+	rows, err := x.QueryContext(ctx, `SELECT substr(local_day, 1, 7), sum(entries), sum(passers_by), sum(transactions)
+		FROM store_daily WHERE store_id = ? AND local_day >= ? AND local_day <= ? GROUP BY 1 ORDER BY 1`, storeID, firstDay, lastDay)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	var out []MonthTotal
+	for rows.Next() {
+		var m MonthTotal
+		if err := rows.Scan(&m.Month, &m.Entries, &m.PassersBy, &m.Transactions); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, MapError(rows.Err())
+}
+
+// SuspectHours lists the UTC starts of one store's suspect hours in [from, to).
+func SuspectHours(ctx context.Context, x Execer, storeID int64, from, to time.Time) ([]time.Time, int, error) {
+	rows, err := x.QueryContext(ctx, `SELECT hour_start, alert_kinds FROM store_hourly
+		WHERE store_id = ? AND hour_start >= ? AND hour_start < ? AND suspect = 1 ORDER BY hour_start`, storeID, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, 0, MapError(err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	kinds := 0
+	for rows.Next() {
+		var t int64
+		var k int
+		if err := rows.Scan(&t, &k); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, time.Unix(t, 0).UTC())
+		kinds |= k
+	}
+	return out, kinds, MapError(rows.Err())
+}

@@ -1,0 +1,624 @@
+package insight
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"storelens/localdb"
+)
+
+// flagMetrics are the KPIs compared with the tag average and own history.
+var flagMetrics = []Metric{DailyEntries, EntryRate, Conversion, ATV}
+
+// periodBack is the k-th period of p's kind and length before p.
+func periodBack(p Period, k int) Period {
+	if p.Kind == Month {
+		return Period{Kind: Month, From: p.From.AddDate(0, -k, 0), To: p.From.AddDate(0, -k+1, 0)}
+	}
+	return p.Shift(-k * p.NumDays())
+}
+
+func (in *Insight) totals(ctx context.Context, regionID string, p Period) (map[int64]localdb.DailyTotal, error) {
+	t, err := localdb.DailyTotals(ctx, in.db, regionID, p.FirstDay(), p.LastDay())
+	if err != nil {
+		return nil, fmt.Errorf("read KPIs of %s: %w", p, err)
+	}
+	return t, nil
+}
+
+// comparable reports whether a store has enough data in a period to be
+// compared with others or with its own history.
+func (in *Insight) comparable(k KPIs, p Period) bool {
+	return k.TradingDays > 0 && k.OpenHours >= in.minHours(p)
+}
+
+// metricOK is the metric's value when it is defined and backed by enough
+// data (rates need Rules.MinEntries entries or passers-by behind them).
+func (in *Insight) metricOK(k KPIs, m Metric) (float64, bool) {
+	v, ok := k.Value(m)
+	if !ok {
+		return 0, false
+	}
+	switch m {
+	case EntryRate:
+		ok = k.PassersBy >= in.rules.MinEntries
+	case Conversion:
+		ok = k.Entries >= in.rules.MinEntries
+	case ATV:
+		ok = k.Transactions >= 5
+	}
+	return v, ok
+}
+
+// tagAverages computes the mean and standard deviation of each metric over
+// the comparable stores of each tag.
+func (in *Insight) tagAverages(stores []storeRec, kpis map[int64]KPIs, p Period) map[string]*TagAverage {
+	out := map[string]*TagAverage{}
+	vals := map[string]map[Metric][]float64{}
+	for _, s := range stores {
+		k := kpis[s.ID]
+		if !in.comparable(k, p) {
+			continue
+		}
+		for _, tag := range s.Tags {
+			ta := out[tag]
+			if ta == nil {
+				ta = &TagAverage{Tag: tag, Mean: map[Metric]float64{}, StdDev: map[Metric]float64{}, N: map[Metric]int{}}
+				out[tag] = ta
+				vals[tag] = map[Metric][]float64{}
+			}
+			ta.Stores++
+			for _, m := range Metrics {
+				if v, ok := in.metricOK(k, m); ok {
+					vals[tag][m] = append(vals[tag][m], v)
+				}
+			}
+		}
+	}
+	for tag, ta := range out {
+		for m, vs := range vals[tag] {
+			mean, sd := meanSD(vs)
+			ta.Mean[m], ta.StdDev[m], ta.N[m] = mean, sd, len(vs)
+		}
+	}
+	return out
+}
+
+// meanSD is the mean and the sample standard deviation (0 for one value).
+func meanSD(vs []float64) (float64, float64) {
+	if len(vs) == 0 {
+		return 0, 0
+	}
+	s := 0.0
+	for _, v := range vs {
+		s += v
+	}
+	mean := s / float64(len(vs))
+	if len(vs) < 2 {
+		return mean, 0
+	}
+	ss := 0.0
+	for _, v := range vs {
+		ss += (v - mean) * (v - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(vs)-1))
+}
+
+// ranks places each store per metric among those with the metric defined,
+// 1 = highest. Ties share the better place.
+func (in *Insight) ranks(ids []int64, kpis map[int64]KPIs, p Period) map[int64]map[Metric]Rank {
+	out := map[int64]map[Metric]Rank{}
+	for _, id := range ids {
+		out[id] = map[Metric]Rank{}
+	}
+	for _, m := range Metrics {
+		type iv struct {
+			id int64
+			v  float64
+		}
+		var vs []iv
+		for _, id := range ids {
+			k := kpis[id]
+			if !in.comparable(k, p) {
+				continue
+			}
+			if v, ok := in.metricOK(k, m); ok {
+				vs = append(vs, iv{id, v})
+			}
+		}
+		sort.Slice(vs, func(i, j int) bool { return vs[i].v > vs[j].v })
+		for i, x := range vs {
+			pos := i + 1
+			if i > 0 && x.v == vs[i-1].v {
+				pos = out[vs[i-1].id][m].Position
+			}
+			out[x.id][m] = Rank{Position: pos, Of: len(vs)}
+		}
+	}
+	return out
+}
+
+// Region is the dashboard for period: every store of the filter with its
+// KPIs, previous-period and year-ago KPIs, ranks in the overview and in each
+// tag, the tag averages and the flags. Stores are ordered flagged first.
+func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOverview, error) {
+	if !p.To.After(p.From) {
+		return RegionOverview{}, fmt.Errorf("period %s is empty; pick a day, week, month or range", p)
+	}
+	stores, err := in.stores(ctx, f)
+	if err != nil {
+		return RegionOverview{}, err
+	}
+	ov := RegionOverview{Period: p, Previous: p.Previous(), Stores: []StoreKPIs{}, Flags: []Flag{}, TagAverages: []TagAverage{}}
+	now, err := in.totals(ctx, f.RegionID, p)
+	if err != nil {
+		return ov, err
+	}
+	hist := make([]map[int64]localdb.DailyTotal, in.rules.HistoryPeriods)
+	for k := range hist {
+		if hist[k], err = in.totals(ctx, f.RegionID, periodBack(p, k+1)); err != nil {
+			return ov, err
+		}
+	}
+	prev := map[int64]localdb.DailyTotal{}
+	if len(hist) > 0 {
+		prev = hist[0]
+	} else if prev, err = in.totals(ctx, f.RegionID, p.Previous()); err != nil {
+		return ov, err
+	}
+	yago, err := in.totals(ctx, f.RegionID, p.YearAgo())
+	if err != nil {
+		return ov, err
+	}
+
+	kNow := map[int64]KPIs{}
+	kHist := make([]map[int64]KPIs, len(hist))
+	for i := range kHist {
+		kHist[i] = map[int64]KPIs{}
+	}
+	ids := make([]int64, 0, len(stores))
+	var total, totalPrev localdb.DailyTotal
+	for _, s := range stores {
+		ids = append(ids, s.ID)
+		kNow[s.ID] = kpisOf(now[s.ID])
+		for i := range hist {
+			kHist[i][s.ID] = kpisOf(hist[i][s.ID])
+		}
+		addTotals(&total, now[s.ID])
+		addTotals(&totalPrev, prev[s.ID])
+	}
+	tags := in.tagAverages(stores, kNow, p)
+	tagsHist := make([]map[string]*TagAverage, len(hist))
+	for i := range hist {
+		tagsHist[i] = in.tagAverages(stores, kHist[i], periodBack(p, i+1))
+	}
+	rank := in.ranks(ids, kNow, p)
+	tagRank := map[string]map[int64]map[Metric]Rank{}
+	byTag := map[string][]int64{}
+	for _, s := range stores {
+		for _, t := range s.Tags {
+			byTag[t] = append(byTag[t], s.ID)
+		}
+	}
+	for t, tids := range byTag {
+		tagRank[t] = in.ranks(tids, kNow, p)
+	}
+
+	early, err := in.earlyClosing(ctx, f.RegionID, p)
+	if err != nil {
+		return ov, err
+	}
+	fl := flagger{in: in, ctx: ctx, p: p}
+	for _, s := range stores {
+		k := kNow[s.ID]
+		row := StoreKPIs{Store: in.info(s), KPIs: k, Previous: kpisOf(prev[s.ID]), YearAgo: kpisOf(yago[s.ID]),
+			Rank: rank[s.ID], TagRank: map[string]map[Metric]Rank{}, Flags: []Flag{}, Closed: k.TradingDays == 0}
+		for _, t := range s.Tags {
+			row.TagRank[t] = tagRank[t][s.ID]
+		}
+		hk := make([]KPIs, len(hist))
+		for i := range hist {
+			hk[i] = kHist[i][s.ID]
+		}
+		flags, err := fl.storeFlags(s, k, hk, tags, tagsHist, tagRank, early[s.ID])
+		if err != nil {
+			return ov, err
+		}
+		row.Flags = flags
+		ov.Flags = append(ov.Flags, flags...)
+		ov.Stores = append(ov.Stores, row)
+	}
+	sort.SliceStable(ov.Stores, func(i, j int) bool {
+		a, b := ov.Stores[i], ov.Stores[j]
+		if (len(a.Flags) > 0) != (len(b.Flags) > 0) {
+			return len(a.Flags) > 0
+		}
+		if sa, sb := maxSeverity(a.Flags), maxSeverity(b.Flags); sa != sb {
+			return sa > sb
+		}
+		return a.Store.Code < b.Store.Code
+	})
+	sortFlags(ov.Flags)
+	for _, ta := range tags {
+		ov.TagAverages = append(ov.TagAverages, *ta)
+	}
+	sort.Slice(ov.TagAverages, func(i, j int) bool { return ov.TagAverages[i].Tag < ov.TagAverages[j].Tag })
+	kt, kp := kpisOf(total), kpisOf(totalPrev)
+	ov.Total = kt
+	for _, m := range []Metric{Entries, PassersBy, EntryRate, Transactions, Conversion, Sales, ATV, Dwell} {
+		v, ok := kt.Value(m)
+		pv, pok := kp.Value(m)
+		ov.Tiles = append(ov.Tiles, Tile{Metric: m, Value: v, Previous: pv, OK: ok, PrevOK: pok})
+	}
+	return ov, nil
+}
+
+// Flags are the flags of the filter's stores for period, most severe first,
+// and the number of stores looked at.
+func (in *Insight) Flags(ctx context.Context, p Period, f Filter) ([]Flag, int, error) {
+	ov, err := in.Region(ctx, p, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return ov.Flags, len(ov.Stores), nil
+}
+
+func maxSeverity(fs []Flag) float64 {
+	m := 0.0
+	for _, f := range fs {
+		m = math.Max(m, f.Severity)
+	}
+	return m
+}
+
+func sortFlags(fs []Flag) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Severity != fs[j].Severity {
+			return fs[i].Severity > fs[j].Severity
+		}
+		if fs[i].Store != fs[j].Store {
+			return fs[i].Store < fs[j].Store
+		}
+		return fs[i].Kind < fs[j].Kind
+	})
+}
+
+// earlyClosing lists, per store, the days it stopped counting entries well
+// before its scheduled closing time.
+func (in *Insight) earlyClosing(ctx context.Context, regionID string, p Period) (map[int64][]localdb.DailyRow, error) {
+	rows, err := localdb.EarlyClosedDays(ctx, in.db, regionID, p.FirstDay(), p.LastDay(), in.rules.EarlyCloseMinutes)
+	if err != nil {
+		return nil, fmt.Errorf("read closing times of %s: %w", p, err)
+	}
+	out := map[int64][]localdb.DailyRow{}
+	for _, r := range rows {
+		out[r.StoreID] = append(out[r.StoreID], r)
+	}
+	return out, nil
+}
+
+// flagger raises the flags of one store at a time; it reads a store's days
+// only when a flag needs them.
+type flagger struct {
+	in  *Insight
+	ctx context.Context
+	p   Period
+}
+
+func (fl *flagger) days(s storeRec) ([]localdb.DailyRow, error) {
+	d, err := localdb.DailyRows(fl.ctx, fl.in.db, s.ID, fl.p.FirstDay(), fl.p.LastDay())
+	if err != nil {
+		return nil, fmt.Errorf("read days of store %s: %w", s.Code, err)
+	}
+	return d, nil
+}
+
+// dayValue is a metric on one day, when defined.
+func dayValue(d localdb.DailyRow, m Metric) (float64, bool) {
+	switch m {
+	case DailyEntries, Entries:
+		return float64(d.Entries), d.Traded
+	case EntryRate:
+		return float64(d.Entries) / float64(d.PassersBy), d.PassersBy > 0
+	case Conversion:
+		return float64(d.Transactions) / float64(d.Entries), d.Entries > 0
+	case ATV:
+		return float64(d.SalesFen) / float64(d.Transactions), d.Transactions > 0
+	}
+	return 0, false
+}
+
+// daysBelow are the traded days whose metric is below limit.
+func daysBelow(days []localdb.DailyRow, m Metric, limit float64) []string {
+	var out []string
+	for _, d := range days {
+		if v, ok := dayValue(d, m); ok && v < limit {
+			out = append(out, d.Day)
+		}
+	}
+	return out
+}
+
+func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*TagAverage, tagsHist []map[string]*TagAverage,
+	tagRank map[string]map[int64]map[Metric]Rank, early []localdb.DailyRow) ([]Flag, error) {
+	in, p, r := fl.in, fl.p, fl.in.rules
+	flags := []Flag{}
+	if k.TradingDays == 0 {
+		return flags, nil // closed all period: nothing to judge
+	}
+	var days []localdb.DailyRow
+	loadDays := func() error {
+		if days != nil {
+			return nil
+		}
+		var err error
+		days, err = fl.days(s)
+		if days == nil {
+			days = []localdb.DailyRow{}
+		}
+		return err
+	}
+	base := Flag{Store: s.Code, StoreName: s.Name}
+	comparable := in.comparable(k, p)
+
+	// Below the tag average: the tag with the largest gap per metric.
+	if comparable {
+		for _, m := range flagMetrics {
+			v, ok := in.metricOK(k, m)
+			if !ok {
+				continue
+			}
+			var best *TagAverage
+			bestGap, bestZ := 0.0, 0.0
+			for _, t := range s.Tags {
+				ta := tags[t]
+				if ta == nil || ta.N[m] < r.MinTagStores || ta.Mean[m] <= 0 || ta.StdDev[m] <= 0 {
+					continue
+				}
+				gap := (ta.Mean[m] - v) / ta.Mean[m]
+				z := (v - ta.Mean[m]) / ta.StdDev[m]
+				if gap >= r.TagGap && z <= -r.TagZ && gap > bestGap {
+					best, bestGap, bestZ = ta, gap, z
+				}
+			}
+			if best == nil {
+				continue
+			}
+			// How many periods running the store sat this far below.
+			streak := 1
+			for i, th := range tagsHist {
+				ta := th[best.Tag]
+				hv, ok := in.metricOK(hist[i], m)
+				if ta == nil || !ok || ta.Mean[m] <= 0 || (ta.Mean[m]-hv)/ta.Mean[m] < r.TagGap {
+					break
+				}
+				streak++
+			}
+			if err := loadDays(); err != nil {
+				return nil, err
+			}
+			f := base
+			f.Kind, f.Metric, f.Tag = BelowTagAverage, m, best.Tag
+			f.Value, f.Reference, f.Severity = v, best.Mean[m], bestGap
+			f.Days = daysBelow(days, m, best.Mean[m])
+			f.Reason = reasonBelowTag(m, v, best, tagRank[best.Tag][s.ID][m], streak, p, bestZ)
+			flags = append(flags, f)
+		}
+	}
+
+	// Sharp drop against own history.
+	if comparable {
+		for _, m := range []Metric{DailyEntries, EntryRate, Conversion} {
+			v, ok := in.metricOK(k, m)
+			if !ok {
+				continue
+			}
+			var hv []float64
+			for i, h := range hist {
+				if x, ok := in.metricOK(h, m); ok && in.comparable(h, periodBack(p, i+1)) {
+					hv = append(hv, x)
+				}
+			}
+			if len(hv) < 2 {
+				continue
+			}
+			ref, _ := meanSD(hv)
+			if ref <= 0 {
+				continue
+			}
+			drop := (ref - v) / ref
+			if drop < r.DropGap {
+				continue
+			}
+			if err := loadDays(); err != nil {
+				return nil, err
+			}
+			f := base
+			f.Kind, f.Metric, f.Value, f.Reference, f.Severity = SharpDrop, m, v, ref, drop
+			f.Days = daysBelow(days, m, ref*(1-r.DropGap))
+			f.Reason = reasonDrop(m, v, ref, drop, len(hv), p)
+			flags = append(flags, f)
+		}
+	}
+
+	// Traffic stopping well before the scheduled closing time.
+	need := r.EarlyCloseDays
+	if p.NumDays() == 1 {
+		need = 1
+	}
+	if len(early) >= need && len(early) > 0 {
+		f := base
+		f.Kind = EarlyClosing
+		var lasts, closes []int
+		worst := 0
+		for _, d := range early {
+			lasts = append(lasts, d.LastEntryMin)
+			closes = append(closes, d.SchedClosesMin)
+			f.Days = append(f.Days, d.Day)
+			worst = max(worst, d.SchedClosesMin-d.LastEntryMin)
+			day, _ := time.ParseInLocation(dayFmt, d.Day, s.loc)
+			for m := d.LastEntryMin / 60 * 60; m < d.SchedClosesMin; m += 60 {
+				t := day.Add(time.Duration(m) * time.Minute)
+				f.Hours = append(f.Hours, t.Truncate(time.Hour).UTC())
+			}
+		}
+		last, close := medianInt(lasts), medianInt(closes)
+		f.Value, f.Reference = float64(last), float64(close)
+		f.Severity = math.Min(1, float64(close-last)/120) * float64(len(early)) / float64(max(1, k.TradingDays))
+		f.Severity = math.Max(f.Severity, 0.3)
+		f.Reason = reasonEarly(last, close, len(early), k.TradingDays)
+		flags = append(flags, f)
+	}
+
+	// Entry rate outside what a clothing store can plausibly have.
+	if v, ok := in.metricOK(k, EntryRate); ok && (v < r.EntryRateLow || v > r.EntryRateHigh) {
+		if err := loadDays(); err != nil {
+			return nil, err
+		}
+		f := base
+		f.Kind, f.Metric, f.Value = AbnormalEntryRate, EntryRate, v
+		if v < r.EntryRateLow {
+			f.Reference = r.EntryRateLow
+			f.Severity = (r.EntryRateLow - v) / r.EntryRateLow
+			f.Days = daysBelow(days, EntryRate, r.EntryRateLow)
+		} else {
+			f.Reference = r.EntryRateHigh
+			f.Severity = math.Min(1, (v-r.EntryRateHigh)/r.EntryRateHigh)
+			for _, d := range days {
+				if x, ok := dayValue(d, EntryRate); ok && x > r.EntryRateHigh {
+					f.Days = append(f.Days, d.Day)
+				}
+			}
+		}
+		f.Reason = reasonEntryRate(v, r.EntryRateLow, r.EntryRateHigh)
+		flags = append(flags, f)
+	}
+
+	// Suspect counts.
+	if k.OpenHours > 0 && float64(k.SuspectHours)/float64(k.OpenHours) >= r.SuspectShare {
+		from, to := utcRange(p, s.loc)
+		hours, kinds, err := localdb.SuspectHours(fl.ctx, in.db, s.ID, from, to)
+		if err != nil {
+			return nil, fmt.Errorf("read suspect hours of store %s: %w", s.Code, err)
+		}
+		f := base
+		f.Kind = SuspectCounts
+		f.Value, f.Reference = float64(k.SuspectHours), float64(k.OpenHours)
+		f.Severity = math.Min(1, 2*f.Value/f.Reference)
+		f.Hours = hours
+		seen := map[string]bool{}
+		for _, h := range hours {
+			d := h.In(s.loc).Format(dayFmt)
+			if !seen[d] {
+				seen[d] = true
+				f.Days = append(f.Days, d)
+			}
+		}
+		f.Reason = reasonSuspect(k.SuspectHours, k.OpenHours, kinds)
+		flags = append(flags, f)
+	}
+	sortFlags(flags)
+	return flags, nil
+}
+
+func medianInt(v []int) int {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]int(nil), v...)
+	sort.Ints(s)
+	return s[len(s)/2]
+}
+
+func periodWords(p Period) (zh, en string) {
+	switch p.Kind {
+	case Day:
+		return "天", "days"
+	case Week:
+		return "周", "weeks"
+	case Month:
+		return "个月", "months"
+	}
+	return "期", "periods"
+}
+
+func reasonBelowTag(m Metric, v float64, ta *TagAverage, rk Rank, streak int, p Period, z float64) Text {
+	vs, ms := FormatValue(m, v, true), FormatValue(m, ta.Mean[m], true)
+	gap := 100 * (ta.Mean[m] - v) / ta.Mean[m]
+	zh := fmt.Sprintf("%s %s，比%s均值 %s（%d 家店）低 %.0f%%", m.Label("zh"), vs, ta.Tag, ms, ta.N[m], gap)
+	en := fmt.Sprintf("%s %s vs %s average of %s (%d stores), %.0f%% below", m.Label("en"), vs, ms, ta.Tag, ta.N[m], gap)
+	if rk.Of > 0 {
+		zh += fmt.Sprintf("，标签内排名 %d/%d", rk.Position, rk.Of)
+		en += fmt.Sprintf(", rank %d of %d in the tag", rk.Position, rk.Of)
+	}
+	if streak > 1 {
+		pz, pe := periodWords(p)
+		zh += fmt.Sprintf("；已连续 %d %s偏低", streak, pz)
+		en += fmt.Sprintf("; below %d %s running", streak, pe)
+	}
+	_ = z
+	return Text{ZH: zh, EN: en}
+}
+
+func reasonDrop(m Metric, v, ref, drop float64, n int, p Period) Text {
+	pz, pe := periodWords(p)
+	return Text{
+		ZH: fmt.Sprintf("%s %s，比前 %d %s的平均 %s 下降 %.0f%%", m.Label("zh"), FormatValue(m, v, true), n, pz, FormatValue(m, ref, true), 100*drop),
+		EN: fmt.Sprintf("%s %s, down %.0f%% from %s on average over the previous %d %s", m.Label("en"), FormatValue(m, v, true), 100*drop, FormatValue(m, ref, true), n, pe),
+	}
+}
+
+func reasonEarly(last, close, days, traded int) Text {
+	early := close - last
+	dur := fmt.Sprintf("%dh%02dm", early/60, early%60)
+	durZH := fmt.Sprintf("%d 小时 %d 分", early/60, early%60)
+	return Text{
+		ZH: fmt.Sprintf("%d/%d 个营业日客流在 %s 前就停止，计划营业至 %s（提前约 %s）", days, traded, clock(last), clock(close), durZH),
+		EN: fmt.Sprintf("traffic stopped by %s on %d of %d trading days, scheduled closing %s (about %s early)", clock(last), days, traded, clock(close), dur),
+	}
+}
+
+func reasonEntryRate(v, low, high float64) Text {
+	if v < low {
+		return Text{
+			ZH: fmt.Sprintf("进店率 %.2f%% 异常偏低（低于 %.0f%%）：检查门口迎宾与计数线", 100*v, 100*low),
+			EN: fmt.Sprintf("entry rate %.2f%% is abnormally low (below %.0f%%): check the door and the counting lines", 100*v, 100*low),
+		}
+	}
+	return Text{
+		ZH: fmt.Sprintf("进店率 %.2f%% 异常偏高（高于 %.0f%%）：过店计数线可能有误", 100*v, 100*high),
+		EN: fmt.Sprintf("entry rate %.2f%% is abnormally high (above %.0f%%): the passers-by line may be miscounting", 100*v, 100*high),
+	}
+}
+
+func alertNames(kinds int) (zh, en string) {
+	var z, e []string
+	for _, a := range []struct {
+		bit    int
+		zh, en string
+	}{
+		{localdb.AlertOcclusion, "遮挡", "lens blocked"},
+		{localdb.AlertMoved, "移位", "camera moved"},
+		{localdb.AlertDefocus, "失焦", "defocused"},
+		{localdb.AlertNoSignal, "无信号", "no signal"},
+		{localdb.AlertSuspectBucket, "设备标记可疑", "device marked counts suspect"},
+	} {
+		if kinds&a.bit != 0 {
+			z = append(z, a.zh)
+			e = append(e, a.en)
+		}
+	}
+	return strings.Join(z, "、"), strings.Join(e, ", ")
+}
+
+func reasonSuspect(sus, open, kinds int) Text {
+	z, e := alertNames(kinds)
+	return Text{
+		ZH: fmt.Sprintf("%d 个营业小时中有 %d 个计数可疑（%s），客流数据可能失真", open, sus, z),
+		EN: fmt.Sprintf("counts suspect in %d of %d open hours (%s); traffic figures may be wrong", sus, open, e),
+	}
+}
