@@ -179,3 +179,5 @@ func TestSourceReconnectsDroppedStream(t *testing.T) {
 		t.Errorf("read from a dead camera: %v, want the context's deadline", rerr)
 	}
 }
+
+func footageFile(name string) (string, error) { return assets.SampleFootage(name) }

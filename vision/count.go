@@ -1,0 +1,482 @@
+package vision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"math"
+	"sort"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// Line names used in events.
+const (
+	LineEntrance = "entrance"
+	LineOutside  = "outside"
+	DirIn        = "in"
+	DirOut       = "out"
+)
+
+// Config is what a recount counts. Entrance is required; the rest is
+// optional. Lines, zones and boxes are in pixels of the video's own frame.
+type Config struct {
+	// Entrance is the directed in/out line (see Line for the direction).
+	Entrance Line
+	// Outside is the storefront line whose crossings, either way, are
+	// passers-by; nil when the camera sees no storefront.
+	Outside *Line
+	// StaffZone is a staff-only area (behind the till, the stock room
+	// door): a track that stands in it for StaffZoneSeconds is staff.
+	StaffZone        []Pt
+	StaffZoneSeconds float64
+	// StaffUniform is the store's uniform colour; nil to not use colour.
+	StaffUniform *UniformColour
+	// StaffTracks are tracks a person marked as staff in review.
+	StaffTracks []int
+	// ReentryWindow: the same person entering again within it counts once
+	// (default 30 min; negative turns de-duplication off).
+	ReentryWindow time.Duration
+	// ReentrySimilarity is the signature similarity above which two tracks
+	// are the same person (default 0.86).
+	ReentrySimilarity float64
+	// Detector replaces the default MotionDetector (e.g. a DNNDetector).
+	// The counter closes it.
+	Detector Detector
+	// Motion tunes the default detector.
+	Motion MotionConfig
+	// Tracker tunes the tracker.
+	Tracker TrackerConfig
+	// WorkWidth is the width frames are scaled down to before analysis
+	// (default 384; frames already narrower are used as they are).
+	WorkWidth int
+}
+
+// Event is one crossing of a counting line by a track.
+type Event struct {
+	// T is the time of the crossing from the start of the video.
+	T time.Duration
+	// Frame is the 0-based frame index of the crossing.
+	Frame int
+	// Line is LineEntrance or LineOutside; Dir is DirIn or DirOut.
+	Line, Dir string
+	// Track is the tracker's id of the person (1, 2, …).
+	Track int
+	// Staff marks a crossing by staff: recorded, never counted as an entry.
+	Staff bool
+	// Reentry marks an entrance "in" by someone who entered within the
+	// re-entry window: recorded, counted once.
+	Reentry bool
+	// Dwell is set on an entrance "out" matched to an earlier "in" of the
+	// same person: the time they spent inside (0 when unmatched).
+	Dwell time.Duration
+
+	sig  Signature
+	sigN int
+}
+
+// Result is the outcome of a recount.
+type Result struct {
+	// In and Out are raw crossings of the entrance line.
+	In, Out int
+	// Entries are In after staff exclusion and re-entry de-duplication.
+	Entries int
+	// PassersBy are crossings of the outside line by non-staff, either way.
+	PassersBy int
+	// StaffExcluded counts staff crossings of the entrance line inward;
+	// Reentries the inward crossings that were re-entries.
+	StaffExcluded, Reentries int
+	// DwellSum and DwellN: total and number of matched dwell times.
+	DwellSum time.Duration
+	DwellN   int
+	// Frames read and the video's frame rate.
+	Frames int
+	FPS    float64
+	// Events in time order.
+	Events []Event
+}
+
+// Counter turns frames into crossings. Feed it every frame in order with
+// Process, then call Finish. Use Count to run it over a Source.
+type Counter struct {
+	cfg            Config
+	fps            float64
+	size           image2
+	scale          float64 // work = frame * scale
+	work           gocv.Mat
+	det            Detector
+	tr             *Tracker
+	lines          []countLine
+	events         []*Event
+	frame          int
+	staffMarked    map[int]bool
+	zoneFrames     int
+	tracksByID     map[int]*Track
+	sigEvery       int
+	closed         bool
+	detectionCount int
+}
+
+type image2 struct{ W, H int }
+
+type countLine struct {
+	name string
+	line Line // in work pixels
+}
+
+// lineState is a track's hysteresis state for one line.
+type lineState struct {
+	side      int     // -1 in side, +1 out side, 0 not yet established
+	lastD     float64 // signed distance at the last observation
+	lastFrame int
+	lastFoot  Pt
+	seen      bool
+	crossF    float64 // frame (fractional) where the path last met the line
+	crossAt   Pt
+	crossSet  bool
+}
+
+// NewCounter prepares a counter for video of the given size and fps.
+func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
+	if cfg.Entrance.Len() < 1 {
+		return nil, errors.New("no entrance line: give the line as x1,y1,x2,y2 in the video's pixels")
+	}
+	if width <= 0 || height <= 0 {
+		return nil, fmt.Errorf("frame size %dx%d is not a picture", width, height)
+	}
+	check := func(name string, l Line) error {
+		for _, p := range []Pt{l.A, l.B} {
+			if p.X < -1 || p.Y < -1 || p.X > float64(width)+1 || p.Y > float64(height)+1 {
+				return fmt.Errorf("%s line %s lies outside the %dx%d frame; draw it on this camera's picture", name, l, width, height)
+			}
+		}
+		return nil
+	}
+	if err := check(LineEntrance, cfg.Entrance); err != nil {
+		return nil, err
+	}
+	if cfg.Outside != nil {
+		if err := check(LineOutside, *cfg.Outside); err != nil {
+			return nil, err
+		}
+	}
+	if fps <= 0 {
+		fps = 25
+	}
+	if cfg.WorkWidth <= 0 {
+		cfg.WorkWidth = 384
+	}
+	if cfg.ReentryWindow == 0 {
+		cfg.ReentryWindow = 30 * time.Minute
+	}
+	if cfg.ReentrySimilarity <= 0 {
+		cfg.ReentrySimilarity = 0.86
+	}
+	if cfg.StaffZoneSeconds <= 0 {
+		cfg.StaffZoneSeconds = 1
+	}
+	if cfg.StaffUniform != nil && cfg.StaffUniform.MinShare <= 0 {
+		cfg.StaffUniform.MinShare = 0.35
+	}
+	c := &Counter{cfg: cfg, fps: fps, size: image2{width, height}, scale: 1, work: gocv.NewMat()}
+	if width > cfg.WorkWidth {
+		c.scale = float64(cfg.WorkWidth) / float64(width)
+	}
+	c.det = cfg.Detector
+	if c.det == nil {
+		c.det = NewMotionDetector(cfg.Motion)
+	}
+	c.tr = NewTracker(cfg.Tracker, fps)
+	c.lines = append(c.lines, countLine{LineEntrance, cfg.Entrance.Scale(c.scale, c.scale)})
+	if cfg.Outside != nil {
+		c.lines = append(c.lines, countLine{LineOutside, cfg.Outside.Scale(c.scale, c.scale)})
+	}
+	c.staffMarked = map[int]bool{}
+	for _, id := range cfg.StaffTracks {
+		c.staffMarked[id] = true
+	}
+	c.zoneFrames = max(1, int(math.Round(cfg.StaffZoneSeconds*fps)))
+	c.sigEvery = max(1, int(math.Round(fps/5))) // 5 looks a second
+	return c, nil
+}
+
+// Close releases the detector and buffers.
+func (c *Counter) Close() error {
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	c.work.Close()
+	return c.det.Close()
+}
+
+// Process analyses the next frame (BGR, the video's full size).
+func (c *Counter) Process(frame gocv.Mat) error {
+	if frame.Cols() != c.size.W || frame.Rows() != c.size.H {
+		return fmt.Errorf("frame %d is %dx%d, the video started at %dx%d", c.frame, frame.Cols(), frame.Rows(), c.size.W, c.size.H)
+	}
+	work := frame
+	if c.scale != 1 {
+		gocv.Resize(frame, &c.work, image.Pt(int(math.Round(float64(c.size.W)*c.scale)), int(math.Round(float64(c.size.H)*c.scale))), 0, 0, gocv.InterpolationArea)
+		work = c.work
+	}
+	dets, err := c.det.Detect(work)
+	if err != nil {
+		return fmt.Errorf("frame %d: %w", c.frame, err)
+	}
+	c.detectionCount += len(dets)
+	c.tr.Update(dets)
+	var bgr, mask []uint8
+	if c.frame%c.sigEvery == 0 {
+		bgr, _ = work.DataPtrUint8()
+		if fg, ok := c.det.(Foregrounder); ok {
+			m := fg.Foreground()
+			if m.Rows() == work.Rows() && m.Cols() == work.Cols() {
+				mask, _ = m.DataPtrUint8()
+			}
+		}
+	}
+	tracks := c.tr.Tracks()
+	for _, t := range tracks {
+		if !t.matched {
+			continue
+		}
+		b := t.Box()
+		if t.confirmed && bgr != nil && !c.overlapsOther(t, tracks) {
+			share := measure(&t.sig, bgr, mask, work.Cols(), work.Rows(), t.lastBox, c.cfg.StaffUniform)
+			t.sigN++
+			if share >= 0 {
+				t.uniform += share
+				t.uniformN++
+			}
+		}
+		if len(c.cfg.StaffZone) >= 3 && Inside(c.cfg.StaffZone, c.toFrame(b.Foot())) {
+			t.zoneHits++
+		}
+		c.observe(t, b)
+	}
+	c.frame++
+	return nil
+}
+
+func (c *Counter) overlapsOther(t *Track, all []*Track) bool {
+	for _, o := range all {
+		if o != t && IoU(o.Box(), t.Box()) > 0.05 {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Counter) toFrame(p Pt) Pt { return Pt{p.X / c.scale, p.Y / c.scale} }
+
+// observe runs the hysteresis of every line on a track's foot point: a
+// side counts once the foot is a margin (a share of the person's height)
+// beyond the line, and a crossing is a change of counted side, placed in time
+// where the path last met the line. Jitter on the line or a U-turn inside
+// the margin never changes the side, so it never counts.
+func (c *Counter) observe(t *Track, b Box) {
+	foot := b.Foot()
+	margin := math.Max(1.5, 0.08*b.H)
+	for len(t.lines) < len(c.lines) {
+		t.lines = append(t.lines, lineState{})
+	}
+	for li, cl := range c.lines {
+		st := &t.lines[li]
+		d := cl.line.SignedDist(foot)
+		if st.seen && sign(d) != sign(st.lastD) {
+			k := st.lastD / (st.lastD - d)
+			st.crossF = float64(st.lastFrame) + k*float64(c.frame-st.lastFrame)
+			st.crossAt = Pt{st.lastFoot.X + k*(foot.X-st.lastFoot.X), st.lastFoot.Y + k*(foot.Y-st.lastFoot.Y)}
+			st.crossSet = true
+		}
+		side := 0
+		if d <= -margin {
+			side = -1
+		} else if d >= margin {
+			side = 1
+		}
+		if side != 0 && st.side != 0 && side != st.side && t.confirmed {
+			f, at := float64(c.frame), foot
+			if st.crossSet {
+				f, at = st.crossF, st.crossAt
+			}
+			if a := cl.line.Along(at); a >= -0.02 && a <= 1.02 {
+				dir := DirIn
+				if side > 0 {
+					dir = DirOut
+				}
+				c.events = append(c.events, &Event{
+					T:     time.Duration(f / c.fps * float64(time.Second)),
+					Frame: int(math.Round(f)), Line: cl.name, Dir: dir, Track: t.ID,
+				})
+				if c.tracksByID == nil {
+					c.tracksByID = map[int]*Track{}
+				}
+				c.tracksByID[t.ID] = t
+			}
+		}
+		// A tentative track keeps the side it was born on, so a crossing
+		// made before confirmation is still counted once it is confirmed.
+		if side != 0 && (st.side == 0 || t.confirmed) {
+			st.side = side
+		}
+		st.lastD, st.lastFrame, st.lastFoot, st.seen = d, c.frame, foot, true
+	}
+}
+
+func sign(v float64) int {
+	if v < 0 {
+		return -1
+	}
+	return 1
+}
+
+// Finish closes the counting: it decides staff, re-entries and dwell over
+// the events and returns the result. The counter is not usable afterwards
+// except for Close.
+func (c *Counter) Finish() *Result {
+	res := &Result{Frames: c.frame, FPS: c.fps}
+	isStaff := func(t *Track) bool {
+		if c.staffMarked[t.ID] || t.zoneHits >= c.zoneFrames {
+			return true
+		}
+		u := c.cfg.StaffUniform
+		return u != nil && t.uniformN >= 3 && t.uniform/float64(t.uniformN) >= u.MinShare
+	}
+	sort.SliceStable(c.events, func(i, j int) bool { return c.events[i].T < c.events[j].T })
+	type entered struct {
+		ev    *Event
+		track int
+		left  bool
+	}
+	var gallery []entered
+	for _, e := range c.events {
+		t := c.tracksByID[e.Track]
+		e.Staff = isStaff(t)
+		e.sig, e.sigN = t.sig, t.sigN
+	}
+	for _, e := range c.events {
+		if e.Line == LineOutside {
+			if !e.Staff {
+				res.PassersBy++
+			}
+			continue
+		}
+		if e.Dir == DirIn {
+			res.In++
+		} else {
+			res.Out++
+		}
+		if e.Staff {
+			if e.Dir == DirIn {
+				res.StaffExcluded++
+			}
+			continue
+		}
+		if e.Dir == DirIn {
+			if c.cfg.ReentryWindow > 0 {
+				for _, g := range gallery {
+					if e.T-g.ev.T > c.cfg.ReentryWindow {
+						continue
+					}
+					if g.track == e.Track || (g.track != e.Track && e.sigN >= 3 && g.ev.sigN >= 3 && e.sig.Similarity(&g.ev.sig) >= c.cfg.ReentrySimilarity) {
+						e.Reentry = true
+						break
+					}
+				}
+			}
+			if e.Reentry {
+				res.Reentries++
+			} else {
+				res.Entries++
+			}
+			gallery = append(gallery, entered{ev: e, track: e.Track})
+			continue
+		}
+		// An exit: match it to the entry of the same person for dwell,
+		// preferring the same track, else the most similar signature.
+		best, bestSim := -1, c.cfg.ReentrySimilarity
+		for i := len(gallery) - 1; i >= 0; i-- {
+			g := gallery[i]
+			if g.left {
+				continue
+			}
+			if g.track == e.Track {
+				best = i
+				break
+			}
+			if e.sigN >= 3 && g.ev.sigN >= 3 {
+				if s := e.sig.Similarity(&g.ev.sig); s >= bestSim {
+					best, bestSim = i, s
+				}
+			}
+		}
+		if best >= 0 {
+			gallery[best].left = true
+			e.Dwell = e.T - gallery[best].ev.T
+			res.DwellSum += e.Dwell
+			res.DwellN++
+		}
+	}
+	res.Events = make([]Event, len(c.events))
+	for i, e := range c.events {
+		res.Events[i] = *e
+	}
+	return res
+}
+
+// Progress is called by Count after each frame with the frames done and
+// the total (-1 for a live stream).
+type Progress func(done, total int)
+
+// Count runs a recount of src with cfg until the end of the file (or, for a
+// live stream, until ctx ends; then it returns what it counted with
+// ctx.Err()).
+func Count(ctx context.Context, src *Source, cfg Config, progress Progress) (*Result, error) {
+	size := src.Size()
+	c, err := NewCounter(cfg, size.X, size.Y, src.FPS())
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	if err := c.run(ctx, src, progress); err != nil {
+		if ctx.Err() != nil && c.frame > 0 {
+			return c.Finish(), err
+		}
+		return nil, err
+	}
+	if c.frame == 0 {
+		return nil, fmt.Errorf("video %s: %w: no frame could be read", src.display(), ErrSourceUnsupported)
+	}
+	return c.Finish(), nil
+}
+
+// run feeds every frame of src to the counter.
+func (c *Counter) run(ctx context.Context, src *Source, progress ...Progress) error {
+	frame := gocv.NewMat()
+	defer frame.Close()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := src.Read(ctx, &frame)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := c.Process(frame); err != nil {
+			return fmt.Errorf("video %s: %w", src.display(), err)
+		}
+		for _, p := range progress {
+			if p != nil {
+				p(c.frame, src.FrameCount())
+			}
+		}
+	}
+}

@@ -1,0 +1,294 @@
+package vision
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// GroundTruth is a hand-annotated trajectory file in the MOT layout
+// (frame,id,left,top,width,height,flag,x,y,z), such as the public PETS09-S2L1
+// annotation. Its frame numbers start at 1 for the video's first frame (index
+// 0); the evaluation test checks that against the footage.
+type GroundTruth struct {
+	// People maps a person's id to their foot points, one per frame,
+	// in frame order (frame = 0-based video index).
+	People map[int][]TruthPoint
+	// Frames is the last annotated frame index + 1.
+	Frames int
+}
+
+// TruthPoint is one annotated foot point.
+type TruthPoint struct {
+	Frame int
+	Foot  Pt
+	Box   Box
+}
+
+// LoadGroundTruth reads a MOT-layout annotation whose first frame is
+// numbered firstFrame (1 for PETS09 and the MOT challenges).
+func LoadGroundTruth(path string, firstFrame int) (*GroundTruth, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("ground truth %s: %w", path, err)
+	}
+	defer f.Close()
+	g := &GroundTruth{People: map[int][]TruthPoint{}}
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		p := strings.Split(line, ",")
+		if len(p) < 6 {
+			return nil, fmt.Errorf("ground truth %s line %d: want frame,id,left,top,width,height,…", path, n)
+		}
+		var v [6]float64
+		for i := range v {
+			if v[i], err = strconv.ParseFloat(strings.TrimSpace(p[i]), 64); err != nil {
+				return nil, fmt.Errorf("ground truth %s line %d: %q is not a number", path, n, p[i])
+			}
+		}
+		b := Box{v[2], v[3], v[4], v[5]}
+		tp := TruthPoint{Frame: int(v[0]) - firstFrame, Foot: b.Foot(), Box: b}
+		g.People[int(v[1])] = append(g.People[int(v[1])], tp)
+		g.Frames = max(g.Frames, tp.Frame+1)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("ground truth %s: %w", path, err)
+	}
+	for _, pts := range g.People {
+		sort.Slice(pts, func(i, j int) bool { return pts[i].Frame < pts[j].Frame })
+	}
+	return g, nil
+}
+
+// Crossings derives the true crossings of l from the annotated foot points,
+// with the counter's own rule (side change beyond a small band, placed where
+// the path met the line, within the line's ends). The band is 2 px: the
+// annotation is smooth, so only a person standing on the line is affected.
+func (g *GroundTruth) Crossings(l Line, fps float64) []Event {
+	var out []Event
+	ids := make([]int, 0, len(g.People))
+	for id := range g.People {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	for _, id := range ids {
+		side := 0
+		var last TruthPoint
+		var lastD, crossF float64
+		var crossAt Pt
+		crossSet := false
+		for i, tp := range g.People[id] {
+			d := l.SignedDist(tp.Foot)
+			if i > 0 && sign(d) != sign(lastD) {
+				k := lastD / (lastD - d)
+				crossF = float64(last.Frame) + k*float64(tp.Frame-last.Frame)
+				crossAt = Pt{last.Foot.X + k*(tp.Foot.X-last.Foot.X), last.Foot.Y + k*(tp.Foot.Y-last.Foot.Y)}
+				crossSet = true
+			}
+			s := 0
+			if d <= -2 {
+				s = -1
+			} else if d >= 2 {
+				s = 1
+			}
+			if s != 0 && side != 0 && s != side && crossSet {
+				if a := l.Along(crossAt); a >= -0.02 && a <= 1.02 {
+					dir := DirIn
+					if s > 0 {
+						dir = DirOut
+					}
+					out = append(out, Event{T: time.Duration(crossF / fps * float64(time.Second)), Frame: int(math.Round(crossF)), Line: LineEntrance, Dir: dir, Track: id})
+				}
+			}
+			if s != 0 {
+				side = s
+			}
+			last, lastD = tp, d
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].T < out[j].T })
+	return out
+}
+
+// DirScore is the accuracy of one direction of one line.
+type DirScore struct {
+	True, Counted, Matched, Missed, Extra int
+	// Gross is the event accuracy 1 − (missed+extra)/true, a counted
+	// crossing matching a true one of the same direction within the
+	// tolerance; Net is 1 − |counted−true|/true. Both are NaN without true
+	// crossings.
+	Gross, Net float64
+}
+
+// Score compares counted crossings with true ones of direction dir. Matching
+// is one-to-one, in time order, within tol (±1 s in the product's accuracy
+// definition).
+func Score(truth, counted []Event, dir string, tol time.Duration) DirScore {
+	var tt, cc []time.Duration
+	for _, e := range truth {
+		if e.Dir == dir {
+			tt = append(tt, e.T)
+		}
+	}
+	for _, e := range counted {
+		if e.Dir == dir {
+			cc = append(cc, e.T)
+		}
+	}
+	sort.Slice(tt, func(i, j int) bool { return tt[i] < tt[j] })
+	sort.Slice(cc, func(i, j int) bool { return cc[i] < cc[j] })
+	used := make([]bool, len(cc))
+	s := DirScore{True: len(tt), Counted: len(cc)}
+	for _, t := range tt {
+		for j, c := range cc {
+			if !used[j] && c >= t-tol && c <= t+tol {
+				used[j] = true
+				s.Matched++
+				break
+			}
+		}
+	}
+	s.Missed = s.True - s.Matched
+	s.Extra = s.Counted - s.Matched
+	s.Gross, s.Net = math.NaN(), math.NaN()
+	if s.True > 0 {
+		s.Gross = 1 - float64(s.Missed+s.Extra)/float64(s.True)
+		s.Net = 1 - math.Abs(float64(s.Counted-s.True))/float64(s.True)
+	}
+	return s
+}
+
+// LineScore is the evaluation of one line.
+type LineScore struct {
+	Name    string
+	Line    Line
+	In, Out DirScore
+}
+
+// Evaluation is the outcome of Evaluate.
+type Evaluation struct {
+	Lines  []LineScore
+	Frames int
+	// Elapsed is the wall time of the analysis (decoding included).
+	Elapsed time.Duration
+}
+
+// NamedLine is a line with a name for reports.
+type NamedLine struct {
+	Name string
+	Line Line
+}
+
+// Evaluate counts video once with every line in lines at the same time and
+// scores each against the ground truth. cfg's lines are replaced; the other
+// settings (detector, tracker) apply. The truth's coordinates are mapped by
+// mapTruth (nil for the original footage; a mirrored or scaled copy passes
+// the same transform it applied to the video).
+func Evaluate(ctx context.Context, video string, gt *GroundTruth, lines []NamedLine, cfg Config, mapTruth func(Pt) Pt) (*Evaluation, error) {
+	if len(lines) == 0 {
+		return nil, fmt.Errorf("no lines to evaluate")
+	}
+	src, err := OpenSource(video)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	cfg.Entrance = lines[0].Line
+	cfg.Outside = nil
+	cfg.ReentryWindow = -1
+	size := src.Size()
+	c, err := NewCounter(cfg, size.X, size.Y, src.FPS())
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	for i, nl := range lines {
+		if i > 0 {
+			c.lines = append(c.lines, countLine{fmt.Sprintf("eval%d", i), nl.Line.Scale(c.scale, c.scale)})
+		}
+	}
+	start := time.Now()
+	if err := c.run(ctx, src); err != nil {
+		return nil, err
+	}
+	res := c.Finish()
+	ev := &Evaluation{Frames: res.Frames, Elapsed: time.Since(start)}
+	truthFPS := src.FPS()
+	mapped := gt
+	if mapTruth != nil {
+		mapped = &GroundTruth{People: map[int][]TruthPoint{}, Frames: gt.Frames}
+		for id, pts := range gt.People {
+			for _, p := range pts {
+				mapped.People[id] = append(mapped.People[id], TruthPoint{Frame: p.Frame, Foot: mapTruth(p.Foot)})
+			}
+		}
+	}
+	for i, nl := range lines {
+		name := c.lines[i].name
+		var counted []Event
+		for _, e := range res.Events {
+			if e.Line == name {
+				counted = append(counted, e)
+			}
+		}
+		truth := mapped.Crossings(nl.Line, truthFPS)
+		ev.Lines = append(ev.Lines, LineScore{
+			Name: nl.Name, Line: nl.Line,
+			In:  Score(truth, counted, DirIn, time.Second),
+			Out: Score(truth, counted, DirOut, time.Second),
+		})
+	}
+	return ev, nil
+}
+
+// WriteTable prints the evaluation as a table: per line and direction the
+// true and counted crossings, gross and net accuracy.
+func (ev *Evaluation) WriteTable(w io.Writer, title string) {
+	fmt.Fprintf(w, "%s (%d frames, %.0f fps analysis)\n", title, ev.Frames, float64(ev.Frames)/ev.Elapsed.Seconds())
+	fmt.Fprintf(w, "%-8s %-20s %4s %4s %4s %4s %7s %7s | %4s %4s %4s %4s %7s %7s\n", "line", "x1,y1,x2,y2", "in", "cnt", "miss", "xtra", "gross", "net", "out", "cnt", "miss", "xtra", "gross", "net")
+	for _, l := range ev.Lines {
+		fmt.Fprintf(w, "%-8s %-20s %4d %4d %4d %4d %6.1f%% %6.1f%% | %4d %4d %4d %4d %6.1f%% %6.1f%%\n", l.Name, l.Line,
+			l.In.True, l.In.Counted, l.In.Missed, l.In.Extra, 100*l.In.Gross, 100*l.In.Net,
+			l.Out.True, l.Out.Counted, l.Out.Missed, l.Out.Extra, 100*l.Out.Gross, 100*l.Out.Net)
+	}
+	in, out := ev.Total()
+	fmt.Fprintf(w, "%-29s %4d %4d %4d %4d %6.1f%% %6.1f%% | %4d %4d %4d %4d %6.1f%% %6.1f%%\n", "all lines",
+		in.True, in.Counted, in.Missed, in.Extra, 100*in.Gross, 100*in.Net,
+		out.True, out.Counted, out.Missed, out.Extra, 100*out.Gross, 100*out.Net)
+}
+
+// Total sums the lines per direction.
+func (ev *Evaluation) Total() (in, out DirScore) {
+	add := func(a *DirScore, b DirScore) {
+		a.True += b.True
+		a.Counted += b.Counted
+		a.Matched += b.Matched
+		a.Missed += b.Missed
+		a.Extra += b.Extra
+	}
+	for _, l := range ev.Lines {
+		add(&in, l.In)
+		add(&out, l.Out)
+	}
+	for _, s := range []*DirScore{&in, &out} {
+		s.Gross, s.Net = math.NaN(), math.NaN()
+		if s.True > 0 {
+			s.Gross = 1 - float64(s.Missed+s.Extra)/float64(s.True)
+			s.Net = 1 - math.Abs(float64(s.Counted-s.True))/float64(s.True)
+		}
+	}
+	return in, out
+}

@@ -1,0 +1,39 @@
+package vision
+
+import (
+	"context"
+	"os"
+	"testing"
+)
+
+// evalLines are the lines the accuracy is measured on: the example
+// entrance line, two more verticals, a horizontal and a diagonal across the
+// PETS09 square.
+var evalLines = []NamedLine{
+	{"V384", Line{Pt{384, 120}, Pt{384, 576}}},
+	{"V250", Line{Pt{250, 100}, Pt{250, 576}}},
+	{"V560", Line{Pt{560, 100}, Pt{560, 576}}},
+	{"H230", Line{Pt{0, 230}, Pt{768, 230}}},
+	{"D", Line{Pt{150, 100}, Pt{700, 400}}},
+}
+
+func groundTruth(t testing.TB) *GroundTruth {
+	p, err := footageFile("pets09_s2l1_gt.txt")
+	if err != nil {
+		t.Skip(err)
+	}
+	gt, err := LoadGroundTruth(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gt
+}
+
+func TestEvaluatePETS(t *testing.T) {
+	gt := groundTruth(t)
+	ev, err := Evaluate(context.Background(), footage(t, "vtest.avi"), gt, evalLines, Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.WriteTable(os.Stdout, "PETS09-S2L1 vtest.avi")
+}

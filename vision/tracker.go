@@ -1,0 +1,366 @@
+package vision
+
+import (
+	"math"
+)
+
+// kalman1 is a constant-velocity Kalman filter on one coordinate (position
+// and velocity). With diagonal noise, the filter on a box's centre, width and
+// height splits exactly into four of these, which keeps the arithmetic in
+// closed form and allocation-free.
+type kalman1 struct {
+	x, v          float64 // position (px), velocity (px per second)
+	p00, p01, p11 float64 // covariance
+}
+
+func newKalman1(z, r float64) kalman1 {
+	return kalman1{x: z, p00: r, p11: 1e4}
+}
+
+// predict advances dt seconds under white acceleration noise q (px²/s⁴).
+func (k *kalman1) predict(dt, q float64) {
+	k.x += k.v * dt
+	dt2 := dt * dt
+	p00 := k.p00 + 2*dt*k.p01 + dt2*k.p11 + q*dt2*dt2/4
+	p01 := k.p01 + dt*k.p11 + q*dt2*dt/2
+	p11 := k.p11 + q*dt2
+	k.p00, k.p01, k.p11 = p00, p01, p11
+}
+
+// update folds in a measurement z with variance r.
+func (k *kalman1) update(z, r float64) {
+	s := k.p00 + r
+	g0, g1 := k.p00/s, k.p01/s
+	y := z - k.x
+	k.x += g0 * y
+	k.v += g1 * y
+	p00 := (1 - g0) * k.p00
+	p01 := (1 - g0) * k.p01
+	p11 := k.p11 - g1*k.p01
+	k.p00, k.p01, k.p11 = p00, p01, p11
+}
+
+// Track is one person followed across frames.
+type Track struct {
+	// ID is unique within one recount, starting at 1.
+	ID           int
+	cx, cy, w, h kalman1
+	hits, misses int
+	age          int // frames since birth
+	confirmed    bool
+	lastBox      Box // last matched detection
+	matched      bool
+	first        Pt // foot where the track was born
+	// counting state per line
+	lines []lineState
+	// appearance
+	sig      Signature
+	sigN     int
+	uniform  float64
+	uniformN int
+	zoneHits int
+	staff    bool
+}
+
+// Box is the track's current (filtered or predicted) box.
+func (t *Track) Box() Box {
+	return Box{t.cx.x - t.w.x/2, t.cy.x - t.h.x/2, t.w.x, t.h.x}
+}
+
+// Confirmed reports whether the track has been seen often enough to count.
+func (t *Track) Confirmed() bool { return t.confirmed }
+
+// TrackerConfig tunes the tracker; the zero value is the default.
+type TrackerConfig struct {
+	// ConfirmHits is how many matched frames make a track real (default:
+	// 0.3 s of frames, at least 2).
+	ConfirmHits int
+	// MaxCoast is how long a confirmed track survives without detections,
+	// e.g. behind a pillar or another person (default 2 s).
+	MaxCoastSeconds float64
+	// StrongScore splits detections into strong (may start a track) and
+	// weak (may only extend one). Default 0.5.
+	StrongScore float64
+}
+
+// Tracker follows people from frame to frame: a constant-velocity Kalman
+// filter per track, globally optimal assignment on a cost of IoU and centre
+// distance for strong detections, then a second pass that lets weak
+// detections keep unmatched tracks alive, tentative tracks confirmed after a
+// few hits, and coasting through short occlusions.
+type Tracker struct {
+	cfg     TrackerConfig
+	dt      float64
+	tracks  []*Track
+	nextID  int
+	removed []*Track
+	cost    [][]float64
+}
+
+// NewTracker returns a tracker for footage at fps frames per second.
+func NewTracker(cfg TrackerConfig, fps float64) *Tracker {
+	if fps <= 0 {
+		fps = 10
+	}
+	if cfg.ConfirmHits <= 0 {
+		cfg.ConfirmHits = max(2, int(math.Round(0.3*fps)))
+	}
+	if cfg.MaxCoastSeconds <= 0 {
+		cfg.MaxCoastSeconds = 2
+	}
+	if cfg.StrongScore <= 0 {
+		cfg.StrongScore = 0.5
+	}
+	return &Tracker{cfg: cfg, dt: 1 / fps, nextID: 1}
+}
+
+// Tracks are the live tracks after the last Update (tentative included).
+func (tr *Tracker) Tracks() []*Track { return tr.tracks }
+
+// Update advances every track one frame and assigns dets to them. Tracks that
+// ended this frame are returned by Ended until the next Update.
+func (tr *Tracker) Update(dets []Detection) {
+	tr.removed = tr.removed[:0]
+	for _, t := range tr.tracks {
+		h := math.Max(t.h.x, 4)
+		q := (2.0 * h) * (2.0 * h) // acceleration noise ~2 heights/s²
+		t.cx.predict(tr.dt, q)
+		t.cy.predict(tr.dt, q)
+		t.w.predict(tr.dt, q/16)
+		t.h.predict(tr.dt, q/16)
+		// A coasting track slows down: people stop more often than they
+		// keep walking blind.
+		if t.misses > 0 {
+			t.cx.v *= 0.9
+			t.cy.v *= 0.9
+		}
+		t.w.v, t.h.v = 0, 0
+		t.age++
+		t.matched = false
+	}
+	var strong, weak []int
+	for i, d := range dets {
+		if d.Score >= tr.cfg.StrongScore {
+			strong = append(strong, i)
+		} else {
+			weak = append(weak, i)
+		}
+	}
+	// Pass 1: strong detections against all tracks, confirmed ones first
+	// in cost (a small bonus) so a newcomer does not steal a known person.
+	all := make([]int, len(tr.tracks))
+	for i := range all {
+		all[i] = i
+	}
+	restT, restD := tr.assign(all, dets, strong, 0.7)
+	// Pass 2: weak detections only for tracks still unmatched, stricter.
+	restT, _ = tr.assign(restT, dets, weak, 0.5)
+	_ = restT
+	// New tentative tracks from unmatched strong detections that do not sit
+	// on an existing track (a limb split off a matched body).
+	for _, di := range restD {
+		d := dets[di].Box
+		dup := false
+		for _, t := range tr.tracks {
+			if t.matched && (IoU(t.Box(), d) > 0.3 || containsMost(t.Box(), d)) {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		t := &Track{ID: 0, age: 0, hits: 1, lastBox: d, matched: true}
+		r := (0.1 * d.H) * (0.1 * d.H)
+		t.cx, t.cy = newKalman1(d.X+d.W/2, r), newKalman1(d.Y+d.H/2, r)
+		t.w, t.h = newKalman1(d.W, r), newKalman1(d.H, r)
+		t.first = d.Foot()
+		tr.tracks = append(tr.tracks, t)
+	}
+	// Confirm, age out.
+	live := tr.tracks[:0]
+	for _, t := range tr.tracks {
+		if t.matched {
+			t.misses = 0
+		} else {
+			t.misses++
+		}
+		if !t.confirmed && t.hits >= tr.cfg.ConfirmHits {
+			t.confirmed = true
+			t.ID = tr.nextID
+			tr.nextID++
+		}
+		maxMiss := int(math.Ceil(tr.cfg.MaxCoastSeconds / tr.dt))
+		if !t.confirmed {
+			maxMiss = 1
+		}
+		if t.misses > maxMiss {
+			if t.confirmed {
+				tr.removed = append(tr.removed, t)
+			}
+			continue
+		}
+		live = append(live, t)
+	}
+	for i := len(live); i < len(tr.tracks); i++ {
+		tr.tracks[i] = nil
+	}
+	tr.tracks = live
+}
+
+// Ended are the confirmed tracks that ended in the last Update.
+func (tr *Tracker) Ended() []*Track { return tr.removed }
+
+func containsMost(outer, inner Box) bool {
+	x1, y1 := math.Max(outer.X, inner.X), math.Max(outer.Y, inner.Y)
+	x2, y2 := math.Min(outer.X+outer.W, inner.X+inner.W), math.Min(outer.Y+outer.H, inner.Y+inner.H)
+	if x2 <= x1 || y2 <= y1 {
+		return false
+	}
+	return (x2-x1)*(y2-y1) > 0.6*inner.W*inner.H
+}
+
+// assign matches tracks ti to detections di with the Hungarian method and
+// updates the matched tracks. It returns the unmatched tracks and detections.
+// gate is the largest acceptable cost.
+func (tr *Tracker) assign(ti []int, dets []Detection, di []int, gate float64) (restT, restD []int) {
+	if len(ti) == 0 || len(di) == 0 {
+		return ti, di
+	}
+	n := max(len(ti), len(di))
+	if cap(tr.cost) < n {
+		tr.cost = make([][]float64, n)
+		for i := range tr.cost {
+			tr.cost[i] = make([]float64, n)
+		}
+	}
+	cost := tr.cost[:n]
+	const big = 1e6
+	for i := 0; i < n; i++ {
+		row := cost[i][:n]
+		for j := range row {
+			row[j] = big
+		}
+		if i >= len(ti) {
+			continue
+		}
+		t := tr.tracks[ti[i]]
+		pb := t.Box()
+		for j, dj := range di {
+			c := matchCost(pb, dets[dj].Box, t.misses, tr.dt)
+			if c <= gate {
+				if !t.confirmed {
+					c += 0.05
+				}
+				row[j] = c
+			}
+		}
+	}
+	match := hungarian(cost, n)
+	usedD := make([]bool, len(di))
+	for i, t := range ti {
+		j := match[i]
+		if j < 0 || j >= len(di) || cost[i][j] >= big {
+			restT = append(restT, t)
+			continue
+		}
+		usedD[j] = true
+		tr.correct(tr.tracks[t], dets[di[j]].Box)
+	}
+	for j, d := range di {
+		if !usedD[j] {
+			restD = append(restD, d)
+		}
+	}
+	return restT, restD
+}
+
+// matchCost is 1−IoU plus the centre distance in person heights; a coasting
+// track's gate widens with the time it has been unseen.
+func matchCost(p, d Box, misses int, dt float64) float64 {
+	h := math.Max(math.Max(p.H, d.H), 4)
+	pc, dc := p.Center(), d.Center()
+	dist := math.Hypot(pc.X-dc.X, (pc.Y-dc.Y)*0.7) / h
+	// a person walks about 0.6 heights per second; allow for that while
+	// coasting, plus a fixed slack.
+	slack := 0.25 + 0.6*float64(misses)*dt
+	if dist > slack+0.35 {
+		return math.Inf(1)
+	}
+	sizeDiff := math.Abs(math.Log(math.Max(p.H, 1)/math.Max(d.H, 1))) + 0.5*math.Abs(math.Log(math.Max(p.W, 1)/math.Max(d.W, 1)))
+	return 0.5*(1-IoU(p, d)) + 0.5*math.Max(0, dist-0.1*float64(misses)*dt) + 0.2*sizeDiff
+}
+
+func (tr *Tracker) correct(t *Track, d Box) {
+	r := (0.08 * d.H) * (0.08 * d.H)
+	t.cx.update(d.X+d.W/2, r)
+	t.cy.update(d.Y+d.H/2, r)
+	t.w.update(d.W, 2*r)
+	t.h.update(d.H, 2*r)
+	t.hits++
+	t.matched = true
+	t.lastBox = d
+}
+
+// hungarian solves the n×n assignment problem on cost (minimum total) and
+// returns for each row its column. O(n³), allocation per call is O(n).
+func hungarian(cost [][]float64, n int) []int {
+	inf := math.Inf(1)
+	u := make([]float64, n+1)
+	v := make([]float64, n+1)
+	p := make([]int, n+1)
+	way := make([]int, n+1)
+	minv := make([]float64, n+1)
+	used := make([]bool, n+1)
+	for i := 1; i <= n; i++ {
+		p[0] = i
+		j0 := 0
+		for j := range minv {
+			minv[j] = inf
+			used[j] = false
+		}
+		for {
+			used[j0] = true
+			i0, delta, j1 := p[j0], inf, 0
+			for j := 1; j <= n; j++ {
+				if used[j] {
+					continue
+				}
+				cur := cost[i0-1][j-1] - u[i0] - v[j]
+				if cur < minv[j] {
+					minv[j], way[j] = cur, j0
+				}
+				if minv[j] < delta {
+					delta, j1 = minv[j], j
+				}
+			}
+			for j := 0; j <= n; j++ {
+				if used[j] {
+					u[p[j]] += delta
+					v[j] -= delta
+				} else {
+					minv[j] -= delta
+				}
+			}
+			j0 = j1
+			if p[j0] == 0 {
+				break
+			}
+		}
+		for {
+			j1 := way[j0]
+			p[j0] = p[j1]
+			j0 = j1
+			if j0 == 0 {
+				break
+			}
+		}
+	}
+	match := make([]int, n)
+	for j := 1; j <= n; j++ {
+		if p[j] > 0 {
+			match[p[j]-1] = j - 1
+		}
+	}
+	return match
+}
