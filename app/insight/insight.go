@@ -18,11 +18,12 @@
 // days that raised it, when (defaults in DefaultRules):
 //
 //   - below_tag_average: a KPI (entries per trading day, entry rate,
-//     conversion, ATV) is at least Rules.TagGap (25%) below the mean of the
-//     stores sharing one of its tags AND its z-score within the tag is at
-//     most −Rules.TagZ (−1.0), the tag has at least Rules.MinTagStores (3)
-//     stores with data, and the store has Rules.MinOpenHours (20) open hours;
-//     the tag with the largest gap is reported;
+//     conversion) is at least Rules.TagGap (30%) below the mean of the
+//     stores sharing one of its tags AND its z-score against the other
+//     stores of the tag is at most −Rules.TagZ (−2.0), the tag has at least
+//     Rules.MinTagStores (3) stores with data, and the store has
+//     Rules.MinOpenHours (20 per week) open hours; the tag with the largest
+//     gap is reported, with how many periods running the store sat below;
 //   - sharp_drop: entries per trading day, entry rate or conversion fell by
 //     Rules.DropGap (35%) or more against the mean of the store's own
 //     previous Rules.HistoryPeriods (4) periods of the same length;
@@ -63,7 +64,8 @@ import (
 type Rules struct {
 	// TagGap is the relative gap below the tag average that flags (0.25 = 25%).
 	TagGap float64
-	// TagZ is the z-score within the tag at or below −TagZ that flags.
+	// TagZ is the z-score against the tag's other stores at or below −TagZ
+	// that flags.
 	TagZ float64
 	// MinTagStores is the fewest stores with data for a tag average to count.
 	MinTagStores int
@@ -94,8 +96,8 @@ type Rules struct {
 // DefaultRules are the thresholds the package doc describes.
 func DefaultRules() Rules {
 	return Rules{
-		TagGap:            0.25,
-		TagZ:              1.0,
+		TagGap:            0.30,
+		TagZ:              2.0,
 		MinTagStores:      3,
 		MinOpenHours:      20,
 		MinEntries:        50,

@@ -12,7 +12,7 @@ import (
 )
 
 // flagMetrics are the KPIs compared with the tag average and own history.
-var flagMetrics = []Metric{DailyEntries, EntryRate, Conversion, ATV}
+var flagMetrics = []Metric{DailyEntries, EntryRate, Conversion}
 
 // periodBack is the k-th period of p's kind and length before p.
 func periodBack(p Period, k int) Period {
@@ -376,12 +376,12 @@ func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*
 			bestGap, bestZ := 0.0, 0.0
 			for _, t := range s.Tags {
 				ta := tags[t]
-				if ta == nil || ta.N[m] < r.MinTagStores || ta.Mean[m] <= 0 || ta.StdDev[m] <= 0 {
+				if ta == nil || ta.N[m] < r.MinTagStores || ta.Mean[m] <= 0 {
 					continue
 				}
 				gap := (ta.Mean[m] - v) / ta.Mean[m]
-				z := (v - ta.Mean[m]) / ta.StdDev[m]
-				if gap >= r.TagGap && z <= -r.TagZ && gap > bestGap {
+				z, ok := leaveOneOutZ(ta, m, v)
+				if ok && gap >= r.TagGap && z <= -r.TagZ && gap > bestGap {
 					best, bestGap, bestZ = ta, gap, z
 				}
 			}
@@ -523,6 +523,24 @@ func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*
 	}
 	sortFlags(flags)
 	return flags, nil
+}
+
+// leaveOneOutZ is v's z-score against the other stores of the tag (the
+// tag's mean and deviation with v taken out), so one bad store cannot hide
+// behind the spread it causes itself, even in a small tag.
+func leaveOneOutZ(ta *TagAverage, m Metric, v float64) (float64, bool) {
+	n := float64(ta.N[m])
+	if n < 3 {
+		return 0, false
+	}
+	sum := ta.Mean[m] * n
+	ss := ta.StdDev[m]*ta.StdDev[m]*(n-1) + n*ta.Mean[m]*ta.Mean[m] // Σx²
+	mo := (sum - v) / (n - 1)
+	vo := (ss - v*v - (n-1)*mo*mo) / (n - 2)
+	if vo <= 0 {
+		return math.Inf(-1), v < mo
+	}
+	return (v - mo) / math.Sqrt(vo), true
 }
 
 func medianInt(v []int) int {
