@@ -1,0 +1,65 @@
+package demofeed
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"storelens/sync/feed"
+)
+
+// BenchmarkServeRegion reads every collection of the demo region to its end
+// over loopback HTTP (gzip on, as the sync engine asks) and prints the time
+// and items per second.
+func BenchmarkServeRegion(b *testing.B) {
+	s, err := New(Config{Seed: 7, Until: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), Logf: func(string, ...any) {}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		var items, bytes int64
+		per := map[string]int64{}
+		for _, c := range feed.Collections {
+			cur := ""
+			for {
+				u := srv.URL + feed.CollectionPath(c) + "?cursor=" + url.QueryEscape(cur)
+				req, _ := http.NewRequest("GET", u, nil)
+				req.Header.Set("Authorization", "Bearer demo")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				var pg struct {
+					Items      []json.RawMessage `json:"items"`
+					NextCursor string            `json:"next_cursor"`
+					HasMore    bool              `json:"has_more"`
+				}
+				if err := json.Unmarshal(body, &pg); err != nil {
+					b.Fatalf("%s: %v", c, err)
+				}
+				items += int64(len(pg.Items))
+				per[c] += int64(len(pg.Items))
+				bytes += int64(len(body))
+				cur = pg.NextCursor
+				if !pg.HasMore {
+					break
+				}
+			}
+		}
+		el := time.Since(start)
+		b.ReportMetric(float64(items)/el.Seconds(), "items/s")
+		b.ReportMetric(el.Seconds(), "s/region")
+		fmt.Printf("whole region: %d items, %.1f MB JSON, %v, %.0f items/s; per collection %v\n", items, float64(bytes)/1e6, el.Round(time.Millisecond), float64(items)/el.Seconds(), per)
+	}
+}

@@ -1,0 +1,325 @@
+package demofeed
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash/fnv"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"storelens/assets"
+	"storelens/sync/feed"
+)
+
+// clip is one MP4 cut of the sample footage.
+type clip struct {
+	name      string
+	path      string
+	size      int64
+	sha       string
+	durationS float64
+}
+
+// still is one JPEG served as an inspection snapshot.
+type still struct {
+	data []byte
+	sha  string
+}
+
+type media struct {
+	clips  []clip // ordinary cuts first, then the banner and moved cuts
+	banner int    // index of the banner cut, -1 if none
+	moved  int
+	stills []still
+}
+
+// clipCuts are the cuts made from vtest.avi: three ordinary stretches, one
+// with a banner hung in front of the lens, one seen from a knocked camera.
+var clipCuts = []struct {
+	name, start, filter string
+}{
+	{"entrance-a", "0", ""},
+	{"entrance-b", "25", ""},
+	{"entrance-c", "50", ""},
+	{"banner", "0", "drawbox=x=60:y=40:w=560:h=420:color=0xC81E1E@1:t=fill,drawbox=x=120:y=180:w=440:h=70:color=0xF5D142@1:t=fill"},
+	{"moved", "25", "crop=560:420:208:156,scale=768:576"},
+}
+
+const clipSeconds = 20
+
+// prepareMedia cuts the clips into dir once (later starts reuse them) and
+// loads the stills. Without ffmpeg, footage or dir it serves no recordings
+// and synthetic stills, and says so in the log.
+func prepareMedia(dir, footage string, logf func(string, ...any)) *media {
+	m := &media{banner: -1, moved: -1}
+	defer func() {
+		if len(m.stills) == 0 {
+			m.stills = syntheticStills()
+		}
+	}()
+	if dir == "" {
+		logf("demo feed: no clip folder configured; the recordings collection is empty")
+		return m
+	}
+	if footage == "" {
+		p, err := assets.SampleFootage("vtest.avi")
+		if err != nil {
+			logf("demo feed: %v; the recordings collection is empty", err)
+			return m
+		}
+		footage = p
+	}
+	ff, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		logf("demo feed: ffmpeg is not installed (apt-get install ffmpeg); the recordings collection is empty")
+		return m
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		logf("demo feed: clip folder %s: %v; the recordings collection is empty", dir, err)
+		return m
+	}
+	for _, c := range clipCuts {
+		out := filepath.Join(dir, c.name+".mp4")
+		if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+			args := []string{"-nostdin", "-loglevel", "error", "-y", "-ss", c.start, "-t", fmt.Sprint(clipSeconds), "-i", footage}
+			if c.filter != "" {
+				args = append(args, "-vf", c.filter)
+			}
+			args = append(args, "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p",
+				"-threads", "1", "-movflags", "+faststart", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
+				"-f", "mp4", out+".tmp")
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			b, err := exec.CommandContext(ctx, ff, args...).CombinedOutput()
+			cancel()
+			if err != nil {
+				os.Remove(out + ".tmp")
+				logf("demo feed: cutting %s from %s failed: %v %s; that clip is left out", c.name, footage, err, bytes.TrimSpace(b))
+				continue
+			}
+			if err := os.Rename(out+".tmp", out); err != nil {
+				logf("demo feed: %v", err)
+				continue
+			}
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			logf("demo feed: %v", err)
+			continue
+		}
+		sum := sha256.Sum256(data)
+		switch c.name {
+		case "banner":
+			m.banner = len(m.clips)
+		case "moved":
+			m.moved = len(m.clips)
+		}
+		m.clips = append(m.clips, clip{name: c.name, path: out, size: int64(len(data)), sha: hex.EncodeToString(sum[:]), durationS: clipSeconds})
+	}
+	// Stills: eight frames spread over the footage, small JPEGs.
+	stillDir := filepath.Join(dir, "stills")
+	os.MkdirAll(stillDir, 0o755)
+	names, _ := filepath.Glob(filepath.Join(stillDir, "still-*.jpg"))
+	if len(names) == 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		b, err := exec.CommandContext(ctx, ff, "-nostdin", "-loglevel", "error", "-y", "-i", footage,
+			"-vf", "select=not(mod(n\\,97)),scale=384:288", "-vsync", "vfr", "-frames:v", "8", "-q:v", "6",
+			"-fflags", "+bitexact", "-flags:v", "+bitexact", filepath.Join(stillDir, "still-%02d.jpg")).CombinedOutput()
+		cancel()
+		if err != nil {
+			logf("demo feed: stills from %s failed: %v %s; using drawn stills", footage, err, bytes.TrimSpace(b))
+		}
+		names, _ = filepath.Glob(filepath.Join(stillDir, "still-*.jpg"))
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		data, err := os.ReadFile(n)
+		if err == nil && len(data) > 0 {
+			sum := sha256.Sum256(data)
+			m.stills = append(m.stills, still{data: data, sha: hex.EncodeToString(sum[:])})
+		}
+	}
+	if len(m.clips) == 0 {
+		logf("demo feed: no clip could be made; the recordings collection is empty")
+	}
+	return m
+}
+
+// syntheticStills draws plain shop-front pictures when no footage is at hand.
+func syntheticStills() []still {
+	var out []still
+	for k := 0; k < 4; k++ {
+		img := image.NewRGBA(image.Rect(0, 0, 384, 288))
+		for y := 0; y < 288; y++ {
+			for x := 0; x < 384; x++ {
+				c := color.RGBA{uint8(90 + y/4), uint8(80 + x/8 + 20*k), uint8(70 + (x+y)/12), 255}
+				if y > 200 {
+					c = color.RGBA{120, 115, 110, 255} // floor
+				}
+				if x > 140+20*k && x < 200+20*k && y > 110 && y < 260 {
+					c = color.RGBA{40, 40, 60, 255} // a person
+				}
+				img.Set(x, y, c)
+			}
+		}
+		var buf bytes.Buffer
+		jpeg.Encode(&buf, img, &jpeg.Options{Quality: 70})
+		sum := sha256.Sum256(buf.Bytes())
+		out = append(out, still{data: buf.Bytes(), sha: hex.EncodeToString(sum[:])})
+	}
+	return out
+}
+
+func stillIndex(id string, n int) int {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % uint32(n))
+}
+
+// recording is a feed.Recording with the cut it serves.
+type recording struct {
+	feed.Recording
+	variant int
+}
+
+// recordings indexes the clips: at the stories' moments and at a sample of
+// ordinary open hours of the last month.
+func (s *Server) recordings() []feed.Recording {
+	rs := s.recordingList()
+	out := make([]feed.Recording, len(rs))
+	for i, r := range rs {
+		out[i] = r.Recording
+	}
+	return out
+}
+
+func (s *Server) recordingByID(id string) (recording, bool) {
+	for _, r := range s.recs {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return recording{}, false
+}
+
+func (s *Server) recordingList() []recording {
+	if s.recs != nil || len(s.media.clips) == 0 {
+		return s.recs
+	}
+	m := s.media
+	ordinary := 3
+	if ordinary > len(m.clips) {
+		ordinary = len(m.clips)
+	}
+	sc := s.clock
+	var out []recording
+	add := func(code string, camIdx int, d day, minute int, variant int) {
+		st := s.chain.byCode[code]
+		if st == nil || d < s.first || d > s.until || camIdx >= len(st.cameras) || variant < 0 {
+			return
+		}
+		cam := st.cameras[camIdx]
+		t := d.at(st.loc, minute)
+		c := m.clips[variant]
+		id := fmt.Sprintf("rec-%s-%s", cam.Code, t.Format("200601021504"))
+		for _, x := range out {
+			if x.ID == id {
+				return
+			}
+		}
+		out = append(out, recording{Recording: feed.Recording{ID: id, CameraID: cam.ID, Starts: t.Unix(), DurationS: c.durationS,
+			Size: c.size, SHA256: c.sha, URL: feed.RecordingPath(id), MediaType: "video/mp4"}, variant: variant})
+	}
+	// Early close: the door at 19:50 and the idle shop at 20:30.
+	n := 0
+	for d := s.until; d >= s.until-70 && n < 3; d-- {
+		if sc.earlyClose(d) {
+			add(storyEarlyClose, 0, d, 19*60+50, n%ordinary)
+			add(storyEarlyClose, 0, d, 20*60+30, (n+1)%ordinary)
+			n++
+		}
+	}
+	// Entry-rate ramp: the clerk on the phone, 10:41 on a weekday six months back.
+	rampDay := dayOf(sc.anchor.date().AddDate(0, -6, 0)) + 9
+	for rampDay.weekend() {
+		rampDay++
+	}
+	add(storyRamp, 0, rampDay, 10*60+41, 0)
+	add(storyRamp, 0, rampDay, 11*60+1, 1%ordinary)
+	// Banner and moved camera.
+	add(storyBlocked, 0, sc.anchor-73, 15*60, m.banner)
+	add(storyBlocked, 0, sc.anchor-66, 11*60, m.banner)
+	add(storyBlocked, 0, sc.anchor-80, 15*60, 0)
+	add(storyMoved, 0, sc.moveDay()-1, 15*60, 1%ordinary)
+	add(storyMoved, 0, sc.moveDay(), 11*60+30, m.moved)
+	add(storyMoved, 0, sc.moveDay()+1, 15*60, m.moved)
+	// Till anomalies: the till at opening on a story day.
+	for d := s.until; d >= s.until-30; d-- {
+		if sc.tillDay(d) {
+			st := s.chain.byCode[storyTill]
+			o, _ := st.openMinutes(d)
+			add(storyTill, 1, d, o, 2%ordinary)
+			break
+		}
+	}
+	// A sample of ordinary hours in the last month.
+	r := newRNG(s.chain.seed, streamSamples)
+	for k := 0; k < 40; k++ {
+		st := s.chain.stores[r.intn(len(s.chain.stores))]
+		d := s.until - day(r.intn(30))
+		o, cl := st.openMinutes(d)
+		minute := o + 30 + 15*r.intn(max(1, (cl-o-60)/15))
+		add(st.feed.Code, 0, d, minute, r.intn(ordinary))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Starts < out[j].Starts })
+	s.recs = out
+	return out
+}
+
+// snapshots are the inspection stills of a store on d.
+func (s *Server) snapshots(st *store, d day) []feed.Snapshot {
+	var out []feed.Snapshot
+	for _, sc := range inspectionSchedules {
+		var cam *feed.Camera
+		for i := range st.cameras {
+			if st.cameras[i].Role == sc.CameraRole {
+				cam = &st.cameras[i]
+				break
+			}
+		}
+		if cam == nil {
+			continue
+		}
+		for _, hm := range splitTimes(sc.Times) {
+			t := d.at(st.loc, clockMin(hm)).Unix()
+			id := fmt.Sprintf("sn-%d-%d", cam.ID, t)
+			img := s.media.stills[stillIndex(id, len(s.media.stills))]
+			out = append(out, feed.Snapshot{ID: id, CameraID: cam.ID, ScheduleID: sc.ID, T: t, Source: "inspection",
+				URL: feed.SnapshotPath(id), SHA256: img.sha})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].T < out[j].T })
+	return out
+}
+
+func splitTimes(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		i := bytes.IndexByte([]byte(s), ',')
+		if i < 0 {
+			out = append(out, s)
+			break
+		}
+		out = append(out, s[:i])
+		s = s[i+1:]
+	}
+	return out
+}

@@ -1,0 +1,701 @@
+package demofeed
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"storelens/sync/feed"
+)
+
+// Config sets up a demo feed. The zero value serves seed 0 up to the end of
+// yesterday with the token "demo" and no recordings.
+type Config struct {
+	// Seed picks the chain's figures; the stores, stories and their dates do
+	// not depend on it.
+	Seed int64
+	// Until is the last local day served (its calendar date is used); zero
+	// means yesterday in the region's zone.
+	Until time.Time
+	// Token is the bearer token accepted; "" means "demo".
+	Token string
+	// ClipDir is where the MP4 clips and snapshot stills made from the sample
+	// footage are cached; "" serves an empty recordings collection.
+	ClipDir string
+	// Footage is the sample video the clips are cut from; "" finds vtest.avi
+	// with assets.SampleFootage.
+	Footage string
+	// Now is the clock that moves pushed corrective tasks along; nil is time.Now.
+	Now func() time.Time
+	// TaskSteps are the delays after a push at which a task becomes
+	// acknowledged, in progress and done at the store; nil means 5 min, 30
+	// min and 2 h.
+	TaskSteps []time.Duration
+	// Logf receives the feed's log lines; nil is log.Printf.
+	Logf func(format string, args ...any)
+}
+
+// Server serves the feed protocol of package feed for the demo chain, from
+// memory. It is safe for concurrent use.
+type Server struct {
+	cfg    Config
+	token  string
+	chain  *chain
+	clock  storyClock
+	first  day
+	until  day
+	static map[string][]keyed
+	media  *media
+	recs   []recording
+	mux    *http.ServeMux
+
+	mu          sync.Mutex
+	rotation    int
+	deleted     map[string]map[string]bool
+	tombs       map[string][]feed.Tombstone
+	answers     map[string]storedAnswer // idempotency: path+key → first answer
+	tasks       map[string]feed.CorrectiveTaskPush
+	changes     []feed.TaskStatusChange // sorted by At
+	verdicts    map[string]feed.InspectionVerdictPush
+	faults      []*Fault
+	recVersions map[string]int
+}
+
+type keyed struct {
+	key  string
+	item any
+}
+
+type storedAnswer struct {
+	bodySum [32]byte
+	status  int
+	body    []byte
+}
+
+// New builds the demo chain for cfg and returns its server, ready to be used
+// as an http.Handler (httptest.NewServer(s), or on a listener). Building the
+// clips on the first start takes a few seconds; later starts reuse them.
+func New(cfg Config) (*Server, error) {
+	if cfg.Token == "" {
+		cfg.Token = "demo"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = log.Printf
+	}
+	if len(cfg.TaskSteps) == 0 {
+		cfg.TaskSteps = []time.Duration{5 * time.Minute, 30 * time.Minute, 2 * time.Hour}
+	}
+	u := untilDay(cfg.Until)
+	s := &Server{cfg: cfg, token: cfg.Token, until: u, first: u - 365, clock: newStoryClock(u),
+		deleted: map[string]map[string]bool{}, tombs: map[string][]feed.Tombstone{},
+		answers: map[string]storedAnswer{}, tasks: map[string]feed.CorrectiveTaskPush{},
+		verdicts: map[string]feed.InspectionVerdictPush{}, recVersions: map[string]int{}}
+	s.chain = buildChain(uint64(cfg.Seed), s.first, s.until)
+	s.media = prepareMedia(cfg.ClipDir, cfg.Footage, cfg.Logf)
+	s.buildStatic()
+	s.routes()
+	return s, nil
+}
+
+// untilDay is the local day of t, or yesterday in the region's zone for zero.
+func untilDay(t time.Time) day {
+	if t.IsZero() {
+		loc, err := time.LoadLocation(regionZone)
+		if err != nil {
+			loc = time.FixedZone("CST", 8*3600)
+		}
+		return dayOf(time.Now().In(loc)) - 1
+	}
+	return dayOf(t)
+}
+
+// Until is the last local day served, 'YYYY-MM-DD'.
+func (s *Server) Until() string { return s.until.String() }
+
+// Stories lists the scripted findings in the data this server serves.
+func (s *Server) Stories() []Story { return s.chain.stories(s.clock) }
+
+// Rotate starts a new data generation: every cursor handed out before is
+// answered 410 cursor_expired from now on, as after a rebuild at HQ.
+func (s *Server) Rotate() {
+	s.mu.Lock()
+	s.rotation++
+	s.mu.Unlock()
+}
+
+// Delete removes the item with the given key from a collection; clients
+// reading on from an earlier cursor receive a Tombstone for it.
+func (s *Server) Delete(collection, key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.deleted[collection] == nil {
+		s.deleted[collection] = map[string]bool{}
+	}
+	s.deleted[collection][key] = true
+	s.tombs[collection] = append(s.tombs[collection], feed.Tombstone{ID: key, DeletedAt: s.cfg.Now().Unix()})
+}
+
+// ReplaceRecording swaps the bytes of a recording for another cut (a new
+// ETag, size and SHA-256), as when HQ re-exports a clip while a client is
+// half-way through downloading it.
+func (s *Server) ReplaceRecording(id string) {
+	s.mu.Lock()
+	s.recVersions[id]++
+	s.mu.Unlock()
+}
+
+// CorrectiveTasks returns the tasks HQ holds, by id: what arrived through pushes.
+func (s *Server) CorrectiveTasks() map[string]feed.CorrectiveTaskPush {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]feed.CorrectiveTaskPush, len(s.tasks))
+	for k, v := range s.tasks {
+		out[k] = v
+	}
+	return out
+}
+
+// InspectionVerdicts returns the verdicts HQ holds, by id.
+func (s *Server) InspectionVerdicts() map[string]feed.InspectionVerdictPush {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]feed.InspectionVerdictPush, len(s.verdicts))
+	for k, v := range s.verdicts {
+		out[k] = v
+	}
+	return out
+}
+
+func (s *Server) generation() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fmt.Sprintf("%d.%s.%d", s.cfg.Seed, s.clock.anchor, s.rotation)
+}
+
+func (s *Server) buildStatic() {
+	st := map[string][]keyed{}
+	st[feed.CollRegions] = []keyed{{s.chain.region.Key(), s.chain.region}}
+	for _, x := range s.chain.stores {
+		st[feed.CollStores] = append(st[feed.CollStores], keyed{x.feed.Key(), x.feed})
+		for _, c := range x.cameras {
+			st[feed.CollCameras] = append(st[feed.CollCameras], keyed{c.Key(), c})
+		}
+		for _, p := range x.staff {
+			st[feed.CollStaff] = append(st[feed.CollStaff], keyed{p.Key(), p})
+		}
+	}
+	for _, sc := range inspectionSchedules {
+		st[feed.CollInspectionSchedules] = append(st[feed.CollInspectionSchedules], keyed{sc.Key(), sc})
+	}
+	for _, r := range s.recordings() {
+		st[feed.CollRecordings] = append(st[feed.CollRecordings], keyed{r.Key(), r})
+	}
+	s.static = st
+}
+
+// inspectionSchedules are the region's scheduled snapshot checks.
+var inspectionSchedules = []feed.InspectionSchedule{
+	{ID: "insp-greeting", Name: "迎宾检查", CameraRole: feed.RoleEntrance, Weekdays: allWeek, Times: "10:00,14:00,16:00,18:00", Active: true},
+	{ID: "insp-till", Name: "收银台检查", CameraRole: feed.RoleTill, Weekdays: allWeek, Times: "12:00,19:00", Active: true},
+}
+
+// snapshotDays is how far back the inspection snapshots reach.
+const snapshotDays = 14
+
+// --- HTTP ---
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET "+feed.PathCollections+"{name}", s.serveCollection)
+	m.HandleFunc("POST "+feed.PathCorrectiveTasks, s.pushTask)
+	m.HandleFunc("POST "+feed.PathTaskStatus, s.pushTaskStatus)
+	m.HandleFunc("POST "+feed.PathInspectionVerdicts, s.pushVerdict)
+	m.HandleFunc("GET "+feed.PathRecordings+"{id}", s.serveRecording)
+	m.HandleFunc("GET "+feed.PathSnapshots+"{id}", s.serveSnapshot)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, feed.CodeNotFound, "no such path "+r.URL.Path, "check the feed address: it should end before /v1")
+	})
+	s.mux = m
+}
+
+// ServeHTTP checks the bearer token, applies injected faults and serves the
+// protocol.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	auth := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(tok), []byte(s.token)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="storelens-feed"`)
+		writeError(w, http.StatusUnauthorized, feed.CodeUnauthorized, "the access token is missing or not valid", "sign in again with a valid token")
+		return
+	}
+	if f := s.takeFault(r.URL.Path); f != nil {
+		f.apply(w, r, s.mux)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg, action string) {
+	b, _ := json.Marshal(feed.Error{Code: code, Message: msg, Action: action})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// cursor is what an opaque cursor carries.
+type cursor struct {
+	C string `json:"c"`           // collection
+	G string `json:"g"`           // data generation
+	D int32  `json:"d,omitempty"` // next day of a time series
+	U int    `json:"u,omitempty"` // next unit of the day, or index of a static list
+	O int    `json:"o,omitempty"` // items of that unit already served
+	T int    `json:"t,omitempty"` // tombstones already served
+}
+
+func (c cursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	return c, err
+}
+
+type collSpec struct {
+	def, max int
+	// perDay lists the units of a time series per day; nil for a static list.
+	units func(s *Server) int
+	// gen produces the items of one unit.
+	gen func(s *Server, d day, u int) []keyed
+	// firstDay is where a fresh read of the series starts.
+	firstDay func(s *Server, q requestParams) day
+}
+
+type requestParams struct{ windowFirst day }
+
+var collSpecs = map[string]collSpec{
+	feed.CollRegions:             {def: 1000, max: 5000},
+	feed.CollStores:              {def: 1000, max: 5000},
+	feed.CollCameras:             {def: 2000, max: 10000},
+	feed.CollStaff:               {def: 5000, max: 20000},
+	feed.CollInspectionSchedules: {def: 1000, max: 5000},
+	feed.CollRecordings:          {def: 1000, max: 5000},
+	feed.CollTaskStatus:          {def: 1000, max: 5000},
+	feed.CollCounts: {def: 1000, max: 5000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
+		cd := s.chain.counts(s.chain.stores[u], d, s.clock)
+		return []keyed{{cd.feed.Key(), cd.feed}}
+	}},
+	feed.CollPOSHourly: {def: 20000, max: 50000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
+		st := s.chain.stores[u]
+		_, hs := s.chain.receipts(st, d, s.clock, s.chain.counts(st, d, s.clock), false)
+		return keyAll(hs)
+	}},
+	feed.CollReceipts: {def: 5000, max: 20000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
+		st := s.chain.stores[u]
+		rs, _ := s.chain.receipts(st, d, s.clock, s.chain.counts(st, d, s.clock), true)
+		return keyAll(rs)
+	}, firstDay: func(s *Server, q requestParams) day { return q.windowFirst }},
+	feed.CollShifts: {def: 20000, max: 50000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
+		return keyAll(s.chain.shifts(s.chain.stores[u], d, s.clock))
+	}},
+	feed.CollAlerts: {def: 5000, max: 20000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
+		return keyAll(s.chain.alerts(s.chain.stores[u], d, s.clock))
+	}},
+	feed.CollWeather: {def: 5000, max: 20000, units: func(s *Server) int { return len(s.chain.cities) }, gen: func(s *Server, d day, u int) []keyed {
+		w := s.chain.weatherOf(u, d)
+		return []keyed{{w.Key(), w}}
+	}},
+	feed.CollSnapshots: {def: 5000, max: 20000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
+		return keyAll(s.snapshots(s.chain.stores[u], d))
+	}, firstDay: func(s *Server, q requestParams) day { return s.until - snapshotDays + 1 }},
+}
+
+func storeUnits(s *Server) int { return len(s.chain.stores) }
+
+type keyer interface{ Key() string }
+
+func keyAll[T keyer](xs []T) []keyed {
+	out := make([]keyed, len(xs))
+	for i, x := range xs {
+		out[i] = keyed{x.Key(), x}
+	}
+	return out
+}
+
+// page is the envelope as written on the wire.
+type page struct {
+	Collection string           `json:"collection"`
+	Items      []any            `json:"items"`
+	Tombstones []feed.Tombstone `json:"tombstones"`
+	NextCursor string           `json:"next_cursor"`
+	HasMore    bool             `json:"has_more"`
+}
+
+func (s *Server) serveCollection(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	spec, ok := collSpecs[name]
+	if !ok {
+		writeError(w, http.StatusNotFound, feed.CodeNotFound, "no collection named "+strconv.Quote(name),
+			"use one of: "+strings.Join(feed.Collections, ", "))
+		return
+	}
+	q := r.URL.Query()
+	limit := spec.def
+	if v := q.Get(feed.ParamLimit); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "limit "+strconv.Quote(v)+" is not a positive whole number", "send a limit from 1 to "+strconv.Itoa(spec.max))
+			return
+		}
+		limit = min(n, spec.max)
+	}
+	gen := s.generation()
+	var c cursor
+	if v := q.Get(feed.ParamCursor); v != "" {
+		var err error
+		c, err = decodeCursor(v)
+		if err != nil || c.C != name {
+			writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "the cursor for "+name+" is damaged or belongs to another collection",
+				"read "+name+" again without a cursor")
+			return
+		}
+		if c.G != gen {
+			writeError(w, http.StatusGone, feed.CodeCursorExpired, "the cursor for "+name+" belongs to an earlier generation of the data",
+				"drop every stored cursor and read all collections again from the start; keep unsent pushes")
+			return
+		}
+	} else {
+		c = cursor{C: name, G: gen}
+		if spec.units != nil {
+			c.D = int32(s.first)
+			if spec.firstDay != nil {
+				p := requestParams{windowFirst: s.until - feed.DefaultReceiptWindowDays + 1}
+				if v := q.Get(feed.ParamWindowDays); v != "" {
+					n, err := strconv.Atoi(v)
+					if err != nil || n < 1 || n > 366 {
+						writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "window_days "+strconv.Quote(v)+" is not a number of days from 1 to 366", "send window_days between 1 and 366, or leave it out for 35")
+						return
+					}
+					p.windowFirst = s.until - day(n) + 1
+				}
+				if v := q.Get(feed.ParamSince); v != "" {
+					d, err := parseDay(v)
+					if err != nil {
+						writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "since "+strconv.Quote(v)+" is not a date", "send since as YYYY-MM-DD")
+						return
+					}
+					p.windowFirst = d
+				}
+				c.D = int32(max(spec.firstDay(s, p), s.first))
+			}
+		}
+	}
+	pg := page{Collection: name, Items: make([]any, 0, min(limit, 1024))}
+	s.mu.Lock()
+	deleted := s.deleted[name]
+	tombs := s.tombs[name]
+	s.mu.Unlock()
+	// A fresh read needs no tombstones: deleted items are simply absent.
+	if q.Get(feed.ParamCursor) != "" && c.T < len(tombs) {
+		pg.Tombstones = tombs[c.T:]
+	}
+	c.T = len(tombs)
+	if pg.Tombstones == nil {
+		pg.Tombstones = []feed.Tombstone{}
+	}
+	take := func(items []keyed, from int) int {
+		i := from
+		for ; i < len(items) && len(pg.Items) < limit; i++ {
+			if !deleted[items[i].key] {
+				pg.Items = append(pg.Items, items[i].item)
+			}
+		}
+		return i
+	}
+	switch {
+	case name == feed.CollTaskStatus:
+		items := s.visibleChanges()
+		c.U = take(items, c.U)
+		pg.HasMore = c.U < len(items)
+	case spec.units == nil:
+		items := s.static[name]
+		c.U = take(items, c.U)
+		pg.HasMore = c.U < len(items)
+	default:
+		units := spec.units(s)
+		for day(c.D) <= s.until && len(pg.Items) < limit {
+			items := spec.gen(s, day(c.D), c.U)
+			n := take(items, c.O)
+			if n < len(items) {
+				c.O = n
+				break
+			}
+			c.O = 0
+			c.U++
+			if c.U >= units {
+				c.U = 0
+				c.D++
+			}
+		}
+		pg.HasMore = day(c.D) <= s.until
+	}
+	pg.NextCursor = c.encode()
+	body, err := json.Marshal(pg)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "could not encode "+name+": "+err.Error(), "try again later")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Vary", "Accept-Encoding")
+	if acceptsGzip(r) {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		zw.Write(body)
+		zw.Close()
+		body = buf.Bytes()
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+// --- pushes ---
+
+const maxPushBytes = 8 << 20
+
+// idempotent runs handle once per Idempotency-Key and replays its answer.
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, what string, handle func(body []byte) (int, any)) {
+	key := r.Header.Get(feed.HeaderIdempotencyKey)
+	if key == "" {
+		writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "the "+what+" push has no Idempotency-Key header", "send the item's UUID as Idempotency-Key")
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxPushBytes+1))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "the "+what+" body could not be read: "+err.Error(), "send it again")
+		return
+	}
+	if len(body) > maxPushBytes {
+		writeError(w, http.StatusRequestEntityTooLarge, feed.CodeInvalid, "the "+what+" body is larger than 8 MiB", "attach a smaller evidence image")
+		return
+	}
+	sum := sha256.Sum256(body)
+	id := r.URL.Path + "\x00" + key
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.answers[id]; ok {
+		if prev.bodySum != sum {
+			writeError(w, http.StatusUnprocessableEntity, feed.CodeIdempotencyMismatch,
+				"Idempotency-Key "+key+" was already used for a different "+what, "send a new UUID for a new "+what+", or the same body as before")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(prev.status)
+		w.Write(prev.body)
+		return
+	}
+	status, ans := handle(body)
+	if e, ok := ans.(*feed.Error); ok {
+		// Refusals are not remembered: the client may correct the body and retry.
+		writeError(w, status, e.Code, e.Message, e.Action)
+		return
+	}
+	b, _ := json.Marshal(ans)
+	s.answers[id] = storedAnswer{bodySum: sum, status: status, body: b}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func invalid(what, msg, action string) (int, any) {
+	return http.StatusUnprocessableEntity, &feed.Error{Code: feed.CodeInvalid, Message: what + ": " + msg, Action: action}
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return false
+	}
+	_, err := hex.DecodeString(strings.ReplaceAll(s, "-", ""))
+	return err == nil
+}
+
+func (s *Server) storeByID(id int64) *store {
+	if id < 1 || int(id) > len(s.chain.stores) {
+		return nil
+	}
+	return s.chain.stores[id-1]
+}
+
+func (s *Server) pushTask(w http.ResponseWriter, r *http.Request) {
+	s.idempotent(w, r, "corrective task", func(body []byte) (int, any) {
+		var t feed.CorrectiveTaskPush
+		if err := json.Unmarshal(body, &t); err != nil {
+			return invalid("corrective task", "the body is not valid JSON ("+err.Error()+")", "send a CorrectiveTaskPush object")
+		}
+		switch {
+		case !isUUID(t.ID):
+			return invalid("corrective task", "id "+strconv.Quote(t.ID)+" is not a UUID", "generate the id with a UUID library")
+		case s.storeByID(t.StoreID) == nil:
+			return invalid("corrective task "+t.ID, "store_id "+strconv.FormatInt(t.StoreID, 10)+" is not a store of this region", "sync the stores and pick one of them")
+		case strings.TrimSpace(t.Title) == "":
+			return invalid("corrective task "+t.ID, "the title is empty", "give the task a title")
+		}
+		now := s.cfg.Now()
+		s.tasks[t.ID] = t
+		st := s.storeByID(t.StoreID)
+		steps := []string{feed.TaskAcknowledged, feed.TaskInProgress, feed.TaskDone}
+		by := st.staff[0].Name
+		notes := []string{"店长已收到", "正在整改", "已整改，请复核"}
+		for i, status := range steps {
+			if i >= len(s.cfg.TaskSteps) {
+				break
+			}
+			s.addChange(feed.TaskStatusChange{ID: t.ID + "/" + status, TaskID: t.ID, Status: status,
+				At: now.Add(s.cfg.TaskSteps[i]).Unix(), By: by, Note: notes[i]})
+		}
+		return http.StatusCreated, feed.PushAnswer{ID: t.ID, Status: "accepted", AcceptedAt: now.Unix(), HQRef: "HQ-T-" + strings.ToUpper(t.ID[:8])}
+	})
+}
+
+func (s *Server) addChange(c feed.TaskStatusChange) {
+	i := sort.Search(len(s.changes), func(i int) bool { return s.changes[i].At > c.At })
+	s.changes = append(s.changes, feed.TaskStatusChange{})
+	copy(s.changes[i+1:], s.changes[i:])
+	s.changes[i] = c
+}
+
+func (s *Server) visibleChanges() []keyed {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.cfg.Now().Unix()
+	var out []keyed
+	for _, c := range s.changes {
+		if c.At > now {
+			break
+		}
+		out = append(out, keyed{c.Key(), c})
+	}
+	return out
+}
+
+func (s *Server) pushTaskStatus(w http.ResponseWriter, r *http.Request) {
+	s.idempotent(w, r, "task status change", func(body []byte) (int, any) {
+		var c feed.TaskStatusPush
+		if err := json.Unmarshal(body, &c); err != nil {
+			return invalid("task status change", "the body is not valid JSON ("+err.Error()+")", "send a TaskStatusPush object")
+		}
+		if _, ok := s.tasks[c.TaskID]; !ok {
+			return http.StatusNotFound, &feed.Error{Code: feed.CodeNotFound, Message: "task " + c.TaskID + " is not known at HQ", Action: "push the corrective task first"}
+		}
+		switch c.Status {
+		case feed.TaskVerified, feed.TaskCancelled, feed.TaskOpen, feed.TaskDone:
+		default:
+			return invalid("task status change", "status "+strconv.Quote(c.Status)+" cannot be set by a manager", "send verified, cancelled, open or done")
+		}
+		now := s.cfg.Now()
+		if c.Status == feed.TaskCancelled || c.Status == feed.TaskVerified {
+			// The store stops working on it: drop its pending steps.
+			kept := s.changes[:0]
+			for _, x := range s.changes {
+				if x.TaskID != c.TaskID || x.At <= now.Unix() {
+					kept = append(kept, x)
+				}
+			}
+			s.changes = kept
+		}
+		return http.StatusCreated, feed.PushAnswer{ID: c.ID, Status: "accepted", AcceptedAt: now.Unix(), HQRef: "HQ-S-" + strings.ToUpper(strings.ReplaceAll(c.ID, "-", "")[:8])}
+	})
+}
+
+func (s *Server) pushVerdict(w http.ResponseWriter, r *http.Request) {
+	s.idempotent(w, r, "inspection verdict", func(body []byte) (int, any) {
+		var v feed.InspectionVerdictPush
+		if err := json.Unmarshal(body, &v); err != nil {
+			return invalid("inspection verdict", "the body is not valid JSON ("+err.Error()+")", "send an InspectionVerdictPush object")
+		}
+		switch {
+		case !isUUID(v.ID):
+			return invalid("inspection verdict", "id "+strconv.Quote(v.ID)+" is not a UUID", "generate the id with a UUID library")
+		case v.Verdict != "pass" && v.Verdict != "fail":
+			return invalid("inspection verdict "+v.ID, "verdict "+strconv.Quote(v.Verdict)+" is neither pass nor fail", "send pass or fail")
+		case !strings.HasPrefix(v.SnapshotID, "sn-"):
+			return invalid("inspection verdict "+v.ID, "snapshot_id "+strconv.Quote(v.SnapshotID)+" is not a snapshot of this feed", "sync the snapshots and judge one of them")
+		}
+		s.verdicts[v.ID] = v
+		return http.StatusCreated, feed.PushAnswer{ID: v.ID, Status: "accepted", AcceptedAt: s.cfg.Now().Unix(), HQRef: "HQ-V-" + strings.ToUpper(v.ID[:8])}
+	})
+}
+
+// --- media ---
+
+func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	rec, ok := s.recordingByID(id)
+	if ok && len(s.media.clips) == 0 {
+		ok = false
+	}
+	if !ok {
+		writeError(w, http.StatusNotFound, feed.CodeNotFound, "no recording "+strconv.Quote(id), "sync the recordings index and download one it lists")
+		return
+	}
+	s.mu.Lock()
+	v := s.recVersions[id]
+	s.mu.Unlock()
+	clip := s.media.clips[(rec.variant+v)%len(s.media.clips)]
+	f, err := os.Open(clip.path)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, feed.CodeUnavailable, "recording "+id+" cannot be read at HQ just now", "try again later")
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", "video/mp4")
+	w.Header().Set("ETag", fmt.Sprintf(`"%s-v%d"`, clip.sha[:16], v))
+	w.Header().Set("Cache-Control", "private, max-age=86400")
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
+
+func (s *Server) serveSnapshot(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !strings.HasPrefix(id, "sn-") || len(s.media.stills) == 0 {
+		writeError(w, http.StatusNotFound, feed.CodeNotFound, "no snapshot "+strconv.Quote(id), "sync the snapshots and fetch one it lists")
+		return
+	}
+	img := s.media.stills[stillIndex(id, len(s.media.stills))]
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("ETag", `"`+img.sha[:16]+`"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(img.data))
+}
