@@ -1,0 +1,378 @@
+package localdb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Camera alert kinds and sources, as stored in camera_alerts.
+const (
+	HealthOcclusion = "occlusion"
+	HealthMoved     = "moved"
+	HealthDefocus   = "defocus"
+	HealthNoSignal  = "no_signal"
+
+	HealthFromDevice = "device" // reported by the camera, arrives through sync
+	HealthFromLocal  = "local"  // found on this machine by a footage check
+)
+
+// HealthAlert is one stretch of time during which a camera could not be
+// trusted: its view blocked, moved, blurred or gone, whether the device
+// reported it (through sync, see FeedPage.UpsertCameraAlert) or a footage
+// check found it here. Counts the camera took meanwhile are suspect.
+type HealthAlert struct {
+	ID       int64
+	RemoteID string // the device feed's id; "" for alerts found locally
+	CameraID int64
+	Kind     string // HealthOcclusion, HealthMoved, HealthDefocus or HealthNoSignal
+	Source   string // HealthFromDevice or HealthFromLocal
+	Started  time.Time
+	// Ended is zero while the alert is open.
+	Ended time.Time
+	// Measure is the alert's headline figure (share blocked, shift in
+	// pixels, sharpness ratio, seconds without signal); NaN-free, 0 if none.
+	Measure float64
+	// Detail is a JSON object with the figures behind the alert.
+	Detail string
+}
+
+// Open reports whether the alert has not ended.
+func (a HealthAlert) Open() bool { return a.Ended.IsZero() }
+
+func (a HealthAlert) validate() error {
+	switch a.Kind {
+	case HealthOcclusion, HealthMoved, HealthDefocus, HealthNoSignal:
+	default:
+		return fmt.Errorf("camera alert of camera %d: unknown kind %q (want occlusion, moved, defocus or no_signal)", a.CameraID, a.Kind)
+	}
+	switch a.Source {
+	case HealthFromDevice, HealthFromLocal:
+	default:
+		return fmt.Errorf("camera alert of camera %d: unknown source %q (want device or local)", a.CameraID, a.Source)
+	}
+	if a.Started.IsZero() {
+		return fmt.Errorf("camera alert of camera %d: no start time", a.CameraID)
+	}
+	if !a.Ended.IsZero() && a.Ended.Before(a.Started) {
+		return fmt.Errorf("camera alert of camera %d: ends (%s) before it starts (%s)", a.CameraID, a.Ended.UTC().Format(time.RFC3339), a.Started.UTC().Format(time.RFC3339))
+	}
+	if a.Detail != "" && !json.Valid([]byte(a.Detail)) {
+		return fmt.Errorf("camera alert of camera %d: detail is not JSON", a.CameraID)
+	}
+	return nil
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Unix()
+}
+
+func detailOrEmpty(d string) string {
+	if d == "" {
+		return "{}"
+	}
+	return d
+}
+
+// InsertHealthAlert stores a new alert and marks the camera's counts it
+// overlaps as suspect. It returns the alert's id.
+func InsertHealthAlert(ctx context.Context, x Execer, a HealthAlert) (int64, error) {
+	if err := a.validate(); err != nil {
+		return 0, err
+	}
+	var remote any
+	if a.RemoteID != "" {
+		remote = a.RemoteID
+	}
+	res, err := x.ExecContext(ctx, `INSERT INTO camera_alerts(remote_id, camera_id, kind, source, started_at, ended_at, measure, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		remote, a.CameraID, a.Kind, a.Source, a.Started.Unix(), nullTime(a.Ended), a.Measure, detailOrEmpty(a.Detail))
+	if err != nil {
+		return 0, fmt.Errorf("store %s alert of camera %d: %w", a.Kind, a.CameraID, MapError(err))
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := MarkSuspectBuckets(ctx, x, a.CameraID, a.Started, a.Ended); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// CloseCameraAlert ends an open alert at ended. Closing an alert that has
+// already ended, or ending it before it started, is an error that changes
+// nothing.
+func CloseCameraAlert(ctx context.Context, x Execer, id int64, ended time.Time) error {
+	var started int64
+	var prevEnd sql.NullInt64
+	err := x.QueryRowContext(ctx, `SELECT started_at, ended_at FROM camera_alerts WHERE id = ?`, id).Scan(&started, &prevEnd)
+	if err != nil {
+		return fmt.Errorf("close camera alert %d: %w", id, MapError(err))
+	}
+	if prevEnd.Valid {
+		return fmt.Errorf("close camera alert %d: it already ended at %s", id, time.Unix(prevEnd.Int64, 0).UTC().Format(time.RFC3339))
+	}
+	if ended.Unix() < started {
+		return fmt.Errorf("close camera alert %d: end %s is before its start %s", id, ended.UTC().Format(time.RFC3339), time.Unix(started, 0).UTC().Format(time.RFC3339))
+	}
+	_, err = x.ExecContext(ctx, `UPDATE camera_alerts SET ended_at = ? WHERE id = ?`, ended.Unix(), id)
+	return MapError(err)
+}
+
+// DeleteLocalCameraAlerts removes the alerts found locally for a camera
+// that start in [from, to), so checking the same footage again replaces
+// its alerts instead of doubling them. Suspect marks stay (they are only
+// ever added). It returns how many were removed.
+func DeleteLocalCameraAlerts(ctx context.Context, x Execer, cameraID int64, from, to time.Time) (int64, error) {
+	res, err := x.ExecContext(ctx, `DELETE FROM camera_alerts WHERE camera_id = ? AND source = 'local' AND started_at >= ? AND started_at < ?`,
+		cameraID, from.Unix(), to.Unix())
+	if err != nil {
+		return 0, MapError(err)
+	}
+	return res.RowsAffected()
+}
+
+// AlertFilter selects camera alerts for HealthAlerts. Zero fields do not
+// filter.
+type AlertFilter struct {
+	StoreID  int64
+	CameraID int64
+	Source   string
+	// From and To select alerts overlapping [From, To); an open alert
+	// overlaps everything after its start.
+	From, To time.Time
+	// OpenOnly keeps only alerts that have not ended.
+	OpenOnly bool
+}
+
+// HealthAlerts lists camera alerts matching f, oldest first.
+func HealthAlerts(ctx context.Context, x Execer, f AlertFilter) ([]HealthAlert, error) {
+	q := `SELECT a.id, COALESCE(a.remote_id, ''), a.camera_id, a.kind, a.source, a.started_at, a.ended_at, COALESCE(a.measure, 0), a.detail
+		FROM camera_alerts a JOIN cameras c ON c.id = a.camera_id WHERE 1 = 1`
+	var args []any
+	if f.StoreID != 0 {
+		q += ` AND c.store_id = ?`
+		args = append(args, f.StoreID)
+	}
+	if f.CameraID != 0 {
+		q += ` AND a.camera_id = ?`
+		args = append(args, f.CameraID)
+	}
+	if f.Source != "" {
+		q += ` AND a.source = ?`
+		args = append(args, f.Source)
+	}
+	if !f.To.IsZero() {
+		q += ` AND a.started_at < ?`
+		args = append(args, f.To.Unix())
+	}
+	if !f.From.IsZero() {
+		q += ` AND (a.ended_at IS NULL OR a.ended_at > ?)`
+		args = append(args, f.From.Unix())
+	}
+	if f.OpenOnly {
+		q += ` AND a.ended_at IS NULL`
+	}
+	q += ` ORDER BY a.started_at, a.id`
+	rows, err := x.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read camera alerts: %w", MapError(err))
+	}
+	defer rows.Close()
+	var out []HealthAlert
+	for rows.Next() {
+		var a HealthAlert
+		var started int64
+		var ended sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.RemoteID, &a.CameraID, &a.Kind, &a.Source, &started, &ended, &a.Measure, &a.Detail); err != nil {
+			return nil, err
+		}
+		a.Started = time.Unix(started, 0).UTC()
+		if ended.Valid {
+			a.Ended = time.Unix(ended.Int64, 0).UTC()
+		}
+		out = append(out, a)
+	}
+	return out, MapError(rows.Err())
+}
+
+// MarkSuspectBuckets marks the camera's 15-minute count buckets (device
+// and local) that overlap [from, to) as suspect; a zero to means "from on,
+// without end" (an open alert). It returns how many buckets it newly
+// marked. Marks are never cleared here: a count once taken during an alert
+// stays doubtful.
+func MarkSuspectBuckets(ctx context.Context, x Execer, cameraID int64, from, to time.Time) (int64, error) {
+	res, err := x.ExecContext(ctx, `UPDATE count_buckets SET suspect = 1
+		WHERE camera_id = ? AND suspect = 0 AND bucket_start + 900 > ? AND (? IS NULL OR bucket_start < ?)`,
+		cameraID, from.Unix(), nullTime(to), nullTime(to))
+	if err != nil {
+		return 0, fmt.Errorf("mark counts of camera %d suspect: %w", cameraID, MapError(err))
+	}
+	return res.RowsAffected()
+}
+
+// AlertHour is one hour of a store's own clock during which some of its
+// counts cannot be trusted, and why.
+type AlertHour struct {
+	// Start is the hour's start in the store's time zone.
+	Start time.Time
+	// Kinds are the alert kinds overlapping the hour, sorted; "suspect"
+	// appears when a bucket arrived already marked suspect by its device.
+	Kinds []string
+	// Cameras are the ids of the cameras concerned, sorted.
+	Cameras []int64
+}
+
+// AlertHours lists the hours of the store's local clock in [from, to)
+// that overlap a camera alert of one of its cameras or hold a suspect
+// count bucket, oldest first. It reads the raw tables, so it is right even
+// before the rollups are refreshed; screens that show many stores read the
+// rollups (SuspectHours) instead.
+func AlertHours(ctx context.Context, x Execer, storeID int64, from, to time.Time) ([]AlertHour, error) {
+	var tz string
+	if err := x.QueryRowContext(ctx, `SELECT time_zone FROM stores WHERE id = ?`, storeID).Scan(&tz); err != nil {
+		return nil, fmt.Errorf("store %d: %w", storeID, MapError(err))
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("store %d has an unknown time zone %q: %w (fix it in the store's settings at HQ)", storeID, tz, err)
+	}
+	hours := map[int64]*AlertHour{}
+	add := func(bucket int64, kind string, camera int64) {
+		lt := time.Unix(bucket, 0).In(loc)
+		h := time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour(), 0, 0, 0, loc)
+		ah := hours[h.Unix()]
+		if ah == nil {
+			ah = &AlertHour{Start: h}
+			hours[h.Unix()] = ah
+		}
+		if !slices.Contains(ah.Kinds, kind) {
+			ah.Kinds = append(ah.Kinds, kind)
+		}
+		if !slices.Contains(ah.Cameras, camera) {
+			ah.Cameras = append(ah.Cameras, camera)
+		}
+	}
+	f, t := from.Unix(), to.Unix()
+	alerts, err := HealthAlerts(ctx, x, AlertFilter{StoreID: storeID, From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range alerts {
+		s, e := max(a.Started.Unix(), f), t
+		if !a.Open() {
+			e = min(a.Ended.Unix(), t)
+		}
+		// Walk the alert in 15-minute steps: every local hour it touches.
+		for b := s - s%900; b < max(e, s+1); b += 900 {
+			add(max(b, s), a.Kind, a.CameraID)
+		}
+	}
+	rows, err := x.QueryContext(ctx, `SELECT bucket_start, camera_id FROM count_buckets
+		WHERE store_id = ? AND suspect = 1 AND bucket_start >= ? AND bucket_start < ?`, storeID, f-f%900, t)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b, cam int64
+		if err := rows.Scan(&b, &cam); err != nil {
+			return nil, err
+		}
+		lt := time.Unix(b, 0)
+		h := time.Date(lt.In(loc).Year(), lt.In(loc).Month(), lt.In(loc).Day(), lt.In(loc).Hour(), 0, 0, 0, loc).Unix()
+		if ah, ok := hours[h]; ok && slices.Contains(ah.Cameras, cam) {
+			continue // explained by an alert already
+		}
+		add(max(b, f), "suspect", cam)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, MapError(err)
+	}
+	out := make([]AlertHour, 0, len(hours))
+	for _, h := range hours {
+		slices.Sort(h.Kinds)
+		slices.Sort(h.Cameras)
+		out = append(out, *h)
+	}
+	slices.SortFunc(out, func(a, b AlertHour) int { return a.Start.Compare(b.Start) })
+	return out, nil
+}
+
+// CameraReferenceRecord is a camera's stored reference view (see
+// vision/health.Reference) and where it was learnt from.
+type CameraReferenceRecord struct {
+	CameraID   int64
+	LearntAt   time.Time
+	LearntFrom string // footage path or address
+	Reference  []byte
+}
+
+// SaveCameraReference stores (or replaces, after a re-installation) a
+// camera's reference view.
+func SaveCameraReference(ctx context.Context, x Execer, r CameraReferenceRecord) error {
+	if len(r.Reference) == 0 {
+		return fmt.Errorf("camera %d: empty reference", r.CameraID)
+	}
+	_, err := x.ExecContext(ctx, `INSERT INTO camera_references(camera_id, learnt_at, learnt_from, reference) VALUES (?, ?, ?, ?)
+		ON CONFLICT(camera_id) DO UPDATE SET learnt_at = excluded.learnt_at, learnt_from = excluded.learnt_from, reference = excluded.reference`,
+		r.CameraID, r.LearntAt.Unix(), r.LearntFrom, r.Reference)
+	if err != nil {
+		return fmt.Errorf("store the reference view of camera %d: %w", r.CameraID, MapError(err))
+	}
+	return nil
+}
+
+// CameraReference reads a camera's reference view, or ErrNotFound when
+// none has been learnt yet.
+func CameraReference(ctx context.Context, x Execer, cameraID int64) (CameraReferenceRecord, error) {
+	r := CameraReferenceRecord{CameraID: cameraID}
+	var at int64
+	err := x.QueryRowContext(ctx, `SELECT learnt_at, learnt_from, reference FROM camera_references WHERE camera_id = ?`, cameraID).
+		Scan(&at, &r.LearntFrom, &r.Reference)
+	if err != nil {
+		return r, fmt.Errorf("reference view of camera %d: %w", cameraID, MapError(err))
+	}
+	r.LearntAt = time.Unix(at, 0).UTC()
+	return r, nil
+}
+
+// CameraPlace is where a camera hangs: its id, code and store.
+type CameraPlace struct {
+	CameraID  int64
+	Code      string
+	StoreID   int64
+	StoreCode string
+	TimeZone  string // the store's IANA zone
+}
+
+// CameraPlaceByCode finds a camera by its code (case-insensitive), or
+// ErrNotFound.
+func CameraPlaceByCode(ctx context.Context, x Execer, code string) (CameraPlace, error) {
+	var p CameraPlace
+	err := x.QueryRowContext(ctx, `SELECT c.id, c.code, s.id, s.code, s.time_zone FROM cameras c JOIN stores s ON s.id = c.store_id
+		WHERE c.code = ? COLLATE NOCASE`, strings.TrimSpace(code)).Scan(&p.CameraID, &p.Code, &p.StoreID, &p.StoreCode, &p.TimeZone)
+	if err != nil {
+		return p, fmt.Errorf("camera %q: %w", code, MapError(err))
+	}
+	return p, nil
+}
+
+// CameraPlaceByID finds a camera by id, or ErrNotFound.
+func CameraPlaceByID(ctx context.Context, x Execer, id int64) (CameraPlace, error) {
+	var p CameraPlace
+	err := x.QueryRowContext(ctx, `SELECT c.id, c.code, s.id, s.code, s.time_zone FROM cameras c JOIN stores s ON s.id = c.store_id
+		WHERE c.id = ?`, id).Scan(&p.CameraID, &p.Code, &p.StoreID, &p.StoreCode, &p.TimeZone)
+	if err != nil {
+		return p, fmt.Errorf("camera %d: %w", id, MapError(err))
+	}
+	return p, nil
+}
