@@ -1,0 +1,121 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"storelens/app/cli"
+	"storelens/app/insight/synthchain"
+	"storelens/localdb"
+)
+
+func chainDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := localdb.Open(context.Background(), localdb.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := synthchain.Options{Stores: 24, Regions: 1, Days: 8 * 7, End: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Seed: 3, Stories: true}
+	if err := synthchain.Build(context.Background(), db, o, nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	return dir
+}
+
+func run(t *testing.T, dir, name string, args ...string) (string, string, error) {
+	t.Helper()
+	c, ok := cli.Lookup(name)
+	if !ok {
+		t.Fatalf("no %s command", name)
+	}
+	var out, errb bytes.Buffer
+	err := c.Run(context.Background(), cli.Env{Stdout: &out, Stderr: &errb, DataDir: dir}, args)
+	return out.String(), errb.String(), err
+}
+
+func TestFlagsAndKPICommands(t *testing.T) {
+	dir := chainDir(t)
+	out, _, err := run(t, dir, "flags", "--period", "2026-W47", "--json", "--lang", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Period string `json:"period"`
+		Stores int    `json:"stores"`
+		Flags  []struct {
+			Store, Name, Kind, Reason string
+			Hours                     []string
+		} `json:"flags"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("stdout is not the flags object: %v\n%s", err, out)
+	}
+	if got.Period != "2026-W47" || got.Stores != 24 {
+		t.Errorf("period %q stores %d", got.Period, got.Stores)
+	}
+	found := false
+	for _, f := range got.Flags {
+		if f.Store == synthchain.StoryEarlyClose && f.Kind == "early_closing" {
+			found = true
+			if !strings.Contains(f.Reason, "scheduled closing 22:00") || len(f.Hours) == 0 || !strings.HasSuffix(f.Hours[0], "Z") {
+				t.Errorf("early closing flag %+v", f)
+			}
+		}
+		if f.Name == "" || f.Reason == "" {
+			t.Errorf("flag without name or reason: %+v", f)
+		}
+	}
+	if !found {
+		t.Errorf("early closing story not listed: %s", out)
+	}
+
+	table, _, err := run(t, dir, "flags", "--period", "2026-W47")
+	if err != nil || !strings.Contains(table, "计划营业至 22:00") || !strings.Contains(table, "家店中") {
+		t.Errorf("table output (err %v):\n%s", err, table)
+	}
+
+	kpi, _, err := run(t, dir, "kpi", "--store", synthchain.StoryLowRate, "--period", "2026-W47", "--lang", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"entry rate", "abnormal_entry_rate", synthchain.StoryLowRate} {
+		if !strings.Contains(kpi, w) {
+			t.Errorf("kpi output lacks %q:\n%s", w, kpi)
+		}
+	}
+	js, _, err := run(t, dir, "kpi", "--store", synthchain.StoryLowRate, "--period", "2026-11-20", "--json")
+	var k struct {
+		KPIs struct {
+			Entries   int64    `json:"entries"`
+			EntryRate *float64 `json:"entry_rate"`
+		} `json:"kpis"`
+	}
+	if err != nil || json.Unmarshal([]byte(js), &k) != nil || k.KPIs.Entries == 0 || k.KPIs.EntryRate == nil || *k.KPIs.EntryRate > 0.03 {
+		t.Errorf("kpi --json (err %v): %s", err, js)
+	}
+}
+
+func TestFlagsCommandErrorsSayWhatToDo(t *testing.T) {
+	dir := chainDir(t)
+	if _, _, err := run(t, dir, "flags", "--period", "week 47"); err == nil || !strings.Contains(err.Error(), "2026-W47") {
+		t.Errorf("bad period: %v", err)
+	}
+	if _, errOut, err := run(t, dir, "flags"); !errors.Is(err, cli.ErrUsage) || !strings.Contains(errOut, "--period") {
+		t.Errorf("missing period: %v %q", err, errOut)
+	}
+	if _, _, err := run(t, dir, "kpi", "--store", "ZZ999", "--period", "2026-W47"); err == nil || !strings.Contains(err.Error(), "ZZ999") {
+		t.Errorf("unknown store: %v", err)
+	}
+	if _, _, err := run(t, t.TempDir(), "flags", "--period", "2026-W47"); err == nil || !strings.Contains(err.Error(), "storelens sync") {
+		t.Errorf("empty data dir: %v", err)
+	}
+}
