@@ -1,0 +1,216 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"storelens/localdb"
+	"storelens/vision/health"
+)
+
+// HealthCheckRequest asks for one video of a camera to be checked for a
+// blocked lens, a moved camera, a blurred picture or lost signal.
+type HealthCheckRequest struct {
+	// Video is a file path or a camera/recording address.
+	Video string
+	// CameraCode names the camera the footage is from. With a camera the
+	// alerts are stored (source local) beside the devices' own alerts, the
+	// camera's counts during them are marked suspect and the store's
+	// rollups refreshed; without one the check is only returned.
+	CameraCode string
+	// Start is the wall-clock time of the video's first frame; required
+	// with a camera.
+	Start time.Time
+	// Reference, when set, is footage (a video's first ReferenceSpan, or a
+	// picture) of the camera's normal view. With a camera it replaces the
+	// camera's stored reference — the manager's "learn again" after a
+	// legitimate re-installation.
+	Reference string
+	// Relearn, with a camera, learns the reference again from the start of
+	// Video itself and stores it.
+	Relearn bool
+	// Config tunes the checks; the zero value is the chain's default.
+	Config health.Config
+}
+
+// HealthCheckOutcome is what a check found and what was stored.
+type HealthCheckOutcome struct {
+	Report *health.Report
+	// StoredAlerts are the alerts written to the local store (empty when
+	// no camera was given).
+	StoredAlerts []localdb.HealthAlert
+	// ReferenceStored is true when the camera's reference was (re)learnt
+	// and stored by this check.
+	ReferenceStored bool
+	// ClosedAlerts counts earlier open alerts of the camera that this
+	// footage shows to be over.
+	ClosedAlerts int
+}
+
+// CheckHealth runs a camera health check; see the package function.
+func (a *App) CheckHealth(ctx context.Context, req HealthCheckRequest) (*HealthCheckOutcome, error) {
+	return CheckHealth(ctx, a.db, req)
+}
+
+// CheckHealth checks a video against the camera's reference view. The
+// reference is, in order: the footage in req.Reference; the camera's stored
+// reference (unless req.Relearn); the first ReferenceSpan of the video
+// itself — in which case it is stored for the camera's next checks.
+//
+// With a camera, in one transaction: the local alerts of an earlier check
+// of the same period are replaced; alerts still open from an earlier video
+// are continued when this video starts in the same condition, and closed at
+// this video's start otherwise; the new alerts are stored; counts overlapping
+// them are marked suspect; the store's rollups are refreshed. Nothing is
+// stored when the video cannot be read.
+func CheckHealth(ctx context.Context, db *localdb.DB, req HealthCheckRequest) (*HealthCheckOutcome, error) {
+	var place localdb.CameraPlace
+	var ref *health.Reference
+	var learntFrom string
+	withCamera := req.CameraCode != ""
+	if withCamera {
+		if db == nil {
+			return nil, errors.New("health check: a camera was given but no local store is open")
+		}
+		if req.Start.IsZero() {
+			return nil, fmt.Errorf("health check of %s for camera %s: give the wall-clock time of the video's first frame (--start)", req.Video, req.CameraCode)
+		}
+		var err error
+		if place, err = localdb.CameraPlaceByCode(ctx, db.Reader(), req.CameraCode); err != nil {
+			if errors.Is(err, localdb.ErrNotFound) {
+				return nil, fmt.Errorf("camera %s is not in the local store: %w; sync first or check the code", req.CameraCode, err)
+			}
+			return nil, err
+		}
+	}
+	switch {
+	case req.Reference != "":
+		r, err := health.LearnReference(ctx, req.Reference, req.Config)
+		if err != nil {
+			return nil, err
+		}
+		ref, learntFrom = r, req.Reference
+	case withCamera && !req.Relearn:
+		rec, err := localdb.CameraReference(ctx, db.Reader(), place.CameraID)
+		switch {
+		case errors.Is(err, localdb.ErrNotFound):
+		case err != nil:
+			return nil, err
+		default:
+			var r health.Reference
+			if err := r.UnmarshalBinary(rec.Reference); err != nil {
+				return nil, fmt.Errorf("camera %s: %w (run the check with --relearn on footage of the normal view)", place.Code, err)
+			}
+			ref = &r
+		}
+	}
+	rep, err := health.CheckVideo(ctx, req.Video, ref, req.Config)
+	if err != nil {
+		return nil, err
+	}
+	out := &HealthCheckOutcome{Report: rep}
+	if !withCamera {
+		return out, nil
+	}
+	if rep.Learnt {
+		learntFrom = req.Video
+	}
+	var refBlob []byte
+	if learntFrom != "" {
+		if refBlob, err = rep.Reference.MarshalBinary(); err != nil {
+			return nil, fmt.Errorf("camera %s: encode the reference view: %w", place.Code, err)
+		}
+	}
+
+	start := req.Start.UTC()
+	end := start.Add(footageSpan(rep.Duration))
+	sustain := req.Config.Sustain
+	if sustain <= 0 {
+		sustain = 15 * time.Second
+	}
+	err = db.Write(ctx, func(tx *sql.Tx) error {
+		if refBlob != nil {
+			if err := localdb.SaveCameraReference(ctx, tx, localdb.CameraReferenceRecord{
+				CameraID: place.CameraID, LearntAt: time.Now().UTC(), LearntFrom: learntFrom, Reference: refBlob}); err != nil {
+				return err
+			}
+			out.ReferenceStored = true
+		}
+		if _, err := localdb.DeleteLocalCameraAlerts(ctx, tx, place.CameraID, start, end.Add(time.Second)); err != nil {
+			return err
+		}
+		from := start
+		open, err := localdb.HealthAlerts(ctx, tx, localdb.AlertFilter{CameraID: place.CameraID, Source: localdb.HealthFromLocal, OpenOnly: true, To: start})
+		if err != nil {
+			return err
+		}
+		fresh := rep.Alerts
+		for _, o := range open {
+			from = earlier(from, o.Started)
+			// The same condition at the very start of this video continues
+			// the earlier alert rather than opening a new one.
+			cont := -1
+			for i, a := range fresh {
+				if string(a.Kind) == o.Kind && footageSpan(a.Start) <= sustain+2*time.Second {
+					cont = i
+					break
+				}
+			}
+			if cont < 0 {
+				if err := localdb.CloseCameraAlert(ctx, tx, o.ID, start); err != nil {
+					return err
+				}
+				out.ClosedAlerts++
+				continue
+			}
+			if e := fresh[cont].End; e != nil {
+				if err := localdb.CloseCameraAlert(ctx, tx, o.ID, start.Add(footageSpan(*e))); err != nil {
+					return err
+				}
+			}
+			fresh = append(fresh[:cont:cont], fresh[cont+1:]...)
+		}
+		for _, a := range fresh {
+			h := localdb.HealthAlert{CameraID: place.CameraID, Kind: string(a.Kind), Source: localdb.HealthFromLocal,
+				Started: start.Add(footageSpan(a.Start)).Truncate(time.Second), Measure: healthFinite(a.Measure)}
+			if a.End != nil {
+				h.Ended = start.Add(footageSpan(*a.End)).Truncate(time.Second)
+			}
+			d, err := json.Marshal(a.Detail)
+			if err != nil {
+				return fmt.Errorf("alert detail: %w", err)
+			}
+			h.Detail = string(d)
+			if h.ID, err = localdb.InsertHealthAlert(ctx, tx, h); err != nil {
+				return err
+			}
+			out.StoredAlerts = append(out.StoredAlerts, h)
+		}
+		return localdb.RefreshRollups(ctx, tx, place.StoreID, from, end.Add(time.Second))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store the health check of %s for camera %s: %w", req.Video, place.Code, err)
+	}
+	return out, nil
+}
+
+func footageSpan(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+func healthFinite(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0
+	}
+	return x
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
