@@ -1,0 +1,988 @@
+package localdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file is the local half of the HQ feed: typed writes of every synced
+// collection's rows, and the per-collection cursors. The sync engine opens a
+// FeedPage for each page it receives; the page's rows, its tombstones, the
+// rollups they touch and the collection's next cursor all commit in one
+// transaction, so a crash (or kill -9) at any moment leaves either the whole
+// page or nothing of it, and the next run continues from the stored cursor.
+
+// FeedCursor returns the stored cursor of a feed's collection ("" to read
+// from the start) and when the collection was last read to its end (zero if
+// never).
+func FeedCursor(ctx context.Context, x Execer, feed, collection string) (cursor string, completeAt time.Time, err error) {
+	var done sql.NullInt64
+	err = x.QueryRowContext(ctx, `SELECT cursor, complete_at FROM sync_cursors WHERE feed = ? AND collection = ?`, feed, collection).Scan(&cursor, &done)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, MapError(err)
+	}
+	if done.Valid {
+		completeAt = time.Unix(done.Int64, 0)
+	}
+	return cursor, completeAt, nil
+}
+
+// ResetFeedCursors forgets every cursor of a feed, so the next sync reads
+// every collection from the start (HQ answered "cursor expired"). Stored
+// rows and the outbox stay: a re-read upserts over them.
+func ResetFeedCursors(ctx context.Context, x Execer, feed string) error {
+	_, err := x.ExecContext(ctx, `UPDATE sync_cursors SET cursor = '' WHERE feed = ?`, feed)
+	return MapError(err)
+}
+
+// ResetFeedCursor forgets the cursor of one collection of a feed.
+func ResetFeedCursor(ctx context.Context, x Execer, feed, collection string) error {
+	_, err := x.ExecContext(ctx, `UPDATE sync_cursors SET cursor = '' WHERE feed = ? AND collection = ?`, feed, collection)
+	return MapError(err)
+}
+
+// ApplyFeedPage writes one page of a feed's collection in one transaction:
+// fn stores the page's items and tombstones through p, then the rollups of
+// every store and time range the page touched are refreshed and the
+// collection's cursor becomes next (and, when complete, the collection is
+// marked read to its end). If fn or anything after it fails, nothing of the
+// page is kept. It returns the number of rows written.
+func (db *DB) ApplyFeedPage(ctx context.Context, feed, collection, next string, complete bool, fn func(p *FeedPage) error) (int, error) {
+	var rows int
+	var remove []string
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		p := &FeedPage{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, touched: map[int64]*span{},
+			zones: map[int64]*time.Location{}, camStore: map[int64]int64{}}
+		defer p.close()
+		if err := fn(p); err != nil {
+			return err
+		}
+		if err := p.finish(); err != nil {
+			return err
+		}
+		var done any
+		if complete {
+			done = time.Now().Unix()
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_cursors(feed, collection, cursor, complete_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT(feed, collection) DO UPDATE SET cursor = excluded.cursor, complete_at = COALESCE(excluded.complete_at, complete_at)`,
+			feed, collection, next, done); err != nil {
+			return err
+		}
+		rows, remove = p.rows, p.removeFiles
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, f := range remove {
+		os.Remove(f)
+	}
+	return rows, nil
+}
+
+// FeedPage writes the rows of one page inside ApplyFeedPage's transaction.
+// Bulk rows (counts, POS hours, receipts) are batched into multi-row
+// statements; they are all flushed before the page commits. A FeedPage is
+// not safe for concurrent use.
+type FeedPage struct {
+	ctx         context.Context
+	tx          *sql.Tx
+	stmts       map[string]*sql.Stmt
+	touched     map[int64]*span
+	zones       map[int64]*time.Location
+	camStore    map[int64]int64
+	rows        int
+	removeFiles []string
+	counts      *batcher
+	posHours    *batcher
+	receipts    *batcher
+	lines       *batcher
+}
+
+type span struct{ from, to int64 }
+
+func (p *FeedPage) close() {
+	for _, s := range p.stmts {
+		s.Close()
+	}
+}
+
+// Rows is the number of rows written so far.
+func (p *FeedPage) Rows() int { return p.rows }
+
+func (p *FeedPage) stmt(query string) (*sql.Stmt, error) {
+	if s, ok := p.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := p.tx.PrepareContext(p.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	p.stmts[query] = s
+	return s, nil
+}
+
+func (p *FeedPage) exec(query string, args ...any) (sql.Result, error) {
+	s, err := p.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(p.ctx, args...)
+}
+
+// touch records that a store's rollups over [from, to) need refreshing.
+func (p *FeedPage) touch(storeID, from, to int64) {
+	if s, ok := p.touched[storeID]; ok {
+		s.from, s.to = min(s.from, from), max(s.to, to)
+		return
+	}
+	p.touched[storeID] = &span{from, to}
+}
+
+func (p *FeedPage) finish() error {
+	for _, b := range []*batcher{p.counts, p.posHours, p.receipts, p.lines} {
+		if b != nil {
+			if err := b.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	for id, s := range p.touched {
+		if err := RefreshRollups(p.ctx, p.tx, id, time.Unix(s.from, 0), time.Unix(s.to, 0)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// batcher accumulates rows of one multi-row INSERT and executes it every
+// max rows, so a page of a million values costs thousands of statements,
+// not a million.
+type batcher struct {
+	p                 *FeedPage
+	head, tuple, tail string
+	width, max        int
+	args              []any
+	n                 int
+}
+
+func (p *FeedPage) newBatcher(head, tuple, tail string, width, max int) *batcher {
+	return &batcher{p: p, head: head, tuple: tuple, tail: tail, width: width, max: max, args: make([]any, 0, width*max)}
+}
+
+func (b *batcher) add(args ...any) error {
+	b.args = append(b.args, args...)
+	b.n++
+	if b.n == b.max {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batcher) flush() error {
+	if b.n == 0 {
+		return nil
+	}
+	var sb strings.Builder
+	sb.WriteString(b.head)
+	for i := 0; i < b.n; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(b.tuple)
+	}
+	sb.WriteString(b.tail)
+	_, err := b.p.exec(sb.String(), b.args...)
+	b.p.rows += b.n
+	b.args, b.n = b.args[:0], 0
+	return err
+}
+
+func (p *FeedPage) zone(storeID int64) (*time.Location, error) {
+	if l, ok := p.zones[storeID]; ok {
+		return l, nil
+	}
+	var name string
+	if err := p.tx.QueryRowContext(p.ctx, `SELECT time_zone FROM stores WHERE id = ?`, storeID).Scan(&name); err != nil {
+		return nil, fmt.Errorf("store %d: %w", storeID, MapError(err))
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("store %d: time zone %q is unknown: %v", storeID, name, err)
+	}
+	p.zones[storeID] = l
+	return l, nil
+}
+
+func (p *FeedPage) cameraStore(cameraID int64) (int64, error) {
+	if s, ok := p.camStore[cameraID]; ok {
+		return s, nil
+	}
+	var s int64
+	if err := p.tx.QueryRowContext(p.ctx, `SELECT store_id FROM cameras WHERE id = ?`, cameraID).Scan(&s); err != nil {
+		return 0, fmt.Errorf("camera %d: %w", cameraID, MapError(err))
+	}
+	p.camStore[cameraID] = s
+	return s, nil
+}
+
+// localDay is the UTC span of the local day 'YYYY-MM-DD' of a store.
+func (p *FeedPage) localDay(storeID int64, day string) (from, to int64, err error) {
+	loc, err := p.zone(storeID)
+	if err != nil {
+		return 0, 0, err
+	}
+	d, err := time.ParseInLocation("2006-01-02", day, loc)
+	if err != nil {
+		return 0, 0, fmt.Errorf("day %q is not YYYY-MM-DD", day)
+	}
+	return d.Unix(), d.AddDate(0, 0, 1).Unix(), nil
+}
+
+// --- regions and stores ---
+
+// UpsertRegion stores a region.
+func (p *FeedPage) UpsertRegion(r Region) error {
+	p.rows++
+	return UpsertRegion(p.ctx, p.tx, r)
+}
+
+// DeleteRegion removes a region that has no stores left.
+func (p *FeedPage) DeleteRegion(id string) error {
+	_, err := p.exec(`DELETE FROM regions WHERE id = ? AND NOT EXISTS (SELECT 1 FROM stores WHERE region_id = ?)`, id, id)
+	return err
+}
+
+// UpsertStore stores a store with its tags and opening hours.
+func (p *FeedPage) UpsertStore(s Store) error {
+	p.rows++
+	delete(p.zones, s.ID)
+	return UpsertStore(p.ctx, p.tx, s)
+}
+
+// DeleteStore removes a store and everything hanging off it.
+func (p *FeedPage) DeleteStore(id int64) error {
+	return DeleteStore(p.ctx, p.tx, id)
+}
+
+// --- cameras and staff ---
+
+// Camera is one camera of a store with its counting geometry.
+type Camera struct {
+	ID          int64
+	Code        string
+	StoreID     int64
+	Name        string
+	Role        string // entrance, storefront, till, floor
+	StreamURL   string
+	SnapshotURL string
+	FrameWidth  int
+	FrameHeight int
+	Lines       []CountingLine
+}
+
+// CountingLine is a line or zone of a camera in image pixels: Kind is
+// entrance, outside, staff_zone or till_zone; Points "x1,y1,x2,y2[,…]".
+type CountingLine struct {
+	Kind   string
+	Points string
+}
+
+// UpsertCamera stores a camera and replaces its counting lines.
+func (p *FeedPage) UpsertCamera(c Camera) error {
+	if _, err := p.exec(`INSERT INTO cameras(id, code, store_id, name, role, stream_url, snapshot_url, frame_width, frame_height)
+		VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0))
+		ON CONFLICT(id) DO UPDATE SET code = excluded.code, store_id = excluded.store_id, name = excluded.name, role = excluded.role,
+			stream_url = excluded.stream_url, snapshot_url = excluded.snapshot_url, frame_width = excluded.frame_width,
+			frame_height = excluded.frame_height, updated_at = unixepoch()`,
+		c.ID, c.Code, c.StoreID, c.Name, c.Role, c.StreamURL, c.SnapshotURL, c.FrameWidth, c.FrameHeight); err != nil {
+		return fmt.Errorf("camera %s: %w", c.Code, err)
+	}
+	p.camStore[c.ID] = c.StoreID
+	if _, err := p.exec(`DELETE FROM counting_lines WHERE camera_id = ?`, c.ID); err != nil {
+		return err
+	}
+	for _, l := range c.Lines {
+		if _, err := p.exec(`INSERT INTO counting_lines(camera_id, kind, points) VALUES (?, ?, ?)`, c.ID, l.Kind, l.Points); err != nil {
+			return fmt.Errorf("camera %s line %s: %w", c.Code, l.Kind, err)
+		}
+	}
+	p.rows++
+	return nil
+}
+
+// DeleteCamera removes a camera with its counts, footage index and alerts.
+func (p *FeedPage) DeleteCamera(id int64) error {
+	_, err := p.exec(`DELETE FROM cameras WHERE id = ?`, id)
+	return err
+}
+
+// StaffMember is one member of a store's staff.
+type StaffMember struct {
+	ID         int64
+	Code       string
+	StoreID    int64
+	Name       string
+	Role       string
+	MemberCard string // '' when none
+}
+
+// UpsertStaff stores a staff member.
+func (p *FeedPage) UpsertStaff(s StaffMember) error {
+	if s.Role == "" {
+		s.Role = "sales"
+	}
+	_, err := p.exec(`INSERT INTO staff(id, code, store_id, name, role, member_card) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''))
+		ON CONFLICT(id) DO UPDATE SET code = excluded.code, store_id = excluded.store_id, name = excluded.name,
+			role = excluded.role, member_card = excluded.member_card`,
+		s.ID, s.Code, s.StoreID, s.Name, s.Role, s.MemberCard)
+	if err != nil {
+		return fmt.Errorf("staff %s: %w", s.Code, err)
+	}
+	p.rows++
+	return nil
+}
+
+// DeleteStaff removes a staff member; their shifts stay without a name.
+func (p *FeedPage) DeleteStaff(id int64) error {
+	_, err := p.exec(`DELETE FROM staff WHERE id = ?`, id)
+	return err
+}
+
+// Shift is one staff member on shift at a store, UTC Unix seconds.
+type Shift struct {
+	ID      int64
+	StoreID int64
+	StaffID int64
+	Starts  int64
+	Ends    int64
+}
+
+// UpsertShift stores a shift and marks the store's rollups over it stale.
+func (p *FeedPage) UpsertShift(s Shift) error {
+	if s.Ends <= s.Starts {
+		return fmt.Errorf("shift %d of store %d ends before it starts", s.ID, s.StoreID)
+	}
+	// A shift of someone no longer on the staff list keeps its hours.
+	_, err := p.exec(`INSERT INTO staff_shifts(id, store_id, staff_id, starts, ends) VALUES (?, ?, (SELECT id FROM staff WHERE id = ?), ?, ?)
+		ON CONFLICT(id) DO UPDATE SET store_id = excluded.store_id, staff_id = excluded.staff_id, starts = excluded.starts, ends = excluded.ends`,
+		s.ID, s.StoreID, s.StaffID, s.Starts, s.Ends)
+	if err != nil {
+		return fmt.Errorf("shift %d: %w", s.ID, err)
+	}
+	p.touch(s.StoreID, s.Starts, s.Ends)
+	p.rows++
+	return nil
+}
+
+// DeleteShift removes a shift.
+func (p *FeedPage) DeleteShift(id int64) error {
+	var store, starts, ends int64
+	err := p.tx.QueryRowContext(p.ctx, `SELECT store_id, starts, ends FROM staff_shifts WHERE id = ?`, id).Scan(&store, &starts, &ends)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := p.exec(`DELETE FROM staff_shifts WHERE id = ?`, id); err != nil {
+		return err
+	}
+	p.touch(store, starts, ends)
+	return nil
+}
+
+// --- weather ---
+
+// Weather is one city's weather on one local day.
+type Weather struct {
+	City      string
+	Day       string // 'YYYY-MM-DD'
+	Condition string // sunny, cloudy, rain, heavy_rain, snow, fog
+	TempMinC  float64
+	TempMaxC  float64
+	PrecipMM  float64
+}
+
+// UpsertWeather stores a city's weather of a day.
+func (p *FeedPage) UpsertWeather(w Weather) error {
+	_, err := p.exec(`INSERT INTO weather(city, day, condition, temp_min_c, temp_max_c, precip_mm) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(city, day) DO UPDATE SET condition = excluded.condition, temp_min_c = excluded.temp_min_c,
+			temp_max_c = excluded.temp_max_c, precip_mm = excluded.precip_mm`,
+		w.City, w.Day, w.Condition, w.TempMinC, w.TempMaxC, w.PrecipMM)
+	if err != nil {
+		return fmt.Errorf("weather of %s on %s: %w", w.City, w.Day, err)
+	}
+	p.rows++
+	return nil
+}
+
+// DeleteWeather removes a city's weather of a day.
+func (p *FeedPage) DeleteWeather(city, day string) error {
+	_, err := p.exec(`DELETE FROM weather WHERE city = ? AND day = ?`, city, day)
+	return err
+}
+
+// --- device counts ---
+
+// CountBucket is one camera's device count over the 15 minutes from Start
+// (UTC Unix seconds, a multiple of 900). Entries are after staff exclusion
+// and re-entry de-duplication.
+type CountBucket struct {
+	Start         int64
+	Entries       int64
+	Exits         int64
+	PassersBy     int64
+	StaffExcluded int64
+	Reentries     int64
+	DwellSumS     float64
+	DwellN        int64
+}
+
+const countCols = 10
+
+// ReplaceCountDay replaces a camera's device counts of one local day with
+// buckets: buckets of the day not given are removed (unknown), so a
+// re-delivered day never leaves a stale bucket behind.
+func (p *FeedPage) ReplaceCountDay(cameraID, storeID int64, day string, buckets []CountBucket) error {
+	from, to, err := p.localDay(storeID, day)
+	if err != nil {
+		return fmt.Errorf("counts of camera %d: %w", cameraID, err)
+	}
+	// Rows waiting in the batch belong to other camera-days (a day appears
+	// once per page), so the delete cannot race them.
+	if _, err := p.exec(`DELETE FROM count_buckets WHERE camera_id = ? AND source = 'device' AND bucket_start >= ? AND bucket_start < ?`,
+		cameraID, from, to); err != nil {
+		return err
+	}
+	if p.counts == nil {
+		p.counts = p.newBatcher(`INSERT INTO count_buckets(camera_id, source, bucket_start, store_id, entries, exits, passers_by,
+			staff_excluded, reentries, dwell_sum_s, dwell_n) VALUES `, `(?,'device',?,?,?,?,?,?,?,?,?)`,
+			` ON CONFLICT(camera_id, source, bucket_start) DO UPDATE SET store_id = excluded.store_id, entries = excluded.entries,
+			exits = excluded.exits, passers_by = excluded.passers_by, staff_excluded = excluded.staff_excluded,
+			reentries = excluded.reentries, dwell_sum_s = excluded.dwell_sum_s, dwell_n = excluded.dwell_n`, countCols, 96)
+	}
+	for _, b := range buckets {
+		if b.Start%900 != 0 || b.Start < from || b.Start >= to {
+			return fmt.Errorf("counts of camera %d on %s: bucket at %d is not a 15-minute bucket of that day", cameraID, day, b.Start)
+		}
+		if b.Entries < 0 || b.Exits < 0 || b.PassersBy < 0 || b.StaffExcluded < 0 || b.Reentries < 0 {
+			return fmt.Errorf("counts of camera %d on %s: negative count at %d", cameraID, day, b.Start)
+		}
+		if err := p.counts.add(cameraID, b.Start, storeID, b.Entries, b.Exits, b.PassersBy, b.StaffExcluded, b.Reentries, b.DwellSumS, b.DwellN); err != nil {
+			return fmt.Errorf("counts of camera %d on %s: %w", cameraID, day, err)
+		}
+	}
+	p.touch(storeID, from, to)
+	return nil
+}
+
+// DeleteCountDay removes a camera's device counts of one local day.
+func (p *FeedPage) DeleteCountDay(cameraID int64, day string) error {
+	store, err := p.cameraStore(cameraID)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	return p.ReplaceCountDay(cameraID, store, day, nil)
+}
+
+// --- POS ---
+
+// POSHour is one store's till summary for one UTC hour.
+type POSHour struct {
+	StoreID        int64
+	HourStart      int64
+	Receipts       int // transactions: refunds and staff purchases excluded
+	Items          int
+	SalesFen       int64
+	Refunds        int
+	StaffPurchases int
+}
+
+// UpsertPOSHour stores a store's till summary of an hour.
+func (p *FeedPage) UpsertPOSHour(h POSHour) error {
+	if h.HourStart%3600 != 0 {
+		return fmt.Errorf("POS hour of store %d at %d does not start on the hour", h.StoreID, h.HourStart)
+	}
+	if p.posHours == nil {
+		p.posHours = p.newBatcher(`INSERT INTO pos_hourly(store_id, hour_start, receipts, items, sales_fen, refunds, staff_purchases) VALUES `,
+			`(?,?,?,?,?,?,?)`, ` ON CONFLICT(store_id, hour_start) DO UPDATE SET receipts = excluded.receipts, items = excluded.items,
+			sales_fen = excluded.sales_fen, refunds = excluded.refunds, staff_purchases = excluded.staff_purchases`, 7, 128)
+	}
+	p.touch(h.StoreID, h.HourStart, h.HourStart+3600)
+	return p.posHours.add(h.StoreID, h.HourStart, h.Receipts, h.Items, h.SalesFen, h.Refunds, h.StaffPurchases)
+}
+
+// DeletePOSHour removes a store's till summary of an hour.
+func (p *FeedPage) DeletePOSHour(storeID, hourStart int64) error {
+	if err := p.posHours.flushIfAny(); err != nil {
+		return err
+	}
+	if _, err := p.exec(`DELETE FROM pos_hourly WHERE store_id = ? AND hour_start = ?`, storeID, hourStart); err != nil {
+		return err
+	}
+	p.touch(storeID, hourStart, hourStart+3600)
+	return nil
+}
+
+func (b *batcher) flushIfAny() error {
+	if b == nil {
+		return nil
+	}
+	return b.flush()
+}
+
+// Receipt is one POS receipt with its lines.
+type Receipt struct {
+	ID              int64
+	StoreID         int64
+	ReceiptNo       string
+	T               int64
+	Till            string
+	AmountFen       int64
+	DiscountFen     int64
+	Cashier         string
+	MemberCard      string // '' when none
+	IsRefund        bool
+	IsStaffPurchase bool
+	Lines           []ReceiptLine
+}
+
+// ReceiptLine is one line of a receipt.
+type ReceiptLine struct {
+	SKU          string
+	Name         string
+	Qty          int
+	UnitPriceFen int64
+	AmountFen    int64
+}
+
+// UpsertReceipt stores a receipt and replaces its lines.
+func (p *FeedPage) UpsertReceipt(r Receipt) error {
+	if r.ReceiptNo == "" {
+		return fmt.Errorf("receipt %d of store %d has no receipt number", r.ID, r.StoreID)
+	}
+	if p.receipts == nil {
+		p.receipts = p.newBatcher(`INSERT INTO pos_receipts(id, store_id, receipt_no, t, till, amount_fen, discount_fen, cashier,
+			member_card, is_refund, is_staff_purchase) VALUES `, `(?,?,?,?,?,?,?,?,NULLIF(?,''),?,?)`,
+			` ON CONFLICT(id) DO UPDATE SET store_id = excluded.store_id, receipt_no = excluded.receipt_no, t = excluded.t,
+			till = excluded.till, amount_fen = excluded.amount_fen, discount_fen = excluded.discount_fen, cashier = excluded.cashier,
+			member_card = excluded.member_card, is_refund = excluded.is_refund, is_staff_purchase = excluded.is_staff_purchase`, 11, 64)
+		p.lines = p.newBatcher(`INSERT INTO pos_receipt_lines(receipt_id, line_no, sku, name, qty, unit_price_fen, amount_fen) VALUES `,
+			`(?,?,?,?,?,?,?)`, ` ON CONFLICT(receipt_id, line_no) DO UPDATE SET sku = excluded.sku, name = excluded.name,
+			qty = excluded.qty, unit_price_fen = excluded.unit_price_fen, amount_fen = excluded.amount_fen`, 7, 128)
+	}
+	if err := p.receipts.add(r.ID, r.StoreID, r.ReceiptNo, r.T, r.Till, r.AmountFen, r.DiscountFen, r.Cashier, r.MemberCard,
+		r.IsRefund, r.IsStaffPurchase); err != nil {
+		return fmt.Errorf("receipt %s of store %d: %w", r.ReceiptNo, r.StoreID, err)
+	}
+	// Lines past the new last one would survive an upsert of fewer lines.
+	if _, err := p.exec(`DELETE FROM pos_receipt_lines WHERE receipt_id = ? AND line_no > ?`, r.ID, len(r.Lines)); err != nil {
+		return err
+	}
+	for i, l := range r.Lines {
+		if p.lines.n == p.lines.max-1 {
+			// A line's receipt must exist before the line (foreign key).
+			if err := p.receipts.flush(); err != nil {
+				return fmt.Errorf("receipt %s of store %d: %w", r.ReceiptNo, r.StoreID, err)
+			}
+		}
+		if err := p.lines.add(r.ID, i+1, l.SKU, l.Name, l.Qty, l.UnitPriceFen, l.AmountFen); err != nil {
+			return fmt.Errorf("receipt %s of store %d line %d: %w", r.ReceiptNo, r.StoreID, i+1, err)
+		}
+	}
+	return nil
+}
+
+// DeleteReceipt removes a receipt and its lines.
+func (p *FeedPage) DeleteReceipt(id int64) error {
+	if err := p.receipts.flushIfAny(); err != nil {
+		return err
+	}
+	if err := p.lines.flushIfAny(); err != nil {
+		return err
+	}
+	_, err := p.exec(`DELETE FROM pos_receipts WHERE id = ?`, id)
+	return err
+}
+
+// PruneReceipts removes receipts (with their lines) older than before:
+// the cashier audit keeps only a recent window of detail, the trends read
+// the hourly summaries.
+func (p *FeedPage) PruneReceipts(before int64) error {
+	if err := p.receipts.flushIfAny(); err != nil {
+		return err
+	}
+	if err := p.lines.flushIfAny(); err != nil {
+		return err
+	}
+	_, err := p.exec(`DELETE FROM pos_receipts WHERE t < ?`, before)
+	return err
+}
+
+// --- camera alerts ---
+
+// CameraAlert is an alert raised by a camera device. EndedAt is 0 while open.
+type CameraAlert struct {
+	RemoteID  string
+	CameraID  int64
+	Kind      string // occlusion, moved, defocus, no_signal
+	StartedAt int64
+	EndedAt   int64
+	Measure   float64
+	Detail    string // JSON object, '' for none
+}
+
+// UpsertCameraAlert stores a device alert and marks the store's rollups
+// over the alert's period stale (suspect hours).
+func (p *FeedPage) UpsertCameraAlert(a CameraAlert) error {
+	store, err := p.cameraStore(a.CameraID)
+	if err != nil {
+		return fmt.Errorf("alert %s: %w", a.RemoteID, err)
+	}
+	if a.Detail == "" {
+		a.Detail = "{}"
+	}
+	var old struct{ from, to sql.NullInt64 }
+	p.tx.QueryRowContext(p.ctx, `SELECT started_at, COALESCE(ended_at, ?) FROM camera_alerts WHERE remote_id = ?`, time.Now().Unix(), a.RemoteID).Scan(&old.from, &old.to)
+	if _, err := p.exec(`INSERT INTO camera_alerts(remote_id, camera_id, kind, source, started_at, ended_at, measure, detail)
+		VALUES (?, ?, ?, 'device', ?, NULLIF(?, 0), ?, ?)
+		ON CONFLICT(remote_id) DO UPDATE SET camera_id = excluded.camera_id, kind = excluded.kind, started_at = excluded.started_at,
+			ended_at = excluded.ended_at, measure = excluded.measure, detail = excluded.detail`,
+		a.RemoteID, a.CameraID, a.Kind, a.StartedAt, a.EndedAt, a.Measure, a.Detail); err != nil {
+		return fmt.Errorf("alert %s on camera %d: %w", a.RemoteID, a.CameraID, err)
+	}
+	end := a.EndedAt
+	if end == 0 {
+		end = time.Now().Unix()
+	}
+	p.touch(store, a.StartedAt, end)
+	if old.from.Valid {
+		p.touch(store, old.from.Int64, old.to.Int64)
+	}
+	p.rows++
+	return nil
+}
+
+// DeleteCameraAlert removes a device alert.
+func (p *FeedPage) DeleteCameraAlert(remoteID string) error {
+	var store, from, to int64
+	err := p.tx.QueryRowContext(p.ctx, `SELECT c.store_id, a.started_at, COALESCE(a.ended_at, unixepoch()) FROM camera_alerts a
+		JOIN cameras c ON c.id = a.camera_id WHERE a.remote_id = ?`, remoteID).Scan(&store, &from, &to)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := p.exec(`DELETE FROM camera_alerts WHERE remote_id = ?`, remoteID); err != nil {
+		return err
+	}
+	p.touch(store, from, to)
+	return nil
+}
+
+// --- recordings, inspections, task status ---
+
+// Recording is a footage clip in HQ's index.
+type Recording struct {
+	RemoteID  string
+	CameraID  int64
+	Starts    int64
+	DurationS float64
+	Size      int64
+	SHA256    string
+	URL       string // relative to the feed's base URL
+}
+
+// UpsertRecording stores a clip of HQ's index. A clip whose content changed
+// at HQ (another SHA-256) goes back to "remote": its old download no longer
+// counts.
+func (p *FeedPage) UpsertRecording(r Recording) error {
+	var oldSHA, oldPath sql.NullString
+	p.tx.QueryRowContext(p.ctx, `SELECT sha256, local_path FROM recordings WHERE remote_id = ?`, r.RemoteID).Scan(&oldSHA, &oldPath)
+	if _, err := p.exec(`INSERT INTO recordings(remote_id, camera_id, starts, duration_s, size_bytes, sha256, url) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(remote_id) DO UPDATE SET camera_id = excluded.camera_id, starts = excluded.starts, duration_s = excluded.duration_s,
+			url = excluded.url, size_bytes = excluded.size_bytes,
+			state = CASE WHEN sha256 = excluded.sha256 THEN state ELSE 'remote' END,
+			local_path = CASE WHEN sha256 = excluded.sha256 THEN local_path ELSE NULL END,
+			bytes_done = CASE WHEN sha256 = excluded.sha256 THEN bytes_done ELSE 0 END,
+			etag = CASE WHEN sha256 = excluded.sha256 THEN etag ELSE NULL END,
+			sha256 = excluded.sha256`,
+		r.RemoteID, r.CameraID, r.Starts, r.DurationS, r.Size, r.SHA256, r.URL); err != nil {
+		return fmt.Errorf("recording %s: %w", r.RemoteID, err)
+	}
+	if oldSHA.Valid && oldSHA.String != r.SHA256 && oldPath.Valid && oldPath.String != "" {
+		p.removeFiles = append(p.removeFiles, oldPath.String)
+	}
+	p.rows++
+	return nil
+}
+
+// DeleteRecording removes a clip from the index and, once the page has
+// committed, its downloaded file.
+func (p *FeedPage) DeleteRecording(remoteID string) error {
+	var path sql.NullString
+	p.tx.QueryRowContext(p.ctx, `SELECT local_path FROM recordings WHERE remote_id = ?`, remoteID).Scan(&path)
+	if _, err := p.exec(`DELETE FROM recordings WHERE remote_id = ?`, remoteID); err != nil {
+		return err
+	}
+	if path.Valid && path.String != "" {
+		p.removeFiles = append(p.removeFiles, path.String, path.String+".part")
+	}
+	return nil
+}
+
+// InspectionSchedule is a scheduled snapshot check; StoreID 0 means every
+// store of the region.
+type InspectionSchedule struct {
+	RemoteID   string
+	Name       string
+	StoreID    int64
+	CameraRole string
+	Weekdays   Weekdays
+	Times      string // 'HH:MM,HH:MM,…' local
+	Active     bool
+}
+
+// UpsertInspectionSchedule stores an inspection schedule.
+func (p *FeedPage) UpsertInspectionSchedule(s InspectionSchedule) error {
+	if _, err := p.exec(`INSERT INTO inspection_schedules(remote_id, name, store_id, camera_role, weekdays, times, active)
+		VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?)
+		ON CONFLICT(remote_id) DO UPDATE SET name = excluded.name, store_id = excluded.store_id, camera_role = excluded.camera_role,
+			weekdays = excluded.weekdays, times = excluded.times, active = excluded.active`,
+		s.RemoteID, s.Name, s.StoreID, s.CameraRole, int(s.Weekdays), s.Times, s.Active); err != nil {
+		return fmt.Errorf("inspection schedule %s: %w", s.Name, err)
+	}
+	p.rows++
+	return nil
+}
+
+// DeleteInspectionSchedule removes an inspection schedule; its snapshots stay.
+func (p *FeedPage) DeleteInspectionSchedule(remoteID string) error {
+	_, err := p.exec(`DELETE FROM inspection_schedules WHERE remote_id = ?`, remoteID)
+	return err
+}
+
+// Snapshot is a still HQ holds (inspection or device).
+type Snapshot struct {
+	RemoteID         string
+	CameraID         int64
+	ScheduleRemoteID string // '' for none
+	T                int64
+	Source           string // inspection, device
+	URL              string
+	SHA256           string
+}
+
+// UpsertSnapshot stores a snapshot of HQ's index.
+func (p *FeedPage) UpsertSnapshot(s Snapshot) error {
+	if _, err := p.exec(`INSERT INTO snapshots(remote_id, camera_id, schedule_id, t, source, url, sha256)
+		VALUES (?, ?, (SELECT id FROM inspection_schedules WHERE remote_id = ?), ?, ?, ?, NULLIF(?, ''))
+		ON CONFLICT(remote_id) DO UPDATE SET camera_id = excluded.camera_id, schedule_id = excluded.schedule_id, t = excluded.t,
+			source = excluded.source, url = excluded.url, sha256 = excluded.sha256`,
+		s.RemoteID, s.CameraID, s.ScheduleRemoteID, s.T, s.Source, s.URL, s.SHA256); err != nil {
+		return fmt.Errorf("snapshot %s: %w", s.RemoteID, err)
+	}
+	p.rows++
+	return nil
+}
+
+// DeleteSnapshot removes a snapshot of HQ's index (and its verdict).
+func (p *FeedPage) DeleteSnapshot(remoteID string) error {
+	_, err := p.exec(`DELETE FROM snapshots WHERE remote_id = ?`, remoteID)
+	return err
+}
+
+// TaskStatusChange is one step of a corrective task's status history.
+type TaskStatusChange struct {
+	RemoteID string // HQ's id of the change, '' for one made here
+	TaskID   string
+	Status   string
+	At       time.Time
+	By       string
+	Note     string
+	Source   string // "local" or "hq"
+}
+
+// ApplyTaskStatusChange records a status change reported by HQ and moves the
+// task to it unless the task already changed later. A change for a task this
+// machine does not hold (issued from another laptop) is skipped; ok reports
+// whether it was stored.
+func (p *FeedPage) ApplyTaskStatusChange(c TaskStatusChange) (ok bool, err error) {
+	if !validStatus(c.Status) {
+		return false, fmt.Errorf("task status change %s: %q is not a task status", c.RemoteID, c.Status)
+	}
+	res, err := p.exec(`INSERT INTO task_status_history(task_id, remote_id, status, at, by, note, source)
+		SELECT ?, ?, ?, ?, ?, ?, 'hq' WHERE EXISTS (SELECT 1 FROM corrective_tasks WHERE id = ?)
+		ON CONFLICT(remote_id) DO UPDATE SET status = excluded.status, at = excluded.at, by = excluded.by, note = excluded.note`,
+		c.TaskID, c.RemoteID, c.Status, c.At.Unix(), c.By, c.Note, c.TaskID)
+	if err != nil {
+		return false, fmt.Errorf("task status change %s: %w", c.RemoteID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	at := c.At.Unix()
+	if _, err := p.exec(`UPDATE corrective_tasks SET status = ?, updated_at = ?, done_at = CASE WHEN ? = 'done' THEN ? ELSE done_at END
+		WHERE id = ? AND updated_at <= ?`, c.Status, at, c.Status, at, c.TaskID, at); err != nil {
+		return false, err
+	}
+	p.rows++
+	return true, nil
+}
+
+// DeleteTaskStatusChange removes a status change HQ withdrew.
+func (p *FeedPage) DeleteTaskStatusChange(remoteID string) error {
+	_, err := p.exec(`DELETE FROM task_status_history WHERE remote_id = ?`, remoteID)
+	return err
+}
+
+// ParseKeyInt reads a decimal feed key; tombstones of id-keyed collections
+// carry them.
+func ParseKeyInt(key string) (int64, error) {
+	v, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("key %q is not a number", key)
+	}
+	return v, nil
+}
+
+// --- the footage cache ---
+
+// CachedRecording is a clip of the index with its local download state.
+type CachedRecording struct {
+	ID           int64
+	RemoteID     string
+	CameraID     int64
+	Starts       int64
+	Size         int64
+	SHA256       string
+	URL          string
+	ETag         string
+	LocalPath    string
+	State        string // remote, downloading, ready, failed, evicted
+	BytesDone    int64
+	OpenCount    int
+	LastViewedAt int64
+	Error        string
+}
+
+const cachedCols = `id, remote_id, camera_id, starts, size_bytes, sha256, url, COALESCE(etag, ''), COALESCE(local_path, ''), state,
+	bytes_done, open_count, COALESCE(last_viewed_at, 0), COALESCE(error, '')`
+
+func scanCached(sc interface{ Scan(...any) error }) (CachedRecording, error) {
+	var r CachedRecording
+	err := sc.Scan(&r.ID, &r.RemoteID, &r.CameraID, &r.Starts, &r.Size, &r.SHA256, &r.URL, &r.ETag, &r.LocalPath, &r.State,
+		&r.BytesDone, &r.OpenCount, &r.LastViewedAt, &r.Error)
+	return r, err
+}
+
+func queryCached(ctx context.Context, x Execer, q string, args ...any) ([]CachedRecording, error) {
+	rows, err := x.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	var out []CachedRecording
+	for rows.Next() {
+		r, err := scanCached(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RecordingByRemoteID returns a clip of the index by HQ's id, or ErrNotFound.
+func RecordingByRemoteID(ctx context.Context, x Execer, remoteID string) (CachedRecording, error) {
+	r, err := scanCached(x.QueryRowContext(ctx, `SELECT `+cachedCols+` FROM recordings WHERE remote_id = ?`, remoteID))
+	if err != nil {
+		return r, fmt.Errorf("recording %s: %w", remoteID, MapError(err))
+	}
+	return r, nil
+}
+
+// RecordingsToPrefetch lists, among the newest n clips of the index, those
+// not yet downloaded, newest first.
+func RecordingsToPrefetch(ctx context.Context, x Execer, n int) ([]CachedRecording, error) {
+	return queryCached(ctx, x, `SELECT `+cachedCols+` FROM (SELECT * FROM recordings ORDER BY starts DESC, id DESC LIMIT ?)
+		WHERE state IN ('remote', 'downloading') ORDER BY starts DESC, id DESC`, n)
+}
+
+// SetRecordingState records a clip's download state. localPath is kept when
+// "" unless the state is not ready; errText "" clears the error.
+func SetRecordingState(ctx context.Context, x Execer, id int64, state, etag, localPath string, bytesDone int64, errText string) error {
+	_, err := x.ExecContext(ctx, `UPDATE recordings SET state = ?, etag = NULLIF(?, ''), local_path = NULLIF(?, ''), bytes_done = ?,
+		error = NULLIF(?, '') WHERE id = ?`, state, etag, localPath, bytesDone, errText, id)
+	return MapError(err)
+}
+
+// CacheBytes is the disk the footage cache uses: finished clips plus the
+// parts of interrupted downloads.
+func CacheBytes(ctx context.Context, x Execer) (int64, error) {
+	var n int64
+	err := x.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN state = 'ready' THEN size_bytes ELSE bytes_done END), 0)
+		FROM recordings WHERE state IN ('ready', 'downloading')`).Scan(&n)
+	return n, MapError(err)
+}
+
+// EvictableRecordings lists downloaded clips that may leave the cache,
+// least recently viewed first: never one that is open in a player, nor one
+// a corrective task points to as evidence.
+func EvictableRecordings(ctx context.Context, x Execer) ([]CachedRecording, error) {
+	return queryCached(ctx, x, `SELECT `+cachedCols+` FROM recordings r
+		WHERE state = 'ready' AND open_count = 0
+		  AND NOT EXISTS (SELECT 1 FROM corrective_tasks t WHERE t.recording_id = r.id)
+		ORDER BY COALESCE(last_viewed_at, 0), starts, id`)
+}
+
+// MarkRecordingEvicted records that a clip's file left the cache; call it
+// before removing the file so the index never points to a missing file.
+// It refuses (ErrConstraint) a clip that became open or attached meanwhile.
+func MarkRecordingEvicted(ctx context.Context, x Execer, id int64) error {
+	res, err := x.ExecContext(ctx, `UPDATE recordings SET state = 'evicted', local_path = NULL, bytes_done = 0
+		WHERE id = ? AND state = 'ready' AND open_count = 0
+		  AND NOT EXISTS (SELECT 1 FROM corrective_tasks t WHERE t.recording_id = recordings.id)`, id)
+	if err != nil {
+		return MapError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%w: recording %d is open or attached to a task", ErrConstraint, id)
+	}
+	return nil
+}
+
+// OpenRecording marks a clip as being played (never evicted while open)
+// and as viewed now; pair it with CloseRecording.
+func OpenRecording(ctx context.Context, x Execer, id int64, now time.Time) error {
+	_, err := x.ExecContext(ctx, `UPDATE recordings SET open_count = open_count + 1, last_viewed_at = ? WHERE id = ?`, now.Unix(), id)
+	return MapError(err)
+}
+
+// CloseRecording ends one OpenRecording.
+func CloseRecording(ctx context.Context, x Execer, id int64) error {
+	_, err := x.ExecContext(ctx, `UPDATE recordings SET open_count = max(open_count - 1, 0) WHERE id = ?`, id)
+	return MapError(err)
+}
+
+// ResetOpenRecordings clears every open mark; the app calls it on start, as
+// no player survives the previous process.
+func ResetOpenRecordings(ctx context.Context, x Execer) error {
+	_, err := x.ExecContext(ctx, `UPDATE recordings SET open_count = 0 WHERE open_count <> 0`)
+	return MapError(err)
+}

@@ -1,0 +1,365 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"storelens/localdb"
+)
+
+// maxResumes is how often one Download continues a transfer that broke.
+const maxResumes = 4
+
+func (e *Engine) cacheDir() string {
+	if e.cfg.CacheDir != "" {
+		return e.cfg.CacheDir
+	}
+	return filepath.Join(filepath.Dir(e.cfg.DB.Path()), "recordings")
+}
+
+// clipName is a file name for a remote id: its safe characters plus a short
+// hash, so two ids never share a file.
+func clipName(remoteID string) string {
+	var b strings.Builder
+	for _, r := range remoteID {
+		if r < 128 && (r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	sum := sha256.Sum256([]byte(remoteID))
+	return strings.Trim(b.String(), ".") + "-" + hex.EncodeToString(sum[:4]) + ".mp4"
+}
+
+// Download makes a clip of the index available on disk and returns its
+// path. A broken transfer continues from the bytes already in the ".part"
+// file (Range with If-Range on the stored ETag); if HQ's copy changed
+// meanwhile the download starts over, it is never spliced. The file is
+// renamed into place only when its length and SHA-256 match the index.
+// Room is made by evicting the least recently viewed clips that are
+// neither open nor attached to a task.
+func (e *Engine) Download(ctx context.Context, remoteID string) (string, error) {
+	what := "recording " + remoteID
+	rec, err := localdb.RecordingByRemoteID(ctx, e.cfg.DB.Writer(), remoteID)
+	if err != nil {
+		if errors.Is(err, localdb.ErrNotFound) {
+			return "", &Error{Kind: ErrRejected, Collection: what, What: "it is not in the recordings index", Action: "sync first, then open the clip again"}
+		}
+		return "", storageError(what, err)
+	}
+	if rec.State == "ready" && rec.LocalPath != "" {
+		if st, err := os.Stat(rec.LocalPath); err == nil && st.Size() == rec.Size {
+			return rec.LocalPath, nil
+		}
+	}
+	dir := e.cacheDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", storageError(what, fmt.Errorf("%w: %v", localdb.ErrReadOnlyDir, err))
+	}
+	final := filepath.Join(dir, clipName(remoteID))
+	part := final + ".part"
+	if err := e.makeRoom(ctx, rec); err != nil {
+		return "", err
+	}
+	var lastErr error
+	for attempt := 0; attempt <= maxResumes; attempt++ {
+		done, err := e.transfer(ctx, &rec, part)
+		if err == nil && done {
+			break
+		}
+		if err != nil {
+			var se *Error
+			if errors.As(err, &se) && se.Kind != ErrOffline {
+				return "", err
+			}
+			if ctx.Err() != nil {
+				return "", e.wrapTransport(what, context.Canceled)
+			}
+			lastErr = err
+			e.log.Info("clip transfer broke; continuing from what arrived", "recording", remoteID, "attempt", attempt+1)
+		}
+		if attempt == maxResumes {
+			return "", lastErr
+		}
+	}
+	// Length and checksum, over the whole file, before it counts.
+	sum, n, err := hashFile(part)
+	if err != nil {
+		return "", storageError(what, err)
+	}
+	if n != rec.Size || sum != rec.SHA256 {
+		os.Remove(part)
+		msg := fmt.Sprintf("the downloaded clip does not match HQ's index (%d bytes, SHA-256 %.12s…; the index says %d bytes, %.12s…); the download was discarded",
+			n, sum, rec.Size, rec.SHA256)
+		e.setState(ctx, rec, "failed", "", "", 0, msg)
+		return "", &Error{Kind: ErrRejected, Collection: what, What: msg,
+			Action: "sync again so the index matches HQ's current copy, then open the clip again"}
+	}
+	if err := syncAndRename(part, final); err != nil {
+		return "", storageError(what, err)
+	}
+	if err := e.setState(ctx, rec, "ready", rec.ETag, final, rec.Size, ""); err != nil {
+		return "", storageError(what, err)
+	}
+	return final, nil
+}
+
+func (e *Engine) setState(ctx context.Context, rec localdb.CachedRecording, state, etag, path string, done int64, errText string) error {
+	return e.cfg.DB.Write(context.WithoutCancel(ctx), func(tx dbTx) error {
+		return localdb.SetRecordingState(context.WithoutCancel(ctx), tx, rec.ID, state, etag, path, done, errText)
+	})
+}
+
+// transfer moves bytes from HQ into part, resuming when it can. It returns
+// done when the part holds the whole representation.
+func (e *Engine) transfer(ctx context.Context, rec *localdb.CachedRecording, part string) (bool, error) {
+	what := "recording " + rec.RemoteID
+	var have int64
+	if st, err := os.Stat(part); err == nil {
+		have = st.Size()
+	}
+	if have > 0 && (rec.ETag == "" || have >= rec.Size) {
+		// Without a validator (or with more bytes than expected) the part
+		// cannot be trusted to continue: start over.
+		have = 0
+	}
+	u, same, err := e.resolve(rec.URL)
+	if err != nil {
+		return false, &Error{Kind: ErrRejected, Collection: what, What: "its download address in the index is not a URL", Action: "sync again"}
+	}
+	req, err := e.newRequest(ctx, http.MethodGet, u, nil, same)
+	if err != nil {
+		return false, e.wrapTransport(what, err)
+	}
+	// Byte offsets only mean something on the identity encoding.
+	req.Header.Set("Accept-Encoding", "identity")
+	if have > 0 {
+		req.Header.Set("Range", "bytes="+strconv.FormatInt(have, 10)+"-")
+		req.Header.Set("If-Range", rec.ETag)
+	}
+	resp, err := e.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return false, e.wrapTransport(what, err)
+	}
+	defer resp.Body.Close()
+	var f *os.File
+	etag := resp.Header.Get("ETag")
+	switch resp.StatusCode {
+	case http.StatusPartialContent:
+		start, err := rangeStart(resp.Header.Get("Content-Range"))
+		if have == 0 || err != nil || start != have || (etag != "" && etag != rec.ETag) {
+			// Not the continuation asked for: never splice; start over.
+			os.Remove(part)
+			rec.ETag = ""
+			return false, &Error{Kind: ErrOffline, Collection: what, What: "HQ answered with another part of the clip than asked", Action: "retry"}
+		}
+		f, err = os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return false, storageError(what, fmt.Errorf("%w: %v", localdb.ErrReadOnlyDir, err))
+		}
+	case http.StatusOK:
+		// A full answer: the first request, or If-Range found HQ's copy
+		// changed. Either way the part starts from byte 0.
+		if have > 0 {
+			e.log.Info("clip changed at HQ since the download began; starting over", "recording", rec.RemoteID)
+		}
+		have = 0
+		rec.ETag = etag
+		f, err = os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return false, storageError(what, fmt.Errorf("%w: %v", localdb.ErrReadOnlyDir, err))
+		}
+	case http.StatusRequestedRangeNotSatisfiable:
+		os.Remove(part)
+		rec.ETag = ""
+		return false, &Error{Kind: ErrOffline, Collection: what, What: "HQ could not continue the download", Action: "retry"}
+	default:
+		return false, e.statusError(what, resp)
+	}
+	// The validator is stored before the bytes, so a resume after a crash
+	// knows which copy the part belongs to.
+	if err := e.setState(ctx, *rec, "downloading", rec.ETag, "", have, ""); err != nil {
+		f.Close()
+		return false, storageError(what, err)
+	}
+	n, copyErr := io.Copy(f, &progressReader{r: resp.Body, e: e, id: rec.RemoteID, base: have, size: rec.Size})
+	syncErr := f.Sync()
+	closeErr := f.Close()
+	if err := errors.Join(syncErr, closeErr); err != nil {
+		return false, storageError(what, mapFSError(err))
+	}
+	e.setState(ctx, *rec, "downloading", rec.ETag, "", have+n, "")
+	if copyErr != nil {
+		var pe *os.PathError
+		if errors.As(copyErr, &pe) {
+			return false, storageError(what, mapFSError(copyErr))
+		}
+		if ctx.Err() != nil {
+			return false, e.wrapTransport(what, ctx.Err())
+		}
+		return false, e.wrapTransport(what, copyErr)
+	}
+	return true, nil
+}
+
+func mapFSError(err error) error {
+	if strings.Contains(err.Error(), "no space left") {
+		return fmt.Errorf("%w: %v", localdb.ErrDiskFull, err)
+	}
+	if errors.Is(err, os.ErrPermission) || strings.Contains(err.Error(), "read-only") {
+		return fmt.Errorf("%w: %v", localdb.ErrReadOnlyDir, err)
+	}
+	return err
+}
+
+// rangeStart reads the first byte of "bytes a-b/n".
+func rangeStart(v string) (int64, error) {
+	s, ok := strings.CutPrefix(v, "bytes ")
+	if !ok {
+		return 0, fmt.Errorf("content-range %q", v)
+	}
+	a, _, ok := strings.Cut(s, "-")
+	if !ok {
+		return 0, fmt.Errorf("content-range %q", v)
+	}
+	return strconv.ParseInt(a, 10, 64)
+}
+
+type progressReader struct {
+	r          io.Reader
+	e          *Engine
+	id         string
+	base, size int64
+	n          int64
+	last       time.Time
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	if now := time.Now(); now.Sub(p.last) > 200*time.Millisecond || err != nil {
+		p.last = now
+		frac := -1.0
+		if p.size > 0 {
+			frac = float64(p.base+p.n) / float64(p.size)
+		}
+		p.e.emit(Progress{Phase: PhaseDownload, Collection: p.id, Items: p.base + p.n, Bytes: p.n, Fraction: frac})
+	}
+	return n, err
+}
+
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	var h hash.Hash = sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+func syncAndRename(part, final string) error {
+	if err := os.Rename(part, final); err != nil {
+		return mapFSError(err)
+	}
+	if d, err := os.Open(filepath.Dir(final)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// makeRoom evicts least recently viewed clips until the clip fits under
+// the cache cap; it fails when only open or task-attached clips are left.
+func (e *Engine) makeRoom(ctx context.Context, rec localdb.CachedRecording) error {
+	what := "recording " + rec.RemoteID
+	capBytes := int64(e.intSetting(ctx, SettingCacheMaxBytes, DefaultCacheMaxBytes))
+	used, err := localdb.CacheBytes(ctx, e.cfg.DB.Writer())
+	if err != nil {
+		return storageError(what, err)
+	}
+	if rec.State == "downloading" {
+		used -= rec.BytesDone
+	}
+	need := rec.Size
+	if used+need <= capBytes {
+		return nil
+	}
+	cands, err := localdb.EvictableRecordings(ctx, e.cfg.DB.Writer())
+	if err != nil {
+		return storageError(what, err)
+	}
+	for _, c := range cands {
+		if used+need <= capBytes {
+			break
+		}
+		if c.ID == rec.ID {
+			continue
+		}
+		if err := e.cfg.DB.Write(ctx, func(tx dbTx) error { return localdb.MarkRecordingEvicted(ctx, tx, c.ID) }); err != nil {
+			if errors.Is(err, localdb.ErrConstraint) {
+				continue // opened or attached meanwhile
+			}
+			return storageError(what, err)
+		}
+		os.Remove(c.LocalPath)
+		used -= c.Size
+		e.log.Info("evicted a clip from the footage cache", "recording", c.RemoteID, "bytes", c.Size)
+	}
+	if used+need > capBytes {
+		return &Error{Kind: ErrStorage, Collection: what,
+			What: fmt.Sprintf("the footage cache is full (%d MB of %d MB) with clips that are open or attached to tasks", used>>20, capBytes>>20),
+			Action: "close a clip, or raise the footage cache size in Settings"}
+	}
+	return nil
+}
+
+// prefetchClips downloads the newest clips of the index that are not yet
+// here (SettingPrefetchClips of them). A clip that fails is a warning;
+// running out of network or disk stops the run.
+func (e *Engine) prefetchClips(ctx context.Context) (int, []string, error) {
+	n := e.intSetting(ctx, SettingPrefetchClips, DefaultPrefetchClips)
+	if n == 0 {
+		return 0, nil, nil
+	}
+	recs, err := localdb.RecordingsToPrefetch(ctx, e.cfg.DB.Writer(), n)
+	if err != nil {
+		return 0, nil, storageError("recordings", err)
+	}
+	var done int
+	var warns []string
+	for _, r := range recs {
+		if _, err := e.Download(ctx, r.RemoteID); err != nil {
+			var se *Error
+			if errors.As(err, &se) && (se.Kind == ErrRejected || (se.Kind == ErrStorage && strings.Contains(se.What, "cache is full"))) {
+				warns = append(warns, err.Error())
+				continue
+			}
+			return done, warns, err
+		}
+		done++
+	}
+	return done, warns, nil
+}

@@ -1,0 +1,287 @@
+// Package engine is StoreLens's sync engine: it pulls every collection of
+// the HQ feed (package feed) into the local store page by page, pushes what
+// the manager created (corrective tasks, status changes, inspection
+// verdicts) from the outbox exactly once as HQ sees it, and downloads
+// footage clips into a size-capped cache.
+//
+// Every page commits together with its cursor (localdb.ApplyFeedPage), so a
+// run that is cancelled, crashes or is killed continues where it stopped and
+// never stores a page twice. The bearer token travels only in the
+// Authorization header; it never appears in a URL, a log line or an error.
+// The engine knows nothing of windows: progress leaves through a callback.
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"storelens/localdb"
+	"storelens/sync/feed"
+)
+
+// Settings keys the engine reads from the local settings table.
+const (
+	// SettingReceiptWindowDays is how many days of individual receipts to
+	// keep (default feed.DefaultReceiptWindowDays); older ones are pruned,
+	// the hourly summaries keep the whole history.
+	SettingReceiptWindowDays = "sync.receipt_window_days"
+	// SettingCacheMaxBytes caps the footage cache (default DefaultCacheMaxBytes).
+	SettingCacheMaxBytes = "recordings.cache_max_bytes"
+	// SettingPrefetchClips is how many of the newest clips a run downloads
+	// ahead of being asked (default DefaultPrefetchClips; 0 turns it off).
+	SettingPrefetchClips = "recordings.prefetch"
+)
+
+// Defaults of the settings above.
+const (
+	DefaultCacheMaxBytes = 2 << 30
+	DefaultPrefetchClips = 12
+)
+
+// Config is what an Engine needs. DB and FeedURL are required.
+type Config struct {
+	// FeedURL is HQ's base URL, up to (not including) /v1.
+	FeedURL string
+	// Token is the bearer token; it is only ever sent in the Authorization
+	// header to the feed's own host.
+	Token string
+	// DB is the local store the engine writes.
+	DB *localdb.DB
+	// FeedName names the feed's cursors in the local store; "" uses the
+	// feed URL's scheme, host and path. The built-in demo passes "demo" so
+	// its random port does not make every start a first sync.
+	FeedName string
+	// CacheDir holds downloaded clips; "" is "recordings" beside the database.
+	CacheDir string
+	// HTTPClient is the underlying client (tests); nil builds one.
+	HTTPClient *http.Client
+	// Logger receives diagnostics, scrubbed of the token; nil is slog.Default.
+	Logger *slog.Logger
+	// Retries is how often a failing request is retried (default 5).
+	Retries int
+	// MaxRetryWait caps every wait between retries, whatever Retry-After
+	// asks (default 30 s).
+	MaxRetryWait time.Duration
+	// PageTimeout bounds one page request including its body (default 2 min).
+	PageTimeout time.Duration
+	// Collections limits a run to these collections, in this order; nil is
+	// feed.Collections.
+	Collections []string
+	// PageLimit asks HQ for at most this many items per page; 0 asks for
+	// the collection's largest page (fewer, larger transactions).
+	PageLimit int
+	// Progress, when set, is called after every page, push and download
+	// step, from the goroutine running the sync.
+	Progress func(Progress)
+	// Now is the clock (tests); nil is time.Now.
+	Now func() time.Time
+}
+
+// Engine runs syncs against one feed. Run may be called again after it
+// returns; two concurrent Runs of one Engine wait for each other.
+type Engine struct {
+	cfg   Config
+	base  *url.URL
+	feed  string
+	http  *retryablehttp.Client
+	log   *slog.Logger
+	runMu sync.Mutex
+	prog  progressState
+}
+
+// New checks cfg and prepares an engine; it does not touch the network.
+func New(cfg Config) (*Engine, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("sync: no local store given")
+	}
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(cfg.FeedURL), "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &Error{Kind: ErrConfig, What: fmt.Sprintf("the feed address %q is not an http(s) URL", scrub(cfg.FeedURL, []string{cfg.Token})),
+			Action: "enter HQ's feed address, e.g. https://hq.example.com/feed"}
+	}
+	if u.User != nil || u.RawQuery != "" {
+		return nil, &Error{Kind: ErrConfig, What: "the feed address carries a user name or query",
+			Action: "enter the address alone; the token goes in the sign-in field, never in the URL"}
+	}
+	if cfg.Token == "" {
+		return nil, &Error{Kind: ErrSignIn, What: "no sign-in token for " + u.Host, Action: "sign in in Settings, or set STORELENS_TOKEN"}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Retries == 0 {
+		cfg.Retries = 5
+	}
+	if cfg.MaxRetryWait <= 0 {
+		cfg.MaxRetryWait = 30 * time.Second
+	}
+	if cfg.PageTimeout <= 0 {
+		cfg.PageTimeout = 2 * time.Minute
+	}
+	if cfg.Collections == nil {
+		cfg.Collections = feed.Collections
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	name := cfg.FeedName
+	if name == "" {
+		name = u.Scheme + "://" + u.Host + u.Path
+	}
+	e := &Engine{cfg: cfg, base: u, feed: name, log: cfg.Logger}
+	e.http = newHTTPClient(cfg.HTTPClient, cfg.Retries, cfg.MaxRetryWait, cfg.Logger, cfg.Token)
+	return e, nil
+}
+
+// FeedName is the name under which this feed's cursors are stored.
+func (e *Engine) FeedName() string { return e.feed }
+
+// Summary is what one run did.
+type Summary struct {
+	// Collections has one entry per collection read, in reading order.
+	Collections []CollectionStats
+	Rows        int64 // rows stored
+	Bytes       int64 // bytes received for pages (compressed as sent)
+	Pushed      int   // pushes HQ acknowledged
+	Downloaded  int   // clips downloaded (or completed)
+	Resynced    bool  // HQ expired the cursors and everything was read again
+	Duration    time.Duration
+	// Warnings are failures that did not stop the run (a push HQ refused,
+	// a clip that failed its checksum), in plain words.
+	Warnings []string
+}
+
+// CollectionStats is one collection's part of a run.
+type CollectionStats struct {
+	Name  string
+	Pages int
+	Rows  int64
+	Bytes int64
+	Took  time.Duration
+}
+
+// Run performs one sync: pushes the outbox, reads every collection to its
+// end, then downloads the newest clips up to the cache's cap. It stops at
+// the first failure that would make the rest pointless (signed out,
+// offline, disk full, cancelled) and returns an *Error saying which
+// collection, what happened and what to do. Everything committed before the
+// failure stays.
+func (e *Engine) Run(ctx context.Context) (Summary, error) {
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
+	start := e.cfg.Now()
+	var sum Summary
+	e.prog.reset(len(e.cfg.Collections))
+	defer func() { sum.Duration = e.cfg.Now().Sub(start) }()
+
+	n, warn, err := e.pushOutbox(ctx)
+	sum.Pushed += n
+	sum.Warnings = append(sum.Warnings, warn...)
+	if err != nil {
+		return sum, err
+	}
+	for attempt := 0; ; attempt++ {
+		err := e.pullAll(ctx, &sum)
+		if errors.Is(err, errCursorExpired) && attempt == 0 {
+			e.log.Info("feed cursors expired; reading every collection again", "feed", scrub(e.feed, nil))
+			if err := e.cfg.DB.Write(ctx, func(tx dbTx) error { return localdb.ResetFeedCursors(ctx, tx, e.feed) }); err != nil {
+				return sum, storageError("", err)
+			}
+			sum.Resynced = true
+			e.prog.reset(len(e.cfg.Collections))
+			continue
+		}
+		if errors.Is(err, errCursorExpired) {
+			return sum, &Error{Kind: ErrRejected, What: "HQ expired the cursors again right after a full re-read",
+				Action: "sync again later; if it keeps happening, tell HQ's support"}
+		}
+		if err != nil {
+			return sum, err
+		}
+		break
+	}
+	// Pushes made while the pull ran (or answers HQ produced) go out now.
+	n, warn, err = e.pushOutbox(ctx)
+	sum.Pushed += n
+	sum.Warnings = append(sum.Warnings, warn...)
+	if err != nil {
+		return sum, err
+	}
+	d, warn, err := e.prefetchClips(ctx)
+	sum.Downloaded += d
+	sum.Warnings = append(sum.Warnings, warn...)
+	if err != nil {
+		return sum, err
+	}
+	e.emit(Progress{Phase: PhaseDone, Done: true})
+	return sum, nil
+}
+
+func (e *Engine) pullAll(ctx context.Context, sum *Summary) error {
+	for i, coll := range e.cfg.Collections {
+		st, err := e.pull(ctx, i, coll)
+		sum.Rows += st.Rows
+		sum.Bytes += st.Bytes
+		if err != nil {
+			return err
+		}
+		sum.Collections = append(sum.Collections, st)
+	}
+	return nil
+}
+
+// resolve turns a path or URL from the feed into an absolute URL on the
+// feed; sameHost says whether the token may go there.
+func (e *Engine) resolve(ref string) (u *url.URL, sameHost bool, err error) {
+	r, err := url.Parse(ref)
+	if err != nil {
+		return nil, false, err
+	}
+	if r.IsAbs() {
+		return r, r.Scheme == e.base.Scheme && r.Host == e.base.Host, nil
+	}
+	out := *e.base
+	out.Path = strings.TrimRight(e.base.Path, "/") + "/" + strings.TrimLeft(r.Path, "/")
+	out.RawQuery = r.RawQuery
+	return &out, true, nil
+}
+
+func (e *Engine) newRequest(ctx context.Context, method string, u *url.URL, body any, sameHost bool) (*retryablehttp.Request, error) {
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	if sameHost {
+		req.Header.Set("Authorization", "Bearer "+e.cfg.Token)
+	}
+	req.Header.Set("User-Agent", "StoreLens-sync")
+	return req, nil
+}
+
+// readErrorBody reads HQ's Error body, if any, with the token scrubbed.
+func (e *Engine) readErrorBody(resp *http.Response) *feed.Error {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
+	var fe feed.Error
+	if err := jsonUnmarshal(b, &fe); err != nil || fe.Message == "" {
+		return nil
+	}
+	fe.Message = scrub(fe.Message, []string{e.cfg.Token})
+	fe.Action = scrub(fe.Action, []string{e.cfg.Token})
+	return &fe
+}
+
+// dbTx is the transaction localdb.DB.Write hands out.
+type dbTx = *sql.Tx
+
+func (e *Engine) secrets() []string { return []string{e.cfg.Token} }
