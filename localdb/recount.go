@@ -208,3 +208,42 @@ func rebuildLocalBuckets(ctx context.Context, tx *sql.Tx, cameraID, storeID int6
 	}
 	return RefreshRollups(ctx, tx, storeID, time.Unix(first, 0), time.Unix(end, 0))
 }
+
+// CountingCamera is a camera and its counting geometry, as a recount needs
+// it: each kind ('entrance', 'outside', 'staff_zone', 'till_zone') maps to
+// its points text 'x1,y1,x2,y2[,…]' in the camera's pixels.
+type CountingCamera struct {
+	ID      int64
+	StoreID int64
+	Code    string
+	Width   int // 0 when unknown
+	Height  int
+	Lines   map[string]string
+}
+
+// CountingCameraByCode looks a camera up by its code.
+func CountingCameraByCode(ctx context.Context, x Execer, code string) (CountingCamera, error) {
+	c := CountingCamera{Code: code, Lines: map[string]string{}}
+	var w, h sql.NullInt64
+	err := x.QueryRowContext(ctx, `SELECT id, store_id, frame_width, frame_height FROM cameras WHERE code = ?`, code).Scan(&c.ID, &c.StoreID, &w, &h)
+	if err == sql.ErrNoRows {
+		return c, fmt.Errorf("camera %q is not in the local store; check the code or sync first: %w", code, ErrNotFound)
+	}
+	if err != nil {
+		return c, err
+	}
+	c.Width, c.Height = int(w.Int64), int(h.Int64)
+	rows, err := x.QueryContext(ctx, `SELECT kind, points FROM counting_lines WHERE camera_id = ?`, c.ID)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, p string
+		if err := rows.Scan(&k, &p); err != nil {
+			return c, err
+		}
+		c.Lines[k] = p
+	}
+	return c, rows.Err()
+}

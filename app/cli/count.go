@@ -1,0 +1,224 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"storelens/app"
+	"storelens/vision"
+)
+
+func init() {
+	Register(Command{
+		Name:    "count",
+		Summary: "count shoppers crossing a line in a video (local recount)",
+		Run:     runCount,
+	})
+}
+
+// countJSON is the exact shape of `storelens count --json`.
+type countJSON struct {
+	In        int              `json:"in"`
+	Out       int              `json:"out"`
+	PassersBy int              `json:"passers_by"`
+	Entries   int              `json:"entries"`
+	Frames    int              `json:"frames"`
+	FPS       float64          `json:"fps"`
+	Events    []countEventJSON `json:"events"`
+}
+
+type countEventJSON struct {
+	T       float64 `json:"t_s"`
+	Frame   int     `json:"frame"`
+	Line    string  `json:"line"`
+	Dir     string  `json:"dir"`
+	Track   int     `json:"track"`
+	Staff   bool    `json:"staff"`
+	Reentry bool    `json:"reentry"`
+}
+
+func runCount(ctx context.Context, env Env, args []string) error {
+	fs := NewFlagSet(&env, "count")
+	video := fs.String("video", "", "video file, or rtsp:// / http:// address (required)")
+	line := fs.String("line", "", "entrance line x1,y1,x2,y2 in the video's pixels; walking to the side where (x2-x1)(y-y1)-(y2-y1)(x-x1) < 0 is \"in\" (required unless --camera has one)")
+	outside := fs.String("outside-line", "", "storefront line x1,y1,x2,y2 whose crossings are passers-by")
+	asJSON := fs.Bool("json", false, "print one JSON object on stdout instead of a summary")
+	camera := fs.String("camera", "", "camera code: store the recount in the local store against this camera")
+	start := fs.String("start", "", "wall-clock time of the first frame, RFC 3339 (e.g. 2026-11-20T10:00:00+08:00); required with --camera")
+	staffZone := fs.String("staff-zone", "", "staff-only area x1,y1,x2,y2,x3,y3[,…]: whoever stands in it is staff")
+	uniform := fs.String("uniform", "", "staff uniform colour as HSV range hmin,hmax,smin,vmin (OpenCV scale: H 0-180)")
+	staffTracks := fs.String("staff-tracks", "", "track numbers marked as staff in review, e.g. 3,17")
+	window := fs.Duration("reentry-window", 30*time.Minute, "the same person entering again within this counts once (0 turns it off)")
+	dnnModel := fs.String("dnn-model", "", "person detector model (ONNX, Caffe .caffemodel, TensorFlow .pb) instead of motion detection")
+	dnnConfig := fs.String("dnn-config", "", "the model's config file (Caffe .prototxt, TensorFlow .pbtxt), if it has one")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return ErrUsage
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("count: unexpected %q; every input is a flag (see storelens count -h)", fs.Arg(0))
+	}
+	if *video == "" {
+		fmt.Fprintln(env.Stderr, "storelens count: --video is required")
+		fs.Usage()
+		return ErrUsage
+	}
+	var cfg vision.Config
+	if *line != "" {
+		l, err := vision.ParseLine(*line)
+		if err != nil {
+			return fmt.Errorf("--line: %w", err)
+		}
+		cfg.Entrance = l
+	} else if *camera == "" {
+		fmt.Fprintln(env.Stderr, "storelens count: --line is required (or --camera with a configured entrance line)")
+		return ErrUsage
+	}
+	if *outside != "" {
+		l, err := vision.ParseLine(*outside)
+		if err != nil {
+			return fmt.Errorf("--outside-line: %w", err)
+		}
+		cfg.Outside = &l
+	}
+	if *staffZone != "" {
+		z, err := vision.ParsePolygon(*staffZone)
+		if err != nil {
+			return fmt.Errorf("--staff-zone: %w", err)
+		}
+		cfg.StaffZone = z
+	}
+	if *uniform != "" {
+		u, err := parseUniform(*uniform)
+		if err != nil {
+			return fmt.Errorf("--uniform: %w", err)
+		}
+		cfg.StaffUniform = u
+	}
+	if *staffTracks != "" {
+		for _, p := range strings.Split(*staffTracks, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(p))
+			if err != nil || n <= 0 {
+				return fmt.Errorf("--staff-tracks: %q is not a track number", p)
+			}
+			cfg.StaffTracks = append(cfg.StaffTracks, n)
+		}
+	}
+	cfg.ReentryWindow = *window
+	if *window == 0 {
+		cfg.ReentryWindow = -1
+	}
+	if *dnnModel != "" {
+		d, err := vision.NewDNNDetector(vision.DNNConfig{Model: *dnnModel, ModelConfig: *dnnConfig})
+		if err != nil {
+			return err
+		}
+		cfg.Detector = d
+	}
+	req := app.RecountRequest{Video: *video, CameraCode: *camera, Count: cfg}
+	if *start != "" {
+		t, err := time.Parse(time.RFC3339, *start)
+		if err != nil {
+			return fmt.Errorf("--start %q: want a time like 2026-11-20T10:00:00+08:00", *start)
+		}
+		req.Start = t
+	}
+	if !*asJSON {
+		req.Progress = progressBar(env.Stderr)
+	}
+	var out *app.RecountOutcome
+	var err error
+	if *camera != "" {
+		core, oerr := app.New(ctx, app.Config{DataDir: env.DataDir})
+		if oerr != nil {
+			return oerr
+		}
+		defer core.Close()
+		out, err = core.Recount(ctx, req)
+	} else {
+		out, err = app.Recount(ctx, nil, req)
+	}
+	if !*asJSON {
+		fmt.Fprintln(env.Stderr)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeCountJSON(env.Stdout, out.Result)
+	}
+	writeCountSummary(env.Stdout, *video, out)
+	return nil
+}
+
+func writeCountJSON(w io.Writer, r *vision.Result) error {
+	j := countJSON{In: r.In, Out: r.Out, PassersBy: r.PassersBy, Entries: r.Entries, Frames: r.Frames, FPS: r.FPS, Events: []countEventJSON{}}
+	for _, e := range r.Events {
+		j.Events = append(j.Events, countEventJSON{
+			T: roundMS(e.T), Frame: e.Frame, Line: e.Line, Dir: e.Dir, Track: e.Track, Staff: e.Staff, Reentry: e.Reentry,
+		})
+	}
+	enc := json.NewEncoder(w)
+	return enc.Encode(j)
+}
+
+func roundMS(d time.Duration) float64 { return float64(d.Round(time.Millisecond)) / float64(time.Second) }
+
+func writeCountSummary(w io.Writer, video string, out *app.RecountOutcome) {
+	r := out.Result
+	dur := time.Duration(float64(r.Frames) / r.FPS * float64(time.Second)).Round(time.Second)
+	fmt.Fprintf(w, "%s: %d frames at %.3g fps (%s)\n", video, r.Frames, r.FPS, dur)
+	fmt.Fprintf(w, "  entrance line: %d in, %d out\n", r.In, r.Out)
+	fmt.Fprintf(w, "  entries:       %d (after %d staff and %d re-entries left out)\n", r.Entries, r.StaffExcluded, r.Reentries)
+	fmt.Fprintf(w, "  passers-by:    %d\n", r.PassersBy)
+	if r.DwellN > 0 {
+		fmt.Fprintf(w, "  dwell:         %s average over %d matched exits\n", (r.DwellSum / time.Duration(r.DwellN)).Round(time.Second), r.DwellN)
+	}
+	if out.RecountID != 0 {
+		fmt.Fprintf(w, "  stored as recount %d in the local store\n", out.RecountID)
+	}
+}
+
+// progressBar draws a bar on w, at most ten times a second.
+func progressBar(w io.Writer) vision.Progress {
+	var last time.Time
+	return func(done, total int) {
+		if time.Since(last) < 100*time.Millisecond && done != total {
+			return
+		}
+		last = time.Now()
+		if total <= 0 {
+			fmt.Fprintf(w, "\rcounting… %d frames", done)
+			return
+		}
+		const width = 30
+		n := min(width, done*width/total)
+		fmt.Fprintf(w, "\rcounting [%s%s] %3d%% %d/%d frames", strings.Repeat("#", n), strings.Repeat(" ", width-n), done*100/total, done, total)
+	}
+}
+
+// parseUniform reads "hmin,hmax,smin,vmin".
+func parseUniform(s string) (*vision.UniformColour, error) {
+	p := strings.Split(s, ",")
+	if len(p) != 4 {
+		return nil, fmt.Errorf("%q: want hmin,hmax,smin,vmin (H 0-180, S and V 0-255)", s)
+	}
+	var v [4]int
+	for i, x := range p {
+		n, err := strconv.Atoi(strings.TrimSpace(x))
+		if err != nil || n < 0 || n > 255 || (i < 2 && n > 180) {
+			return nil, fmt.Errorf("%q: %q is out of range (H 0-180, S and V 0-255)", s, x)
+		}
+		v[i] = n
+	}
+	return &vision.UniformColour{HMin: uint8(v[0]), HMax: uint8(v[1]), SMin: uint8(v[2]), SMax: 255, VMin: uint8(v[3]), VMax: 255}, nil
+}

@@ -1,0 +1,153 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"storelens/localdb"
+	"storelens/vision"
+)
+
+// RecountRequest asks for a local recount of one video.
+type RecountRequest struct {
+	// Video is a file path or a camera/recording address.
+	Video string
+	// CameraCode names the camera the footage is from. With a camera the
+	// result is stored (events and 15-minute buckets, source local) next to
+	// the device's counts; without one the recount is only returned.
+	CameraCode string
+	// Start is the wall-clock time of the video's first frame; required
+	// with a camera.
+	Start time.Time
+	// RecordingID links the recount to a synced recording (0: none).
+	RecordingID int64
+	// Count is the counting set-up. When its Entrance line is unset and a
+	// camera is given, the camera's configured lines and staff zone are
+	// used.
+	Count vision.Config
+	// Progress, if set, hears about every frame.
+	Progress vision.Progress
+}
+
+// RecountOutcome is what a recount found and, when stored, its id.
+type RecountOutcome struct {
+	Result *vision.Result
+	// RecountID is the stored recount's id, 0 when nothing was stored.
+	RecountID int64
+}
+
+// Recount counts shoppers in a video and, when the request names a camera,
+// stores the events and rebuilds the camera's local buckets and the store's
+// rollups in one transaction (an earlier recount of the same period is
+// replaced). Nothing is stored if the video cannot be read to its end.
+func (a *App) Recount(ctx context.Context, req RecountRequest) (*RecountOutcome, error) {
+	return Recount(ctx, a.db, req)
+}
+
+// Recount is App.Recount on a given store (db may be nil when the request
+// names no camera).
+func Recount(ctx context.Context, db *localdb.DB, req RecountRequest) (*RecountOutcome, error) {
+	var cam localdb.CountingCamera
+	if req.CameraCode != "" {
+		if db == nil {
+			return nil, errors.New("recount: a camera was given but no local store is open")
+		}
+		if req.Start.IsZero() {
+			return nil, fmt.Errorf("recount of %s for camera %s: give the wall-clock time of the video's first frame", req.Video, req.CameraCode)
+		}
+		var err error
+		if cam, err = localdb.CountingCameraByCode(ctx, db.Reader(), req.CameraCode); err != nil {
+			return nil, err
+		}
+		if err := applyCameraGeometry(&req.Count, cam); err != nil {
+			return nil, err
+		}
+	}
+	src, err := vision.OpenSource(req.Video)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	res, err := vision.Count(ctx, src, req.Count, req.Progress)
+	if err != nil {
+		return nil, err
+	}
+	out := &RecountOutcome{Result: res}
+	if req.CameraCode == "" {
+		return out, nil
+	}
+	params, _ := json.Marshal(recountParams(req.Count))
+	rec := &localdb.Recount{
+		CameraID: cam.ID, RecordingID: req.RecordingID, Video: req.Video,
+		StartedAt: req.Start, Frames: res.Frames, FPS: res.FPS, Params: string(params),
+		Duration: time.Duration(float64(res.Frames) / res.FPS * float64(time.Second)),
+	}
+	events := make([]localdb.RecountEvent, len(res.Events))
+	for i, e := range res.Events {
+		events[i] = localdb.RecountEvent{
+			At: req.Start.Add(e.T), Frame: e.Frame, Line: e.Line, Direction: e.Dir,
+			Track: e.Track, Staff: e.Staff, Reentry: e.Reentry, Dwell: e.Dwell,
+		}
+	}
+	if err := localdb.SaveRecount(ctx, db, rec, events); err != nil {
+		return nil, fmt.Errorf("store the recount of %s: %w", req.Video, err)
+	}
+	out.RecountID = rec.ID
+	return out, nil
+}
+
+// applyCameraGeometry fills the lines and staff zone of cfg from the
+// camera's configuration where cfg leaves them unset.
+func applyCameraGeometry(cfg *vision.Config, cam localdb.CountingCamera) error {
+	if cfg.Entrance.Len() < 1 {
+		p, ok := cam.Lines["entrance"]
+		if !ok {
+			return fmt.Errorf("camera %s has no entrance line; draw one in the camera's settings or pass --line", cam.Code)
+		}
+		l, err := vision.ParseLine(p)
+		if err != nil {
+			return fmt.Errorf("camera %s entrance %w", cam.Code, err)
+		}
+		cfg.Entrance = l
+	}
+	if p, ok := cam.Lines["outside"]; ok && cfg.Outside == nil {
+		l, err := vision.ParseLine(p)
+		if err != nil {
+			return fmt.Errorf("camera %s outside %w", cam.Code, err)
+		}
+		cfg.Outside = &l
+	}
+	if p, ok := cam.Lines["staff_zone"]; ok && len(cfg.StaffZone) == 0 {
+		z, err := vision.ParsePolygon(p)
+		if err != nil {
+			return fmt.Errorf("camera %s staff %w", cam.Code, err)
+		}
+		cfg.StaffZone = z
+	}
+	return nil
+}
+
+// recountParams is the counting set-up kept with a stored recount.
+func recountParams(c vision.Config) map[string]any {
+	p := map[string]any{"entrance": c.Entrance.String(), "detector": "motion"}
+	if c.Outside != nil {
+		p["outside"] = c.Outside.String()
+	}
+	if len(c.StaffZone) > 0 {
+		p["staff_zone"] = c.StaffZone
+	}
+	if c.StaffUniform != nil {
+		p["staff_uniform"] = c.StaffUniform
+	}
+	if len(c.StaffTracks) > 0 {
+		p["staff_tracks"] = c.StaffTracks
+	}
+	if c.Detector != nil {
+		p["detector"] = fmt.Sprintf("%T", c.Detector)
+	}
+	p["reentry_window_s"] = c.ReentryWindow.Seconds()
+	return p
+}

@@ -1,0 +1,96 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+	"time"
+
+	"storelens/assets"
+	"storelens/localdb"
+	"storelens/vision"
+)
+
+func TestRecountStoresEventsAndBuckets(t *testing.T) {
+	video, err := assets.SampleFootage("vtest.avi")
+	if err != nil {
+		t.Skip(err)
+	}
+	ctx := context.Background()
+	db, err := localdb.Open(ctx, localdb.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Write(ctx, func(tx *sql.Tx) error {
+		if err := localdb.UpsertRegion(ctx, tx, localdb.Region{ID: "hubei", Name: "湖北区", TimeZone: "Asia/Shanghai"}); err != nil {
+			return err
+		}
+		if err := localdb.UpsertStore(ctx, tx, localdb.Store{ID: 7, Code: "WH007", Name: "武汉江汉路店", RegionID: "hubei", TimeZone: "Asia/Shanghai"}); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO cameras (id, code, store_id, role) VALUES (70, 'WH007-DOOR', 7, 'entrance')`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO counting_lines (camera_id, kind, points) VALUES (70, 'entrance', '384,120,384,576')`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 10:14:10 in Wuhan: the 80 s clip spans two quarter hours.
+	start := time.Date(2026, 11, 20, 10, 14, 10, 0, time.FixedZone("CST", 8*3600))
+	out, err := Recount(ctx, db, RecountRequest{Video: video, CameraCode: "WH007-DOOR", Start: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := out.Result
+	if out.RecountID == 0 || r.In+r.Out < 20 {
+		t.Fatalf("recount %d: %d in, %d out; the PETS clip has about 30 crossings of x=384", out.RecountID, r.In, r.Out)
+	}
+	rows, err := db.Reader().Query(`SELECT bucket_start, entries, exits FROM count_buckets WHERE camera_id = 70 AND source = 'local' ORDER BY bucket_start`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var starts []int64
+	entries, exits := 0, 0
+	for rows.Next() {
+		var b int64
+		var e, x int
+		rows.Scan(&b, &e, &x)
+		starts = append(starts, b)
+		entries += e
+		exits += x
+	}
+	q := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC).Unix()
+	if len(starts) != 2 || starts[0] != q || starts[1] != q+900 {
+		t.Errorf("local buckets start at %v, want 02:00 and 02:15 UTC", starts)
+	}
+	if entries != r.Entries || exits != r.Out {
+		t.Errorf("buckets hold %d entries and %d exits, the recount found %d and %d", entries, exits, r.Entries, r.Out)
+	}
+	stored, err := localdb.RecountEvents(ctx, db.Reader(), out.RecountID)
+	if err != nil || len(stored) != len(r.Events) {
+		t.Fatalf("%d events stored, %d found (%v)", len(stored), len(r.Events), err)
+	}
+	if want := start.Add(r.Events[0].T); stored[0].At.Sub(want).Abs() > time.Millisecond {
+		t.Errorf("first event stored at %v, want %v", stored[0].At, want)
+	}
+
+	// A bad video stores nothing and says which file.
+	_, err = Recount(ctx, db, RecountRequest{Video: "/nonexistent/door.mp4", CameraCode: "WH007-DOOR", Start: start})
+	if !errors.Is(err, vision.ErrSourceMissing) {
+		t.Errorf("recount of a missing file: %v", err)
+	}
+	var n int
+	db.Reader().QueryRow(`SELECT COUNT(*) FROM recounts`).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d recounts stored, want the one good recount", n)
+	}
+	// An unknown camera is refused before any work.
+	if _, err := Recount(ctx, db, RecountRequest{Video: video, CameraCode: "NOPE", Start: start}); !errors.Is(err, localdb.ErrNotFound) {
+		t.Errorf("recount for an unknown camera: %v", err)
+	}
+}
