@@ -31,6 +31,12 @@ func SetLanguage(code string) {
 	case LangEnglish:
 		os.Setenv("LANGUAGE", "en_US")
 		os.Setenv("LC_ALL", "en_US.UTF-8")
+	default:
+		// A bare C/POSIX locale (a fresh server, a CI box) names no language.
+		if l := systemLocale(); l == "" || l == "C" || l == "POSIX" || strings.HasPrefix(l, "C.") {
+			os.Setenv("LANGUAGE", "en_US")
+			os.Setenv("LC_ALL", "en_US.UTF-8")
+		}
 	}
 	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
 		fyne.LogError("load translations", err)
@@ -43,4 +49,13 @@ func CurrentLanguage() string {
 		return LangChinese
 	}
 	return LangEnglish
+}
+
+func systemLocale() string {
+	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+	}
+	return ""
 }

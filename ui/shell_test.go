@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"storelens/app"
+)
+
+func newTestShell(t *testing.T) (*Shell, fyne.Window) {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	core, err := app.New(context.Background(), app.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { core.Close() })
+	w := test.NewTempWindow(t, nil)
+	sh := NewShell(fa, w, core)
+	w.SetContent(sh.Content())
+	w.Resize(fyne.NewSize(1366, 768))
+	return sh, w
+}
+
+func tabTexts(sh *Shell) []string {
+	var out []string
+	for _, it := range sh.tabs.Items {
+		out = append(out, it.Text)
+	}
+	return out
+}
+
+func TestNavigationReachesEveryArea(t *testing.T) {
+	t.Setenv("LANGUAGE", "en_US")
+	t.Setenv("LC_ALL", "en_US.UTF-8")
+	SetLanguage(LangEnglish)
+	sh, _ := newTestShell(t)
+	for _, a := range areas() {
+		sh.Show(a.key)
+		if got := sh.Current(); got != a.key {
+			t.Errorf("Show(%q) left %q on screen", a.key, got)
+		}
+		if sh.tabs.Selected().Content == nil {
+			t.Errorf("area %q has no content", a.key)
+		}
+	}
+	// The last area is remembered for the next start.
+	sh.Show(AreaTasks)
+	if got := sh.fa.Preferences().String(prefLastArea); got != AreaTasks {
+		t.Errorf("last area saved as %q, want %q", got, AreaTasks)
+	}
+}
+
+func TestBothLanguagesLabelEveryArea(t *testing.T) {
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_ALL", "")
+	cases := []struct {
+		lang string
+		want []string
+	}{
+		{LangEnglish, []string{"Dashboard", "Stores", "Review", "Tasks", "Inspections", "Cashier audit", "Reports", "Settings"}},
+		{LangChinese, []string{"区域看板", "门店", "视频回放", "待办单", "定时抓拍", "收银稽核", "报表", "设置"}},
+	}
+	for _, c := range cases {
+		SetLanguage(c.lang)
+		sh, w := newTestShell(t)
+		got := tabTexts(sh)
+		for i := range c.want {
+			if got[i] != c.want[i] {
+				t.Errorf("%s: tab %d = %q, want %q", c.lang, i, got[i], c.want[i])
+			}
+		}
+		if CurrentLanguage() != c.lang {
+			t.Errorf("CurrentLanguage() = %q after switching to %q", CurrentLanguage(), c.lang)
+		}
+		// Empty areas explain themselves in the same language.
+		sh.Show(AreaTasks)
+		if !containsLabel(w.Content(), map[string]string{LangEnglish: "No data yet — sync from HQ or start the demo chain.", LangChinese: "暂无数据 —— 请从总部同步，或启动演示数据。"}[c.lang]) {
+			t.Errorf("%s: the empty Tasks area does not say what to do next", c.lang)
+		}
+	}
+	SetLanguage(LangEnglish)
+}
+
+func TestLanguageSettingSwitchesLiveAndIsRemembered(t *testing.T) {
+	t.Setenv("LANGUAGE", "en_US")
+	t.Setenv("LC_ALL", "en_US.UTF-8")
+	SetLanguage(LangEnglish)
+	sh, w := newTestShell(t)
+	sh.Show(AreaSettings)
+	sel := findSelect(w.Content())
+	if sel == nil {
+		t.Fatal("no language selector in Settings")
+	}
+	sel.SetSelected("中文")
+	if got := tabTexts(sh)[0]; got != "区域看板" {
+		t.Errorf("after choosing 中文 the first tab reads %q", got)
+	}
+	if sh.Current() != AreaSettings {
+		t.Errorf("switching language moved the manager away from Settings to %q", sh.Current())
+	}
+	if p := sh.fa.Preferences().String(prefLanguage); p != LangChinese {
+		t.Errorf("language preference = %q, want %q", p, LangChinese)
+	}
+	SetLanguage(LangEnglish)
+}
+
+func TestSyncBarShowsProgressAndErrors(t *testing.T) {
+	t.Setenv("LANGUAGE", "en_US")
+	t.Setenv("LC_ALL", "en_US.UTF-8")
+	SetLanguage(LangEnglish)
+	sh, _ := newTestShell(t)
+	b := sh.status
+	b.show(app.SyncState{Running: true, Phase: "stores", Done: 5, Total: 10})
+	if !b.progress.Visible() || b.progress.Value != 0.5 {
+		t.Errorf("progress visible=%v value=%v, want a half-full bar", b.progress.Visible(), b.progress.Value)
+	}
+	if b.label.Text != "Syncing stores…" {
+		t.Errorf("label = %q", b.label.Text)
+	}
+	b.show(app.SyncState{Err: "count_buckets: HQ answered 503; will retry in 5 minutes"})
+	if b.progress.Visible() || b.errLine.Text == "" || !b.errLine.Visible() {
+		t.Errorf("after a failed run: progress visible=%v, error line %q", b.progress.Visible(), b.errLine.Text)
+	}
+	if b.label.Text != "Not synced yet" {
+		t.Errorf("label = %q", b.label.Text)
+	}
+}
+
+func containsLabel(o fyne.CanvasObject, text string) bool {
+	found := false
+	walk(o, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == text && l.Visible() {
+			found = true
+		}
+	})
+	return found
+}
+
+func findSelect(o fyne.CanvasObject) *widget.Select {
+	var s *widget.Select
+	walk(o, func(o fyne.CanvasObject) {
+		if x, ok := o.(*widget.Select); ok && s == nil {
+			s = x
+		}
+	})
+	return s
+}
+
+// walk visits o and, through containers, tabs and scrolls, what it holds.
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, fn)
+		}
+	case *container.AppTabs:
+		if s := x.Selected(); s != nil {
+			walk(s.Content, fn)
+		}
+	case *container.Scroll:
+		walk(x.Content, fn)
+	case *widget.Form:
+		for _, it := range x.Items {
+			walk(it.Widget, fn)
+		}
+	}
+}

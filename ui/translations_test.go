@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"testing"
+)
+
+func loadTranslations(t *testing.T, name string) map[string]string {
+	t.Helper()
+	b, err := translations.ReadFile("translations/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return m
+}
+
+// TestEveryLabelIsTranslated fails when a screen uses a key that one of the
+// languages lacks, or a language carries a key the other does not: a manager
+// would see a raw key or English in the Chinese UI.
+func TestEveryLabelIsTranslated(t *testing.T) {
+	en := loadTranslations(t, "en.json")
+	zh := loadTranslations(t, "zh-Hans.json")
+	for k := range en {
+		if _, ok := zh[k]; !ok {
+			t.Errorf("zh-Hans.json lacks %q (en: %q)", k, en[k])
+		}
+	}
+	for k := range zh {
+		if _, ok := en[k]; !ok {
+			t.Errorf("en.json lacks %q (zh: %q)", k, zh[k])
+		}
+	}
+	use := regexp.MustCompile(`lang\.(?:X|L|XN)\(\s*"([^"]+)"`)
+	files, _ := filepath.Glob("*.go")
+	var missing []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range use.FindAllStringSubmatch(string(b), -1) {
+			if _, ok := en[m[1]]; !ok {
+				missing = append(missing, f+": "+m[1])
+			}
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("key used but not translated: %s", m)
+	}
+}
