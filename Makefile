@@ -39,10 +39,12 @@ deps: ## install what is missing (Debian/Ubuntu only)
 # otherwise Debian's opencv-doc package ships the same vtest.avi.
 testdata:
 	@if [ ! -f "$(DATA)/vtest.avi" ]; then \
+	  echo "../shared/data not found: taking vtest.avi and tree.avi from Debian's opencv-doc"; \
 	  mkdir -p $(CURDIR)/.cache/data && cd $(CURDIR)/.cache && apt-get download opencv-doc >/dev/null && \
 	  dpkg-deb -x opencv-doc_*.deb ocvdoc && \
-	  find ocvdoc -name 'vtest.avi*' -exec sh -c 'case "$$1" in *.gz) gunzip -c "$$1" > data/vtest.avi;; *) cp "$$1" data/vtest.avi;; esac' _ {} \; ; \
-	  test -f data/vtest.avi || { echo "could not obtain vtest.avi"; exit 1; }; fi
+	  cp ocvdoc/usr/share/doc/opencv-doc/examples/data/vtest.avi ocvdoc/usr/share/doc/opencv-doc/examples/data/tree.avi data/ && \
+	  rm -rf ocvdoc opencv-doc_*.deb; \
+	  test -f data/vtest.avi || { echo "could not obtain vtest.avi: install opencv-doc or copy it to .cache/data"; exit 1; }; fi
 
 build: deps
 	$(GO) build -o $(BIN) .
