@@ -14,7 +14,7 @@ GOBIN_DIR  := $(shell $(GO) env GOPATH)/bin
 # Debian packages the build, the window and the tests need.
 APT_PKGS := pkg-config libopencv-dev libgl1-mesa-dev xorg-dev libxkbcommon-dev \
             fonts-noto-cjk fonts-droid-fallback xvfb x11-utils imagemagick poppler-utils \
-            ffmpeg nodejs npm
+            ffmpeg
 
 .PHONY: all deps testdata run demo build test test-go lint-spec bench lint package clean
 
@@ -28,6 +28,7 @@ deps: ## install what is missing (Debian/Ubuntu only)
 	  exit 1; fi
 	@missing=""; for p in $(APT_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
