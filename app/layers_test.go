@@ -1,0 +1,55 @@
+package app
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportsPointOneWay keeps the layers honest: ui → app → (localdb,
+// sync/…, vision). Nothing below ui links Fyne, vision never touches the
+// database, localdb never speaks HTTP.
+func TestImportsPointOneWay(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json", "storelens/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	type pkg struct {
+		ImportPath string
+		Deps       []string
+	}
+	rules := []struct {
+		prefix string
+		banned []string
+	}{
+		{"storelens/app", []string{"fyne.io/", "storelens/ui"}},
+		{"storelens/localdb", []string{"fyne.io/", "net/http", "storelens/sync", "storelens/vision", "storelens/app", "storelens/ui"}},
+		{"storelens/vision", []string{"fyne.io/", "database/sql", "github.com/mattn/go-sqlite3", "storelens/localdb", "storelens/app", "storelens/ui", "storelens/sync"}},
+		{"storelens/sync", []string{"fyne.io/", "storelens/app", "storelens/ui", "storelens/vision"}},
+	}
+	checked := 0
+	for dec.More() {
+		var p pkg
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rules {
+			if p.ImportPath != r.prefix && !strings.HasPrefix(p.ImportPath, r.prefix+"/") {
+				continue
+			}
+			checked++
+			for _, d := range p.Deps {
+				for _, b := range r.banned {
+					if d == b || strings.HasPrefix(d, b) {
+						t.Errorf("%s depends on %s", p.ImportPath, d)
+					}
+				}
+			}
+		}
+	}
+	if checked < 4 {
+		t.Fatalf("checked only %d packages; the layout changed?", checked)
+	}
+}
