@@ -254,7 +254,7 @@ func buildChain(seed uint64, first, last day) *chain {
 			default: // community
 				s.passersBy, s.entryRate, s.conversion, s.dwellMin, s.weekendLft, s.rainFactor = r.between(1500, 2800), r.between(.08, .14), r.between(.24, .34), r.between(8, 11), r.between(1.1, 1.25), .85
 			}
-			s.basket = r.between(1.5, 2.2)
+			s.basket = r.between(1.3, 1.8)
 			area := map[string][2]float64{TagMall: {120, 260}, TagTourist: {60, 140}, TagStreet: {90, 200}, TagCommunity: {50, 110}}[sp.tag]
 			staffN := map[string]int{TagMall: 7, TagTourist: 5, TagStreet: 6, TagCommunity: 4}[sp.tag] + r.intn(3)
 			if flagships[name] {

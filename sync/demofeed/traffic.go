@@ -209,7 +209,7 @@ func (c *chain) counts(s *store, d day, sc storyClock) countDay {
 			entExp *= float64(t.closeAt-start) / 15
 		}
 		if moved && (d > sc.moveDay() || start >= 11*60) {
-			pbExp, entExp = pbExp*1.9, entExp*.55
+			pbExp, entExp = pbExp*1.9, entExp*.45
 		}
 		if blocked {
 			pbExp, entExp = pbExp*.15, entExp*.1
@@ -312,7 +312,7 @@ func (c *chain) receipts(s *store, d day, sc storyClock, cd countDay, keep bool)
 		for l := 0; l < nLines; l++ {
 			ct := &catalog[r.pick(weights)]
 			price := ct.prices[r.intn(len(ct.prices))]
-			price = int64(math.Round(float64(price)*t.atv/10))*10 - 1
+			price = int64(math.Round(float64(price)*t.atv*.75/10))*10 - 1 // list price × season × typical markdown
 			if price < 19 {
 				price = 19
 			}
@@ -329,7 +329,7 @@ func (c *chain) receipts(s *store, d day, sc storyClock, cd countDay, keep bool)
 			qtySum += qty
 			total += amt
 		}
-		rc.DiscountFen = int64(math.Round(float64(total)*discount/100)) * 100
+		rc.DiscountFen = int64(math.Round(float64(total)*discount/100/100)) * 100 // whole yuan
 		rc.AmountFen = total - rc.DiscountFen
 	}
 	// Per hour: transactions follow the entries of the hour.
