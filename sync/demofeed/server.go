@@ -129,6 +129,9 @@ func untilDay(t time.Time) day {
 // Until is the last local day served, 'YYYY-MM-DD'.
 func (s *Server) Until() string { return s.until.String() }
 
+// StoreCount is the number of stores of the demo region.
+func (s *Server) StoreCount() int { return len(s.chain.stores) }
+
 // Stories lists the scripted findings in the data this server serves.
 func (s *Server) Stories() []Story { return s.chain.stories(s.clock) }
 
