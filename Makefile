@@ -61,7 +61,7 @@ test-go:
 
 lint-spec:
 	@if [ -f docs/feed-api.yaml ]; then \
-	  mkdir -p $(NPM_CACHE) && cd $(NPM_CACHE) && { [ -x node_modules/.bin/redocly ] || npm install --silent --no-audit --no-fund @redocly/cli@1 >/dev/null; } && \
+	  mkdir -p $(NPM_CACHE) && cd $(NPM_CACHE) && { [ -x node_modules/.bin/redocly ] || npm install --silent --no-audit --no-fund @redocly/cli@1.34.20 >/dev/null; } && \
 	  cd $(CURDIR) && $(NPM_CACHE)/node_modules/.bin/redocly lint --format=stylish docs/feed-api.yaml; fi
 
 bench: deps
