@@ -1,6 +1,7 @@
 package demofeed
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -61,5 +62,57 @@ func BenchmarkServeRegion(b *testing.B) {
 		b.ReportMetric(float64(items)/el.Seconds(), "items/s")
 		b.ReportMetric(el.Seconds(), "s/region")
 		fmt.Printf("whole region: %d items, %.1f MB JSON, %v, %.0f items/s; per collection %v\n", items, float64(bytes)/1e6, el.Round(time.Millisecond), float64(items)/el.Seconds(), per)
+	}
+}
+
+// BenchmarkServeCollections times the server alone (no client decoding):
+// every collection read to its end at the largest page size, gzip on, as the
+// sync engine reads it. It prints seconds and items per second per collection.
+func BenchmarkServeCollections(b *testing.B) {
+	s, err := New(Config{Seed: 7, Until: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), Logf: func(string, ...any) {}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		var total time.Duration
+		var all int
+		for _, c := range feed.Collections {
+			start := time.Now()
+			cur, n, pages, zbytes := "", 0, 0, 0
+			for {
+				q := url.Values{feed.ParamLimit: {"100000"}}
+				if cur != "" {
+					q.Set(feed.ParamCursor, cur)
+				}
+				req := httptest.NewRequest("GET", feed.CollectionPath(c)+"?"+q.Encode(), nil)
+				req.Header.Set("Authorization", "Bearer demo")
+				req.Header.Set("Accept-Encoding", "gzip")
+				w := httptest.NewRecorder()
+				s.ServeHTTP(w, req)
+				zbytes += w.Body.Len()
+				var pg struct {
+					NextCursor string `json:"next_cursor"`
+					HasMore    bool   `json:"has_more"`
+					Items      []json.RawMessage
+				}
+				zr, err := gzip.NewReader(w.Body)
+				if err != nil {
+					b.Fatal(err)
+				}
+				json.NewDecoder(zr).Decode(&pg)
+				n += len(pg.Items)
+				pages++
+				cur = pg.NextCursor
+				if !pg.HasMore {
+					break
+				}
+			}
+			el := time.Since(start)
+			total += el
+			all += n
+			fmt.Printf("%-22s %8d items %4d pages %7.1f MB gzip %6.2fs %9.0f items/s\n", c, n, pages, float64(zbytes)/1e6, el.Seconds(), float64(n)/el.Seconds())
+		}
+		fmt.Printf("%-22s %8d items %.2fs %.0f items/s (server and gunzip+decode in one goroutine)\n", "whole region", all, total.Seconds(), float64(all)/total.Seconds())
+		b.ReportMetric(float64(all)/total.Seconds(), "items/s")
 	}
 }
