@@ -50,6 +50,11 @@ type Config struct {
 	Motion MotionConfig
 	// Tracker tunes the tracker.
 	Tracker TrackerConfig
+	// Hysteresis is how far past a line, as a share of the person's
+	// height, the foot point must be before the person counts as on the
+	// other side (default 0.15): jitter and U-turns closer to the line than
+	// that never count.
+	Hysteresis float64
 	// WorkWidth is the width frames are scaled down to before analysis
 	// (default 384; frames already narrower are used as they are).
 	WorkWidth int
@@ -169,6 +174,9 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 	if cfg.WorkWidth <= 0 {
 		cfg.WorkWidth = 384
 	}
+	if cfg.Hysteresis <= 0 {
+		cfg.Hysteresis = 0.15
+	}
 	if cfg.ReentryWindow == 0 {
 		cfg.ReentryWindow = 30 * time.Minute
 	}
@@ -280,7 +288,7 @@ func (c *Counter) toFrame(p Pt) Pt { return Pt{p.X / c.scale, p.Y / c.scale} }
 // the margin never changes the side, so it never counts.
 func (c *Counter) observe(t *Track, b Box) {
 	foot := b.Foot()
-	margin := math.Max(1.5, 0.08*b.H)
+	margin := math.Max(1.5, c.cfg.Hysteresis*b.H)
 	for len(t.lines) < len(c.lines) {
 		t.lines = append(t.lines, lineState{})
 	}

@@ -155,8 +155,21 @@ func (d *MotionDetector) Detect(frame gocv.Mat) ([]Detection, error) {
 		}
 		for _, p := range d.split(b, mask, cols) {
 			score := 0.9
-			if h, ok := d.size.height(p.Foot().Y); ok && p.H < 0.45*h {
+			h, ok := d.size.height(p.Foot().Y)
+			if ok && p.H < 0.45*h {
 				score = 0.4 // a fragment or a child; extend tracks only
+			}
+			if ok && p.H > 1.45*h {
+				// Two people one behind the other: the one in front stands
+				// at the bottom of the blob, the one behind starts at its top.
+				front := Box{p.X, p.Y + p.H - h, p.W, h}
+				hb := h
+				for i := 0; i < 3; i++ {
+					hb, _ = d.size.height(p.Y + hb)
+				}
+				back := Box{p.X, p.Y, p.W, math.Min(hb, p.H-0.5*h)}
+				out = append(out, Detection{Box: front, Score: 0.8}, Detection{Box: back, Score: 0.6})
+				continue
 			}
 			out = append(out, Detection{Box: p, Score: score})
 		}

@@ -74,10 +74,21 @@ func LoadGroundTruth(path string, firstFrame int) (*GroundTruth, error) {
 }
 
 // Crossings derives the true crossings of l from the annotated foot points,
-// with the counter's own rule (side change beyond a small band, placed where
-// the path met the line, within the line's ends). The band is 2 px: the
-// annotation is smooth, so only a person standing on the line is affected.
+// with the counter's own rule: a side change of the foot point from beyond
+// a band on one side to beyond it on the other (the band is a tenth of the
+// annotated person's height, at least 2 px, so stepping on the line and back
+// is no crossing), placed in time where the path met the line, and within
+// the line's ends.
 func (g *GroundTruth) Crossings(l Line, fps float64) []Event {
+	return g.crossings(l, fps, truthBand)
+}
+
+// truthBand is the hysteresis of a true crossing, as a share of the
+// annotated person's height: the annotated foot point must go this far past
+// the line on both sides.
+const truthBand = 0.1
+
+func (g *GroundTruth) crossings(l Line, fps, band float64) []Event {
 	var out []Event
 	ids := make([]int, 0, len(g.People))
 	for id := range g.People {
@@ -99,9 +110,10 @@ func (g *GroundTruth) Crossings(l Line, fps float64) []Event {
 				crossSet = true
 			}
 			s := 0
-			if d <= -2 {
+			m := math.Max(2, band*tp.Box.H)
+			if d <= -m {
 				s = -1
-			} else if d >= 2 {
+			} else if d >= m {
 				s = 1
 			}
 			if s != 0 && side != 0 && s != side && crossSet {
@@ -232,7 +244,9 @@ func Evaluate(ctx context.Context, video string, gt *GroundTruth, lines []NamedL
 		mapped = &GroundTruth{People: map[int][]TruthPoint{}, Frames: gt.Frames}
 		for id, pts := range gt.People {
 			for _, p := range pts {
-				mapped.People[id] = append(mapped.People[id], TruthPoint{Frame: p.Frame, Foot: mapTruth(p.Foot)})
+				f := mapTruth(p.Foot)
+				h := math.Abs(mapTruth(Pt{p.Box.X, p.Box.Y + p.Box.H}).Y - mapTruth(Pt{p.Box.X, p.Box.Y}).Y)
+				mapped.People[id] = append(mapped.People[id], TruthPoint{Frame: p.Frame, Foot: f, Box: Box{f.X, f.Y - h, 1, h}})
 			}
 		}
 	}

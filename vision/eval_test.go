@@ -2,6 +2,7 @@ package vision
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 )
@@ -31,7 +32,14 @@ func groundTruth(t testing.TB) *GroundTruth {
 
 func TestEvaluatePETS(t *testing.T) {
 	gt := groundTruth(t)
-	ev, err := Evaluate(context.Background(), footage(t, "vtest.avi"), gt, evalLines, Config{}, nil)
+	cfg := Config{}
+	if v := os.Getenv("HYST"); v != "" {
+		fmt.Sscan(v, &cfg.Hysteresis)
+	}
+	if v := os.Getenv("DAMP"); v != "" {
+		fmt.Sscan(v, &cfg.Tracker.CoastDamping)
+	}
+	ev, err := Evaluate(context.Background(), footage(t, "vtest.avi"), gt, evalLines, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,8 @@ type Track struct {
 	hits, misses int
 	age          int // frames since birth
 	confirmed    bool
-	lastBox      Box // last matched detection
+	lastBox      Box     // last matched detection
+	vx, vy       float64 // velocity (px/s) when last matched
 	matched      bool
 	first        Pt // foot where the track was born
 	// counting state per line
@@ -78,6 +79,9 @@ type TrackerConfig struct {
 	// MaxCoast is how long a confirmed track survives without detections,
 	// e.g. behind a pillar or another person (default 2 s).
 	MaxCoastSeconds float64
+	// CoastDamping multiplies a coasting track's velocity every frame
+	// (default 1: people keep walking behind an obstacle).
+	CoastDamping float64
 	// StrongScore splits detections into strong (may start a track) and
 	// weak (may only extend one). Default 0.5.
 	StrongScore float64
@@ -108,6 +112,9 @@ func NewTracker(cfg TrackerConfig, fps float64) *Tracker {
 	if cfg.MaxCoastSeconds <= 0 {
 		cfg.MaxCoastSeconds = 2
 	}
+	if cfg.CoastDamping <= 0 {
+		cfg.CoastDamping = 1
+	}
 	if cfg.StrongScore <= 0 {
 		cfg.StrongScore = 0.5
 	}
@@ -128,11 +135,10 @@ func (tr *Tracker) Update(dets []Detection) {
 		t.cy.predict(tr.dt, q)
 		t.w.predict(tr.dt, q/16)
 		t.h.predict(tr.dt, q/16)
-		// A coasting track slows down: people stop more often than they
-		// keep walking blind.
+		// A coasting track may slow down (CoastDamping).
 		if t.misses > 0 {
-			t.cx.v *= 0.9
-			t.cy.v *= 0.9
+			t.cx.v *= tr.cfg.CoastDamping
+			t.cy.v *= tr.cfg.CoastDamping
 		}
 		t.w.v, t.h.v = 0, 0
 		t.age++
@@ -180,12 +186,25 @@ func (tr *Tracker) Update(dets []Detection) {
 	// Confirm, age out.
 	live := tr.tracks[:0]
 	for _, t := range tr.tracks {
+		if t.hits < 0 {
+			continue // merged into the track it continues
+		}
 		if t.matched {
 			t.misses = 0
 		} else {
 			t.misses++
 		}
 		if !t.confirmed && t.hits >= tr.cfg.ConfirmHits {
+			if donor := tr.lostOwner(t); donor != nil {
+				// The person a coasting track lost has reappeared: the old
+				// track takes over the new detections and keeps its id,
+				// its line sides and its appearance.
+				donor.cx, donor.cy, donor.w, donor.h = t.cx, t.cy, t.w, t.h
+				donor.lastBox, donor.matched, donor.misses = t.lastBox, true, 0
+				donor.hits += t.hits
+				t.hits = -1 // dropped below
+				continue
+			}
 			t.confirmed = true
 			t.ID = tr.nextID
 			tr.nextID++
@@ -206,6 +225,32 @@ func (tr *Tracker) Update(dets []Detection) {
 		tr.tracks[i] = nil
 	}
 	tr.tracks = live
+}
+
+// lostOwner finds the coasting confirmed track that a new track most
+// likely continues: unmatched for a few frames, its constant-velocity
+// prediction near the new track, and of a similar size.
+func (tr *Tracker) lostOwner(n *Track) *Track {
+	nb := n.Box()
+	var best *Track
+	bestD := math.Inf(1)
+	for _, t := range tr.tracks {
+		if !t.confirmed || t.misses < 2 || t.hits < 0 {
+			continue
+		}
+		gap := float64(t.misses) * tr.dt
+		lb := t.lastBox
+		// Where the person would be now had they kept walking.
+		px := lb.X + lb.W/2 + t.vx*gap
+		py := lb.Y + lb.H + t.vy*gap
+		h := math.Max(lb.H, nb.H)
+		d := math.Hypot(px-(nb.X+nb.W/2), (py-(nb.Y+nb.H))*0.7) / h
+		r := nb.H / math.Max(lb.H, 1)
+		if d < 0.5+0.8*gap && r > 0.7 && r < 1.4 && d < bestD {
+			best, bestD = t, d
+		}
+	}
+	return best
 }
 
 // Ended are the confirmed tracks that ended in the last Update.
@@ -292,6 +337,26 @@ func matchCost(p, d Box, misses int, dt float64) float64 {
 }
 
 func (tr *Tracker) correct(t *Track, d Box) {
+	if t.confirmed {
+		t.vx, t.vy = t.cx.v, t.cy.v
+	}
+	// A blob much shorter or taller than the person is a partial view (legs
+	// behind a sign, a head lost against the background) or a merge with a
+	// shadow or someone behind. Trust the edge that agrees with the
+	// prediction and keep the person's height, so the foot point does not
+	// jump across a line.
+	if t.hits >= 3 {
+		p := t.Box()
+		if d.H < 0.8*p.H || d.H > 1.25*p.H {
+			topErr := math.Abs(d.Y - p.Y)
+			botErr := math.Abs(d.Y + d.H - p.Y - p.H)
+			if topErr <= botErr {
+				d = Box{d.X, d.Y, d.W, p.H}
+			} else {
+				d = Box{d.X, d.Y + d.H - p.H, d.W, p.H}
+			}
+		}
+	}
 	r := (0.08 * d.H) * (0.08 * d.H)
 	t.cx.update(d.X+d.W/2, r)
 	t.cy.update(d.Y+d.H/2, r)
