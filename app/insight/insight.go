@@ -29,7 +29,10 @@
 //     previous Rules.HistoryPeriods (4) periods of the same length;
 //   - early_closing: on at least Rules.EarlyCloseDays days (2, or 1 for a
 //     one-day period) the last counted entry came Rules.EarlyCloseMinutes
-//     (60) or more before the scheduled closing time (the 19:50 story);
+//     (60) or more before the scheduled closing time, and at the day's own
+//     pace the closed stretch would have seen Rules.EarlyCloseMinEntries
+//     (15) entries — a busy store shut early (the 19:50 story), not a quiet
+//     evening or a blocked lens;
 //   - abnormal_entry_rate: the entry rate is below Rules.EntryRateLow (3%) or
 //     above Rules.EntryRateHigh (60%), which in clothing retail means a
 //     miscounting line or a store nobody walks into;
@@ -83,6 +86,9 @@ type Rules struct {
 	EarlyCloseMinutes int
 	// EarlyCloseDays is how many such days flag (1 for a one-day period).
 	EarlyCloseDays int
+	// EarlyCloseMinEntries is how many entries the closed stretch would
+	// have seen at the day's own pace for the day to count.
+	EarlyCloseMinEntries int
 	// EntryRateLow and EntryRateHigh bound a plausible entry rate.
 	EntryRateLow, EntryRateHigh float64
 	// SuspectShare is the share of suspect open hours that flags.
@@ -96,18 +102,19 @@ type Rules struct {
 // DefaultRules are the thresholds the package doc describes.
 func DefaultRules() Rules {
 	return Rules{
-		TagGap:            0.30,
-		TagZ:              2.0,
-		MinTagStores:      3,
-		MinOpenHours:      20,
-		MinEntries:        50,
-		DropGap:           0.35,
-		HistoryPeriods:    4,
-		EarlyCloseMinutes: 60,
-		EarlyCloseDays:    2,
-		EntryRateLow:      0.03,
-		EntryRateHigh:     0.60,
-		SuspectShare:      0.10,
+		TagGap:               0.30,
+		TagZ:                 2.0,
+		MinTagStores:         3,
+		MinOpenHours:         20,
+		MinEntries:           50,
+		DropGap:              0.35,
+		HistoryPeriods:       4,
+		EarlyCloseMinutes:    60,
+		EarlyCloseDays:       2,
+		EarlyCloseMinEntries: 15,
+		EntryRateLow:         0.03,
+		EntryRateHigh:        0.60,
+		SuspectShare:         0.10,
 		StaffBands: map[string]Band{
 			"商场店": {Low: 4, High: 12},
 			"景区店": {Low: 5, High: 15},

@@ -296,6 +296,17 @@ func (in *Insight) earlyClosing(ctx context.Context, regionID string, p Period) 
 	}
 	out := map[int64][]localdb.DailyRow{}
 	for _, r := range rows {
+		// Only a stop that cost customers counts: at the day's own pace, the
+		// closed stretch would have seen EarlyCloseMinEntries entries. A store
+		// whose counts collapsed (a blocked lens) has quiet evenings, not an
+		// early closing.
+		if r.SchedOpensMin < 0 || r.LastEntryMin <= r.SchedOpensMin {
+			continue
+		}
+		pace := float64(r.Entries) / float64(r.LastEntryMin-r.SchedOpensMin)
+		if pace*float64(r.SchedClosesMin-r.LastEntryMin) < float64(in.rules.EarlyCloseMinEntries) {
+			continue
+		}
 		out[r.StoreID] = append(out[r.StoreID], r)
 	}
 	return out, nil

@@ -1,0 +1,151 @@
+package insight_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"storelens/app/insight"
+	"storelens/app/insight/synthchain"
+	"storelens/localdb"
+)
+
+var (
+	hqOnce sync.Once
+	hqDB   *localdb.DB
+	hqErr  error
+)
+
+// hqChain is the 2000-store × 1-year chain, built once into
+// $STORELENS_BENCH_DIR (default .cache/insight-chain at the repository root)
+// and reused by later runs.
+func hqChain(b *testing.B) *localdb.DB {
+	b.Helper()
+	if testing.Short() {
+		b.Skip("the 2000-store chain takes minutes to build the first time")
+	}
+	hqOnce.Do(func() {
+		dir := os.Getenv("STORELENS_BENCH_DIR")
+		if dir == "" {
+			dir = filepath.Join("..", "..", ".cache", "insight-chain")
+		}
+		start := time.Now()
+		last := time.Now()
+		hqDB, hqErr = synthchain.Cached(context.Background(), dir, synthchain.Defaults(), func(done, total int) {
+			if time.Since(last) > 15*time.Second {
+				fmt.Fprintf(os.Stderr, "building benchmark chain: %d/%d stores (%s)\n", done, total, time.Since(start).Round(time.Second))
+				last = time.Now()
+			}
+		})
+		if hqErr == nil {
+			st, _ := os.Stat(hqDB.Path())
+			var stores, buckets, hours int64
+			r := hqDB.Reader()
+			r.QueryRow(`SELECT count(*) FROM stores`).Scan(&stores)
+			r.QueryRow(`SELECT count(*) FROM store_daily`).Scan(&hours)
+			r.QueryRow(`SELECT count(*) FROM pos_hourly`).Scan(&buckets)
+			fmt.Printf("benchmark chain: %d stores, %d store-days, %d POS hours (×4 count buckets), database %.0f MB, ready in %s\n",
+				stores, hours, buckets, float64(st.Size())/1e6, time.Since(start).Round(time.Second))
+		}
+	})
+	if hqErr != nil {
+		b.Fatal(hqErr)
+	}
+	return hqDB
+}
+
+func benchInsight(db *localdb.DB) *insight.Insight {
+	return insight.New(insight.Params{DB: db, Now: func() time.Time { return synthchain.Defaults().End }})
+}
+
+// The HQ dashboard: all 2000 stores with tag averages, ranks and flags for
+// the last week.
+func BenchmarkRegionOverviewWeek2000Stores(b *testing.B) {
+	in := benchInsight(hqChain(b))
+	p, _ := insight.ParsePeriod("2026-W47", nil)
+	var ov insight.RegionOverview
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var err error
+		if ov, err = in.Region(context.Background(), p, insight.Filter{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/overview")
+	flagged := map[string]bool{}
+	for _, f := range ov.Flags {
+		flagged[f.Store] = true
+	}
+	b.ReportMetric(float64(len(flagged)), "flagged-stores")
+	fmt.Printf("region overview 2000 stores, week: %.1f ms; %d of %d stores flagged, %d flags\n",
+		float64(b.Elapsed().Microseconds())/1000/float64(b.N), len(flagged), len(ov.Stores), len(ov.Flags))
+}
+
+// A regional manager's dashboard: one region of 200 stores.
+func BenchmarkRegionOverviewWeek200Stores(b *testing.B) {
+	in := benchInsight(hqChain(b))
+	p, _ := insight.ParsePeriod("2026-W47", nil)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := in.Region(context.Background(), p, insight.Filter{RegionID: "R01"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/overview")
+	fmt.Printf("region overview 200 stores, week: %.1f ms\n", float64(b.Elapsed().Microseconds())/1000/float64(b.N))
+}
+
+// One store's year of hourly data with the forecast band.
+func BenchmarkStoreYearHourly(b *testing.B) {
+	in := benchInsight(hqChain(b))
+	p, _ := insight.ParsePeriod("2025-11-24..2026-11-22", nil)
+	var n int
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h, err := in.Hourly(context.Background(), "S01234", p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(h)
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/year")
+	fmt.Printf("one store's year of hourly data with forecast band: %d hours in %.1f ms\n", n, float64(b.Elapsed().Microseconds())/1000/float64(b.N))
+}
+
+// The store page for a week (region of 200 stores for ranks and averages).
+func BenchmarkStorePageWeek(b *testing.B) {
+	in := benchInsight(hqChain(b))
+	p, _ := insight.ParsePeriod("2026-W47", nil)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := in.Store(context.Background(), "S01234", p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	fmt.Printf("store page, week: %.1f ms\n", float64(b.Elapsed().Microseconds())/1000/float64(b.N))
+}
+
+// What the sync engine pays per page: refresh three days of one store.
+func BenchmarkRefreshRollupsThreeDays(b *testing.B) {
+	db := hqChain(b)
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	from := time.Date(2026, 11, 18, 0, 0, 0, 0, loc)
+	to := from.AddDate(0, 0, 3)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// Rolled back: the cached chain stays as built.
+		tx, err := db.Writer().BeginTx(context.Background(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := localdb.RefreshRollups(context.Background(), tx, 1234, from, to); err != nil {
+			b.Fatal(err)
+		}
+		tx.Rollback()
+	}
+	fmt.Printf("RefreshRollups, 3 days of one store: %.2f ms\n", float64(b.Elapsed().Microseconds())/1000/float64(b.N))
+}

@@ -1,0 +1,231 @@
+package insight_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"storelens/app/insight"
+	"storelens/localdb"
+	"storelens/sync/demofeed"
+	"storelens/sync/engine"
+)
+
+// demoUntil fixes the demo chain's last day so the stories sit on known dates.
+var demoUntil = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+var (
+	demoOnce sync.Once
+	demoDB   *localdb.DB
+	demoErr  error
+	demoDir  string
+)
+
+// demoChain syncs the built-in demo chain through the real sync engine into
+// a local store, once per test binary.
+func demoChain(t *testing.T) *localdb.DB {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("syncing a year of the demo chain")
+	}
+	demoOnce.Do(func() {
+		// STORELENS_DEMO_DB keeps the synced chain between runs (a folder).
+		if dir := os.Getenv("STORELENS_DEMO_DB"); dir != "" {
+			if _, err := os.Stat(filepath.Join(dir, "synced")); err == nil {
+				demoDB, demoErr = localdb.Open(context.Background(), localdb.Options{Dir: dir})
+				return
+			}
+			demoDir = dir
+		}
+		fs, err := demofeed.New(demofeed.Config{Until: demoUntil, Logf: func(string, ...any) {}})
+		if err != nil {
+			demoErr = err
+			return
+		}
+		srv := httptest.NewServer(fs)
+		defer srv.Close()
+		if demoDir == "" {
+			demoDir = t.TempDir()
+		}
+		db, err := localdb.Open(context.Background(), localdb.Options{Dir: demoDir})
+		if err != nil {
+			demoErr = err
+			return
+		}
+		e, err := engine.New(engine.Config{FeedURL: srv.URL, Token: "demo", DB: db, FeedName: "demo",
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			demoErr = err
+			return
+		}
+		if _, err := e.Run(context.Background()); err != nil {
+			demoErr = err
+			return
+		}
+		demoDB = db
+		os.WriteFile(filepath.Join(demoDir, "synced"), nil, 0o600)
+	})
+	if demoErr != nil {
+		t.Fatal(demoErr)
+	}
+	return demoDB
+}
+
+func demoInsight(db *localdb.DB) *insight.Insight {
+	return insight.New(insight.Params{DB: db, Now: func() time.Time { return demoUntil.Add(30 * time.Hour) }})
+}
+
+// Each scripted story of the demo chain is flagged with the right reason in
+// the week it happens, and an ordinary week flags few stores.
+func TestDemoChainStoriesAreFlagged(t *testing.T) {
+	db := demoChain(t)
+	in := demoInsight(db)
+	ctx := context.Background()
+	flagsOf := func(p insight.Period) (map[string][]insight.Flag, int) {
+		t.Helper()
+		fl, n, err := in.Flags(ctx, p, insight.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		by := map[string][]insight.Flag{}
+		for _, f := range fl {
+			by[f.Store] = append(by[f.Store], f)
+		}
+		t.Logf("%s: %d of %d stores flagged", p, len(by), n)
+		for code, fs := range by {
+			for _, f := range fs {
+				t.Logf("  %s %s: %s", code, f.Kind, f.Reason.EN)
+			}
+		}
+		return by, n
+	}
+	find := func(by map[string][]insight.Flag, code string, kind insight.FlagKind, m insight.Metric, words ...string) *insight.Flag {
+		t.Helper()
+		for i, f := range by[code] {
+			if f.Kind == kind && (m == "" || f.Metric == m) {
+				for _, w := range words {
+					if !strings.Contains(f.Reason.EN, w) {
+						t.Errorf("%s %s: reason %q lacks %q", code, kind, f.Reason.EN, w)
+					}
+				}
+				return &by[code][i]
+			}
+		}
+		t.Errorf("%s is not flagged %s %s; its flags: %+v", code, kind, m, by[code])
+		return nil
+	}
+	day := func(s string) time.Time {
+		d, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	stories := map[string]demofeed.Story{}
+	for _, s := range demofeed.Stories(demoUntil) {
+		stories[s.Kind] = s
+	}
+
+	// 19:50 instead of 22:00, in the last week of the story.
+	s := stories[demofeed.StoryEarlyClose]
+	by, _ := flagsOf(insight.WeekOf(day(s.Days[len(s.Days)-1])))
+	if f := find(by, s.StoreCode, insight.EarlyClosing, "", "scheduled closing 22:00"); f != nil {
+		for _, d := range f.Days {
+			if !slices.Contains(s.Days, d) {
+				t.Errorf("early closing on %s, which is not a story day", d)
+			}
+		}
+		if len(f.Hours) == 0 {
+			t.Errorf("early closing without hours to jump to")
+		}
+	}
+
+	// The 2% entry rate, seven months before; and the monthly climb to 8.36%.
+	s = stories[demofeed.StoryEntryRateRamp]
+	by, _ = flagsOf(insight.WeekOf(day(s.From).AddDate(0, 0, 7)))
+	find(by, s.StoreCode, insight.AbnormalEntryRate, insight.EntryRate, "abnormally low")
+	find(by, s.StoreCode, insight.BelowTagAverage, insight.EntryRate, "average of")
+	last, _ := insight.ParsePeriod(s.To[:7], nil)
+	detail, err := in.Store(ctx, s.StoreCode, last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trend []float64
+	for _, m := range detail.Monthly {
+		if m.Month >= s.From[:7] && m.Month <= s.To[:7] {
+			trend = append(trend, m.EntryRate.Value())
+		}
+	}
+	t.Logf("%s monthly entry rate %s..%s: %.4f", s.StoreCode, s.From[:7], s.To[:7], trend)
+	if len(trend) != 7 || trend[0] > 0.03 || trend[6] < 0.075 {
+		t.Errorf("monthly entry-rate trend %v, want 7 months from about 2%% to about 8.4%%", trend)
+	}
+	for i := 1; i < len(trend); i++ {
+		if trend[i] <= trend[i-1] {
+			t.Errorf("entry rate fell from month %d to %d: %v", i-1, i, trend)
+		}
+	}
+
+	// The banner: counts collapse with no device alert — a sharp drop, not
+	// an early closing.
+	s = stories[demofeed.StoryCameraBlocked]
+	by, _ = flagsOf(insight.WeekOf(day(s.To).AddDate(0, 0, -3)))
+	find(by, s.StoreCode, insight.SharpDrop, insight.DailyEntries, "down 8")
+	for _, f := range by[s.StoreCode] {
+		if f.Kind == insight.EarlyClosing {
+			t.Errorf("blocked lens read as early closing: %s", f.Reason.EN)
+		}
+	}
+
+	// The moved camera: a device alert and an entry rate fallen by half or more.
+	s = stories[demofeed.StoryCameraMoved]
+	by, _ = flagsOf(insight.WeekOf(day(s.From)))
+	find(by, s.StoreCode, insight.SuspectCounts, "", "camera moved")
+	find(by, s.StoreCode, insight.SharpDrop, insight.EntryRate)
+
+	// An ordinary week: November's second week, no story but the moved
+	// camera (still in alert) and the early closings.
+	by, n := flagsOf(insight.WeekOf(day("2026-11-09")))
+	others := 0
+	for code := range by {
+		story := false
+		for _, st := range stories {
+			story = story || st.StoreCode == code
+		}
+		if !story {
+			others++
+		}
+	}
+	t.Logf("ordinary week: %d of %d stores flagged, %d of them outside the stories", len(by), n, others)
+	if others > n/20 {
+		t.Errorf("%d of %d ordinary stores flagged in an ordinary week: a flood", others, n)
+	}
+}
+
+// The forecast of daily entries beats the seasonal-naive baseline on the
+// demo chain's last eight whole weeks, each held out.
+func TestDemoChainForecastBeatsSeasonalNaive(t *testing.T) {
+	db := demoChain(t)
+	in := demoInsight(db)
+	end := insight.WeekOf(demoUntil).From // Monday of the last, partial week
+	bt, err := in.Backtest(context.Background(), insight.Filter{}, end, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("demo chain backtest, 8 weeks to %s: %d stores, %d store-days, MAPE %.1f%% vs seasonal-naive %.1f%%, 10–90%% band covers %.0f%%",
+		end.Format("2006-01-02"), bt.Stores, bt.Days, 100*bt.MAPE, 100*bt.BaselineMAPE, 100*bt.Coverage)
+	if bt.Stores < 100 || bt.Days < 100*50 {
+		t.Errorf("backtest scored only %d stores, %d days", bt.Stores, bt.Days)
+	}
+	if bt.MAPE >= bt.BaselineMAPE {
+		t.Errorf("forecast MAPE %.3f does not beat seasonal-naive %.3f", bt.MAPE, bt.BaselineMAPE)
+	}
+}
