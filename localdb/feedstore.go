@@ -60,6 +60,12 @@ func (db *DB) ApplyFeedPage(ctx context.Context, feed, collection, next string, 
 	var rows int
 	var remove []string
 	err := db.Write(ctx, func(tx *sql.Tx) error {
+		// Pages are large and touch B-tree pages all over the count and
+		// receipt tables; a bigger page cache on the writer saves rewriting
+		// the same pages many times per transaction.
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+			return err
+		}
 		p := &FeedPage{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, touched: map[int64]*span{},
 			zones: map[int64]*time.Location{}, camStore: map[int64]int64{}}
 		defer p.close()
@@ -103,6 +109,7 @@ type FeedPage struct {
 	camStore    map[int64]int64
 	rows        int
 	removeFiles []string
+	deferRollup bool
 	counts      *batcher
 	posHours    *batcher
 	receipts    *batcher
@@ -158,8 +165,78 @@ func (p *FeedPage) finish() error {
 		}
 	}
 	for id, s := range p.touched {
+		if p.deferRollup {
+			if _, err := p.exec(`INSERT INTO rollup_backlog(store_id, from_t, to_t) VALUES (?, ?, ?)
+				ON CONFLICT(store_id) DO UPDATE SET from_t = min(from_t, excluded.from_t), to_t = max(to_t, excluded.to_t)`,
+				id, s.from, s.to); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := RefreshRollups(p.ctx, p.tx, id, time.Unix(s.from, 0), time.Unix(s.to, 0)); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// DeferRollups makes the page record the stores and spans it touched in the
+// rollup backlog (same transaction) instead of refreshing their rollups
+// now; RefreshRollupBacklog settles them later. A sync reading many pages
+// of several collections over the same days computes each day once.
+func (p *FeedPage) DeferRollups() { p.deferRollup = true }
+
+// RollupBacklog is the number of stores whose rollups a sync still owes.
+func RollupBacklog(ctx context.Context, x Execer) (int, error) {
+	var n int
+	err := x.QueryRowContext(ctx, `SELECT count(*) FROM rollup_backlog`).Scan(&n)
+	return n, MapError(err)
+}
+
+// RefreshRollupBacklog refreshes the rollups recorded by deferred pages,
+// one store per transaction (the refresh and the removal of its backlog row
+// commit together), calling progress after each store.
+func (db *DB) RefreshRollupBacklog(ctx context.Context, progress func(done, total int)) error {
+	type item struct{ store, from, to int64 }
+	rows, err := db.w.QueryContext(ctx, `SELECT store_id, from_t, to_t FROM rollup_backlog ORDER BY store_id`)
+	if err != nil {
+		return MapError(err)
+	}
+	var items []item
+	for rows.Next() {
+		var it item
+		if err := rows.Scan(&it.store, &it.from, &it.to); err != nil {
+			rows.Close()
+			return err
+		}
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return MapError(err)
+	}
+	for i, it := range items {
+		err := db.Write(ctx, func(tx *sql.Tx) error {
+			// Re-read the row: a page may have widened it since.
+			var from, to int64
+			err := tx.QueryRowContext(ctx, `SELECT from_t, to_t FROM rollup_backlog WHERE store_id = ?`, it.store).Scan(&from, &to)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := RefreshRollups(ctx, tx, it.store, time.Unix(from, 0), time.Unix(to, 0)); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `DELETE FROM rollup_backlog WHERE store_id = ?`, it.store)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("refresh the figures of store %d: %w", it.store, err)
+		}
+		if progress != nil {
+			progress(i+1, len(items))
 		}
 	}
 	return nil

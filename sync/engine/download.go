@@ -330,7 +330,7 @@ func (e *Engine) makeRoom(ctx context.Context, rec localdb.CachedRecording) erro
 	}
 	if used+need > capBytes {
 		return &Error{Kind: ErrStorage, Collection: what,
-			What: fmt.Sprintf("the footage cache is full (%d MB of %d MB) with clips that are open or attached to tasks", used>>20, capBytes>>20),
+			What:   fmt.Sprintf("the footage cache is full (%d MB of %d MB) with clips that are open or attached to tasks", used>>20, capBytes>>20),
 			Action: "close a clip, or raise the footage cache size in Settings"}
 	}
 	return nil

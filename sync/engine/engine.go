@@ -211,6 +211,9 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 		}
 		break
 	}
+	if err := e.settleRollups(ctx); err != nil {
+		return sum, err
+	}
 	// Pushes made while the pull ran (or answers HQ produced) go out now.
 	n, warn, err = e.pushOutbox(ctx)
 	sum.Pushed += n

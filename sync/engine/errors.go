@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"storelens/localdb"
 )
@@ -134,6 +135,10 @@ func storageError(coll string, err error) error {
 	case errors.Is(err, localdb.ErrReadOnlyDir):
 		return &Error{Kind: ErrStorage, Collection: coll, What: "the data folder cannot be written; nothing was changed",
 			Action: "make the data folder writable or choose another with --data-dir, then sync again", Err: err}
+	case strings.Contains(err.Error(), "disk I/O error") || strings.Contains(err.Error(), "readonly") ||
+		strings.Contains(err.Error(), "not permitted") || strings.Contains(err.Error(), "permission denied"):
+		return &Error{Kind: ErrStorage, Collection: coll, What: "the data folder could not be written (" + err.Error() + "); the page was not kept and nothing stored before was damaged",
+			Action: "make the data folder writable (or choose another with --data-dir) and check the disk, then sync again", Err: err}
 	case errors.Is(err, localdb.ErrConstraint):
 		return &Error{Kind: ErrRejected, Collection: coll, What: "HQ sent rows that contradict what is stored (" + err.Error() + "); that page was not kept",
 			Action: "sync again; if it repeats, report it to HQ", Err: err}

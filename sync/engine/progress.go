@@ -10,6 +10,7 @@ import (
 const (
 	PhasePush     = "push"     // delivering the outbox
 	PhasePull     = "pull"     // reading collections
+	PhaseRollups  = "rollups"  // refreshing the hourly and daily figures
 	PhaseDownload = "download" // fetching clips
 	PhaseDone     = "done"     // the run finished
 )
@@ -96,7 +97,7 @@ func (e *Engine) emit(p Progress) {
 		p.RunItems, p.RunBytes, p.Fraction, p.Of = e.prog.runItems, e.prog.runBytes, 1, e.prog.of
 		e.prog.mu.Unlock()
 	}
-	if p.Fraction == 0 && p.Phase != PhasePull && p.Phase != PhaseDone {
+	if p.Fraction == 0 && p.Phase != PhasePull && p.Phase != PhaseDone && p.Phase != PhaseRollups {
 		p.Fraction = -1
 	}
 	if e.cfg.Progress != nil {

@@ -36,8 +36,8 @@ type fetched struct {
 // page is fetched while the current one is being stored; a page's cursor
 // is stored only with the page, so dropping a fetched page on failure loses
 // nothing.
-func (e *Engine) pull(ctx context.Context, idx int, coll string) (CollectionStats, error) {
-	st := CollectionStats{Name: coll}
+func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionStats, err error) {
+	st = CollectionStats{Name: coll}
 	t0 := time.Now()
 	defer func() { st.Took = time.Since(t0) }()
 	cursor, _, err := localdb.FeedCursor(ctx, e.cfg.DB.Writer(), e.feed, coll)
@@ -77,15 +77,19 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (CollectionStat
 			return st, f.err
 		}
 		pg := f.pg
-		apply := pg.apply
-		if coll == feed.CollReceipts && !pg.hasMore && window > 0 {
-			cutoff := e.cfg.Now().AddDate(0, 0, -(window + 1)).Unix()
-			apply = func(p *localdb.FeedPage) error {
-				if err := pg.apply(p); err != nil {
-					return err
-				}
+		prune := coll == feed.CollReceipts && !pg.hasMore && window > 0
+		cutoff := e.cfg.Now().AddDate(0, 0, -(window + 1)).Unix()
+		apply := func(p *localdb.FeedPage) error {
+			// Rollups are settled once after all pages (settleRollups); the
+			// backlog row commits with the page.
+			p.DeferRollups()
+			if err := pg.apply(p); err != nil {
+				return err
+			}
+			if prune {
 				return p.PruneReceipts(cutoff)
 			}
+			return nil
 		}
 		rows, err := e.cfg.DB.ApplyFeedPage(ctx, e.feed, coll, pg.next, !pg.hasMore, apply)
 		if err != nil {
@@ -108,6 +112,32 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (CollectionStat
 			int64(rows), pg.bytes, frac, !pg.hasMore)
 	}
 	return st, nil
+}
+
+// settleRollups refreshes the rollups the pages of this or an interrupted
+// earlier run deferred, one store per transaction.
+func (e *Engine) settleRollups(ctx context.Context) error {
+	n, err := localdb.RollupBacklog(ctx, e.cfg.DB.Writer())
+	if err != nil || n == 0 {
+		return storageErrorOrNil("rollups", err)
+	}
+	err = e.cfg.DB.RefreshRollupBacklog(ctx, func(done, total int) {
+		e.emit(Progress{Phase: PhaseRollups, Collection: "rollups", Items: int64(done), Fraction: float64(done) / float64(total)})
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return e.wrapTransport("rollups", context.Canceled)
+		}
+		return storageError("rollups", err)
+	}
+	return nil
+}
+
+func storageErrorOrNil(coll string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return storageError(coll, err)
 }
 
 // countingReader counts the bytes read through it.
