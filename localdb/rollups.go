@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -91,7 +92,7 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 	if err := x.QueryRowContext(ctx, `SELECT time_zone FROM stores WHERE id = ?`, storeID).Scan(&tzName); err != nil {
 		return fmt.Errorf("refresh rollups of store %d: %w", storeID, MapError(err))
 	}
-	loc, err := time.LoadLocation(tzName)
+	loc, err := loadZone(tzName)
 	if err != nil {
 		return fmt.Errorf("refresh rollups of store %d: time zone %q is unknown (%v); fix the store's time zone at HQ and sync again", storeID, tzName, err)
 	}
@@ -391,6 +392,21 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 		}
 	}
 	return nil
+}
+
+var zoneCache sync.Map // IANA name → *time.Location
+
+// loadZone is time.LoadLocation with a cache, since every sync page asks.
+func loadZone(name string) (*time.Location, error) {
+	if l, ok := zoneCache.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zoneCache.Store(name, l)
+	return l, nil
 }
 
 // addSpan calls fn for each hour row overlapping [s, e) with the overlap in seconds.

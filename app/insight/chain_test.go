@@ -110,4 +110,34 @@ func TestSyntheticChainFlagsStoriesWithoutFlood(t *testing.T) {
 	if bt.Coverage < 0.5 {
 		t.Errorf("only %.0f%% of days inside the 10–90%% band", 100*bt.Coverage)
 	}
+
+	// The coming week: a band for every scheduled hour; last week: the real
+	// counts mostly inside their band.
+	next, err := in.Forecast(context.Background(), "S00010", p.Shift(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(next) != 7*12 {
+		t.Errorf("forecast of next week has %d hours, want 84 open hours", len(next))
+	}
+	for _, h := range next {
+		if !h.Open || h.Predicted.High <= h.Predicted.Low || h.Predicted.Low < 0 || h.Entries != 0 {
+			t.Errorf("forecast hour %+v", h)
+			break
+		}
+	}
+	past, err := in.Hourly(context.Background(), "S00010", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inside := 0
+	for _, h := range past {
+		if float64(h.Entries) >= h.Predicted.Low && float64(h.Entries) <= h.Predicted.High {
+			inside++
+		}
+	}
+	t.Logf("last week: %d of %d hours inside the forecast band", inside, len(past))
+	if len(past) != 84 || inside < len(past)/2 {
+		t.Errorf("%d of %d hours inside the band", inside, len(past))
+	}
 }

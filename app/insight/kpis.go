@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"storelens/localdb"
@@ -84,7 +85,7 @@ func (in *Insight) stores(ctx context.Context, f Filter) ([]storeRec, error) {
 		if len(f.Codes) > 0 && !slices.ContainsFunc(f.Codes, func(c string) bool { return strings.EqualFold(c, s.Code) }) {
 			continue
 		}
-		loc, err := time.LoadLocation(s.TimeZone)
+		loc, err := zone(s.TimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("store %s: time zone %q is unknown (%v); fix it at HQ and sync again", s.Code, s.TimeZone, err)
 		}
@@ -98,7 +99,7 @@ func (in *Insight) storeByCode(ctx context.Context, code string) (storeRec, erro
 	if err != nil {
 		return storeRec{}, fmt.Errorf("store %q is not in the local data: %w (check the code, or sync first)", code, ErrUnknownStore)
 	}
-	loc, err := time.LoadLocation(s.TimeZone)
+	loc, err := zone(s.TimeZone)
 	if err != nil {
 		return storeRec{}, fmt.Errorf("store %s: time zone %q is unknown (%v); fix it at HQ and sync again", s.Code, s.TimeZone, err)
 	}
@@ -117,6 +118,22 @@ func (in *Insight) info(s storeRec) StoreInfo {
 	}
 	return StoreInfo{ID: s.ID, Code: s.Code, Name: s.Name, RegionID: s.RegionID, City: s.City, TimeZone: s.TimeZone,
 		Tags: tags, StaffCount: s.StaffCount, OpeningHours: hours}
+}
+
+var zones sync.Map // IANA name → *time.Location
+
+// zone is time.LoadLocation with a cache: a chain has a handful of zones and
+// thousands of stores.
+func zone(name string) (*time.Location, error) {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, l)
+	return l, nil
 }
 
 // clock writes minutes after midnight as HH:MM.
