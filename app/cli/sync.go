@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"storelens/localdb"
+	"storelens/sync/engine"
+)
+
+func init() {
+	Register(Command{
+		Name:    "sync",
+		Summary: "sync the local store with HQ's feed once, headless (token from STORELENS_TOKEN or the keyring)",
+		Run:     runSync,
+	})
+}
+
+// settingFeedURL is where the app keeps the HQ feed address (app.SettingFeedURL).
+const settingFeedURL = "sync.feed_url"
+
+func runSync(ctx context.Context, env Env, args []string) error {
+	fs := NewFlagSet(&env, "sync")
+	feedURL := fs.String("feed", "", "HQ feed URL, up to /v1 (default: the one saved by the app)")
+	jsonOut := fs.Bool("json", false, "print a JSON summary on stdout")
+	quiet := fs.Bool("quiet", false, "no progress display")
+	verbose := fs.Bool("v", false, "log each retry and skipped item on stderr")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return ErrUsage
+	}
+	dir := env.DataDir
+	if dir == "" {
+		d, err := localdb.DefaultDir()
+		if err != nil {
+			return fmt.Errorf("find a data folder: %w (pass --data-dir)", err)
+		}
+		dir = d
+	}
+	db, err := localdb.Open(ctx, localdb.Options{Dir: dir})
+	if err != nil {
+		return fmt.Errorf("open the local store: %w", err)
+	}
+	defer db.Close()
+	url := strings.TrimSpace(*feedURL)
+	if url == "" {
+		v, ok, err := localdb.Setting(ctx, db.Reader(), settingFeedURL)
+		if err != nil {
+			return err
+		}
+		if !ok || v == "" {
+			return fmt.Errorf("no HQ feed given: pass --feed URL (e.g. --feed http://127.0.0.1:8700 for `storelens demo-feed`)")
+		}
+		url = v
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	token := os.Getenv("STORELENS_TOKEN")
+	probe, err := engine.New(engine.Config{FeedURL: url, Token: "-", DB: db})
+	if err != nil {
+		return err
+	}
+	if token == "" {
+		t, err := engine.NewTokens(log).Get(probe.FeedName())
+		if err != nil {
+			return fmt.Errorf("no sign-in token for %s: set STORELENS_TOKEN (the demo feed accepts \"demo\") or sign in once in the app", probe.FeedName())
+		}
+		token = t
+	}
+	bar := newProgressLine(env.Stderr, *quiet)
+	e, err := engine.New(engine.Config{FeedURL: url, Token: token, DB: db, Logger: log, Progress: bar.show})
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	sum, err := e.Run(ctx)
+	bar.finish()
+	el := time.Since(t0)
+	size := dbSize(db.Path())
+	for _, w := range sum.Warnings {
+		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
+	}
+	if *jsonOut {
+		out := map[string]any{"ok": err == nil, "rows": sum.Rows, "bytes": sum.Bytes, "seconds": el.Seconds(),
+			"rows_per_second": float64(sum.Rows) / max(el.Seconds(), 1e-9), "pushed": sum.Pushed, "downloaded": sum.Downloaded,
+			"resynced": sum.Resynced, "db_bytes": size, "warnings": sum.Warnings}
+		if err != nil {
+			out["error"] = err.Error()
+		}
+		cols := []map[string]any{}
+		for _, c := range sum.Collections {
+			cols = append(cols, map[string]any{"name": c.Name, "pages": c.Pages, "rows": c.Rows, "bytes": c.Bytes, "seconds": c.Took.Seconds()})
+		}
+		out["collections"] = cols
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(out)
+	}
+	if err != nil {
+		return err
+	}
+	if !*quiet {
+		fmt.Fprintf(env.Stderr, "synced %d rows (%.1f MB received) in %.1f s, %.0f rows/s; pushed %d, downloaded %d clips; database %.1f MB\n",
+			sum.Rows, float64(sum.Bytes)/1e6, el.Seconds(), float64(sum.Rows)/max(el.Seconds(), 1e-9), sum.Pushed, sum.Downloaded, float64(size)/1e6)
+	}
+	return nil
+}
+
+func dbSize(path string) int64 {
+	var n int64
+	for _, p := range []string{path, path + "-wal"} {
+		if st, err := os.Stat(p); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
+}
+
+// progressLine draws the sync's progress on a terminal: one line rewritten
+// in place, or (when stderr is not a terminal) one line per collection.
+type progressLine struct {
+	w     io.Writer
+	tty   bool
+	off   bool
+	last  string
+	phase string
+	drawn time.Time
+}
+
+func newProgressLine(w io.Writer, quiet bool) *progressLine {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progressLine{w: w, tty: tty, off: quiet}
+}
+
+func (p *progressLine) show(pr engine.Progress) {
+	if p.off || pr.Phase == engine.PhaseDone {
+		return
+	}
+	pct := ""
+	if pr.Fraction >= 0 {
+		pct = fmt.Sprintf("%3.0f%% ", 100*pr.Fraction)
+	}
+	var line string
+	switch pr.Phase {
+	case engine.PhasePull:
+		line = fmt.Sprintf("%s[%d/%d] %-20s %9d rows %8.1f MB  (run: %d rows)", pct, pr.Index, pr.Of, pr.Collection, pr.Items, float64(pr.Bytes)/1e6, pr.RunItems)
+	case engine.PhasePush:
+		line = fmt.Sprintf("sending to HQ: %d of %d", pr.Index, pr.Of)
+	case engine.PhaseRollups:
+		line = fmt.Sprintf("%supdating figures: %d stores", pct, pr.Items)
+	case engine.PhaseDownload:
+		line = fmt.Sprintf("%sclip %s: %.1f MB", pct, pr.Collection, float64(pr.Items)/1e6)
+	}
+	if p.tty {
+		if time.Since(p.drawn) < 100*time.Millisecond && pr.Phase == engine.PhaseDownload {
+			return
+		}
+		p.drawn = time.Now()
+		fmt.Fprintf(p.w, "\r\033[K%s", line)
+		p.last = line
+		return
+	}
+	// Not a terminal (a log file): a line per stored page and per phase.
+	if pr.Phase == engine.PhasePull || pr.Phase != p.phase {
+		fmt.Fprintln(p.w, line)
+	}
+	p.phase = pr.Phase
+}
+
+func (p *progressLine) finish() {
+	if p.tty && !p.off && p.last != "" {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"storelens/sync/demofeed"
+)
+
+// DemoToken is the bearer token the built-in demo chain accepts.
+const DemoToken = "demo"
+
+// DemoFeedName names the demo chain's cursors in the local store. The demo
+// listens on a new loopback port at every start; a fixed name lets a second
+// start continue incrementally instead of reading the whole year again.
+const DemoFeedName = "demo"
+
+// startDemoFeed serves the demo chain (package demofeed) on 127.0.0.1 at a
+// free port, with its clips cut into the data folder, and returns its base
+// URL and a function that stops it.
+func startDemoFeed(ctx context.Context, dataDir string, log *slog.Logger) (string, func(), error) {
+	srv, err := demofeed.New(demofeed.Config{
+		Token:   DemoToken,
+		ClipDir: filepath.Join(dataDir, "demo-clips"),
+		Logf:    func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...)) },
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("start the demo chain: %w", err)
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("start the demo chain: no loopback port free: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("demo chain stopped", "error", err.Error())
+		}
+	}()
+	url := "http://" + ln.Addr().String()
+	log.Info("demo chain serving", "url", url, "until", srv.Until())
+	return url, func() { hs.Close() }, nil
+}

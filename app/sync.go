@@ -1,0 +1,283 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"storelens/localdb"
+	"storelens/sync/engine"
+)
+
+// Settings keys of the sync service.
+const (
+	// SettingFeedURL is the HQ feed address the manager entered.
+	SettingFeedURL = "sync.feed_url"
+	// SettingSyncMinutes is the pause between background syncs (default 15).
+	SettingSyncMinutes = "sync.interval_minutes"
+)
+
+// DefaultSyncInterval is the pause between background syncs.
+const DefaultSyncInterval = 15 * time.Minute
+
+// syncService runs the engine in the background: once on start, then on a
+// timer and whenever SyncNow asks. One run at a time.
+type syncService struct {
+	a       *App
+	tokens  *engine.Tokens
+	trigger chan struct{}
+	stop    context.CancelFunc
+	done    chan struct{}
+
+	mu        sync.Mutex
+	eng       *engine.Engine
+	feedURL   string
+	feedName  string
+	runCancel context.CancelFunc
+	demoStop  func()
+}
+
+var syncServices sync.Map // *App → *syncService
+
+func (a *App) syncSvc() *syncService {
+	v, _ := syncServices.LoadOrStore(a, &syncService{a: a, tokens: engine.NewTokens(a.log), trigger: make(chan struct{}, 1)})
+	return v.(*syncService)
+}
+
+// StartSync starts the background sync: with Config.Demo it first starts
+// the built-in demo chain on loopback (token "demo"); otherwise it uses
+// Config.FeedURL, else the address saved in Settings, with the token from
+// the OS keyring. It returns at once; progress and errors arrive through
+// OnSyncState. Call StopSync before Close.
+func (a *App) StartSync(ctx context.Context) {
+	s := a.syncSvc()
+	s.mu.Lock()
+	if s.done != nil {
+		s.mu.Unlock()
+		return
+	}
+	ctx, s.stop = context.WithCancel(ctx)
+	s.done = make(chan struct{})
+	s.mu.Unlock()
+	localdb.ResetOpenRecordings(ctx, a.db.Writer())
+	a.loadLastSync(ctx)
+	go s.loop(ctx)
+}
+
+// StopSync cancels a running sync and stops the timer (and the demo
+// chain); what the run committed stays. It waits until the sync has ended.
+func (a *App) StopSync() {
+	v, ok := syncServices.Load(a)
+	if !ok {
+		return
+	}
+	s := v.(*syncService)
+	s.mu.Lock()
+	stop, done := s.stop, s.done
+	s.mu.Unlock()
+	if stop == nil {
+		return
+	}
+	stop()
+	<-done
+	s.mu.Lock()
+	if s.demoStop != nil {
+		s.demoStop()
+		s.demoStop = nil
+	}
+	s.mu.Unlock()
+	syncServices.Delete(a)
+}
+
+// SyncNow asks the background sync to run now (or right after the run in
+// progress). It never blocks.
+func (a *App) SyncNow() {
+	select {
+	case a.syncSvc().trigger <- struct{}{}:
+	default:
+	}
+}
+
+// CancelSync stops the run in progress, if any; the next timer or SyncNow
+// continues where it stopped.
+func (a *App) CancelSync() {
+	s := a.syncSvc()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.runCancel != nil {
+		s.runCancel()
+	}
+}
+
+// SignIn saves the HQ feed address in Settings and the token in the OS
+// keyring (or, without a keyring, in memory until the app closes), then
+// syncs. persistent reports whether the token survives a restart.
+func (a *App) SignIn(ctx context.Context, feedURL, token string) (persistent bool, err error) {
+	probe, err := engine.New(engine.Config{FeedURL: feedURL, Token: token, DB: a.db})
+	if err != nil {
+		return false, err
+	}
+	if err := localdb.SetSetting(ctx, a.db.Writer(), SettingFeedURL, feedURL); err != nil {
+		return false, fmt.Errorf("save the feed address: %w", err)
+	}
+	s := a.syncSvc()
+	persistent = s.tokens.Set(probe.FeedName(), token)
+	s.mu.Lock()
+	s.eng = nil // rebuilt with the new address and token
+	s.mu.Unlock()
+	a.SyncNow()
+	return persistent, nil
+}
+
+// DownloadRecording makes a clip of the index available locally (from the
+// cache, or downloaded, resuming a broken transfer) and returns its path.
+func (a *App) DownloadRecording(ctx context.Context, remoteID string) (string, error) {
+	e, err := a.syncSvc().engine(ctx)
+	if err != nil {
+		return "", err
+	}
+	return e.Download(ctx, remoteID)
+}
+
+// engine returns the engine for the configured feed, building it when the
+// configuration changed.
+func (s *syncService) engine(ctx context.Context) (*engine.Engine, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.eng != nil {
+		return s.eng, nil
+	}
+	a := s.a
+	url, token, name := a.cfg.FeedURL, "", ""
+	if a.cfg.Demo {
+		if s.demoStop == nil {
+			u, stop, err := startDemoFeed(ctx, a.cfg.DataDir, a.log)
+			if err != nil {
+				return nil, err
+			}
+			s.feedURL, s.demoStop = u, stop
+		}
+		url, token, name = s.feedURL, DemoToken, DemoFeedName
+	}
+	if url == "" {
+		v, _, err := localdb.Setting(ctx, a.db.Reader(), SettingFeedURL)
+		if err != nil {
+			return nil, err
+		}
+		url = v
+	}
+	if url == "" {
+		return nil, &engine.Error{Kind: engine.ErrConfig, What: "no HQ feed address is set", Action: "enter it in Settings (or start with --demo to try the demo chain)"}
+	}
+	if token == "" {
+		probe, err := engine.New(engine.Config{FeedURL: url, Token: "-", DB: a.db})
+		if err != nil {
+			return nil, err
+		}
+		t, err := s.tokens.Get(probe.FeedName())
+		if err != nil {
+			return nil, &engine.Error{Kind: engine.ErrSignIn, What: "not signed in to " + probe.FeedName(), Action: "sign in in Settings"}
+		}
+		token = t
+	}
+	e, err := engine.New(engine.Config{FeedURL: url, Token: token, DB: a.db, FeedName: name, Logger: a.log, Progress: a.onProgress})
+	if err != nil {
+		return nil, err
+	}
+	s.eng, s.feedName = e, e.FeedName()
+	return e, nil
+}
+
+func (s *syncService) loop(ctx context.Context) {
+	defer close(s.done)
+	for {
+		s.runOnce(ctx)
+		wait := s.interval(ctx)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.trigger:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+func (s *syncService) interval(ctx context.Context) time.Duration {
+	v, ok, err := localdb.Setting(ctx, s.a.db.Reader(), SettingSyncMinutes)
+	if err != nil || !ok {
+		return DefaultSyncInterval
+	}
+	m, err := strconv.Atoi(v)
+	if err != nil || m < 1 {
+		return DefaultSyncInterval
+	}
+	return time.Duration(m) * time.Minute
+}
+
+func (s *syncService) runOnce(ctx context.Context) {
+	a := s.a
+	a.UpdateSyncState(func(st *SyncState) {
+		st.Running, st.Phase, st.Done, st.Total, st.Bytes, st.Err, st.Offline = true, "", 0, 0, 0, "", false
+	})
+	e, err := s.engine(ctx)
+	var sum engine.Summary
+	if err == nil {
+		rctx, cancel := context.WithCancel(ctx)
+		s.mu.Lock()
+		s.runCancel = cancel
+		s.mu.Unlock()
+		sum, err = e.Run(rctx)
+		cancel()
+		s.mu.Lock()
+		s.runCancel = nil
+		s.mu.Unlock()
+	}
+	if err != nil {
+		a.log.Warn("sync failed", "error", err.Error())
+	} else {
+		a.log.Info("sync finished", "rows", sum.Rows, "bytes", sum.Bytes, "took", sum.Duration.Round(time.Millisecond), "pushed", sum.Pushed)
+	}
+	a.UpdateSyncState(func(st *SyncState) {
+		st.Running = false
+		st.Phase = ""
+		if err == nil {
+			st.LastSync = time.Now()
+			st.Err = ""
+			if len(sum.Warnings) > 0 {
+				st.Err = sum.Warnings[0]
+			}
+			return
+		}
+		st.Err = err.Error()
+		st.Offline = errors.Is(err, engine.ErrOffline)
+	})
+}
+
+// onProgress turns the engine's progress into the status bar's state.
+func (a *App) onProgress(p engine.Progress) {
+	a.UpdateSyncState(func(st *SyncState) {
+		st.Running = p.Phase != engine.PhaseDone
+		st.Phase = p.Collection
+		st.Done = p.RunItems
+		st.Bytes = p.RunBytes
+		st.Total = 0
+		if p.Phase == engine.PhasePull && p.Fraction > 0.01 {
+			st.Total = int64(float64(p.RunItems) / p.Fraction)
+		}
+	})
+}
+
+// loadLastSync shows the end of the last complete read as "Last sync".
+func (a *App) loadLastSync(ctx context.Context) {
+	var last int64
+	a.db.Reader().QueryRowContext(ctx, `SELECT COALESCE(MAX(complete_at), 0) FROM sync_cursors`).Scan(&last)
+	if last > 0 {
+		a.UpdateSyncState(func(st *SyncState) { st.LastSync = time.Unix(last, 0) })
+	}
+}
