@@ -66,10 +66,10 @@ type Config struct {
 	// reference when no stored reference is given. Default 10 s.
 	ReferenceSpan time.Duration
 	// SampleEvery is the footage time between analysed frames; frames in
-	// between are decoded but not analysed. Default 0.5 s.
+	// between are decoded but not analysed. Default 1 s.
 	SampleEvery time.Duration
 	// MoveEvery is the footage time between view-alignment estimates (the
-	// costliest check). Default 1 s.
+	// costliest check). Default 3 s.
 	MoveEvery time.Duration
 	// Sustain is how long a condition must hold before it is an alert.
 	// Default 15 s; the chain's rule is at most 30 s.
@@ -77,7 +77,8 @@ type Config struct {
 	// ClearAfter is how long the picture must be clearly normal before an
 	// alert ends. Default 10 s.
 	ClearAfter time.Duration
-	// WorkWidth is the width frames are scaled to before analysis. Default 320.
+	// WorkWidth is about the width frames are scaled to before analysis
+	// (a whole-number reduction of the frame's width). Default 320.
 	WorkWidth int
 	// Cols and Rows are the grid for occlusion and focus. Default 8×6.
 	Cols, Rows int
@@ -117,8 +118,8 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	def(&c.ReferenceSpan, 10*time.Second)
-	def(&c.SampleEvery, 500*time.Millisecond)
-	def(&c.MoveEvery, time.Second)
+	def(&c.SampleEvery, time.Second)
+	def(&c.MoveEvery, 3*time.Second)
 	def(&c.Sustain, 15*time.Second)
 	def(&c.ClearAfter, 10*time.Second)
 	if c.WorkWidth <= 0 {
@@ -155,7 +156,7 @@ const (
 	flatStd         = 2.5 // frame contrast below which the frame is a flat test card
 	frozenChanged   = 0.0005
 	minInliers      = 15
-	maxGap          = 3.0 // seconds a sustained stretch may pause without restarting
+	maxGap          = 3.0 // seconds a sustained stretch may pause without restarting (at least 1.5 sampling intervals)
 	badShare        = 0.7 // share of samples of a stretch that must be bad
 )
 
@@ -175,7 +176,7 @@ func NewLearner(cfg Config) *Learner {
 
 // Add learns from one frame (BGR or grey).
 func (l *Learner) Add(frame gocv.Mat) error {
-	if err := shrink(frame, l.cfg.WorkWidth, &l.gray, &l.small); err != nil {
+	if err := shrink(frame, workWidth(frame.Cols(), l.cfg.WorkWidth), &l.gray, &l.small); err != nil {
 		return err
 	}
 	v, err := measure(l.small, l.cfg.Cols, l.cfg.Rows)
@@ -251,7 +252,7 @@ func NewChecker(ref *Reference, cfg Config) (*Checker, error) {
 	cfg = cfg.withDefaults()
 	cfg.Cols, cfg.Rows, cfg.WorkWidth = ref.Cols, ref.Rows, ref.Width
 	c := &Checker{cfg: cfg, ref: ref, gray: gocv.NewMat(), small: gocv.NewMat(),
-		orb:      gocv.NewORBWithParams(600, 1.2, 6, 15, 0, 2, gocv.ORBScoreTypeHarris, 15, 12),
+		orb:      gocv.NewORBWithParams(250, 1.2, 3, 15, 0, 2, gocv.ORBScoreTypeHarris, 15, 12),
 		matcher:  gocv.NewBFMatcherWithParams(gocv.NormHamming, false),
 		history:  make([]uint8, ref.Cols*ref.Rows),
 		trackers: map[Kind]*tracker{},
@@ -270,7 +271,11 @@ func NewChecker(ref *Reference, cfg Config) (*Checker, error) {
 	c.refMat = m
 	c.refKP, c.refDesc = c.orb.DetectAndCompute(c.refMat, gocv.NewMat())
 	for _, k := range Kinds {
-		c.trackers[k] = &tracker{kind: k}
+		gap := max(maxGap, 1.5*cfg.SampleEvery.Seconds())
+		if k == Moved {
+			gap = max(gap, 1.5*cfg.MoveEvery.Seconds())
+		}
+		c.trackers[k] = &tracker{kind: k, gap: gap}
 	}
 	return c, nil
 }
@@ -500,6 +505,7 @@ func (c *Checker) estimateMove() moveEstimate {
 // an alert, and ClearAfter of clearly good samples closes it.
 type tracker struct {
 	kind             Kind
+	gap              float64 // longest pause in a bad stretch, seconds
 	active           bool
 	index            int
 	inRun            bool
@@ -513,12 +519,12 @@ type tracker struct {
 
 func (k *tracker) observe(t float64, bad, good bool, measure float64, detail map[string]any, c *Checker) {
 	if bad {
-		if !k.inRun || t-k.lastBd > maxGap {
+		if !k.inRun || t-k.lastBd > k.gap {
 			k.inRun, k.runStart, k.nBad, k.nAll = true, t, 0, 0
 		}
 		k.lastBd = t
 		k.lastDetail, k.lastMeasure = detail, measure
-	} else if k.inRun && t-k.lastBd > maxGap {
+	} else if k.inRun && t-k.lastBd > k.gap {
 		k.inRun = false
 	}
 	if k.inRun {

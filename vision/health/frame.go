@@ -22,7 +22,18 @@ type view struct {
 	cols, rows int
 }
 
-// shrink converts a BGR (or grey) frame to grey at the working width.
+// workWidth is the analysis width for frames width px wide: about target,
+// reached by a whole-number reduction so that area averaging is exact and
+// cheap (768 → 384, 1280 → 320, 1920 → 320, 704 → 352).
+func workWidth(width, target int) int {
+	if width <= target {
+		return width
+	}
+	f := max(1, int(math.Round(float64(width)/float64(target))))
+	return width / f
+}
+
+// shrink converts a BGR (or grey) frame to grey at the given width.
 // dst is reused between calls.
 func shrink(frame gocv.Mat, width int, grayBuf, dst *gocv.Mat) error {
 	if frame.Empty() {
@@ -67,46 +78,81 @@ func measureBytes(g []uint8, w, h, cols, rows int) *view {
 	v := &view{w: w, h: h, gray: g, cols: cols, rows: rows,
 		cellGrad: make([]float64, n), cellSharp: make([]float64, n),
 		cellMean: make([]float64, n), cellStd: make([]float64, n)}
-	grad := make([]float64, n)
-	grad2 := make([]float64, n)
-	lap2 := make([]float64, n)
-	sum := make([]float64, n)
-	sum2 := make([]float64, n)
-	cnt := make([]float64, n)
-	inner := make([]float64, n)
-	var tot, tot2 float64
+	// Integer sums per cell; differences are taken over two pixels, so
+	// gradients come out doubled and are halved at the end.
+	grad := make([]int64, n)
+	grad2 := make([]int64, n)
+	lap2 := make([]int64, n)
+	sum := make([]int64, n)
+	sum2 := make([]int64, n)
+	cnt := make([]int64, n)
+	inner := make([]int64, n)
+	// Column span of each grid column, so the inner loops keep their sums
+	// in registers and touch the per-cell arrays once per row and cell.
+	xs := make([]int, cols+1)
+	for cx := range cols + 1 {
+		xs[cx] = (cx*w + cols - 1) / cols
+	}
 	for y := 0; y < h; y++ {
-		cy := y * rows / h
+		base := (y * rows / h) * cols
 		row := g[y*w : (y+1)*w]
-		for x := 0; x < w; x++ {
-			c := cy*cols + x*cols/w
-			p := float64(row[x])
-			sum[c] += p
-			sum2[c] += p * p
-			cnt[c]++
-			if x == 0 || y == 0 || x == w-1 || y == h-1 {
+		edge := y == 0 || y == h-1
+		var up, dn []uint8
+		if !edge {
+			up = g[(y-1)*w : y*w]
+			dn = g[(y+1)*w : (y+2)*w]
+		}
+		for cx := range cols {
+			c := base + cx
+			x0, x1 := xs[cx], xs[cx+1]
+			var s1, s2 int64
+			for _, b := range row[x0:x1] {
+				p := int64(b)
+				s1 += p
+				s2 += p * p
+			}
+			sum[c] += s1
+			sum2[c] += s2
+			cnt[c] += int64(x1 - x0)
+			if edge {
 				continue
 			}
-			l, r := float64(row[x-1]), float64(row[x+1])
-			u, d := float64(g[(y-1)*w+x]), float64(g[(y+1)*w+x])
-			gx, gy := (r-l)/2, (d-u)/2
-			grad[c] += math.Abs(gx) + math.Abs(gy)
-			grad2[c] += gx*gx + gy*gy
-			lp := l + r + u + d - 4*p
-			lap2[c] += lp * lp
-			inner[c]++
+			x0, x1 = max(x0, 1), min(x1, w-1)
+			var ga, g2, l2 int64
+			for x := x0; x < x1; x++ {
+				p := int64(row[x])
+				l, r := int64(row[x-1]), int64(row[x+1])
+				u, d := int64(up[x]), int64(dn[x])
+				gx, gy := r-l, d-u
+				ax, ay := gx, gy
+				if ax < 0 {
+					ax = -ax
+				}
+				if ay < 0 {
+					ay = -ay
+				}
+				ga += ax + ay
+				g2 += gx*gx + gy*gy
+				lp := l + r + u + d - 4*p
+				l2 += lp * lp
+			}
+			grad[c] += ga
+			grad2[c] += g2
+			lap2[c] += l2
+			inner[c] += int64(max(0, x1-x0))
 		}
 	}
+	var tot, tot2 float64
 	for c := range n {
-		tot += sum[c]
-		tot2 += sum2[c]
-		m := sum[c] / cnt[c]
+		tot += float64(sum[c])
+		tot2 += float64(sum2[c])
+		m := float64(sum[c]) / float64(cnt[c])
 		v.cellMean[c] = m
-		v.cellStd[c] = math.Sqrt(max(0, sum2[c]/cnt[c]-m*m))
-		if inner[c] > 0 {
-			v.cellGrad[c] = grad[c] / inner[c]
+		v.cellStd[c] = math.Sqrt(max(0, float64(sum2[c])/float64(cnt[c])-m*m))
+		if k := float64(inner[c]); k > 0 {
+			v.cellGrad[c] = float64(grad[c]) / 2 / k
 			// +1 keeps flat cells from dividing noise by noise.
-			v.cellSharp[c] = (lap2[c] / inner[c]) / (grad2[c]/inner[c] + 1)
+			v.cellSharp[c] = (float64(lap2[c]) / k) / (float64(grad2[c])/4/k + 1)
 		}
 	}
 	px := float64(w * h)
