@@ -526,3 +526,22 @@ func TestNoClipFolderMeansNoRecordingsAndALogLine(t *testing.T) {
 		t.Errorf("missing footage: %d recordings, log %q", len(items), h2.logs)
 	}
 }
+
+func TestPagesAreGzippedOnlyWhenAsked(t *testing.T) {
+	h := newHarness(t, Config{})
+	for _, ae := range []string{"gzip", "identity", "gzip;q=0"} {
+		req, _ := http.NewRequest("GET", h.srv.URL+feed.CollectionPath(feed.CollCounts)+"?limit=20", nil)
+		req.Header.Set("Authorization", "Bearer demo")
+		req.Header.Set("Accept-Encoding", ae)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		gz := resp.Header.Get("Content-Encoding") == "gzip"
+		if gz != (ae == "gzip") || (!gz && !json.Valid(body)) || (gz && !bytes.HasPrefix(body, []byte{0x1f, 0x8b})) {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q", ae, resp.Header.Get("Content-Encoding"))
+		}
+	}
+}

@@ -313,12 +313,12 @@ var collSpecs = map[string]collSpec{
 	}},
 	feed.CollPOSHourly: {def: 20000, max: 50000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
 		st := s.chain.stores[u]
-		_, hs := s.chain.receipts(st, d, s.clock, s.chain.counts(st, d, s.clock), false)
+		_, hs := s.chain.receipts(st, d, s.clock, s.chain.entryCounts(st, d, s.clock), false)
 		return keyAll(hs)
 	}},
 	feed.CollReceipts: {def: 5000, max: 20000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
 		st := s.chain.stores[u]
-		rs, _ := s.chain.receipts(st, d, s.clock, s.chain.counts(st, d, s.clock), true)
+		rs, _ := s.chain.receipts(st, d, s.clock, s.chain.entryCounts(st, d, s.clock), true)
 		return keyAll(rs)
 	}, firstDay: func(s *Server, q requestParams) day { return q.windowFirst }},
 	feed.CollShifts: {def: 20000, max: 50000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
@@ -466,7 +466,7 @@ func (s *Server) serveCollection(w http.ResponseWriter, r *http.Request) {
 		pg.HasMore = day(c.D) <= s.until
 	}
 	pg.NextCursor = c.encode()
-	body, err := json.Marshal(pg)
+	body, err := appendPage(make([]byte, 0, 1<<20), &pg)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "internal", "could not encode "+name+": "+err.Error(), "try again later")
 		return

@@ -19,6 +19,7 @@ const (
 	streamWeather
 	streamAlerts
 	streamSamples
+	streamEntries
 )
 
 // weatherOf is a city's weather on d.
@@ -170,34 +171,34 @@ type countDay struct {
 	feed    feed.CountDay
 	entries []int // per bucket, for the receipts
 	opens   int
+	traits  dayTraits
 }
 
-func (c *chain) counts(s *store, d day, sc storyClock) countDay {
+// entryPlan is the expected passers-by and entries of each bucket of a day.
+type entryPlan struct {
+	t             dayTraits
+	pbExp, entExp []float64
+}
+
+func (c *chain) plan(s *store, d day, sc storyClock) entryPlan {
 	t := c.traits(s, d, sc)
-	r := newRNG(c.seed, streamCounts, uint64(s.idx), uint64(d))
-	cam := s.cameras[0]
 	n := (t.closes - t.opens + 14) / 15
-	first := d.at(s.loc, t.opens).Unix()
-	cd := countDay{opens: t.opens, entries: make([]int, n)}
-	cd.feed = feed.CountDay{CameraID: cam.ID, StoreID: s.feed.ID, Day: d.String(), First: first, Buckets: make([]feed.Bucket, n)}
-	weights := make([]float64, n)
+	p := entryPlan{t: t, pbExp: make([]float64, n), entExp: make([]float64, n)}
 	var sum float64
-	for k := range weights {
-		m := t.opens + 15*k + 7
-		w := shape(s.tag, d.weekend(), m)
+	for k := 0; k < n; k++ {
+		w := shape(s.tag, d.weekend(), t.opens+15*k+7)
 		if k == 0 {
 			w *= .6
 		}
-		weights[k] = w
+		p.pbExp[k] = w
 		sum += w
 	}
 	moved := s.feed.Code == storyMoved && d >= sc.moveDay()
 	blocked := s.feed.Code == storyBlocked && sc.blocked(d)
 	till := s.feed.Code == storyTill && sc.tillDay(d)
-	carry := 0
-	for k := range weights {
+	for k := 0; k < n; k++ {
 		start := t.opens + 15*k
-		pbExp := t.traffic * weights[k] / sum
+		pbExp := t.traffic * p.pbExp[k] / sum
 		er := t.entryRate
 		if start >= 18*60 {
 			er *= 1.08
@@ -217,8 +218,36 @@ func (c *chain) counts(s *store, d day, sc storyClock) countDay {
 		if till && k < 2 {
 			entExp = 0
 		}
-		pb := r.poisson(pbExp)
-		ent := r.poisson(entExp)
+		p.pbExp[k], p.entExp[k] = pbExp, entExp
+	}
+	return p
+}
+
+// entryCounts draws only the entries of each bucket: all the till summary
+// needs, and the same numbers counts serves.
+func (c *chain) entryCounts(s *store, d day, sc storyClock) countDay {
+	return c.entriesOf(c.plan(s, d, sc), s, d)
+}
+
+func (c *chain) entriesOf(p entryPlan, s *store, d day) countDay {
+	re := newRNG(c.seed, streamEntries, uint64(s.idx), uint64(d))
+	cd := countDay{opens: p.t.opens, traits: p.t, entries: make([]int, len(p.entExp))}
+	for k, e := range p.entExp {
+		cd.entries[k] = re.poisson(e)
+	}
+	return cd
+}
+
+func (c *chain) counts(s *store, d day, sc storyClock) countDay {
+	p := c.plan(s, d, sc)
+	cd := c.entriesOf(p, s, d)
+	r := newRNG(c.seed, streamCounts, uint64(s.idx), uint64(d))
+	n := len(cd.entries)
+	cd.feed = feed.CountDay{CameraID: s.cameras[0].ID, StoreID: s.feed.ID, Day: d.String(),
+		First: d.at(s.loc, p.t.opens).Unix(), Buckets: make([]feed.Bucket, n)}
+	carry := 0
+	for k, ent := range cd.entries {
+		pb := r.poisson(p.pbExp[k])
 		stay := r.binomial(ent, .55)
 		exits := ent - stay + carry
 		carry = stay
@@ -232,9 +261,7 @@ func (c *chain) counts(s *store, d day, sc storyClock) countDay {
 		}
 		dwellN := r.binomial(exits, .86)
 		dwell := int64(math.Round(float64(dwellN) * s.dwellMin * 60 * math.Exp(.15*r.norm())))
-		b := feed.Bucket{int64(ent), int64(exits), int64(pb), int64(staff), int64(r.binomial(ent, .03)), dwell, int64(dwellN)}
-		cd.feed.Buckets[k] = b
-		cd.entries[k] = ent
+		cd.feed.Buckets[k] = feed.Bucket{int64(ent), int64(exits), int64(pb), int64(staff), int64(r.binomial(ent, .03)), dwell, int64(dwellN)}
 	}
 	return cd
 }
@@ -277,7 +304,7 @@ func seasonOf(d day) int {
 // receipts generates a store's receipts on d and their hourly summary. With
 // keep false only the summary is built (same draws, fewer allocations).
 func (c *chain) receipts(s *store, d day, sc storyClock, cd countDay, keep bool) ([]feed.Receipt, []feed.POSHour) {
-	t := c.traits(s, d, sc)
+	t := cd.traits
 	r := newRNG(c.seed, streamReceipts, uint64(s.idx), uint64(d))
 	season := seasonOf(d)
 	weights := make([]float64, len(catalog))
