@@ -34,8 +34,8 @@ type area struct {
 
 func areas() []area {
 	return []area{
-		{AreaDashboard, theme.HomeIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.dashboard") }},
-		{AreaStores, theme.StorageIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.stores") }},
+		{AreaDashboard, theme.HomeIcon(), func(sh *Shell) fyne.CanvasObject { return sh.dashboardScreen() }},
+		{AreaStores, theme.StorageIcon(), func(sh *Shell) fyne.CanvasObject { return sh.storeScreen() }},
 		{AreaReview, theme.MediaVideoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.review") }},
 		{AreaTasks, theme.ListIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.tasks") }},
 		{AreaInspections, theme.MediaPhotoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.inspections") }},

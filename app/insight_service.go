@@ -1,0 +1,96 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"storelens/app/insight"
+	"storelens/localdb"
+)
+
+var insightOnce sync.Map // *App → *insight.Insight, built on first use
+
+// Insight is the app's KPI, tag-average and flag service over the local
+// store, built on first use and shared by every screen.
+func (a *App) Insight() *insight.Insight {
+	if v, ok := insightOnce.Load(a); ok {
+		return v.(*insight.Insight)
+	}
+	v, _ := insightOnce.LoadOrStore(a, insight.New(insight.Params{DB: a.db}))
+	return v.(*insight.Insight)
+}
+
+// CameraAlert is one camera problem that makes a store's counts suspect.
+type CameraAlert struct {
+	StoreCode  string
+	StoreName  string
+	CameraCode string
+	CameraName string
+	// Kind is occlusion, moved, defocus or no_signal.
+	Kind string
+	// Source is device (reported by the camera) or local (found here).
+	Source  string
+	Started time.Time
+	// Ended is zero while the alert is still open.
+	Ended time.Time
+}
+
+// Open reports whether the alert has not ended.
+func (c CameraAlert) Open() bool { return c.Ended.IsZero() }
+
+// StoreProfile is what the store page's header shows beyond the KPIs: the
+// address, the full opening-hours schedule and the camera alerts.
+type StoreProfile struct {
+	Store localdb.Store
+	// Alerts are the store's camera alerts still open or started since the
+	// given time, newest first.
+	Alerts []CameraAlert
+}
+
+// StoreProfile reads the store with code and its camera alerts open now
+// or started on or after since.
+func (a *App) StoreProfile(ctx context.Context, code string, since time.Time) (StoreProfile, error) {
+	s, err := localdb.StoreByCode(ctx, a.db.Reader(), code)
+	if err != nil {
+		return StoreProfile{}, fmt.Errorf("open store %s: %w", code, err)
+	}
+	alerts, err := a.cameraAlerts(ctx, `AND s.code = ?`, since, code)
+	if err != nil {
+		return StoreProfile{}, err
+	}
+	return StoreProfile{Store: s, Alerts: alerts}, nil
+}
+
+// CameraAlerts are the camera alerts of all stores open now or started on
+// or after since, newest first: which stores' numbers are suspect and why.
+func (a *App) CameraAlerts(ctx context.Context, since time.Time) ([]CameraAlert, error) {
+	return a.cameraAlerts(ctx, ``, since)
+}
+
+func (a *App) cameraAlerts(ctx context.Context, where string, since time.Time, args ...any) ([]CameraAlert, error) {
+	q := `SELECT s.code, s.name, c.code, c.name, al.kind, al.source, al.started_at, COALESCE(al.ended_at, 0)
+		FROM camera_alerts al JOIN cameras c ON c.id = al.camera_id JOIN stores s ON s.id = c.store_id
+		WHERE (al.ended_at IS NULL OR al.started_at >= ?) ` + where + `
+		ORDER BY al.started_at DESC LIMIT 500`
+	rows, err := a.db.Reader().QueryContext(ctx, q, append([]any{since.Unix()}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("read camera alerts: %w", localdb.MapError(err))
+	}
+	defer rows.Close()
+	var out []CameraAlert
+	for rows.Next() {
+		var c CameraAlert
+		var started, ended int64
+		if err := rows.Scan(&c.StoreCode, &c.StoreName, &c.CameraCode, &c.CameraName, &c.Kind, &c.Source, &started, &ended); err != nil {
+			return nil, fmt.Errorf("read camera alerts: %w", err)
+		}
+		c.Started = time.Unix(started, 0).UTC()
+		if ended > 0 {
+			c.Ended = time.Unix(ended, 0).UTC()
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

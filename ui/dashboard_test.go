@@ -1,0 +1,206 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"storelens/app/insight"
+)
+
+// fakeRegion serves a hand-made overview and records what was asked.
+type fakeRegion struct {
+	mu      sync.Mutex
+	ov      insight.RegionOverview
+	periods []insight.Period
+	filters []insight.Filter
+}
+
+func (f *fakeRegion) Region(_ context.Context, p insight.Period, fl insight.Filter) (insight.RegionOverview, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.periods = append(f.periods, p)
+	f.filters = append(f.filters, fl)
+	ov := f.ov
+	ov.Period = p
+	return ov, nil
+}
+
+func (f *fakeRegion) asked() ([]insight.Period, []insight.Filter) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]insight.Period{}, f.periods...), append([]insight.Filter{}, f.filters...)
+}
+
+func storeRow(code, name, tag string, daily, entryRate float64, flags ...insight.Flag) insight.StoreKPIs {
+	k := insight.KPIs{Entries: int64(daily * 7), PassersBy: int64(daily * 7 / entryRate), TradingDays: 7, Transactions: int64(daily * 7 * 0.1), SalesFen: int64(daily * 7 * 0.1 * 30000)}
+	k.EntryRate = insight.Ratio{Num: float64(k.Entries), Den: float64(k.PassersBy)}
+	k.Conversion = insight.Ratio{Num: float64(k.Transactions), Den: float64(k.Entries)}
+	k.ATVFen = insight.Ratio{Num: float64(k.SalesFen), Den: float64(k.Transactions)}
+	k.DailyEntries = insight.Ratio{Num: float64(k.Entries), Den: 7}
+	return insight.StoreKPIs{
+		Store: insight.StoreInfo{Code: code, Name: name, Tags: []string{tag}, TimeZone: "Asia/Shanghai"},
+		KPIs:  k,
+		Flags: flags,
+		Rank:  map[insight.Metric]insight.Rank{},
+	}
+}
+
+// demoOverview has four stores given in no useful order: two flagged (one
+// far below its tag, one with suspect counts) and two ordinary.
+func demoOverview() insight.RegionOverview {
+	below := insight.Flag{Store: "B002", Kind: insight.BelowTagAverage, Metric: insight.EntryRate, Severity: 0.6, Tag: "商场店",
+		Reason: insight.Text{ZH: "进店率 2.40%，商场店均值 6.10%（3 家）", EN: "entry rate 2.40% vs 6.10% average of 商场店, 3 stores"}}
+	suspect := insight.Flag{Store: "C003", Kind: insight.SuspectCounts, Severity: 0.2,
+		Reason: insight.Text{ZH: "30% 的营业小时计数可疑：入口摄像头被遮挡", EN: "30% of open hours suspect: entrance camera blocked"}}
+	ov := insight.RegionOverview{
+		Stores: []insight.StoreKPIs{
+			storeRow("A001", "万达店", "商场店", 300, 0.08),
+			storeRow("D004", "旗舰店", "商场店", 500, 0.07),
+			storeRow("C003", "步行街店", "街边店", 200, 0.05, suspect),
+			storeRow("B002", "群光店", "商场店", 150, 0.024, below),
+		},
+		TagAverages: []insight.TagAverage{
+			{Tag: "商场店", Stores: 3, Mean: map[insight.Metric]float64{insight.DailyEntries: 316, insight.EntryRate: 0.061}, N: map[insight.Metric]int{insight.DailyEntries: 3, insight.EntryRate: 3}},
+		},
+		Tiles: []insight.Tile{{Metric: insight.Entries, Value: 8050, Previous: 7000, OK: true, PrevOK: true}},
+	}
+	ov.Stores[1].Rank[insight.DailyEntries] = insight.Rank{Position: 1, Of: 4}
+	ov.Stores[0].Rank[insight.DailyEntries] = insight.Rank{Position: 2, Of: 4}
+	ov.Stores[2].Rank[insight.DailyEntries] = insight.Rank{Position: 3, Of: 4}
+	ov.Stores[3].Rank[insight.DailyEntries] = insight.Rank{Position: 4, Of: 4}
+	return ov
+}
+
+func waitLoaded(t *testing.T, ch <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the screen did not finish loading within 10 s")
+	}
+}
+
+func codesShown(d *Dashboard) []string {
+	var out []string
+	for r := range d.rows {
+		txt, _, _ := d.cellText(r, colStore)
+		out = append(out, strings.Fields(txt)[0])
+	}
+	return out
+}
+
+func newTestDashboard(t *testing.T) (*Dashboard, *fakeRegion) {
+	test.NewTempApp(t)
+	src := &fakeRegion{ov: demoOverview()}
+	d := NewDashboard(src, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	w := test.NewWindow(d.Content())
+	w.Resize(d.Content().MinSize().Max(fyneSize(1366, 768)))
+	t.Cleanup(w.Close)
+	waitLoaded(t, d.loadedSignal())
+	return d, src
+}
+
+func TestDashboardListsFlaggedStoresFirstWithTheirReason(t *testing.T) {
+	d, _ := newTestDashboard(t)
+	if got := strings.Join(codesShown(d), ","); got != "B002,C003,A001,D004" {
+		t.Fatalf("rows %s, want the flagged stores first, most serious first: B002,C003,A001,D004", got)
+	}
+	reason, _, _ := d.cellText(0, colReason)
+	if !strings.Contains(reason, "2.40%") || !strings.Contains(reason, "6.10%") {
+		t.Errorf("the first row's reason reads %q; it must state the numbers in place", reason)
+	}
+	flags, _, _ := d.cellText(0, colFlags)
+	if !strings.HasPrefix(flags, "⚑") {
+		t.Errorf("flag column of a flagged store reads %q", flags)
+	}
+	// B002's entries per day (150) are below the 商场店 average (316): marked ▼;
+	// D004 (500) above: ▲.
+	if _, m, _ := d.cellText(0, colDailyEntries); m != "▼" {
+		t.Errorf("B002 entries/day marker %q, want ▼ (below its tag average)", m)
+	}
+	if _, m, _ := d.cellText(3, colDailyEntries); m != "▲" {
+		t.Errorf("D004 entries/day marker %q, want ▲ (above its tag average)", m)
+	}
+	// The region tile shows the change against the previous period.
+	_, value, change, _ := d.tiles[0].Texts()
+	if value != "8050" || !strings.Contains(change, "▲ 15.0%") {
+		t.Errorf("entries tile %q / %q, want 8050 and ▲ 15.0%%", value, change)
+	}
+}
+
+func TestDashboardTableSortsByHeader(t *testing.T) {
+	d, _ := newTestDashboard(t)
+	d.sortBy(colDailyEntries)
+	if got := strings.Join(codesShown(d), ","); got != "D004,A001,C003,B002" {
+		t.Fatalf("sorted by entries/day: %s, want the busiest first D004,A001,C003,B002", got)
+	}
+	d.sortBy(colDailyEntries)
+	if got := strings.Join(codesShown(d), ","); got != "B002,C003,A001,D004" {
+		t.Fatalf("second tap: %s, want the order reversed", got)
+	}
+	d.sortBy(colStore)
+	if got := strings.Join(codesShown(d), ","); got != "A001,B002,C003,D004" {
+		t.Fatalf("sorted by store: %s, want by code", got)
+	}
+	d.sortBy(colRank)
+	if got := strings.Join(codesShown(d), ","); got != "D004,A001,C003,B002" {
+		t.Fatalf("sorted by rank: %s, want #1 first", got)
+	}
+}
+
+func TestDashboardFiltersBySearchAndFlaggedOnly(t *testing.T) {
+	d, _ := newTestDashboard(t)
+	test.Type(d.search, "群光")
+	if got := codesShown(d); len(got) != 1 || got[0] != "B002" {
+		t.Fatalf("search 群光 shows %v, want only B002", got)
+	}
+	d.search.SetText("街边")
+	if got := codesShown(d); len(got) != 1 || got[0] != "C003" {
+		t.Fatalf("search by tag 街边 shows %v, want C003", got)
+	}
+	d.search.SetText("")
+	test.Tap(d.flaggedOnly)
+	if got := strings.Join(codesShown(d), ","); got != "B002,C003" {
+		t.Fatalf("flagged only shows %s, want B002,C003", got)
+	}
+}
+
+func TestDashboardOpensTheSelectedStore(t *testing.T) {
+	d, _ := newTestDashboard(t)
+	var opened string
+	d.OnOpenStore = func(code string, p insight.Period) { opened = code }
+	if !d.openBtn.Disabled() {
+		t.Fatal("Open store is enabled with no store selected")
+	}
+	d.table.Select(tableCell(0, colStore))
+	if !strings.Contains(d.detail.Text, "2.40%") {
+		t.Errorf("selecting B002 shows %q, want its flag reason", d.detail.Text)
+	}
+	test.Tap(d.openBtn)
+	if opened != "B002" {
+		t.Fatalf("Open store opened %q, want B002", opened)
+	}
+	// A double click on a cell opens its row too.
+	opened = ""
+	cell := newTapCell(nil, func(row, _ int) { d.selectRow(row); d.openSelected() })
+	cell.row = 1
+	test.DoubleTap(cell)
+	if opened != "C003" {
+		t.Fatalf("double-click on row 2 opened %q, want C003", opened)
+	}
+}
+
+func TestDashboardTagFilterAsksForTheTag(t *testing.T) {
+	d, src := newTestDashboard(t)
+	d.tagSel.SetSelected("商场店")
+	waitLoaded(t, d.loadedSignal())
+	_, filters := src.asked()
+	if last := filters[len(filters)-1]; last.Tag != "商场店" {
+		t.Fatalf("tag filter asked for %+v, want Tag 商场店", last)
+	}
+}

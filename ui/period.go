@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"storelens/app/insight"
+)
+
+// periodPicker chooses the period a screen shows: a day, an ISO week, a
+// month or a custom range of days, stepped with ◀ ▶ or typed.
+type periodPicker struct {
+	kind     *widget.Select
+	entry    *widget.Entry
+	prev     *widget.Button
+	next     *widget.Button
+	errLabel *widget.Label
+	p        insight.Period
+	onChange func(insight.Period)
+	box      fyne.CanvasObject
+}
+
+var periodKinds = []insight.PeriodKind{insight.Day, insight.Week, insight.Month, insight.Range}
+
+func periodKindLabels() []string {
+	return []string{
+		lang.X("period.day", "Day"),
+		lang.X("period.week", "Week"),
+		lang.X("period.month", "Month"),
+		lang.X("period.custom", "Custom"),
+	}
+}
+
+// defaultPeriod is the week holding yesterday: on a Monday morning that is
+// last week, the one the weekly review is about.
+func defaultPeriod(now time.Time) insight.Period {
+	y := now.AddDate(0, 0, -1)
+	return insight.WeekOf(time.Date(y.Year(), y.Month(), y.Day(), 0, 0, 0, 0, time.UTC))
+}
+
+func newPeriodPicker(p insight.Period, onChange func(insight.Period)) *periodPicker {
+	pp := &periodPicker{p: p, onChange: onChange}
+	pp.kind = widget.NewSelect(periodKindLabels(), nil)
+	pp.entry = widget.NewEntry()
+	pp.entry.SetPlaceHolder("2026-W47")
+	pp.errLabel = widget.NewLabel("")
+	pp.errLabel.Importance = widget.DangerImportance
+	pp.errLabel.Wrapping = fyne.TextWrapWord
+	pp.errLabel.Hide()
+	pp.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { pp.step(-1) })
+	pp.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { pp.step(1) })
+	pp.entry.OnSubmitted = func(s string) { pp.typed(s) }
+	pp.kind.SetSelectedIndex(kindIndex(p.Kind))
+	pp.kind.OnChanged = func(string) { pp.setKind(periodKinds[pp.kind.SelectedIndex()]) }
+	pp.entry.SetText(p.String())
+	entryBox := container.NewGridWrap(fyne.NewSize(210, pp.entry.MinSize().Height), pp.entry)
+	pp.box = container.NewHBox(pp.kind, pp.prev, entryBox, pp.next)
+	return pp
+}
+
+func kindIndex(k insight.PeriodKind) int {
+	for i, x := range periodKinds {
+		if x == k {
+			return i
+		}
+	}
+	return 1
+}
+
+// Period is the period shown.
+func (pp *periodPicker) Period() insight.Period { return pp.p }
+
+// set shows p and tells the screen.
+func (pp *periodPicker) set(p insight.Period) {
+	pp.p = p
+	pp.entry.SetText(p.String())
+	pp.errLabel.Hide()
+	if pp.kind.SelectedIndex() != kindIndex(p.Kind) {
+		on := pp.kind.OnChanged
+		pp.kind.OnChanged = nil
+		pp.kind.SetSelectedIndex(kindIndex(p.Kind))
+		pp.kind.OnChanged = on
+	}
+	if pp.onChange != nil {
+		pp.onChange(p)
+	}
+}
+
+// setKind switches to the day, week or month holding the current period's
+// last day; Custom keeps the days and lets the manager type a range.
+func (pp *periodPicker) setKind(k insight.PeriodKind) {
+	last := pp.p.To.AddDate(0, 0, -1)
+	switch k {
+	case insight.Day:
+		pp.set(insight.Period{Kind: insight.Day, From: last, To: last.AddDate(0, 0, 1)})
+	case insight.Week:
+		pp.set(insight.WeekOf(last))
+	case insight.Month:
+		m := time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, last.Location())
+		pp.set(insight.Period{Kind: insight.Month, From: m, To: m.AddDate(0, 1, 0)})
+	default:
+		pp.p.Kind = insight.Range
+		pp.entry.SetText(pp.p.String())
+		fyne.CurrentApp().Driver().CanvasForObject(pp.entry)
+		if c := fyne.CurrentApp().Driver().CanvasForObject(pp.entry); c != nil {
+			c.Focus(pp.entry)
+		}
+	}
+}
+
+// step moves one period back (-1) or forward (+1).
+func (pp *periodPicker) step(n int) {
+	p := pp.p
+	if p.Kind == insight.Month {
+		from := p.From.AddDate(0, n, 0)
+		pp.set(insight.Period{Kind: insight.Month, From: from, To: from.AddDate(0, 1, 0)})
+		return
+	}
+	pp.set(p.Shift(n * p.NumDays()))
+}
+
+// typed reads a period the manager wrote; a bad one is explained and the
+// period shown does not change.
+func (pp *periodPicker) typed(s string) {
+	p, err := insight.ParsePeriod(s, time.UTC)
+	if err != nil {
+		pp.errLabel.SetText(lang.X("period.bad", "Cannot read the period “{{.Text}}”: write a day (2026-11-20), a week (2026-W47), a month (2026-11) or a range (2026-11-01..2026-11-15).", map[string]any{"Text": s}))
+		pp.errLabel.Show()
+		return
+	}
+	if pp.kind.SelectedIndex() == kindIndex(insight.Range) && p.Kind != insight.Range {
+		p.Kind = insight.Range
+	}
+	pp.set(p)
+}

@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"storelens/app/insight"
+)
+
+func fyneSize(w, h float32) fyne.Size { return fyne.NewSize(w, h) }
+
+func tableCell(row, col int) widget.TableCellID { return widget.TableCellID{Row: row, Col: col} }
+
+func TestPeriodPicker(t *testing.T) {
+	test.NewTempApp(t)
+	var got []insight.Period
+	start := defaultPeriod(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)) // a Tuesday
+	pp := newPeriodPicker(start, func(p insight.Period) { got = append(got, p) })
+	w := test.NewWindow(pp.box)
+	defer w.Close()
+	if pp.Period().String() != "2026-W48" {
+		t.Fatalf("default period %s, want the week holding yesterday, 2026-W48", pp.Period())
+	}
+	pp.kind.SetSelected(pp.kind.Options[2]) // Month
+	if p := pp.Period(); p.Kind != insight.Month || p.String() != "2026-11" || pp.entry.Text != "2026-11" {
+		t.Fatalf("month: %v (entry %q), want 2026-11", p, pp.entry.Text)
+	}
+	test.Tap(pp.prev)
+	if p := pp.Period(); p.String() != "2026-10" || p.NumDays() != 31 {
+		t.Fatalf("◀ from 2026-11 gives %v, want 2026-10 with 31 days", p)
+	}
+	pp.kind.SetSelected(pp.kind.Options[0]) // Day: the month's last day
+	if p := pp.Period(); p.String() != "2026-10-31" {
+		t.Fatalf("day: %v, want 2026-10-31", p)
+	}
+	test.Tap(pp.next)
+	if p := pp.Period(); p.String() != "2026-11-01" {
+		t.Fatalf("▶ from 2026-10-31 gives %v", p)
+	}
+	// Custom: type a range and press Enter.
+	pp.kind.SetSelected(pp.kind.Options[3])
+	pp.entry.SetText("2026-11-01..2026-11-15")
+	pp.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if p := pp.Period(); p.Kind != insight.Range || p.NumDays() != 15 {
+		t.Fatalf("custom range: %v, want 15 days", p)
+	}
+	// A bad period is explained and changes nothing.
+	before := len(got)
+	pp.entry.SetText("next tuesday")
+	pp.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if pp.errLabel.Hidden || pp.errLabel.Text == "" {
+		t.Fatal("a bad period shows no explanation")
+	}
+	if len(got) != before || pp.Period().NumDays() != 15 {
+		t.Fatalf("a bad period changed the period to %v", pp.Period())
+	}
+	pp.entry.SetText("2026-W47")
+	pp.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !pp.errLabel.Hidden || pp.Period().String() != "2026-11-16..2026-11-22" && pp.Period().String() != "2026-W47" {
+		t.Fatalf("after a good period: %v, error shown %v", pp.Period(), !pp.errLabel.Hidden)
+	}
+}

@@ -1,0 +1,635 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"storelens/app"
+	"storelens/app/chart"
+	"storelens/app/insight"
+	"storelens/localdb"
+)
+
+// storeSource is what the store page reads: one store's detail for a
+// period (the insight service in the app, hand-made data in tests).
+type storeSource interface {
+	Store(ctx context.Context, code string, p insight.Period) (insight.StoreDetail, error)
+}
+
+// profileSource reads a store's address, opening-hours schedule and camera
+// alerts.
+type profileSource interface {
+	StoreProfile(ctx context.Context, code string, since time.Time) (app.StoreProfile, error)
+}
+
+// storeTileMetrics are the store page's KPI tiles, in order.
+var storeTileMetrics = []insight.Metric{insight.Entries, insight.EntryRate, insight.Conversion, insight.Sales, insight.ATV, insight.Dwell}
+
+// StorePage is one store: header, KPIs with ranks, flags and camera alerts,
+// and the charts; a click on a time chart selects that moment for footage.
+type StorePage struct {
+	src  storeSource
+	prof profileSource
+	// OnFootage opens the footage review of store code at t; it reports
+	// false while no review screen exists, and the page then says so.
+	OnFootage func(code string, t time.Time) bool
+
+	code     string
+	options  []string
+	loc      *time.Location
+	picker   *periodPicker
+	codeSel  *widget.SelectEntry
+	title    *widget.Label
+	info     *widget.Label
+	schedule *widget.Label
+	tiles    []*KPITile
+	flags    *fyne.Container
+	alerts   *widget.Label
+	pickNote *widget.Label
+	busy     *widget.ProgressBarInfinite
+	status   *widget.Label
+	body     *fyne.Container
+	content  fyne.CanvasObject
+
+	forecast, trafficConv, hourly, staff, trend, weather, recount *ChartView
+
+	gen    int
+	loaded chan struct{}
+	// Picked is the last time selected on a chart (zero if none).
+	Picked time.Time
+}
+
+// NewStorePage builds an empty store page; Open shows a store.
+func NewStorePage(src storeSource, prof profileSource, now time.Time) *StorePage {
+	s := &StorePage{src: src, prof: prof, loc: time.UTC, loaded: make(chan struct{}, 64)}
+	s.picker = newPeriodPicker(defaultPeriod(now), func(insight.Period) { s.load() })
+	s.codeSel = widget.NewSelectEntry(nil)
+	s.codeSel.SetPlaceHolder(lang.X("store.code", "Store code"))
+	s.codeSel.OnSubmitted = func(c string) { s.Open(strings.TrimSpace(c), s.picker.Period()) }
+	s.codeSel.OnChanged = func(c string) {
+		for _, o := range s.options {
+			if o == c {
+				s.Open(strings.Fields(c)[0], s.picker.Period())
+				return
+			}
+		}
+	}
+	s.title = widget.NewLabelWithStyle(lang.X("store.none", "No store open"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.title.SizeName = theme.SizeNameSubHeadingText
+	s.info = widget.NewLabel(lang.X("store.choose", "Open a store from the dashboard (double-click a row) or type its code above."))
+	s.info.Wrapping = fyne.TextWrapWord
+	s.schedule = widget.NewLabel("")
+	s.schedule.Wrapping = fyne.TextWrapWord
+	for _, m := range storeTileMetrics {
+		s.tiles = append(s.tiles, NewKPITile(metricLabel(m)))
+	}
+	s.flags = container.NewVBox()
+	s.alerts = widget.NewLabel("")
+	s.alerts.Wrapping = fyne.TextWrapWord
+	s.pickNote = widget.NewLabel(lang.X("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
+	s.pickNote.Wrapping = fyne.TextWrapWord
+	s.pickNote.Importance = widget.LowImportance
+	s.busy = widget.NewProgressBarInfinite()
+	s.busy.Stop()
+	s.busy.Hide()
+	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.status.Hide()
+
+	s.forecast, s.trafficConv, s.hourly, s.staff = NewChartView(), NewChartView(), NewChartView(), NewChartView()
+	s.trend, s.weather, s.recount = NewChartView(), NewChartView(), NewChartView()
+	for _, c := range []*ChartView{s.forecast, s.trafficConv, s.staff, s.trend, s.recount} {
+		c.OnPick = s.picked
+	}
+	s.hourly.OnPick = s.picked
+	s.weather.OnPick = s.picked
+
+	codeBox := container.NewGridWrap(fyne.NewSize(240, s.codeSel.MinSize().Height), s.codeSel)
+	bar := container.NewHBox(codeBox, s.picker.box)
+	tiles := container.NewGridWithColumns(len(s.tiles))
+	for _, t := range s.tiles {
+		tiles.Add(t)
+	}
+	titled := func(key, def string, c *ChartView) fyne.CanvasObject {
+		return container.NewBorder(heading(lang.X(key, def)), nil, nil, nil, c)
+	}
+	charts := container.NewGridWithColumns(2,
+		titled("chart.forecast", "Real vs predicted traffic", s.forecast),
+		titled("chart.trafficconv", "Traffic vs conversion", s.trafficConv),
+		titled("chart.hourly", "Hourly traffic: weekdays vs weekends & holidays", s.hourly),
+		titled("chart.staff", "Entries per staff member by hour", s.staff),
+		titled("chart.trend", "Monthly entry rate", s.trend),
+		titled("chart.weather", "Daily entries by weather", s.weather),
+		titled("chart.recount", "Device count vs local recount", s.recount),
+	)
+	side := container.NewGridWithColumns(2,
+		container.NewVBox(heading(lang.X("store.flags", "Flags")), s.flags),
+		container.NewVBox(heading(lang.X("store.alerts", "Camera alerts")), s.alerts),
+	)
+	s.body = container.NewVBox(s.title, s.info, s.schedule, tiles, side, widget.NewSeparator(), s.pickNote, charts)
+	s.body.Hide()
+	empty := container.NewCenter(s.info)
+	_ = empty
+	s.content = container.NewBorder(container.NewVBox(bar, s.picker.errLabel, s.busy, s.status), nil, nil, nil,
+		container.NewVScroll(container.NewPadded(container.NewStack(s.body))))
+	s.body.Show()
+	for _, c := range s.charts() {
+		c.SetLoading()
+	}
+	return s
+}
+
+func (s *StorePage) charts() []*ChartView {
+	return []*ChartView{s.forecast, s.trafficConv, s.hourly, s.staff, s.trend, s.weather, s.recount}
+}
+
+// Content is the store page's screen.
+func (s *StorePage) Content() fyne.CanvasObject { return s.content }
+
+// SetStores offers codes (as "CODE name") in the store chooser.
+func (s *StorePage) SetStores(codes []string) {
+	s.options = codes
+	s.codeSel.SetOptions(codes)
+}
+
+// Open shows store code for period p.
+func (s *StorePage) Open(code string, p insight.Period) {
+	if code == "" {
+		return
+	}
+	s.code = code
+	if p != s.picker.Period() {
+		s.picker.p = p
+		s.picker.entry.SetText(p.String())
+		s.picker.kind.OnChanged, s.picker.onChange = nil, nil
+		s.picker.kind.SetSelectedIndex(kindIndex(p.Kind))
+		s.picker.kind.OnChanged = func(string) { s.picker.setKind(periodKinds[s.picker.kind.SelectedIndex()]) }
+		s.picker.onChange = func(insight.Period) { s.load() }
+	}
+	s.load()
+}
+
+// loadedSignal receives once per load applied.
+func (s *StorePage) loadedSignal() <-chan struct{} { return s.loaded }
+
+// load fetches the store's detail and profile in the background.
+func (s *StorePage) load() {
+	if s.code == "" {
+		return
+	}
+	s.gen++
+	gen, code, p := s.gen, s.code, s.picker.Period()
+	s.busy.Show()
+	s.busy.Start()
+	s.status.Hide()
+	for _, c := range s.charts() {
+		c.SetLoading()
+	}
+	inBackground(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		det, err := s.src.Store(ctx, code, p)
+		var prof app.StoreProfile
+		var perr error
+		if err == nil && s.prof != nil {
+			prof, perr = s.prof.StoreProfile(ctx, code, p.From.AddDate(0, 0, -1))
+		}
+		fyne.Do(func() {
+			if gen != s.gen {
+				return
+			}
+			s.busy.Stop()
+			s.busy.Hide()
+			if err != nil {
+				msg := lang.X("store.error", "Store {{.Code}} could not be loaded for {{.Period}}: {{.Err}}. Check the code, or sync again.", map[string]any{"Code": code, "Period": p.String(), "Err": err.Error()})
+				if errors.Is(err, insight.ErrUnknownStore) || errors.Is(err, localdb.ErrNotFound) {
+					msg = lang.X("store.unknown", "There is no store {{.Code}} on this laptop. Pick one from the list or the dashboard.", map[string]any{"Code": code})
+				}
+				s.status.SetText(msg)
+				s.status.Importance = widget.DangerImportance
+				s.status.Show()
+				for _, c := range s.charts() {
+					c.SetDraw(func(chart.Options) (*chart.Rendered, error) { return nil, chart.ErrNoData }, time.UTC)
+				}
+			} else {
+				s.apply(det, prof, perr)
+			}
+			select {
+			case s.loaded <- struct{}{}:
+			default:
+			}
+		})
+	})
+}
+
+// apply shows a store; it runs on the UI goroutine.
+func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr error) {
+	loc, err := time.LoadLocation(d.Store.TimeZone)
+	if err != nil || d.Store.TimeZone == "" {
+		loc = time.UTC
+	}
+	s.loc = loc
+	s.Picked = time.Time{}
+	s.title.SetText(d.Store.Name + "  " + d.Store.Code)
+	var info []string
+	if prof.Store.Address != "" {
+		info = append(info, prof.Store.Address)
+	} else if d.Store.City != "" {
+		info = append(info, d.Store.City)
+	}
+	if len(d.Store.Tags) > 0 {
+		info = append(info, lang.X("store.tags", "Tags: {{.Tags}}", map[string]any{"Tags": strings.Join(d.Store.Tags, "、")}))
+	} else {
+		info = append(info, lang.X("store.notags", "No tag: compared with no other store"))
+	}
+	staff := d.Store.StaffCount
+	if prof.Store.StaffCount > 0 {
+		staff = prof.Store.StaffCount
+	}
+	info = append(info, lang.X("store.staff", "Staff: {{.N}}", map[string]any{"N": staff}))
+	if prof.Store.OpenedOn != "" {
+		info = append(info, lang.X("store.opened", "Opened {{.Day}}", map[string]any{"Day": prof.Store.OpenedOn}))
+	}
+	s.info.SetText(strings.Join(info, " · "))
+	s.schedule.SetText(scheduleText(prof.Store.Hours, d.Store.OpeningHours))
+
+	for i, m := range storeTileMetrics {
+		v, ok := d.KPIs.Value(m)
+		pv, pok := d.Previous.Value(m)
+		change, good := changeText(m, insight.Change{Now: v, Before: pv, NowOK: ok, BeforeOK: pok})
+		s.tiles[i].Set(insight.FormatValue(m, v, ok), change, good, rankText(d, m))
+	}
+	s.showFlags(d)
+	s.showAlerts(prof.Alerts, perr)
+	s.pickNote.SetText(lang.X("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
+	s.setCharts(d)
+}
+
+// rankText is "No. 3 of 52 in region · No. 2 of 12 in 商场店".
+func rankText(d insight.StoreDetail, m insight.Metric) string {
+	var parts []string
+	if r, ok := d.Rank[m]; ok && r.Position > 0 {
+		parts = append(parts, lang.X("store.rank.region", "#{{.P}}/{{.N}} in region", map[string]any{"P": r.Position, "N": r.Of}))
+	}
+	for _, tag := range d.Store.Tags {
+		if r, ok := d.TagRank[tag][m]; ok && r.Position > 0 {
+			parts = append(parts, lang.X("store.rank.tag", "#{{.P}}/{{.N}} in {{.Tag}}", map[string]any{"P": r.Position, "N": r.Of, "Tag": tag}))
+			break
+		}
+	}
+	if len(parts) == 0 {
+		return lang.X("store.rank.none", "not ranked (too little data)")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// scheduleText lists the opening-hours rules: date range × weekdays × hours.
+func scheduleText(hours []localdb.OpeningHours, today string) string {
+	if len(hours) == 0 {
+		if today != "" {
+			return lang.X("store.hours.today", "Opening hours today: {{.H}}", map[string]any{"H": today})
+		}
+		return lang.X("store.hours.none", "No opening hours on record: every hour counts as open.")
+	}
+	lines := []string{lang.X("store.hours", "Opening hours:")}
+	for _, h := range hours {
+		lines = append(lines, fmt.Sprintf("  %s – %s · %s · %s–%s", h.ValidFrom, h.ValidTo, weekdaysText(h.Weekdays), h.Opens, h.Closes))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// weekdaysText names a weekday set: "every day", "Mon–Fri", "Sat, Sun".
+func weekdaysText(w localdb.Weekdays) string {
+	if w == localdb.AllWeek {
+		return lang.X("weekday.all", "every day")
+	}
+	names := []string{
+		lang.X("weekday.mon", "Mon"), lang.X("weekday.tue", "Tue"), lang.X("weekday.wed", "Wed"), lang.X("weekday.thu", "Thu"),
+		lang.X("weekday.fri", "Fri"), lang.X("weekday.sat", "Sat"), lang.X("weekday.sun", "Sun"),
+	}
+	var parts []string
+	for i := 0; i < 7; {
+		if w&(1<<i) == 0 {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < 7 && w&(1<<(j+1)) != 0 {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			parts = append(parts, names[i]+"–"+names[j])
+		case j == i+1:
+			parts = append(parts, names[i], names[j])
+		default:
+			parts = append(parts, names[i])
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, lang.X("list.sep", ", "))
+}
+
+func (s *StorePage) showFlags(d insight.StoreDetail) {
+	s.flags.RemoveAll()
+	if len(d.Flags) == 0 {
+		s.flags.Add(widget.NewLabel(lang.X("store.noflags", "No flags for this period.")))
+	}
+	for _, f := range d.Flags {
+		l := widget.NewLabel("⚑ " + flagKindLabel(f.Kind) + ": " + f.Reason.In(CurrentLanguage()))
+		l.Wrapping = fyne.TextWrapWord
+		s.flags.Add(l)
+		var jumps []fyne.CanvasObject
+		for i, h := range f.Hours {
+			if i == 4 {
+				break
+			}
+			t := h.In(s.loc)
+			jumps = append(jumps, widget.NewButtonWithIcon(t.Format("01-02 15:04"), theme.MediaPlayIcon(), func() { s.pickTime(t) }))
+		}
+		if len(jumps) > 0 {
+			s.flags.Add(container.NewHBox(jumps...))
+		}
+	}
+	s.flags.Refresh()
+}
+
+func (s *StorePage) showAlerts(alerts []app.CameraAlert, err error) {
+	var b strings.Builder
+	for _, a := range alerts {
+		state := lang.X("store.alert.open", "open")
+		if !a.Open() {
+			state = lang.X("store.alert.ended", "ended {{.Time}}", map[string]any{"Time": a.Ended.In(s.loc).Format("01-02 15:04")})
+		}
+		fmt.Fprintf(&b, "📷 %s: %s · %s %s · %s\n", cameraName(a), alertKindLabel(a.Kind), lang.X("store.alert.from", "from"), a.Started.In(s.loc).Format("01-02 15:04"), state)
+	}
+	if err != nil {
+		b.WriteString(lang.X("dashboard.alert.error", "Camera alerts could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
+	}
+	if b.Len() == 0 {
+		b.WriteString(lang.X("store.noalerts", "No camera alerts in this period."))
+	}
+	s.alerts.SetText(strings.TrimSpace(b.String()))
+}
+
+// picked handles a click on a chart.
+func (s *StorePage) picked(h chart.Hit) {
+	switch {
+	case !h.Time.IsZero():
+		s.pickTime(h.Time)
+	case h.Hour >= 0:
+		s.pickNote.SetText(lang.X("store.pick.hour", "{{.H}}:00 is an average over the period's days; pick an hour on a time chart to see its footage.", map[string]any{"H": fmt.Sprintf("%02d", h.Hour)}))
+	}
+}
+
+// pickTime selects a moment of the store for footage review.
+func (s *StorePage) pickTime(t time.Time) {
+	s.Picked = t
+	when := t.In(s.loc).Format("2006-01-02 15:04")
+	if s.OnFootage != nil && s.OnFootage(s.code, t) {
+		s.pickNote.SetText(lang.X("store.pick.opening", "Opening the footage of {{.Time}}…", map[string]any{"Time": when}))
+		return
+	}
+	s.pickNote.SetText(lang.X("store.pick.noreview", "Selected {{.Time}} ({{.Code}}). Footage review is not available yet — it comes with the review screen.", map[string]any{"Time": when, "Code": s.code}))
+}
+
+// setCharts hands each chart its data.
+func (s *StorePage) setCharts(d insight.StoreDetail) {
+	loc := s.loc
+	name := func(key, def string) string { return lang.X(key, def) }
+	long := d.Period.NumDays() > 7
+
+	// Real vs predicted, per hour (per day beyond a week).
+	fi := chart.ForecastInput{Step: time.Hour, ActualName: name("chart.actual", "Entries"), BandName: name("chart.band", "Predicted range")}
+	tc := chart.TrafficConversionInput{Step: time.Hour, EntriesName: name("metric.entries", "Entries"), ConversionName: name("metric.conversion", "Conversion")}
+	rc := chart.CountComparisonInput{Step: time.Hour, DeviceName: name("chart.device", "Device count"), LocalName: name("chart.local", "Local recount")}
+	if long {
+		fi.Step, tc.Step = 24*time.Hour, 24*time.Hour
+		type day struct {
+			t                 time.Time
+			e, tr, lo, hi     float64
+			open, hasForecast bool
+		}
+		var days []*day
+		idx := map[string]*day{}
+		for _, h := range d.Hourly {
+			dd, ok := idx[h.LocalDay]
+			if !ok {
+				lt := h.Start.In(loc)
+				dd = &day{t: time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)}
+				idx[h.LocalDay] = dd
+				days = append(days, dd)
+			}
+			if h.Open {
+				dd.open = true
+				dd.e += float64(h.Entries)
+				dd.tr += float64(h.Transactions)
+			}
+			if h.Predicted.High > 0 {
+				dd.hasForecast = true
+				dd.lo += h.Predicted.Low
+				dd.hi += h.Predicted.High
+			}
+		}
+		for _, dd := range days {
+			v := math.NaN()
+			if dd.open {
+				v = dd.e
+			}
+			fi.Actual = append(fi.Actual, chart.Point{T: dd.t, V: v})
+			if dd.hasForecast {
+				fi.Band = append(fi.Band, chart.BandPoint{T: dd.t, Low: dd.lo, High: dd.hi})
+			}
+			conv := math.NaN()
+			if dd.e > 0 && dd.tr > 0 {
+				conv = dd.tr / dd.e
+			}
+			if dd.open {
+				tc.Buckets = append(tc.Buckets, chart.HourTraffic{T: dd.t, Entries: dd.e, Conversion: conv})
+			}
+		}
+	} else {
+		for _, h := range d.Hourly {
+			v := math.NaN()
+			if h.Open {
+				v = float64(h.Entries)
+			}
+			if h.Open || h.Predicted.High > 0 {
+				fi.Actual = append(fi.Actual, chart.Point{T: h.Start, V: v})
+			}
+			if h.Predicted.High > 0 {
+				fi.Band = append(fi.Band, chart.BandPoint{T: h.Start, Low: h.Predicted.Low, High: h.Predicted.High})
+			}
+			if h.Open {
+				conv := math.NaN()
+				if h.Entries > 0 && (h.Transactions > 0 || h.SalesFen > 0) {
+					conv = float64(h.Transactions) / float64(h.Entries)
+				}
+				tc.Buckets = append(tc.Buckets, chart.HourTraffic{T: h.Start, Entries: float64(h.Entries), Conversion: conv})
+			}
+		}
+	}
+	hasActual := false
+	for _, p := range fi.Actual {
+		if !math.IsNaN(p.V) {
+			hasActual = true
+		}
+	}
+	if !hasActual && len(fi.Band) == 0 {
+		fi.Actual = nil
+	}
+	for _, h := range d.Recount {
+		if !h.HasLocal {
+			continue
+		}
+		rc.Device = append(rc.Device, chart.Point{T: h.Start, V: float64(h.Entries)})
+		rc.Local = append(rc.Local, chart.Point{T: h.Start, V: float64(h.LocalEntries)})
+	}
+
+	var hp chart.HourlyProfileInput
+	hp.WeekdayName, hp.WeekendName = name("chart.weekday", "Weekdays"), name("chart.weekend", "Weekends & holidays")
+	for i := range hp.Weekday {
+		hp.Weekday[i], hp.Weekend[i] = math.NaN(), math.NaN()
+	}
+	for _, h := range d.Distribution.Weekday {
+		if h.Hour >= 0 && h.Hour < 24 && h.Days > 0 {
+			hp.Weekday[h.Hour] = h.MeanEntries
+		}
+	}
+	for _, h := range d.Distribution.WeekendHol {
+		if h.Hour >= 0 && h.Hour < 24 && h.Days > 0 {
+			hp.Weekend[h.Hour] = h.MeanEntries
+		}
+	}
+
+	sr := chart.StaffRatioInput{Step: time.Hour, BandLow: d.Staff.Band.Low, BandHigh: d.Staff.Band.High,
+		OverName: name("staff.over", "Over-staffed"), OptimalName: name("staff.optimal", "Optimal"), UnderName: name("staff.under", "Under-staffed")}
+	for _, h := range d.Staff.Hours {
+		v := math.NaN()
+		if h.Ratio.Valid() {
+			v = h.Ratio.Value()
+		}
+		cl := chart.StaffUnknown
+		switch h.Class {
+		case insight.OverStaffed:
+			cl = chart.StaffOver
+		case insight.Optimal:
+			cl = chart.StaffOptimal
+		case insight.UnderStaffed:
+			cl = chart.StaffUnder
+		}
+		sr.Hours = append(sr.Hours, chart.StaffHour{T: h.Start, Ratio: v, Class: cl})
+	}
+
+	tr := chart.TrendInput{Name: metricLabel(insight.EntryRate)}
+	for _, m := range d.Monthly {
+		t, err := time.ParseInLocation("2006-01", m.Month, loc)
+		if err != nil {
+			continue
+		}
+		v := math.NaN()
+		if m.EntryRate.Valid() {
+			v = m.EntryRate.Value()
+		}
+		tr.Months = append(tr.Months, chart.Point{T: t, V: v})
+	}
+	if allNaN(tr.Months) {
+		tr.Months = nil
+	}
+
+	wi := chart.CategoryInput{Name: name("chart.dailyentries", "Entries per day")}
+	for _, w := range d.Weather {
+		if w.Days == 0 {
+			continue
+		}
+		wi.Categories = append(wi.Categories, chart.Category{
+			Key:   w.Condition,
+			Label: lang.X("weather."+w.Condition, w.Condition) + " " + lang.X("chart.days", "({{.N}} d)", map[string]any{"N": w.Days}),
+			Value: w.DailyEntries,
+		})
+	}
+
+	s.forecast.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.Forecast(o, fi) }, loc)
+	s.trafficConv.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.TrafficConversion(o, tc) }, loc)
+	s.hourly.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.HourlyProfile(o, hp) }, loc)
+	s.staff.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.StaffRatio(o, sr) }, loc)
+	s.trend.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.EntryRateTrend(o, tr) }, loc)
+	s.weather.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.TrafficByWeather(o, wi) }, loc)
+	s.recount.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.DeviceVsLocal(o, rc) }, loc)
+}
+
+func allNaN(ps []chart.Point) bool {
+	for _, p := range ps {
+		if !math.IsNaN(p.V) {
+			return false
+		}
+	}
+	return true
+}
+
+// shellScreens are the dashboard and store page of one shell, built
+// together so the dashboard can open a store on the store page.
+type shellScreens struct {
+	dash  *Dashboard
+	store *StorePage
+}
+
+var screens = map[*Shell]*shellScreens{} // UI goroutine only
+
+// footageReview opens footage of a store at a time; nil until the review
+// screen registers itself with RegisterFootageReview.
+var footageReview func(sh *Shell, code string, t time.Time) bool
+
+// RegisterFootageReview makes chart and flag clicks on the store page open
+// the footage review: fn shows store code's footage at t and reports
+// whether it could. Call it before the window is built.
+func RegisterFootageReview(fn func(sh *Shell, code string, t time.Time) bool) { footageReview = fn }
+
+// dashboardScreen builds the region dashboard and, with it, the store page
+// it opens stores on.
+func (sh *Shell) dashboardScreen() fyne.CanvasObject {
+	core := sh.core
+	ins := core.Insight()
+	st := &shellScreens{}
+	st.store = NewStorePage(ins, core, time.Now())
+	st.store.OnFootage = func(code string, t time.Time) bool {
+		if footageReview == nil {
+			return false
+		}
+		return footageReview(sh, code, t)
+	}
+	st.dash = NewDashboard(ins, core, core.SyncState, time.Now())
+	st.dash.OnOpenStore = func(code string, p insight.Period) {
+		st.store.Open(code, p)
+		sh.Show(AreaStores)
+	}
+	st.dash.OnLoaded = func(ov insight.RegionOverview) {
+		codes := make([]string, 0, len(ov.Stores))
+		for _, s := range ov.Stores {
+			codes = append(codes, s.Store.Code+" "+s.Store.Name)
+		}
+		st.store.SetStores(codes)
+	}
+	screens[sh] = st
+	return st.dash.Content()
+}
+
+// storeScreen is the store page built with the dashboard.
+func (sh *Shell) storeScreen() fyne.CanvasObject {
+	st, ok := screens[sh]
+	if !ok {
+		sh.dashboardScreen()
+		st = screens[sh]
+	}
+	return st.store.Content()
+}

@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"storelens/app"
+	"storelens/app/chart"
+	"storelens/app/insight"
+	"storelens/localdb"
+)
+
+type fakeStore struct{ d insight.StoreDetail }
+
+func (f fakeStore) Store(_ context.Context, code string, p insight.Period) (insight.StoreDetail, error) {
+	if code != f.d.Store.Code {
+		return insight.StoreDetail{}, insight.ErrUnknownStore
+	}
+	d := f.d
+	d.Period = p
+	return d, nil
+}
+
+type fakeProfile struct{}
+
+func (fakeProfile) StoreProfile(_ context.Context, code string, _ time.Time) (app.StoreProfile, error) {
+	return app.StoreProfile{
+		Store: localdb.Store{Code: code, Address: "武汉市武昌区中南路 7 号", StaffCount: 6,
+			Hours: []localdb.OpeningHours{{ValidFrom: "2026-01-01", ValidTo: "2026-12-31", Weekdays: 0b0011111, Opens: "10:00", Closes: "22:00"}}},
+		Alerts: []app.CameraAlert{{StoreCode: code, CameraCode: "CAM-1", CameraName: "入口", Kind: "occlusion", Started: time.Date(2026, 11, 18, 2, 0, 0, 0, time.UTC)}},
+	}, nil
+}
+
+// oneDayStore is a store with one day of hours (10:00–21:00 local) and
+// no POS data, no recount, no monthly history: partial data, as a new
+// store has.
+func oneDayStore(t *testing.T) (insight.StoreDetail, *time.Location) {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := insight.StoreDetail{Store: insight.StoreInfo{Code: "S001", Name: "武汉群光店", TimeZone: "Asia/Shanghai", Tags: []string{"商场店"}}}
+	day := time.Date(2026, 11, 20, 0, 0, 0, 0, loc)
+	for h := 10; h <= 21; h++ {
+		st := day.Add(time.Duration(h) * time.Hour)
+		d.Hourly = append(d.Hourly, insight.HourPoint{Start: st.UTC(), LocalDay: "2026-11-20", LocalHour: h, Open: true, Entries: int64(20 + h), Predicted: insight.Band{Low: 15, High: 50}})
+	}
+	d.KPIs = insight.KPIs{Entries: 400}
+	d.Rank = map[insight.Metric]insight.Rank{insight.Entries: {Position: 3, Of: 52}}
+	d.TagRank = map[string]map[insight.Metric]insight.Rank{"商场店": {insight.Entries: {Position: 2, Of: 12}}}
+	return d, loc
+}
+
+func waitChart(t *testing.T, c *ChartView) *chart.Rendered {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if r := c.Rendered(); r != nil {
+			return r
+		}
+		if txt := c.statusText(); txt != "" && txt != "Loading…" {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("chart not drawn within 15 s")
+	return nil
+}
+
+func TestStorePageChartClickSelectsThatHour(t *testing.T) {
+	test.NewTempApp(t)
+	d, loc := oneDayStore(t)
+	s := NewStorePage(fakeStore{d}, fakeProfile{}, time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
+	w := test.NewWindow(s.Content())
+	w.Resize(fyne.NewSize(1366, 768))
+	defer w.Close()
+	s.Open("S001", insight.Period{Kind: insight.Day, From: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)})
+	waitLoaded(t, s.loadedSignal())
+
+	if !strings.Contains(s.info.Text, "中南路") || !strings.Contains(s.schedule.Text, "10:00–22:00") {
+		t.Errorf("header: %q / %q, want the address and the schedule", s.info.Text, s.schedule.Text)
+	}
+	if _, _, _, detail := s.tiles[0].Texts(); !strings.Contains(detail, "3/52") || !strings.Contains(detail, "2/12") {
+		t.Errorf("entries tile detail %q, want rank in region 3/52 and in tag 2/12", detail)
+	}
+	if !strings.Contains(s.alerts.Text, "入口") {
+		t.Errorf("camera alerts %q, want the blocked entrance camera", s.alerts.Text)
+	}
+
+	r := waitChart(t, s.forecast)
+	if r == nil {
+		t.Fatalf("forecast chart not drawn: %q", s.forecast.statusText())
+	}
+	want := time.Date(2026, 11, 20, 16, 0, 0, 0, loc)
+	x, ok := r.XOf(want)
+	if !ok {
+		t.Fatal("no 16:00 point on the forecast chart")
+	}
+	test.TapAt(s.forecast, fyne.NewPos(x+3, (r.PlotTop+r.PlotBottom)/2))
+	if !s.Picked.Equal(want) {
+		t.Fatalf("click at 16:00 picked %v, want %v", s.Picked, want)
+	}
+	if !strings.Contains(s.pickNote.Text, "2026-11-20 16:00") || !strings.Contains(s.pickNote.Text, "not available yet") {
+		t.Errorf("after the click the page says %q", s.pickNote.Text)
+	}
+
+	// With a review screen registered, the click goes to it.
+	var gotCode string
+	var gotT time.Time
+	s.OnFootage = func(code string, t time.Time) bool { gotCode, gotT = code, t; return true }
+	x2, _ := r.XOf(want.Add(2 * time.Hour))
+	test.TapAt(s.forecast, fyne.NewPos(x2, (r.PlotTop+r.PlotBottom)/2))
+	if gotCode != "S001" || !gotT.Equal(want.Add(2*time.Hour)) {
+		t.Fatalf("footage hook got %q %v, want S001 at 18:00", gotCode, gotT)
+	}
+}
+
+func TestStorePagePartialDataLooksDeliberate(t *testing.T) {
+	test.NewTempApp(t)
+	d, _ := oneDayStore(t)
+	s := NewStorePage(fakeStore{d}, fakeProfile{}, time.Now())
+	w := test.NewWindow(s.Content())
+	w.Resize(fyne.NewSize(1366, 768))
+	defer w.Close()
+	s.Open("S001", insight.Period{Kind: insight.Day, From: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)})
+	waitLoaded(t, s.loadedSignal())
+	// No monthly history, no weather, no recount: each says so in place.
+	for name, c := range map[string]*ChartView{"trend": s.trend, "weather": s.weather, "recount": s.recount} {
+		if r := waitChart(t, c); r != nil {
+			t.Errorf("%s chart drew an image with no data", name)
+		}
+		if txt := c.statusText(); !strings.Contains(txt, "No data") {
+			t.Errorf("%s chart says %q, want a no-data message", name, txt)
+		}
+	}
+	// No POS data: the traffic chart still draws (entries without conversion).
+	if r := waitChart(t, s.trafficConv); r == nil || len(r.Hits) != 12 {
+		t.Errorf("traffic vs conversion without POS: %+v", r)
+	}
+	// An unknown store is explained.
+	s.Open("NOPE", s.picker.Period())
+	waitLoaded(t, s.loadedSignal())
+	if s.status.Hidden || !strings.Contains(s.status.Text, "NOPE") {
+		t.Errorf("unknown store shows %q", s.status.Text)
+	}
+}

@@ -1,0 +1,375 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"storelens/app/chart"
+)
+
+// inBackground runs slow work (queries, chart rendering) off the UI
+// goroutine; its results come back through fyne.Do. Fyne's test driver runs
+// fyne.Do on the calling goroutine instead of a UI loop, so under `go test`
+// the work runs inline and headless tests stay free of data races.
+func inBackground(f func()) {
+	if testing.Testing() {
+		f()
+		return
+	}
+	go f()
+}
+
+// chartDraw renders one chart at the size and theme it is given; it runs
+// off the UI goroutine.
+type chartDraw func(o chart.Options) (*chart.Rendered, error)
+
+// ChartView is a chart image that re-renders for its size, the screen's
+// scale and the theme in the background, shows a loading or "no data"
+// state in its place, and turns a click on a point or bar into the time it
+// shows.
+type ChartView struct {
+	widget.BaseWidget
+
+	// OnPick is called on the UI goroutine with the point or bar clicked.
+	OnPick func(chart.Hit)
+
+	img    *canvas.Image
+	status *widget.Label
+	busy   *widget.ProgressBarInfinite
+
+	mu       sync.Mutex // guards the fields below, read by the render goroutine
+	draw     chartDraw
+	loc      *time.Location
+	selected time.Time
+	last     *chart.Rendered
+	gen      int
+	size     fyne.Size
+	timer    *time.Timer
+	// rendered is closed-and-replaced after each finished render (tests wait on it).
+	rendered chan struct{}
+}
+
+// NewChartView is an empty chart showing the loading state until SetDraw.
+func NewChartView() *ChartView {
+	c := &ChartView{
+		img:      canvas.NewImageFromImage(nil),
+		status:   widget.NewLabel(lang.X("chart.loading", "Loading…")),
+		busy:     widget.NewProgressBarInfinite(),
+		rendered: make(chan struct{}),
+	}
+	c.img.FillMode = canvas.ImageFillStretch
+	c.img.ScaleMode = canvas.ImageScaleSmooth
+	c.status.Alignment = fyne.TextAlignCenter
+	c.status.Wrapping = fyne.TextWrapWord
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// CreateRenderer implements fyne.Widget.
+func (c *ChartView) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(c.img, container.NewCenter(container.NewVBox(c.status, c.busy))))
+}
+
+// MinSize keeps a chart readable on a laptop screen.
+func (c *ChartView) MinSize() fyne.Size { return fyne.NewSize(320, 220) }
+
+// Cursor shows a pointer over charts that can be clicked.
+func (c *ChartView) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// SetLoading shows the loading state (data is being fetched).
+func (c *ChartView) SetLoading() {
+	c.mu.Lock()
+	c.draw = nil
+	c.last = nil
+	c.gen++
+	c.mu.Unlock()
+	c.showStatus(lang.X("chart.loading", "Loading…"), true)
+}
+
+// SetDraw gives the chart its data (as a drawing function) and the store's
+// zone, and renders it.
+func (c *ChartView) SetDraw(d chartDraw, loc *time.Location) {
+	c.mu.Lock()
+	c.draw, c.loc, c.selected = d, loc, time.Time{}
+	c.mu.Unlock()
+	c.rerender(0)
+}
+
+// Resize re-renders the chart for its new size, once resizing settles.
+func (c *ChartView) Resize(s fyne.Size) {
+	c.BaseWidget.Resize(s)
+	c.mu.Lock()
+	changed := s != c.size
+	c.size = s
+	c.mu.Unlock()
+	if changed {
+		c.rerender(80 * time.Millisecond)
+	}
+}
+
+// Tapped selects the point or bar under the pointer.
+func (c *ChartView) Tapped(ev *fyne.PointEvent) {
+	c.mu.Lock()
+	r := c.last
+	c.mu.Unlock()
+	h, ok := r.HitAt(ev.Position.X, ev.Position.Y)
+	if !ok {
+		return
+	}
+	if !h.Time.IsZero() {
+		c.mu.Lock()
+		c.selected = h.Time
+		c.mu.Unlock()
+		c.rerender(0)
+	}
+	if c.OnPick != nil {
+		c.OnPick(h)
+	}
+}
+
+// Rendered is the last drawn chart (nil while loading or empty).
+func (c *ChartView) Rendered() *chart.Rendered {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last
+}
+
+// renderedSignal is closed when the next render finishes.
+func (c *ChartView) renderedSignal() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rendered
+}
+
+// rerender draws the chart in the background after delay; a newer request
+// supersedes an older one. It must be called on the UI goroutine (it reads
+// the canvas scale and the theme).
+func (c *ChartView) rerender(delay time.Duration) {
+	scale := float32(1)
+	if cv := fyne.CurrentApp().Driver().CanvasForObject(c); cv != nil {
+		scale = cv.Scale()
+	}
+	pal := chartPalette()
+	c.mu.Lock()
+	c.gen++
+	gen, d, loc, sel, size := c.gen, c.draw, c.loc, c.selected, c.size
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	c.mu.Unlock()
+	if d == nil || size.Width < 80 || size.Height < 60 {
+		return
+	}
+	run := func() {
+		o := chart.Options{Width: int(size.Width), Height: int(size.Height), Scale: float64(scale), Palette: pal, Location: loc, Selected: sel}
+		r, err := d(o)
+		var img image.Image
+		if err == nil {
+			img, err = png.Decode(bytes.NewReader(r.Image))
+		}
+		fyne.Do(func() {
+			c.mu.Lock()
+			if gen != c.gen {
+				c.mu.Unlock()
+				return
+			}
+			done := c.rendered
+			c.rendered = make(chan struct{})
+			if err != nil {
+				c.last = nil
+			} else {
+				c.last = r
+			}
+			c.mu.Unlock()
+			switch {
+			case errors.Is(err, chart.ErrNoData):
+				c.img.Image = nil
+				c.showStatus(lang.X("chart.nodata", "No data for this chart in the period."), false)
+			case err != nil:
+				c.img.Image = nil
+				c.showStatus(lang.X("chart.error", "This chart could not be drawn: {{.Err}}", map[string]any{"Err": err.Error()}), false)
+			default:
+				c.img.Image = img
+				c.status.Hide()
+				c.busy.Hide()
+				c.busy.Stop()
+			}
+			c.img.Refresh()
+			close(done)
+		})
+	}
+	if delay <= 0 || testing.Testing() {
+		inBackground(run)
+		return
+	}
+	c.mu.Lock()
+	c.timer = time.AfterFunc(delay, run)
+	c.mu.Unlock()
+}
+
+func (c *ChartView) showStatus(msg string, busy bool) {
+	c.img.Image = nil
+	c.img.Refresh()
+	c.status.SetText(msg)
+	c.status.Show()
+	if busy {
+		c.busy.Show()
+		c.busy.Start()
+	} else {
+		c.busy.Stop()
+		c.busy.Hide()
+	}
+}
+
+// chartPalette is the chart palette for the current theme, on the theme's
+// own background colour so charts sit flush on the screen.
+func chartPalette() chart.Palette {
+	th := fyne.CurrentApp().Settings().Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	bg := th.Color(theme.ColorNameBackground, v)
+	p := chart.LightPalette()
+	if isDark(bg) {
+		p = chart.DarkPalette()
+	}
+	p.Background = bg
+	return p
+}
+
+func isDark(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	return (299*r+587*g+114*b)/1000 < 0x8000
+}
+
+// KPITile shows one KPI: its name, value, the change against the previous
+// period and a line of context (tag average, rank).
+type KPITile struct {
+	widget.BaseWidget
+	title, value, change, detail *canvas.Text
+	bg                           *canvas.Rectangle
+}
+
+// NewKPITile is an empty tile titled title.
+func NewKPITile(title string) *KPITile {
+	t := &KPITile{
+		title:  canvas.NewText(title, theme.Color(theme.ColorNameForeground)),
+		value:  canvas.NewText("—", theme.Color(theme.ColorNameForeground)),
+		change: canvas.NewText("", theme.Color(theme.ColorNameForeground)),
+		detail: canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder)),
+		bg:     canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground)),
+	}
+	t.title.TextSize = theme.TextSize() * 0.9
+	t.value.TextSize = theme.TextSize() * 1.7
+	t.value.TextStyle.Bold = true
+	t.change.TextSize = theme.TextSize() * 0.85
+	t.detail.TextSize = theme.TextSize() * 0.85
+	t.bg.CornerRadius = theme.InputRadiusSize()
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// CreateRenderer implements fyne.Widget.
+func (t *KPITile) CreateRenderer() fyne.WidgetRenderer {
+	return &kpiTileRenderer{t: t, box: container.NewStack(t.bg, container.NewPadded(container.NewVBox(t.title, t.value, t.change, t.detail)))}
+}
+
+// Set shows value, the change line and the detail line. good tells the
+// colour of the change: +1 better, -1 worse, 0 neutral.
+func (t *KPITile) Set(value, change string, good int, detail string) {
+	t.value.Text = value
+	t.change.Text = change
+	switch {
+	case good > 0:
+		t.change.Color = theme.Color(theme.ColorNameSuccess)
+	case good < 0:
+		t.change.Color = theme.Color(theme.ColorNameError)
+	default:
+		t.change.Color = theme.Color(theme.ColorNamePlaceHolder)
+	}
+	t.detail.Text = detail
+	t.Refresh()
+}
+
+// Texts are the tile's lines as shown (for tests and accessibility).
+func (t *KPITile) Texts() (title, value, change, detail string) {
+	return t.title.Text, t.value.Text, t.change.Text, t.detail.Text
+}
+
+type kpiTileRenderer struct {
+	t   *KPITile
+	box *fyne.Container
+}
+
+func (r *kpiTileRenderer) Layout(s fyne.Size)           { r.box.Resize(s) }
+func (r *kpiTileRenderer) MinSize() fyne.Size           { return r.box.MinSize().Max(fyne.NewSize(150, 0)) }
+func (r *kpiTileRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.box} }
+func (r *kpiTileRenderer) Destroy()                     {}
+func (r *kpiTileRenderer) Refresh() {
+	r.t.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
+	r.t.title.Color = theme.Color(theme.ColorNameForeground)
+	r.t.value.Color = theme.Color(theme.ColorNameForeground)
+	r.t.detail.Color = theme.Color(theme.ColorNamePlaceHolder)
+	r.box.Refresh()
+}
+
+// tapCell is a table cell that selects its row on a tap and opens it on a
+// double tap (widget.Table itself has no double-tap).
+type tapCell struct {
+	widget.BaseWidget
+	label    *widget.Label
+	marker   *canvas.Text
+	row, col int
+	onTap    func(row, col int)
+	onDouble func(row, col int)
+}
+
+func newTapCell(onTap, onDouble func(row, col int)) *tapCell {
+	c := &tapCell{label: widget.NewLabel(""), marker: canvas.NewText("", theme.Color(theme.ColorNameForeground)), onTap: onTap, onDouble: onDouble}
+	c.label.Truncation = fyne.TextTruncateEllipsis
+	c.marker.TextStyle.Bold = true
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// CreateRenderer implements fyne.Widget.
+func (c *tapCell) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, container.NewCenter(c.marker), c.label))
+}
+
+// Tapped selects the cell's row.
+func (c *tapCell) Tapped(*fyne.PointEvent) {
+	if c.onTap != nil {
+		c.onTap(c.row, c.col)
+	}
+}
+
+// DoubleTapped opens the cell's row.
+func (c *tapCell) DoubleTapped(*fyne.PointEvent) {
+	if c.onDouble != nil {
+		c.onDouble(c.row, c.col)
+	}
+}
+
+// statusText is the message shown in place of the chart ("" when drawn).
+func (c *ChartView) statusText() string {
+	var s string
+	fyne.DoAndWait(func() {
+		if !c.status.Hidden {
+			s = c.status.Text
+		}
+	})
+	return s
+}
