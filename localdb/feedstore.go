@@ -696,17 +696,19 @@ func (p *FeedPage) DeleteReceipt(id int64) error {
 	return err
 }
 
-// PruneReceipts removes receipts (with their lines) older than before:
-// the cashier audit keeps only a recent window of detail, the trends read
-// the hourly summaries.
-func (p *FeedPage) PruneReceipts(before int64) error {
+// PruneReceipts removes receipts (with their lines) more than keep seconds
+// older than the newest stored receipt: the cashier audit keeps only a
+// recent window of detail, the trends read the hourly summaries. Counting
+// from the newest receipt, not the clock, keeps a laptop that was offline
+// for a month from emptying its audit.
+func (p *FeedPage) PruneReceipts(keep int64) error {
 	if err := p.receipts.flushIfAny(); err != nil {
 		return err
 	}
 	if err := p.lines.flushIfAny(); err != nil {
 		return err
 	}
-	_, err := p.exec(`DELETE FROM pos_receipts WHERE t < ?`, before)
+	_, err := p.exec(`DELETE FROM pos_receipts WHERE t < (SELECT max(t) FROM pos_receipts) - ?`, keep)
 	return err
 }
 

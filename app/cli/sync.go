@@ -33,6 +33,8 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	jsonOut := fs.Bool("json", false, "print a JSON summary on stdout")
 	quiet := fs.Bool("quiet", false, "no progress display")
 	verbose := fs.Bool("v", false, "log each retry and skipped item on stderr")
+	only := fs.String("collections", "", "read only these collections, comma-separated, in this order (default: all)")
+	pageLimit := fs.Int("page-limit", 0, "items per page to ask HQ for (default: the largest HQ allows)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -81,7 +83,14 @@ func runSync(ctx context.Context, env Env, args []string) error {
 		token = t
 	}
 	bar := newProgressLine(env.Stderr, *quiet)
-	e, err := engine.New(engine.Config{FeedURL: url, Token: token, DB: db, Logger: log, Progress: bar.show})
+	var colls []string
+	if *only != "" {
+		for _, c := range strings.Split(*only, ",") {
+			colls = append(colls, strings.TrimSpace(c))
+		}
+	}
+	e, err := engine.New(engine.Config{FeedURL: url, Token: token, DB: db, Logger: log, Progress: bar.show,
+		Collections: colls, PageLimit: *pageLimit})
 	if err != nil {
 		return err
 	}

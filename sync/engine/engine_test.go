@@ -119,7 +119,9 @@ func TestProfileCounts(t *testing.T) {
 		t.Skip()
 	}
 	h := newHarness(t, demofeed.Config{})
-	e := h.engine(func(c *Config) { c.Collections = []string{"regions", "stores", "cameras", "staff", os.Getenv("H4PROF")} })
+	e := h.engine(func(c *Config) {
+		c.Collections = []string{"regions", "stores", "cameras", "staff", os.Getenv("H4PROF")}
+	})
 	t0 := time.Now()
 	sum, err := e.Run(context.Background())
 	if err != nil {

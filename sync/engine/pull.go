@@ -78,7 +78,7 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 		}
 		pg := f.pg
 		prune := coll == feed.CollReceipts && !pg.hasMore && window > 0
-		cutoff := e.cfg.Now().AddDate(0, 0, -(window + 1)).Unix()
+		keep := int64(window+1) * 86400
 		apply := func(p *localdb.FeedPage) error {
 			// Rollups are settled once after all pages (settleRollups); the
 			// backlog row commits with the page.
@@ -87,7 +87,7 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 				return err
 			}
 			if prune {
-				return p.PruneReceipts(cutoff)
+				return p.PruneReceipts(keep)
 			}
 			return nil
 		}
