@@ -626,6 +626,9 @@ func reasonEntryRate(v, low, high float64) Text {
 
 func alertNames(kinds int) (zh, en string) {
 	var z, e []string
+	if kinds&(localdb.AlertOcclusion|localdb.AlertMoved|localdb.AlertDefocus|localdb.AlertNoSignal) != 0 {
+		kinds &^= localdb.AlertSuspectBucket // the alert is the explanation
+	}
 	for _, a := range []struct {
 		bit    int
 		zh, en string
@@ -634,7 +637,7 @@ func alertNames(kinds int) (zh, en string) {
 		{localdb.AlertMoved, "移位", "camera moved"},
 		{localdb.AlertDefocus, "失焦", "defocused"},
 		{localdb.AlertNoSignal, "无信号", "no signal"},
-		{localdb.AlertSuspectBucket, "设备标记可疑", "device marked counts suspect"},
+		{localdb.AlertSuspectBucket, "计数被标记为可疑", "counts marked suspect"},
 	} {
 		if kinds&a.bit != 0 {
 			z = append(z, a.zh)
