@@ -14,6 +14,10 @@ import (
 type Detection struct {
 	Box   Box
 	Score float64
+	// PersonHeight is the height a person standing at the box's foot would
+	// have in this camera (0 when unknown); the tracker uses it to tell a
+	// partial view from a real change of size.
+	PersonHeight float64
 }
 
 // Detector finds people in a BGR frame. The counter gives every frame of a
@@ -81,6 +85,15 @@ func NewMotionDetector(cfg MotionConfig) *MotionDetector {
 		stats:  gocv.NewMat(),
 		cent:   gocv.NewMat(),
 	}
+}
+
+// PrimeBackground teaches the background model a picture of the empty
+// scene (several times, so it outweighs the first real frames).
+func (d *MotionDetector) PrimeBackground(bg gocv.Mat) {
+	for i := 0; i < 30; i++ {
+		d.mog.Apply(bg, &d.fg)
+	}
+	d.frames = 3
 }
 
 // Foreground is the cleaned foreground mask of the last frame (shadows
@@ -168,10 +181,10 @@ func (d *MotionDetector) Detect(frame gocv.Mat) ([]Detection, error) {
 					hb, _ = d.size.height(p.Y + hb)
 				}
 				back := Box{p.X, p.Y, p.W, math.Min(hb, p.H-0.5*h)}
-				out = append(out, Detection{Box: front, Score: 0.8}, Detection{Box: back, Score: 0.6})
+				out = append(out, Detection{Box: front, Score: 0.8, PersonHeight: h}, Detection{Box: back, Score: 0.6, PersonHeight: hb})
 				continue
 			}
-			out = append(out, Detection{Box: p, Score: score})
+			out = append(out, Detection{Box: p, Score: score, PersonHeight: h})
 		}
 	}
 	return out, nil

@@ -233,6 +233,9 @@ func Evaluate(ctx context.Context, video string, gt *GroundTruth, lines []NamedL
 		}
 	}
 	start := time.Now()
+	if err := c.PrimeFrom(ctx, src); err != nil {
+		return nil, err
+	}
 	if err := c.run(ctx, src); err != nil {
 		return nil, err
 	}

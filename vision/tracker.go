@@ -165,7 +165,7 @@ func (tr *Tracker) Update(dets []Detection) {
 	// New tentative tracks from unmatched strong detections that do not sit
 	// on an existing track (a limb split off a matched body).
 	for _, di := range restD {
-		d := dets[di].Box
+		d := settle(dets[di], nil)
 		dup := false
 		for _, t := range tr.tracks {
 			if t.matched && (IoU(t.Box(), d) > 0.3 || containsMost(t.Box(), d)) {
@@ -310,7 +310,7 @@ func (tr *Tracker) assign(ti []int, dets []Detection, di []int, gate float64) (r
 			continue
 		}
 		usedD[j] = true
-		tr.correct(tr.tracks[t], dets[di[j]].Box)
+		tr.correct(tr.tracks[t], dets[di[j]])
 	}
 	for j, d := range di {
 		if !usedD[j] {
@@ -336,26 +336,46 @@ func matchCost(p, d Box, misses int, dt float64) float64 {
 	return 0.5*(1-IoU(p, d)) + 0.5*math.Max(0, dist-0.1*float64(misses)*dt) + 0.2*sizeDiff
 }
 
-func (tr *Tracker) correct(t *Track, d Box) {
+// settle turns a detection into the box of the whole person. A blob much
+// shorter than a person standing there is a partial view — legs hidden
+// behind a sign or someone in front, which a camera looking down makes far
+// more common than a hidden head — and a much taller one a merge with a
+// shadow or someone behind. The edge that agrees with the track's
+// prediction (or, for a new track, the head for a short blob and the feet
+// for a tall one) is kept and the person's height restored, so the foot
+// point does not jump across a line.
+func settle(det Detection, t *Track) Box {
+	d := det.Box
+	exp := det.PersonHeight
+	if exp > 0 && d.H > 0.75*exp && d.H < 1.3*exp {
+		return d // a whole person
+	}
+	var p Box
+	known := t != nil && t.hits >= 3
+	if known {
+		p = t.Box()
+	}
+	h := exp
+	if known && (exp <= 0 || (p.H > 0.7*exp && p.H < 1.4*exp)) {
+		h = p.H
+	}
+	if h <= 0 || (d.H >= 0.8*h && d.H <= 1.25*h) {
+		return d
+	}
+	keepTop := d.H < h
+	if known {
+		keepTop = math.Abs(d.Y-p.Y) <= math.Abs(d.Y+d.H-p.Y-p.H)
+	}
+	if keepTop {
+		return Box{d.X, d.Y, d.W, h}
+	}
+	return Box{d.X, d.Y + d.H - h, d.W, h}
+}
+
+func (tr *Tracker) correct(t *Track, det Detection) {
+	d := settle(det, t)
 	if t.confirmed {
 		t.vx, t.vy = t.cx.v, t.cy.v
-	}
-	// A blob much shorter or taller than the person is a partial view (legs
-	// behind a sign, a head lost against the background) or a merge with a
-	// shadow or someone behind. Trust the edge that agrees with the
-	// prediction and keep the person's height, so the foot point does not
-	// jump across a line.
-	if t.hits >= 3 {
-		p := t.Box()
-		if d.H < 0.8*p.H || d.H > 1.25*p.H {
-			topErr := math.Abs(d.Y - p.Y)
-			botErr := math.Abs(d.Y + d.H - p.Y - p.H)
-			if topErr <= botErr {
-				d = Box{d.X, d.Y, d.W, p.H}
-			} else {
-				d = Box{d.X, d.Y + d.H - p.H, d.W, p.H}
-			}
-		}
 	}
 	r := (0.08 * d.H) * (0.08 * d.H)
 	t.cx.update(d.X+d.W/2, r)
