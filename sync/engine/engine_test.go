@@ -100,36 +100,6 @@ func count(t *testing.T, db *sql.DB, q string, args ...any) int64 {
 	return n
 }
 
-func TestFirstSyncSmoke(t *testing.T) {
-	h := newHarness(t, demofeed.Config{})
-	e := h.engine(nil)
-	t0 := time.Now()
-	sum, err := e.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("first sync %v: %d rows, %d bytes", time.Since(t0), sum.Rows, sum.Bytes)
-	for _, c := range sum.Collections {
-		t.Logf("  %-22s pages %3d rows %9d bytes %10d took %v", c.Name, c.Pages, c.Rows, c.Bytes, c.Took)
-	}
-}
-
-func TestProfileCounts(t *testing.T) {
-	if os.Getenv("H4PROF") == "" {
-		t.Skip()
-	}
-	h := newHarness(t, demofeed.Config{})
-	e := h.engine(func(c *Config) {
-		c.Collections = []string{"regions", "stores", "cameras", "staff", os.Getenv("H4PROF")}
-	})
-	t0 := time.Now()
-	sum, err := e.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("sync %v: %d rows, %d bytes", time.Since(t0), sum.Rows, sum.Bytes)
-}
-
 // hit is one request the test feed received and how it was answered.
 type hit struct {
 	method, path string
