@@ -545,3 +545,33 @@ func TestPagesAreGzippedOnlyWhenAsked(t *testing.T) {
 		}
 	}
 }
+
+func TestAdvanceServesOnlyTheNewDays(t *testing.T) {
+	h := newHarness(t, Config{Until: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)})
+	_, cur := h.readAll(feed.CollWeather)
+	_, rcur := h.readAll(feed.CollReceipts, feed.ParamWindowDays, "2")
+	h.s.Advance(1)
+	p, _ := h.page(feed.CollWeather, cur)
+	days := map[string]int{}
+	for _, w := range decodeAll[feed.Weather](t, p.Items) {
+		days[w.Day]++
+	}
+	if len(days) != 1 || days["2026-11-21"] != len(cities) || p.HasMore {
+		t.Errorf("after one more day, reading on gives %v (has_more %v)", days, p.HasMore)
+	}
+	rp, _ := h.page(feed.CollReceipts, rcur, feed.ParamLimit, "20000")
+	for _, r := range decodeAll[feed.Receipt](t, rp.Items) {
+		if d := time.Unix(r.T, 0).In(h.s.chain.stores[0].loc).Format("2006-01-02"); d != "2026-11-21" {
+			t.Fatalf("reading receipts on gives a receipt of %s", d)
+		}
+	}
+	if len(rp.Items) < 1000 {
+		t.Errorf("a new day brought only %d receipts", len(rp.Items))
+	}
+	// Into December: the stories move with the month, old cursors expire.
+	h.s.Advance(12)
+	resp, _ := h.get(feed.CollectionPath(feed.CollWeather) + "?cursor=" + url.QueryEscape(p.NextCursor))
+	if resp.StatusCode != http.StatusGone {
+		t.Errorf("a cursor from November read in a December generation: %d", resp.StatusCode)
+	}
+}

@@ -127,13 +127,13 @@ func untilDay(t time.Time) day {
 }
 
 // Until is the last local day served, 'YYYY-MM-DD'.
-func (s *Server) Until() string { return s.until.String() }
+func (s *Server) Until() string { return s.view().until.String() }
 
 // StoreCount is the number of stores of the demo region.
 func (s *Server) StoreCount() int { return len(s.chain.stores) }
 
 // Stories lists the scripted findings in the data this server serves.
-func (s *Server) Stories() []Story { return s.chain.stories(s.clock) }
+func (s *Server) Stories() []Story { return s.chain.stories(s.view().clock) }
 
 // Rotate starts a new data generation: every cursor handed out before is
 // answered 410 cursor_expired from now on, as after a rebuild at HQ.
@@ -186,10 +186,29 @@ func (s *Server) InspectionVerdicts() map[string]feed.InspectionVerdictPush {
 	return out
 }
 
-func (s *Server) generation() string {
+// view is what one request serves: the last day, the stories' clock and the
+// data generation, read together.
+type view struct {
+	until day
+	clock storyClock
+	gen   string
+}
+
+func (s *Server) view() view {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return fmt.Sprintf("%d.%s.%d", s.cfg.Seed, s.clock.anchor, s.rotation)
+	return view{until: s.until, clock: s.clock, gen: fmt.Sprintf("%d.%s.%d", s.cfg.Seed, s.clock.anchor, s.rotation)}
+}
+
+// Advance serves days more days, as when the next night's data arrives at
+// HQ: readers continue from their cursors and receive only the new days.
+// Crossing into a new month starts a new data generation (the stories hang
+// off the month), so earlier cursors are then answered 410.
+func (s *Server) Advance(days int) {
+	s.mu.Lock()
+	s.until += day(days)
+	s.clock = newStoryClock(s.until)
+	s.mu.Unlock()
 }
 
 func (s *Server) buildStatic() {
@@ -292,9 +311,9 @@ type collSpec struct {
 	// perDay lists the units of a time series per day; nil for a static list.
 	units func(s *Server) int
 	// gen produces the items of one unit.
-	gen func(s *Server, d day, u int) []keyed
+	gen func(s *Server, v view, d day, u int) []keyed
 	// firstDay is where a fresh read of the series starts.
-	firstDay func(s *Server, q requestParams) day
+	firstDay func(s *Server, v view, q requestParams) day
 }
 
 type requestParams struct{ windowFirst day }
@@ -307,33 +326,33 @@ var collSpecs = map[string]collSpec{
 	feed.CollInspectionSchedules: {def: 1000, max: 5000},
 	feed.CollRecordings:          {def: 1000, max: 5000},
 	feed.CollTaskStatus:          {def: 1000, max: 5000},
-	feed.CollCounts: {def: 1000, max: 5000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
-		cd := s.chain.counts(s.chain.stores[u], d, s.clock)
+	feed.CollCounts: {def: 1000, max: 5000, units: storeUnits, gen: func(s *Server, v view, d day, u int) []keyed {
+		cd := s.chain.counts(s.chain.stores[u], d, v.clock)
 		return []keyed{{cd.feed.Key(), cd.feed}}
 	}},
-	feed.CollPOSHourly: {def: 20000, max: 50000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
+	feed.CollPOSHourly: {def: 20000, max: 50000, units: storeUnits, gen: func(s *Server, v view, d day, u int) []keyed {
 		st := s.chain.stores[u]
-		_, hs := s.chain.receipts(st, d, s.clock, s.chain.entryCounts(st, d, s.clock), false)
+		_, hs := s.chain.receipts(st, d, v.clock, s.chain.entryCounts(st, d, v.clock), false)
 		return keyAll(hs)
 	}},
-	feed.CollReceipts: {def: 5000, max: 20000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
+	feed.CollReceipts: {def: 5000, max: 20000, units: storeUnits, gen: func(s *Server, v view, d day, u int) []keyed {
 		st := s.chain.stores[u]
-		rs, _ := s.chain.receipts(st, d, s.clock, s.chain.entryCounts(st, d, s.clock), true)
+		rs, _ := s.chain.receipts(st, d, v.clock, s.chain.entryCounts(st, d, v.clock), true)
 		return keyAll(rs)
-	}, firstDay: func(s *Server, q requestParams) day { return q.windowFirst }},
-	feed.CollShifts: {def: 20000, max: 50000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
-		return keyAll(s.chain.shifts(s.chain.stores[u], d, s.clock))
+	}, firstDay: func(s *Server, v view, q requestParams) day { return q.windowFirst }},
+	feed.CollShifts: {def: 20000, max: 50000, units: storeUnits, gen: func(s *Server, v view, d day, u int) []keyed {
+		return keyAll(s.chain.shifts(s.chain.stores[u], d, v.clock))
 	}},
-	feed.CollAlerts: {def: 5000, max: 20000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
-		return keyAll(s.chain.alerts(s.chain.stores[u], d, s.clock))
+	feed.CollAlerts: {def: 5000, max: 20000, units: storeUnits, gen: func(s *Server, v view, d day, u int) []keyed {
+		return keyAll(s.chain.alerts(s.chain.stores[u], d, v.clock))
 	}},
-	feed.CollWeather: {def: 5000, max: 20000, units: func(s *Server) int { return len(s.chain.cities) }, gen: func(s *Server, d day, u int) []keyed {
+	feed.CollWeather: {def: 5000, max: 20000, units: func(s *Server) int { return len(s.chain.cities) }, gen: func(s *Server, v view, d day, u int) []keyed {
 		w := s.chain.weatherOf(u, d)
 		return []keyed{{w.Key(), w}}
 	}},
-	feed.CollSnapshots: {def: 5000, max: 20000, units: storeUnits, gen: func(s *Server, d day, u int) []keyed {
+	feed.CollSnapshots: {def: 5000, max: 20000, units: storeUnits, gen: func(s *Server, v view, d day, u int) []keyed {
 		return keyAll(s.snapshots(s.chain.stores[u], d))
-	}, firstDay: func(s *Server, q requestParams) day { return s.until - snapshotDays + 1 }},
+	}, firstDay: func(s *Server, v view, q requestParams) day { return v.until - snapshotDays + 1 }},
 }
 
 func storeUnits(s *Server) int { return len(s.chain.stores) }
@@ -375,11 +394,12 @@ func (s *Server) serveCollection(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = min(n, spec.max)
 	}
-	gen := s.generation()
+	v := s.view()
+	gen := v.gen
 	var c cursor
-	if v := q.Get(feed.ParamCursor); v != "" {
+	if cs := q.Get(feed.ParamCursor); cs != "" {
 		var err error
-		c, err = decodeCursor(v)
+		c, err = decodeCursor(cs)
 		if err != nil || c.C != name {
 			writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "the cursor for "+name+" is damaged or belongs to another collection",
 				"read "+name+" again without a cursor")
@@ -395,24 +415,24 @@ func (s *Server) serveCollection(w http.ResponseWriter, r *http.Request) {
 		if spec.units != nil {
 			c.D = int32(s.first)
 			if spec.firstDay != nil {
-				p := requestParams{windowFirst: s.until - feed.DefaultReceiptWindowDays + 1}
-				if v := q.Get(feed.ParamWindowDays); v != "" {
-					n, err := strconv.Atoi(v)
+				p := requestParams{windowFirst: v.until - feed.DefaultReceiptWindowDays + 1}
+				if wd := q.Get(feed.ParamWindowDays); wd != "" {
+					n, err := strconv.Atoi(wd)
 					if err != nil || n < 1 || n > 366 {
-						writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "window_days "+strconv.Quote(v)+" is not a number of days from 1 to 366", "send window_days between 1 and 366, or leave it out for 35")
+						writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "window_days "+strconv.Quote(wd)+" is not a number of days from 1 to 366", "send window_days between 1 and 366, or leave it out for 35")
 						return
 					}
-					p.windowFirst = s.until - day(n) + 1
+					p.windowFirst = v.until - day(n) + 1
 				}
-				if v := q.Get(feed.ParamSince); v != "" {
-					d, err := parseDay(v)
+				if since := q.Get(feed.ParamSince); since != "" {
+					d, err := parseDay(since)
 					if err != nil {
-						writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "since "+strconv.Quote(v)+" is not a date", "send since as YYYY-MM-DD")
+						writeError(w, http.StatusBadRequest, feed.CodeBadRequest, "since "+strconv.Quote(since)+" is not a date", "send since as YYYY-MM-DD")
 						return
 					}
 					p.windowFirst = d
 				}
-				c.D = int32(max(spec.firstDay(s, p), s.first))
+				c.D = int32(max(spec.firstDay(s, v, p), s.first))
 			}
 		}
 	}
@@ -449,8 +469,8 @@ func (s *Server) serveCollection(w http.ResponseWriter, r *http.Request) {
 		pg.HasMore = c.U < len(items)
 	default:
 		units := spec.units(s)
-		for day(c.D) <= s.until && len(pg.Items) < limit {
-			items := spec.gen(s, day(c.D), c.U)
+		for day(c.D) <= v.until && len(pg.Items) < limit {
+			items := spec.gen(s, v, day(c.D), c.U)
 			n := take(items, c.O)
 			if n < len(items) {
 				c.O = n
@@ -463,7 +483,7 @@ func (s *Server) serveCollection(w http.ResponseWriter, r *http.Request) {
 				c.D++
 			}
 		}
-		pg.HasMore = day(c.D) <= s.until
+		pg.HasMore = day(c.D) <= v.until
 	}
 	pg.NextCursor = c.encode()
 	body, err := appendPage(make([]byte, 0, 1<<20), &pg)
