@@ -94,6 +94,7 @@
 // Content-Length (TruncateBody), malformed JSON (MalformedJSON) or a download
 // cut after some bytes (CutAfterBytes). Server.ReplaceRecording changes a
 // clip's bytes and ETag mid-download, Server.Rotate expires every cursor
-// (410), and Server.Delete removes an item so that readers with an older
-// cursor receive its tombstone.
+// (410), Server.Delete removes an item so that readers with an older cursor
+// receive its tombstone, and Server.Advance serves more days, as the next
+// night's data does, for incremental syncs.
 package demofeed
