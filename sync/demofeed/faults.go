@@ -127,13 +127,19 @@ type recorder struct {
 	body   bytes.Buffer
 }
 
+// Header, WriteHeader and Write keep the answer instead of sending it.
 func (r *recorder) Header() http.Header { return r.header }
+
+// WriteHeader keeps the first status.
 func (r *recorder) WriteHeader(code int) {
 	if r.code == 0 {
 		r.code = code
 	}
 }
+
+// Write keeps the body.
 func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+
 func (r *recorder) status() int {
 	if r.code == 0 {
 		return http.StatusOK
@@ -148,6 +154,7 @@ type cutWriter struct {
 	cut  bool
 }
 
+// Write passes bytes on until the cut, then fails as a dropped connection.
 func (c *cutWriter) Write(b []byte) (int, error) {
 	if c.left <= 0 {
 		c.cut = true
