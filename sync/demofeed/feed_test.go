@@ -465,7 +465,7 @@ func TestInjectedFaults(t *testing.T) {
 
 func TestRecordingsDownloadResumesWithRange(t *testing.T) {
 	h := newHarness(t, Config{ClipDir: sharedClipDir(t)})
-	items, _ := h.readAll(feed.CollRecordings)
+	items, recCursor := h.readAll(feed.CollRecordings)
 	recs := decodeAll[feed.Recording](t, items)
 	if len(recs) < 20 {
 		t.Fatalf("only %d recordings indexed; log: %s", len(recs), h.logs)
@@ -503,6 +503,16 @@ func TestRecordingsDownloadResumesWithRange(t *testing.T) {
 	again, newBody := h.get(rec.URL, "Range", fmt.Sprintf("bytes=%d-", len(part)), "If-Range", etag)
 	if again.StatusCode != 200 || again.Header.Get("ETag") == etag || bytes.Equal(newBody, whole) {
 		t.Errorf("after an ETag change: %d, etag %q (was %q)", again.StatusCode, again.Header.Get("ETag"), etag)
+	}
+	// The index tells readers with a cursor about the new cut.
+	p, _ := h.page(feed.CollRecordings, recCursor)
+	upd := decodeAll[feed.Recording](t, p.Items)
+	newSum := sha256.Sum256(newBody)
+	if len(upd) != 1 || upd[0].ID != rec.ID || upd[0].SHA256 != hex.EncodeToString(newSum[:]) || upd[0].Size != int64(len(newBody)) {
+		t.Errorf("reading the index on after the re-export gives %+v", upd)
+	}
+	if p2, _ := h.page(feed.CollRecordings, p.NextCursor); len(p2.Items) != 0 {
+		t.Errorf("the changed item came twice")
 	}
 	// Snapshots are real JPEGs.
 	snaps, _ := h.page(feed.CollSnapshots, "", feed.ParamLimit, "3")

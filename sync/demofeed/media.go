@@ -209,17 +209,6 @@ type recording struct {
 	variant int
 }
 
-// recordings indexes the clips: at the stories' moments and at a sample of
-// ordinary open hours of the last month.
-func (s *Server) recordings() []feed.Recording {
-	rs := s.recordingList()
-	out := make([]feed.Recording, len(rs))
-	for i, r := range rs {
-		out[i] = r.Recording
-	}
-	return out
-}
-
 func (s *Server) recordingByID(id string) (recording, bool) {
 	for _, r := range s.recs {
 		if r.ID == id {
@@ -229,6 +218,8 @@ func (s *Server) recordingByID(id string) (recording, bool) {
 	return recording{}, false
 }
 
+// recordingList indexes the clips, once: at the stories' moments and at a
+// sample of ordinary open hours of the last month.
 func (s *Server) recordingList() []recording {
 	if s.recs != nil || len(s.media.clips) == 0 {
 		return s.recs

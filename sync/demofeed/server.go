@@ -73,6 +73,7 @@ type Server struct {
 	verdicts    map[string]feed.InspectionVerdictPush
 	faults      []*Fault
 	recVersions map[string]int
+	changed     map[string][]keyed // per collection: items changed after they were served, in order
 }
 
 type keyed struct {
@@ -106,7 +107,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, token: cfg.Token, until: u, first: u - 365, clock: newStoryClock(u),
 		deleted: map[string]map[string]bool{}, tombs: map[string][]feed.Tombstone{},
 		answers: map[string]storedAnswer{}, tasks: map[string]feed.CorrectiveTaskPush{},
-		verdicts: map[string]feed.InspectionVerdictPush{}, recVersions: map[string]int{}}
+		verdicts: map[string]feed.InspectionVerdictPush{}, recVersions: map[string]int{}, changed: map[string][]keyed{}}
 	s.chain = buildChain(uint64(cfg.Seed), s.first, s.until)
 	s.media = prepareMedia(cfg.ClipDir, cfg.Footage, cfg.Logf)
 	s.buildStatic()
@@ -158,10 +159,27 @@ func (s *Server) Delete(collection, key string) {
 // ReplaceRecording swaps the bytes of a recording for another cut (a new
 // ETag, size and SHA-256), as when HQ re-exports a clip while a client is
 // half-way through downloading it.
+//
+// Readers of the recordings collection with an earlier cursor receive the
+// changed index item (new size and SHA-256) on their next page.
 func (s *Server) ReplaceRecording(id string) {
+	rec, ok := s.recordingByID(id)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.recVersions[id]++
-	s.mu.Unlock()
+	if ok && len(s.media.clips) > 0 {
+		item := s.recordingItemLocked(rec)
+		s.changed[feed.CollRecordings] = append(s.changed[feed.CollRecordings], keyed{item.Key(), item})
+	}
+}
+
+// recordingItemLocked is the index item of rec as it stands (s.mu held).
+func (s *Server) recordingItemLocked(rec recording) feed.Recording {
+	v := s.recVersions[rec.ID]
+	c := s.media.clips[(rec.variant+v)%len(s.media.clips)]
+	out := rec.Recording
+	out.Size, out.SHA256 = c.size, c.sha
+	return out
 }
 
 // CorrectiveTasks returns the tasks HQ holds, by id: what arrived through pushes.
@@ -226,9 +244,7 @@ func (s *Server) buildStatic() {
 	for _, sc := range inspectionSchedules {
 		st[feed.CollInspectionSchedules] = append(st[feed.CollInspectionSchedules], keyed{sc.Key(), sc})
 	}
-	for _, r := range s.recordings() {
-		st[feed.CollRecordings] = append(st[feed.CollRecordings], keyed{r.Key(), r})
-	}
+	s.recordingList() // the recordings collection is built per request from s.recs
 	s.static = st
 }
 
@@ -290,6 +306,7 @@ type cursor struct {
 	U int    `json:"u,omitempty"` // next unit of the day, or index of a static list
 	O int    `json:"o,omitempty"` // items of that unit already served
 	T int    `json:"t,omitempty"` // tombstones already served
+	P int    `json:"p,omitempty"` // changed items already re-served
 }
 
 func (c cursor) encode() string {
@@ -440,12 +457,23 @@ func (s *Server) serveCollection(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	deleted := s.deleted[name]
 	tombs := s.tombs[name]
+	changed := s.changed[name]
 	s.mu.Unlock()
 	// A fresh read needs no tombstones: deleted items are simply absent.
 	if q.Get(feed.ParamCursor) != "" && c.T < len(tombs) {
 		pg.Tombstones = tombs[c.T:]
 	}
 	c.T = len(tombs)
+	// Items changed since the reader's cursor come again first; a fresh read
+	// serves them as they stand anyway.
+	if q.Get(feed.ParamCursor) != "" {
+		for _, it := range changed[min(c.P, len(changed)):] {
+			if !deleted[it.key] {
+				pg.Items = append(pg.Items, it.item)
+			}
+		}
+	}
+	c.P = len(changed)
 	if pg.Tombstones == nil {
 		pg.Tombstones = []feed.Tombstone{}
 	}
@@ -461,6 +489,16 @@ func (s *Server) serveCollection(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case name == feed.CollTaskStatus:
 		items := s.visibleChanges()
+		c.U = take(items, c.U)
+		pg.HasMore = c.U < len(items)
+	case name == feed.CollRecordings:
+		s.mu.Lock()
+		items := make([]keyed, len(s.recs))
+		for i, r := range s.recs {
+			it := s.recordingItemLocked(r)
+			items[i] = keyed{it.Key(), it}
+		}
+		s.mu.Unlock()
 		c.U = take(items, c.U)
 		pg.HasMore = c.U < len(items)
 	case spec.units == nil:

@@ -11,7 +11,9 @@
 // It stores NextCursor in the same transaction as the page's items, so a crash
 // never loses or repeats a page. Reading again later with the last stored
 // cursor returns only what is new (time series are served oldest day first,
-// new days appear at the end) plus Tombstones for items deleted since.
+// new days appear at the end), items changed since (served again under the
+// same key, e.g. a re-exported recording) and Tombstones for items deleted
+// since.
 // Cursors are opaque. A cursor HQ no longer honours (its data generation was
 // rebuilt) is answered with HTTP 410 and an Error whose Code is
 // CodeCursorExpired: the client drops its cursors and reads every collection
