@@ -331,18 +331,18 @@ type Band struct {
 
 // HourPoint is one store-hour: device counts, POS, staff and the forecast.
 type HourPoint struct {
-	Start        time.Time `json:"start"` // UTC
-	LocalDay     string    `json:"local_day"`
-	LocalHour    int       `json:"local_hour"`
-	Weekday      time.Weekday
-	Open         bool    `json:"open"`
-	Suspect      bool    `json:"suspect"`
-	Entries      int64   `json:"entries"`
-	Exits        int64   `json:"exits"`
-	PassersBy    int64   `json:"passers_by"`
-	Transactions int64   `json:"transactions"`
-	SalesFen     int64   `json:"sales_fen"`
-	Staff        float64 `json:"staff"` // staff on shift (staff-hours in the hour)
+	Start        time.Time    `json:"start"` // UTC
+	LocalDay     string       `json:"local_day"`
+	LocalHour    int          `json:"local_hour"`
+	Weekday      time.Weekday `json:"weekday"`
+	Open         bool         `json:"open"`
+	Suspect      bool         `json:"suspect"`
+	Entries      int64        `json:"entries"`
+	Exits        int64        `json:"exits"`
+	PassersBy    int64        `json:"passers_by"`
+	Transactions int64        `json:"transactions"`
+	SalesFen     int64        `json:"sales_fen"`
+	Staff        float64      `json:"staff"` // staff on shift (staff-hours in the hour)
 	// LocalEntries is the local recount; HasLocal false when none exists.
 	LocalEntries int64 `json:"local_entries"`
 	HasLocal     bool  `json:"has_local"`

@@ -17,6 +17,7 @@ import (
 	"storelens/localdb"
 	"storelens/sync/demofeed"
 	"storelens/sync/engine"
+	"storelens/sync/feed"
 )
 
 // demoUntil fixes the demo chain's last day so the stories sit on known dates.
@@ -60,8 +61,12 @@ func demoChain(t *testing.T) *localdb.DB {
 			demoErr = err
 			return
 		}
+		// Only what the figures are made of: receipts, footage and
+		// inspections do not enter a KPI.
 		e, err := engine.New(engine.Config{FeedURL: srv.URL, Token: "demo", DB: db, FeedName: "demo",
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Collections: []string{feed.CollRegions, feed.CollStores, feed.CollCameras, feed.CollStaff, feed.CollShifts,
+				feed.CollWeather, feed.CollCounts, feed.CollPOSHourly, feed.CollAlerts}})
 		if err != nil {
 			demoErr = err
 			return
