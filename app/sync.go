@@ -42,6 +42,9 @@ type syncService struct {
 
 var syncServices sync.Map // *App → *syncService
 
+// syncConfigHook lets tests narrow what the background sync reads.
+var syncConfigHook func(*engine.Config)
+
 func (a *App) syncSvc() *syncService {
 	v, _ := syncServices.LoadOrStore(a, &syncService{a: a, tokens: engine.NewTokens(a.log), trigger: make(chan struct{}, 1)})
 	return v.(*syncService)
@@ -183,7 +186,11 @@ func (s *syncService) engine(ctx context.Context) (*engine.Engine, error) {
 		}
 		token = t
 	}
-	e, err := engine.New(engine.Config{FeedURL: url, Token: token, DB: a.db, FeedName: name, Logger: a.log, Progress: a.onProgress})
+	cfg := engine.Config{FeedURL: url, Token: token, DB: a.db, FeedName: name, Logger: a.log, Progress: a.onProgress}
+	if syncConfigHook != nil {
+		syncConfigHook(&cfg)
+	}
+	e, err := engine.New(cfg)
 	if err != nil {
 		return nil, err
 	}
