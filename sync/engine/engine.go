@@ -214,6 +214,11 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	if err := e.settleRollups(ctx); err != nil {
 		return sum, err
 	}
+	// Fold the write-ahead log back into the database so a big first sync
+	// does not leave hundreds of megabytes of WAL behind.
+	if _, err := e.cfg.DB.Writer().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		e.log.Debug("checkpoint after sync", "error", err.Error())
+	}
 	// Pushes made while the pull ran (or answers HQ produced) go out now.
 	n, warn, err = e.pushOutbox(ctx)
 	sum.Pushed += n
