@@ -36,8 +36,9 @@ type Report struct {
 // CheckVideo reads the video at uri (a file or a camera address) to its end
 // and checks every Config.SampleEvery of footage against ref. With a nil
 // ref, the first Config.ReferenceSpan of the video is learnt as the
-// reference first (and checked too). Bad input yields an error naming the
-// video and what to do.
+// reference first (and checked too). A live camera is watched until ctx
+// ends; the report then holds what was seen, alerts still open included.
+// Bad input yields an error naming the video and what to do.
 func CheckVideo(ctx context.Context, uri string, ref *Reference, cfg Config) (*Report, error) {
 	cfg = cfg.withDefaults()
 	src, err := openFootage(uri)
@@ -87,12 +88,19 @@ func CheckVideo(ctx context.Context, uri string, ref *Reference, cfg Config) (*R
 	next := 0.0
 	t := 0.0
 	var readErr error
+	live := src.src != nil
 	for {
 		if err := ctx.Err(); err != nil {
+			if live && chk != nil {
+				break // watching a live camera ends when asked; report what was seen
+			}
 			return nil, err
 		}
 		ft, err := src.read(ctx, &frame)
 		if err != nil {
+			if live && ctx.Err() != nil && chk != nil {
+				break
+			}
 			if !errors.Is(err, io.EOF) {
 				readErr = err
 			}
