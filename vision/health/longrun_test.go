@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"syscall"
@@ -19,6 +20,30 @@ import (
 // seconds covered.
 func checkLooped(t testing.TB, path string, loops int, cfg Config) ([]Alert, float64, int) {
 	t.Helper()
+	// The closest the clean footage came to each alert threshold.
+	var worstBlocked, worstShift, worstRot float64
+	worstSharp := math.Inf(1)
+	frozen, black := 0, 0
+	cfg.OnSample = func(s Sample) {
+		worstBlocked = max(worstBlocked, s.BlockedShare)
+		if !math.IsNaN(s.Sharpness) {
+			worstSharp = min(worstSharp, s.Sharpness)
+		}
+		if !math.IsNaN(s.ShiftPx) {
+			worstShift = max(worstShift, s.ShiftPx)
+			worstRot = max(worstRot, math.Abs(s.RotationDeg))
+		}
+		if s.Frozen {
+			frozen++
+		}
+		if s.Black {
+			black++
+		}
+	}
+	defer func() {
+		t.Logf("%s: closest to an alert: blocked share %.2f (alert ≥ %.2f), sharpness %.2f (alert < %.2f), shift %.1f px (alert ≥ %.0f), rotation %.2f° (alert ≥ %.0f), %d frozen and %d black samples",
+			path, worstBlocked, cfg.OcclusionShare, worstSharp, cfg.SharpnessFloor, worstShift, cfg.MoveShift, worstRot, cfg.MoveRotation, frozen, black)
+	}()
 	cfg = cfg.withDefaults()
 	ref, err := LearnReference(context.Background(), path, cfg)
 	if err != nil {
