@@ -143,10 +143,3 @@ func holiday(d day) holidayKind {
 	}
 	return ordinary
 }
-
-// isHoliday reports a public holiday or the spring festival (for tests and
-// the stories' documentation).
-func isHoliday(d day) bool {
-	k := holiday(d)
-	return k == publicHoliday || k == springFestival
-}
