@@ -274,6 +274,7 @@ func (f *footage) read(ctx context.Context, dst *gocv.Mat) (float64, error) {
 	return t, nil
 }
 
+// Close releases the decoder.
 func (f *footage) Close() error {
 	if f.src != nil {
 		return f.src.Close()
