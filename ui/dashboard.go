@@ -38,6 +38,7 @@ const (
 	colFlags = iota
 	colStore
 	colTags
+	colReason
 	colDailyEntries
 	colEntryRate
 	colConversion
@@ -45,7 +46,6 @@ const (
 	colSales
 	colDwell
 	colRank
-	colReason
 	numCols
 )
 
@@ -130,7 +130,7 @@ func NewDashboard(src regionSource, alerts alertSource, sync func() app.SyncStat
 	d.health.Wrapping = fyne.TextWrapWord
 	d.table = d.newTable()
 
-	search := container.NewGridWrap(fyne.NewSize(220, d.search.MinSize().Height), d.search)
+	search := container.NewGridWrap(fyne.NewSize(180, d.search.MinSize().Height), d.search)
 	bar := container.NewHBox(d.picker.box, d.tagSel, search, d.flaggedOnly, d.openBtn)
 	tiles := container.NewGridWithColumns(len(d.tiles))
 	for _, t := range d.tiles {
@@ -142,7 +142,7 @@ func NewDashboard(src regionSource, alerts alertSource, sync func() app.SyncStat
 		heading(lang.X("dashboard.health", "Suspect numbers and sync")), d.health,
 	))
 	split := container.NewHSplit(container.NewBorder(container.NewVBox(d.busy, d.status), nil, nil, nil, d.table), right)
-	split.Offset = 0.74
+	split.Offset = 0.76
 	d.content = container.NewBorder(container.NewVBox(bar, d.picker.errLabel, tiles), nil, nil, nil, split)
 	d.load()
 	return d
@@ -156,6 +156,40 @@ func (d *Dashboard) Period() insight.Period { return d.picker.Period() }
 
 func heading(s string) *widget.Label {
 	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// formatMetric writes a value for a manager: counts and money with
+// thousands separators, dwell in the UI's language.
+func formatMetric(m insight.Metric, v float64, ok bool) string {
+	if !ok || math.IsNaN(v) {
+		return "—"
+	}
+	switch m {
+	case insight.Entries, insight.PassersBy, insight.Transactions, insight.StaffExcluded:
+		return groupDigits(fmt.Sprintf("%.0f", v))
+	case insight.Sales:
+		return "¥" + groupDigits(fmt.Sprintf("%.0f", v/100))
+	case insight.Dwell:
+		return lang.X("unit.minutes", "{{.N}} min", map[string]any{"N": fmt.Sprintf("%.1f", v/60)})
+	}
+	return insight.FormatValue(m, v, ok)
+}
+
+// groupDigits puts thousands separators into an integer's digits.
+func groupDigits(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 func metricLabel(m insight.Metric) string {
@@ -239,11 +273,11 @@ func (d *Dashboard) setTile(t *KPITile, m insight.Metric, ov insight.RegionOverv
 			continue
 		}
 		change, good := changeText(m, tile.Change())
-		t.Set(insight.FormatValue(m, tile.Value, tile.OK), change, good, lang.X("dashboard.tile.stores", "{{.N}} stores", map[string]any{"N": len(ov.Stores)}))
+		t.Set(formatMetric(m, tile.Value, tile.OK), change, good, lang.X("dashboard.tile.stores", "{{.N}} stores", map[string]any{"N": len(ov.Stores)}))
 		return
 	}
 	v, ok := ov.Total.Value(m)
-	t.Set(insight.FormatValue(m, v, ok), "", 0, "")
+	t.Set(formatMetric(m, v, ok), "", 0, "")
 }
 
 // changeText says a change against the previous period ("▲ 12.3% vs
@@ -395,7 +429,7 @@ func (d *Dashboard) columnTitle(col int) string {
 	return metricLabel(colMetric[col])
 }
 
-var columnWidths = [numCols]float32{62, 170, 120, 120, 108, 108, 100, 120, 96, 70, 420}
+var columnWidths = [numCols]float32{58, 160, 104, 300, 96, 90, 90, 96, 118, 90, 64}
 
 func (d *Dashboard) newTable() *widget.Table {
 	t := widget.NewTable(
@@ -471,7 +505,7 @@ func (d *Dashboard) cellText(row, col int) (text, marker string, markColor fyne.
 	}
 	m := colMetric[col]
 	v, ok := s.KPIs.Value(m)
-	text = insight.FormatValue(m, v, ok)
+	text = formatMetric(m, v, ok)
 	if avg, _, aok := d.tagAverageFor(s, m); ok && aok && avg > 0 {
 		switch {
 		case v < avg*0.995:
@@ -526,7 +560,7 @@ func (d *Dashboard) selectRow(row int) {
 	for _, m := range []insight.Metric{insight.DailyEntries, insight.EntryRate, insight.Conversion, insight.ATV} {
 		v, ok := s.KPIs.Value(m)
 		if avg, tag, aok := d.tagAverageFor(s, m); aok {
-			fmt.Fprintf(&b, "\n%s: %s · %s %s", metricLabel(m), insight.FormatValue(m, v, ok), lang.X("dashboard.tagavg", "average of {{.Tag}}", map[string]any{"Tag": tag}), insight.FormatValue(m, avg, true))
+			fmt.Fprintf(&b, "\n%s: %s · %s %s", metricLabel(m), formatMetric(m, v, ok), lang.X("dashboard.tagavg", "average of {{.Tag}}", map[string]any{"Tag": tag}), formatMetric(m, avg, true))
 		}
 	}
 	d.detail.SetText(b.String())
@@ -588,7 +622,7 @@ func (d *Dashboard) showHealth(alerts []app.CameraAlert, err error) {
 		if open > 30 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n📷 %s %s · %s: %s %s", a.StoreCode, a.StoreName, cameraName(a), alertKindLabel(a.Kind), lang.X("dashboard.alert.since", "since {{.Time}}", map[string]any{"Time": a.Started.Local().Format("01-02 15:04")}))
+		fmt.Fprintf(&b, "\n• %s %s · %s: %s %s", a.StoreCode, a.StoreName, cameraName(a), alertKindLabel(a.Kind), lang.X("dashboard.alert.since", "since {{.Time}}", map[string]any{"Time": a.Started.Local().Format("01-02 15:04")}))
 	}
 	if open > 30 {
 		b.WriteString("\n" + lang.X("dashboard.alert.more", "… and {{.N}} more open camera alerts", map[string]any{"N": open - 30}))

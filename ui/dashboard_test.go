@@ -128,8 +128,8 @@ func TestDashboardListsFlaggedStoresFirstWithTheirReason(t *testing.T) {
 	}
 	// The region tile shows the change against the previous period.
 	_, value, change, _ := d.tiles[0].Texts()
-	if value != "8050" || !strings.Contains(change, "▲ 15.0%") {
-		t.Errorf("entries tile %q / %q, want 8050 and ▲ 15.0%%", value, change)
+	if value != "8,050" || !strings.Contains(change, "▲ 15.0%") {
+		t.Errorf("entries tile %q / %q, want 8,050 and ▲ 15.0%%", value, change)
 	}
 }
 

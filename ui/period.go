@@ -36,11 +36,10 @@ func periodKindLabels() []string {
 	}
 }
 
-// defaultPeriod is the week holding yesterday: on a Monday morning that is
-// last week, the one the weekly review is about.
+// defaultPeriod is the last complete week, the one the weekly review is
+// about: a week still in progress would compare four days with seven.
 func defaultPeriod(now time.Time) insight.Period {
-	y := now.AddDate(0, 0, -1)
-	return insight.WeekOf(time.Date(y.Year(), y.Month(), y.Day(), 0, 0, 0, 0, time.UTC))
+	return insight.WeekOf(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)).Shift(-7)
 }
 
 func newPeriodPicker(p insight.Period, onChange func(insight.Period)) *periodPicker {
@@ -58,7 +57,7 @@ func newPeriodPicker(p insight.Period, onChange func(insight.Period)) *periodPic
 	pp.kind.SetSelectedIndex(kindIndex(p.Kind))
 	pp.kind.OnChanged = func(string) { pp.setKind(periodKinds[pp.kind.SelectedIndex()]) }
 	pp.entry.SetText(p.String())
-	entryBox := container.NewGridWrap(fyne.NewSize(210, pp.entry.MinSize().Height), pp.entry)
+	entryBox := container.NewGridWrap(fyne.NewSize(190, pp.entry.MinSize().Height), pp.entry)
 	pp.box = container.NewHBox(pp.kind, pp.prev, entryBox, pp.next)
 	return pp
 }

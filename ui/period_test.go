@@ -18,12 +18,15 @@ func tableCell(row, col int) widget.TableCellID { return widget.TableCellID{Row:
 func TestPeriodPicker(t *testing.T) {
 	test.NewTempApp(t)
 	var got []insight.Period
-	start := defaultPeriod(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)) // a Tuesday
+	start := defaultPeriod(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)) // a Tuesday of W48
 	pp := newPeriodPicker(start, func(p insight.Period) { got = append(got, p) })
 	w := test.NewWindow(pp.box)
 	defer w.Close()
-	if pp.Period().String() != "2026-W48" {
-		t.Fatalf("default period %s, want the week holding yesterday, 2026-W48", pp.Period())
+	if pp.Period().String() != "2026-W47" {
+		t.Fatalf("default period %s, want the last complete week, 2026-W47", pp.Period())
+	}
+	if p := defaultPeriod(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)); p.String() != "2026-W47" {
+		t.Fatalf("on Monday morning the default is %s, want last week 2026-W47", p)
 	}
 	pp.kind.SetSelected(pp.kind.Options[2]) // Month
 	if p := pp.Period(); p.Kind != insight.Month || p.String() != "2026-11" || pp.entry.Text != "2026-11" {

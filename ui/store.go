@@ -45,6 +45,7 @@ type StorePage struct {
 	OnFootage func(code string, t time.Time) bool
 
 	code     string
+	empty    *widget.Label
 	options  []string
 	loc      *time.Location
 	picker   *periodPicker
@@ -111,6 +112,10 @@ func NewStorePage(src storeSource, prof profileSource, now time.Time) *StorePage
 	for _, c := range []*ChartView{s.forecast, s.trafficConv, s.staff, s.trend, s.recount} {
 		c.OnPick = s.picked
 	}
+	s.recount.NoData = lang.X("chart.recount.none", "No local recount of this store's footage in the period: device counts are shown unchecked.")
+	s.weather.NoData = lang.X("chart.weather.none", "No weather records for this store's city in the period.")
+	s.trend.NoData = lang.X("chart.trend.none", "Not enough history for a monthly trend yet.")
+	s.staff.NoData = lang.X("chart.staff.none", "No staff shifts on record for the period, so the staff ratio cannot be computed.")
 	s.hourly.OnPick = s.picked
 	s.weather.OnPick = s.picked
 
@@ -138,14 +143,10 @@ func NewStorePage(src storeSource, prof profileSource, now time.Time) *StorePage
 	)
 	s.body = container.NewVBox(s.title, s.info, s.schedule, tiles, side, widget.NewSeparator(), s.pickNote, charts)
 	s.body.Hide()
-	empty := container.NewCenter(s.info)
-	_ = empty
+	s.empty = widget.NewLabel(lang.X("store.choose", "Open a store from the dashboard (double-click a row) or type its code above."))
+	s.empty.Alignment = fyne.TextAlignCenter
 	s.content = container.NewBorder(container.NewVBox(bar, s.picker.errLabel, s.busy, s.status), nil, nil, nil,
-		container.NewVScroll(container.NewPadded(container.NewStack(s.body))))
-	s.body.Show()
-	for _, c := range s.charts() {
-		c.SetLoading()
-	}
+		container.NewStack(container.NewCenter(s.empty), container.NewVScroll(container.NewPadded(s.body))))
 	return s
 }
 
@@ -240,6 +241,8 @@ func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr err
 	}
 	s.loc = loc
 	s.Picked = time.Time{}
+	s.empty.Hide()
+	s.body.Show()
 	s.title.SetText(d.Store.Name + "  " + d.Store.Code)
 	var info []string
 	if prof.Store.Address != "" {
@@ -261,13 +264,13 @@ func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr err
 		info = append(info, lang.X("store.opened", "Opened {{.Day}}", map[string]any{"Day": prof.Store.OpenedOn}))
 	}
 	s.info.SetText(strings.Join(info, " · "))
-	s.schedule.SetText(scheduleText(prof.Store.Hours, d.Store.OpeningHours))
+	s.schedule.SetText(scheduleText(hoursInPeriod(prof.Store.Hours, d.Period), d.Store.OpeningHours))
 
 	for i, m := range storeTileMetrics {
 		v, ok := d.KPIs.Value(m)
 		pv, pok := d.Previous.Value(m)
 		change, good := changeText(m, insight.Change{Now: v, Before: pv, NowOK: ok, BeforeOK: pok})
-		s.tiles[i].Set(insight.FormatValue(m, v, ok), change, good, rankText(d, m))
+		s.tiles[i].Set(formatMetric(m, v, ok), change, good, rankText(d, m))
 	}
 	s.showFlags(d)
 	s.showAlerts(prof.Alerts, perr)
@@ -306,6 +309,19 @@ func scheduleText(hours []localdb.OpeningHours, today string) string {
 		lines = append(lines, fmt.Sprintf("  %s – %s · %s · %s–%s", h.ValidFrom, h.ValidTo, weekdaysText(h.Weekdays), h.Opens, h.Closes))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// hoursInPeriod keeps the opening-hours rules whose date range overlaps
+// the period: the schedule that applied to the numbers on screen.
+func hoursInPeriod(hours []localdb.OpeningHours, p insight.Period) []localdb.OpeningHours {
+	first, last := p.FirstDay(), p.LastDay()
+	var out []localdb.OpeningHours
+	for _, h := range hours {
+		if h.ValidFrom <= last && h.ValidTo >= first {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // weekdaysText names a weekday set: "every day", "Mon–Fri", "Sat, Sun".
@@ -371,7 +387,7 @@ func (s *StorePage) showAlerts(alerts []app.CameraAlert, err error) {
 		if !a.Open() {
 			state = lang.X("store.alert.ended", "ended {{.Time}}", map[string]any{"Time": a.Ended.In(s.loc).Format("01-02 15:04")})
 		}
-		fmt.Fprintf(&b, "📷 %s: %s · %s %s · %s\n", cameraName(a), alertKindLabel(a.Kind), lang.X("store.alert.from", "from"), a.Started.In(s.loc).Format("01-02 15:04"), state)
+		fmt.Fprintf(&b, "• %s: %s · %s %s · %s\n", cameraName(a), alertKindLabel(a.Kind), lang.X("store.alert.from", "from"), a.Started.In(s.loc).Format("01-02 15:04"), state)
 	}
 	if err != nil {
 		b.WriteString(lang.X("dashboard.alert.error", "Camera alerts could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
@@ -450,43 +466,42 @@ func (s *StorePage) setCharts(d insight.StoreDetail) {
 			if dd.hasForecast {
 				fi.Band = append(fi.Band, chart.BandPoint{T: dd.t, Low: dd.lo, High: dd.hi})
 			}
-			conv := math.NaN()
-			if dd.e > 0 && dd.tr > 0 {
-				conv = dd.tr / dd.e
-			}
+			conv := hourConversion(int64(dd.e), int64(dd.tr))
 			if dd.open {
 				tc.Buckets = append(tc.Buckets, chart.HourTraffic{T: dd.t, Entries: dd.e, Conversion: conv})
 			}
 		}
 	} else {
+		// Every hour of the period is on the axis; closed hours are gaps,
+		// so a line never bridges a night.
 		for _, h := range d.Hourly {
 			v := math.NaN()
 			if h.Open {
 				v = float64(h.Entries)
 			}
-			if h.Open || h.Predicted.High > 0 {
-				fi.Actual = append(fi.Actual, chart.Point{T: h.Start, V: v})
-			}
+			fi.Actual = append(fi.Actual, chart.Point{T: h.Start, V: v})
+			lo, hi := math.NaN(), math.NaN()
 			if h.Predicted.High > 0 {
-				fi.Band = append(fi.Band, chart.BandPoint{T: h.Start, Low: h.Predicted.Low, High: h.Predicted.High})
+				lo, hi = h.Predicted.Low, h.Predicted.High
 			}
+			fi.Band = append(fi.Band, chart.BandPoint{T: h.Start, Low: lo, High: hi})
+			e, conv := math.NaN(), math.NaN()
 			if h.Open {
-				conv := math.NaN()
-				if h.Entries > 0 && (h.Transactions > 0 || h.SalesFen > 0) {
-					conv = float64(h.Transactions) / float64(h.Entries)
-				}
-				tc.Buckets = append(tc.Buckets, chart.HourTraffic{T: h.Start, Entries: float64(h.Entries), Conversion: conv})
+				e = float64(h.Entries)
+				conv = hourConversion(h.Entries, h.Transactions)
 			}
+			tc.Buckets = append(tc.Buckets, chart.HourTraffic{T: h.Start, Entries: e, Conversion: conv})
+		}
+		tc.Buckets = trimClosed(tc.Buckets)
+	}
+	hasBand := false
+	for _, b := range fi.Band {
+		if !math.IsNaN(b.High) {
+			hasBand = true
 		}
 	}
-	hasActual := false
-	for _, p := range fi.Actual {
-		if !math.IsNaN(p.V) {
-			hasActual = true
-		}
-	}
-	if !hasActual && len(fi.Band) == 0 {
-		fi.Actual = nil
+	if allNaN(fi.Actual) && !hasBand {
+		fi.Actual, fi.Band = nil, nil
 	}
 	for _, h := range d.Recount {
 		if !h.HasLocal {
@@ -619,6 +634,11 @@ func (sh *Shell) dashboardScreen() fyne.CanvasObject {
 			codes = append(codes, s.Store.Code+" "+s.Store.Name)
 		}
 		st.store.SetStores(codes)
+		// Until the manager opens a store, the store page shows the one
+		// that most needs attention rather than an empty frame.
+		if st.store.code == "" && len(ov.Stores) > 0 {
+			st.store.Open(ov.Stores[0].Store.Code, ov.Period)
+		}
 	}
 	screens[sh] = st
 	return st.dash.Content()
@@ -632,4 +652,36 @@ func (sh *Shell) storeScreen() fyne.CanvasObject {
 		st = screens[sh]
 	}
 	return st.store.Content()
+}
+
+// minEntriesForConversion is the fewest entries an hour needs before its
+// conversion is drawn: 2 receipts over 1 entry is not a 200% conversion,
+// it is noise that would flatten the rest of the curve.
+const minEntriesForConversion = 5
+
+// hourConversion is transactions / entries, NaN when there are too few
+// entries or no POS data.
+func hourConversion(entries, transactions int64) float64 {
+	if entries < minEntriesForConversion || transactions <= 0 {
+		return math.NaN()
+	}
+	return float64(transactions) / float64(entries)
+}
+
+// trimClosed drops the closed hours before the first and after the last
+// open hour, keeping those in between as gaps.
+func trimClosed(b []chart.HourTraffic) []chart.HourTraffic {
+	first, last := -1, -1
+	for i, x := range b {
+		if !math.IsNaN(x.Entries) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return nil
+	}
+	return b[first : last+1]
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -46,6 +47,9 @@ type ChartView struct {
 
 	// OnPick is called on the UI goroutine with the point or bar clicked.
 	OnPick func(chart.Hit)
+	// NoData, when set, replaces the generic "no data" message: it says
+	// why this chart is empty and what would fill it.
+	NoData string
 
 	img    *canvas.Image
 	status *widget.Label
@@ -81,7 +85,8 @@ func NewChartView() *ChartView {
 
 // CreateRenderer implements fyne.Widget.
 func (c *ChartView) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewStack(c.img, container.NewCenter(container.NewVBox(c.status, c.busy))))
+	busy := container.NewCenter(container.NewGridWrap(fyne.NewSize(160, c.busy.MinSize().Height), c.busy))
+	return widget.NewSimpleRenderer(container.NewStack(c.img, container.NewVBox(layout.NewSpacer(), c.status, busy, layout.NewSpacer())))
 }
 
 // MinSize keeps a chart readable on a laptop screen.
@@ -198,7 +203,11 @@ func (c *ChartView) rerender(delay time.Duration) {
 			switch {
 			case errors.Is(err, chart.ErrNoData):
 				c.img.Image = nil
-				c.showStatus(lang.X("chart.nodata", "No data for this chart in the period."), false)
+				msg := c.NoData
+				if msg == "" {
+					msg = lang.X("chart.nodata", "No data for this chart in the period.")
+				}
+				c.showStatus(msg, false)
 			case err != nil:
 				c.img.Image = nil
 				c.showStatus(lang.X("chart.error", "This chart could not be drawn: {{.Err}}", map[string]any{"Err": err.Error()}), false)
@@ -255,11 +264,13 @@ func isDark(c color.Color) bool {
 }
 
 // KPITile shows one KPI: its name, value, the change against the previous
-// period and a line of context (tag average, rank).
+// period and a line of context (tag average, rank). Long lines are cut
+// with an ellipsis so six tiles fit a laptop screen in either language.
 type KPITile struct {
 	widget.BaseWidget
-	title, value, change, detail *canvas.Text
-	bg                           *canvas.Rectangle
+	title, value   *canvas.Text
+	change, detail *widget.Label
+	bg             *canvas.Rectangle
 }
 
 // NewKPITile is an empty tile titled title.
@@ -267,15 +278,18 @@ func NewKPITile(title string) *KPITile {
 	t := &KPITile{
 		title:  canvas.NewText(title, theme.Color(theme.ColorNameForeground)),
 		value:  canvas.NewText("—", theme.Color(theme.ColorNameForeground)),
-		change: canvas.NewText("", theme.Color(theme.ColorNameForeground)),
-		detail: canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder)),
+		change: widget.NewLabel(""),
+		detail: widget.NewLabel(""),
 		bg:     canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground)),
 	}
 	t.title.TextSize = theme.TextSize() * 0.9
 	t.value.TextSize = theme.TextSize() * 1.7
 	t.value.TextStyle.Bold = true
-	t.change.TextSize = theme.TextSize() * 0.85
-	t.detail.TextSize = theme.TextSize() * 0.85
+	for _, l := range []*widget.Label{t.change, t.detail} {
+		l.Truncation = fyne.TextTruncateEllipsis
+		l.SizeName = theme.SizeNameCaptionText
+	}
+	t.detail.Importance = widget.LowImportance
 	t.bg.CornerRadius = theme.InputRadiusSize()
 	t.ExtendBaseWidget(t)
 	return t
@@ -283,7 +297,9 @@ func NewKPITile(title string) *KPITile {
 
 // CreateRenderer implements fyne.Widget.
 func (t *KPITile) CreateRenderer() fyne.WidgetRenderer {
-	return &kpiTileRenderer{t: t, box: container.NewStack(t.bg, container.NewPadded(container.NewVBox(t.title, t.value, t.change, t.detail)))}
+	tight := layout.NewCustomPaddedVBoxLayout(-theme.Padding() * 2)
+	lines := container.New(tight, t.change, t.detail)
+	return &kpiTileRenderer{t: t, box: container.NewStack(t.bg, container.NewPadded(container.NewVBox(t.title, t.value, lines)))}
 }
 
 // Set shows value, the change line and the detail line. good tells the
@@ -293,13 +309,15 @@ func (t *KPITile) Set(value, change string, good int, detail string) {
 	t.change.Text = change
 	switch {
 	case good > 0:
-		t.change.Color = theme.Color(theme.ColorNameSuccess)
+		t.change.Importance = widget.SuccessImportance
 	case good < 0:
-		t.change.Color = theme.Color(theme.ColorNameError)
+		t.change.Importance = widget.DangerImportance
 	default:
-		t.change.Color = theme.Color(theme.ColorNamePlaceHolder)
+		t.change.Importance = widget.LowImportance
 	}
 	t.detail.Text = detail
+	t.change.Refresh()
+	t.detail.Refresh()
 	t.Refresh()
 }
 
@@ -313,15 +331,16 @@ type kpiTileRenderer struct {
 	box *fyne.Container
 }
 
-func (r *kpiTileRenderer) Layout(s fyne.Size)           { r.box.Resize(s) }
-func (r *kpiTileRenderer) MinSize() fyne.Size           { return r.box.MinSize().Max(fyne.NewSize(150, 0)) }
+func (r *kpiTileRenderer) Layout(s fyne.Size) { r.box.Resize(s) }
+func (r *kpiTileRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(140, r.box.MinSize().Height)
+}
 func (r *kpiTileRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.box} }
 func (r *kpiTileRenderer) Destroy()                     {}
 func (r *kpiTileRenderer) Refresh() {
 	r.t.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
 	r.t.title.Color = theme.Color(theme.ColorNameForeground)
 	r.t.value.Color = theme.Color(theme.ColorNameForeground)
-	r.t.detail.Color = theme.Color(theme.ColorNamePlaceHolder)
 	r.box.Refresh()
 }
 
