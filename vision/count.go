@@ -55,6 +55,10 @@ type Config struct {
 	// (0, the default: only seen positions count; on PETS09 it traded one
 	// missed crossing for one extra).
 	CoastCount time.Duration
+	// MinPersonHeight is the smallest person that counts, as a share of
+	// the frame height (default 0.075; the farthest annotated person in
+	// PETS09 is 0.087).
+	MinPersonHeight float64
 	// Hysteresis is how far past a line, as a share of the person's
 	// height, the foot point must be before the person counts as on the
 	// other side (default 0.12): jitter and U-turns closer to the line than
@@ -126,6 +130,7 @@ type Counter struct {
 	zoneFrames     int
 	tracksByID     map[int]*Track
 	sigEvery       int
+	minHeight      float64 // in work pixels
 	coastFrames    float64
 	closed         bool
 	detectionCount int
@@ -180,6 +185,9 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 	if cfg.WorkWidth <= 0 {
 		cfg.WorkWidth = 384
 	}
+	if cfg.MinPersonHeight <= 0 {
+		cfg.MinPersonHeight = 0.075
+	}
 	if cfg.Hysteresis <= 0 {
 		cfg.Hysteresis = 0.12
 	}
@@ -215,6 +223,7 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 	c.zoneFrames = max(1, int(math.Round(cfg.StaffZoneSeconds*fps)))
 	c.sigEvery = max(1, int(math.Round(fps/5))) // 5 looks a second
 	c.coastFrames = max(0, cfg.CoastCount.Seconds()*fps)
+	c.minHeight = cfg.MinPersonHeight * float64(height) * c.scale
 	return c, nil
 }
 
@@ -256,6 +265,7 @@ func (c *Counter) Process(frame gocv.Mat) error {
 	}
 	tracks := c.tr.Tracks()
 	for _, t := range tracks {
+		c.remember(t, t.Box().Foot(), t.matched)
 		if !t.matched {
 			// A person hidden for a moment keeps walking: the prediction
 			// of a confirmed track is trusted for CoastCount.
@@ -319,7 +329,7 @@ func (c *Counter) observe(t *Track, b Box) {
 		} else if d >= margin {
 			side = 1
 		}
-		if side != 0 && st.side != 0 && side != st.side && t.confirmed {
+		if side != 0 && st.side != 0 && side != st.side && t.confirmed && c.walking(t, b.H) {
 			f, at := float64(c.frame), foot
 			if st.crossSet {
 				f, at = st.crossF, st.crossAt
@@ -340,12 +350,65 @@ func (c *Counter) observe(t *Track, b Box) {
 			}
 		}
 		// A tentative track keeps the side it was born on, so a crossing
-		// made before confirmation is still counted once it is confirmed.
-		if side != 0 && (st.side == 0 || t.confirmed) {
+		// made before confirmation is still counted once it is confirmed;
+		// so does a track not (yet) walking, so its crossing counts once it
+		// is seen to walk and never if it only sways like a branch.
+		if side != 0 && (st.side == 0 || (t.confirmed && c.walking(t, b.H))) {
 			st.side = side
 		}
 		st.lastD, st.lastFrame, st.lastFoot, st.seen = d, c.frame, foot, true
 	}
+}
+
+// walking reports whether a track moves like a person walking: it is big
+// enough, was detected in most of its frames, and over the last second its
+// foot point went at least a quarter of its height, along a path at most
+// twice as long as the straight line. Swaying branches, flags
+// and flickering light go back and forth and never pass.
+func (c *Counter) walking(t *Track, h float64) bool {
+	if h < c.minHeight {
+		return false // too small to be a person this camera counts
+	}
+	seen := 0
+	for _, ok := range t.pathSeen {
+		if ok {
+			seen++
+		}
+	}
+	if 2*seen < len(t.pathSeen) {
+		return false // detected in too few of its recent frames to be trusted
+	}
+	n := len(t.path)
+	if n < max(3, cap(t.path)/2) {
+		return false
+	}
+	oldest := t.path[t.pathAt%n]
+	newest := t.path[(t.pathAt+n-1)%n]
+	var l float64
+	for i := 1; i < n; i++ {
+		a, b := t.path[(t.pathAt+i-1)%n], t.path[(t.pathAt+i)%n]
+		l += math.Hypot(b.X-a.X, b.Y-a.Y)
+	}
+	d := math.Hypot(newest.X-oldest.X, newest.Y-oldest.Y)
+	return d >= 0.25*h && d >= 0.5*l
+}
+
+// remember adds the track's foot point of this frame, and whether it was
+// detected, to its last second.
+func (c *Counter) remember(t *Track, p Pt, seen bool) {
+	if t.path == nil {
+		n := max(3, int(math.Ceil(c.fps)))
+		t.path = make([]Pt, 0, n)
+		t.pathSeen = make([]bool, 0, n)
+	}
+	if len(t.path) < cap(t.path) {
+		t.path = append(t.path, p)
+		t.pathSeen = append(t.pathSeen, seen)
+		return
+	}
+	t.path[t.pathAt] = p
+	t.pathSeen[t.pathAt] = seen
+	t.pathAt = (t.pathAt + 1) % len(t.path)
 }
 
 func sign(v float64) int {

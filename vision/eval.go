@@ -204,12 +204,21 @@ type NamedLine struct {
 	Line Line
 }
 
+// EvalOptions adapts the ground truth to an altered copy of the footage.
+type EvalOptions struct {
+	// MapPoint maps an annotated point into the copy's pixels (nil: as is),
+	// e.g. mirrored or scaled with the video.
+	MapPoint func(Pt) Pt
+	// TruthFPS is the frame rate the annotation's frame numbers count in
+	// (0: the video's own). A copy at a lower frame rate keeps the
+	// original's 10.
+	TruthFPS float64
+}
+
 // Evaluate counts video once with every line in lines at the same time and
 // scores each against the ground truth. cfg's lines are replaced; the other
-// settings (detector, tracker) apply. The truth's coordinates are mapped by
-// mapTruth (nil for the original footage; a mirrored or scaled copy passes
-// the same transform it applied to the video).
-func Evaluate(ctx context.Context, video string, gt *GroundTruth, lines []NamedLine, cfg Config, mapTruth func(Pt) Pt) (*Evaluation, error) {
+// settings (detector, tracker) apply.
+func Evaluate(ctx context.Context, video string, gt *GroundTruth, lines []NamedLine, cfg Config, opt EvalOptions) (*Evaluation, error) {
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("no lines to evaluate")
 	}
@@ -242,8 +251,11 @@ func Evaluate(ctx context.Context, video string, gt *GroundTruth, lines []NamedL
 	res := c.Finish()
 	ev := &Evaluation{Frames: res.Frames, Elapsed: time.Since(start)}
 	truthFPS := src.FPS()
+	if opt.TruthFPS > 0 {
+		truthFPS = opt.TruthFPS
+	}
 	mapped := gt
-	if mapTruth != nil {
+	if mapTruth := opt.MapPoint; mapTruth != nil {
 		mapped = &GroundTruth{People: map[int][]TruthPoint{}, Frames: gt.Frames}
 		for id, pts := range gt.People {
 			for _, p := range pts {

@@ -3,9 +3,15 @@ package vision
 import (
 	"context"
 	"fmt"
+	"image"
+	"io"
+	"math"
 	"os"
-	"time"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
 )
 
 // evalLines are the lines the accuracy is measured on: the example
@@ -35,23 +41,216 @@ func groundTruth(t testing.TB) *GroundTruth {
 	return gt
 }
 
-func TestEvaluatePETS(t *testing.T) {
-	gt := groundTruth(t)
-	cfg := Config{}
-	if v := os.Getenv("HYST"); v != "" {
+// evalConfig lets a developer try settings from the environment
+// (STORELENS_HYST=0.15 go test -run EvaluatePETS -v ./vision).
+func evalConfig() Config {
+	var cfg Config
+	if v := os.Getenv("STORELENS_HYST"); v != "" {
 		fmt.Sscan(v, &cfg.Hysteresis)
 	}
-	if v := os.Getenv("COAST"); v != "" {
-		var ms int
-		fmt.Sscan(v, &ms)
-		cfg.CoastCount = time.Duration(ms) * time.Millisecond
+	return cfg
+}
+
+func checkFloor(t *testing.T, ev *Evaluation, what string, gross, net float64) {
+	t.Helper()
+	in, out := ev.Total()
+	for _, d := range []struct {
+		dir string
+		s   DirScore
+	}{{DirIn, in}, {DirOut, out}} {
+		if d.s.Gross < gross || d.s.Net < net {
+			t.Errorf("%s, all lines, %s: gross %.1f%% net %.1f%%, below the floor of %.0f%% / %.0f%%", what, d.dir, 100*d.s.Gross, 100*d.s.Net, 100*gross, 100*net)
+		}
 	}
-	if v := os.Getenv("DAMP"); v != "" {
-		fmt.Sscan(v, &cfg.Tracker.CoastDamping)
-	}
-	ev, err := Evaluate(context.Background(), footage(t, "vtest.avi"), gt, evalLines, cfg, nil)
+}
+
+// TestEvaluatePETS prints the accuracy table on the real PETS09-S2L1
+// footage and holds the counter to the accuracy it has reached.
+func TestEvaluatePETS(t *testing.T) {
+	gt := groundTruth(t)
+	ev, err := Evaluate(context.Background(), footage(t, "vtest.avi"), gt, evalLines, evalConfig(), EvalOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev.WriteTable(os.Stdout, "PETS09-S2L1 vtest.avi")
+	ev.WriteTable(os.Stdout, "PETS09-S2L1 vtest.avi, match within ±1 s")
+	checkFloor(t, ev, "vtest.avi", 0.86, 0.93)
+	for _, l := range ev.Lines {
+		for _, s := range []DirScore{l.In, l.Out} {
+			if s.Gross < 0.5 {
+				t.Errorf("line %s: gross accuracy %.0f%%, far below the others", l.Name, 100*s.Gross)
+			}
+		}
+	}
+}
+
+// TestGroundTruthFrameBase checks the annotation's numbering against the
+// footage: tracked boxes overlap the annotated boxes best when annotation
+// frame 1 is the video's first frame (index 0).
+func TestGroundTruthFrameBase(t *testing.T) {
+	gt := groundTruth(t)
+	byFrame := map[int][]Box{}
+	for _, pts := range gt.People {
+		for _, p := range pts {
+			byFrame[p.Frame] = append(byFrame[p.Frame], p.Box)
+		}
+	}
+	src, err := OpenSource(footage(t, "vtest.avi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	c, err := NewCounter(Config{Entrance: evalLines[0].Line}, 768, 576, src.FPS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	frame := gocv.NewMat()
+	defer frame.Close()
+	var sum [3]float64 // annotation shifted by -1, 0, +1 frames
+	for src.Read(context.Background(), &frame) == nil {
+		if err := c.Process(frame); err != nil {
+			t.Fatal(err)
+		}
+		f := c.frame - 1
+		for _, tr := range c.tr.Tracks() {
+			if !tr.confirmed || !tr.matched {
+				continue
+			}
+			b := tr.Box()
+			b = Box{b.X / c.scale, b.Y / c.scale, b.W / c.scale, b.H / c.scale}
+			for k := range sum {
+				best := 0.0
+				for _, g := range byFrame[f+k-1] {
+					best = math.Max(best, IoU(g, b))
+				}
+				sum[k] += best
+			}
+		}
+	}
+	t.Logf("overlap with the annotation shifted by -1, 0, +1 frames: %.1f %.1f %.1f", sum[0], sum[1], sum[2])
+	if !(sum[1] > sum[0] && sum[1] > sum[2]) {
+		t.Errorf("annotation frame 1 is not the video's first frame: overlap %v", sum)
+	}
+}
+
+// TestTreeNoCrossings: moving branches and no people must never count, on
+// any line.
+func TestTreeNoCrossings(t *testing.T) {
+	src, err := OpenSource(footage(t, "tree.avi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	w, h := float64(src.Size().X), float64(src.Size().Y)
+	c, err := NewCounter(Config{Entrance: Line{Pt{w / 2, 0}, Pt{w / 2, h}}}, src.Size().X, src.Size().Y, src.FPS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A grid of lines: verticals, horizontals and both diagonals.
+	for i := 1; i < 8; i++ {
+		x, y := w*float64(i)/8, h*float64(i)/8
+		c.lines = append(c.lines, countLine{fmt.Sprintf("v%d", i), Line{Pt{x, 0}, Pt{x, h}}.Scale(c.scale, c.scale)},
+			countLine{fmt.Sprintf("h%d", i), Line{Pt{0, y}, Pt{w, y}}.Scale(c.scale, c.scale)})
+	}
+	c.lines = append(c.lines, countLine{"d1", Line{Pt{0, 0}, Pt{w, h}}.Scale(c.scale, c.scale)}, countLine{"d2", Line{Pt{w, 0}, Pt{0, h}}.Scale(c.scale, c.scale)})
+	if err := c.PrimeFrom(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.run(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	res := c.Finish()
+	if res.Frames < 60 {
+		t.Fatalf("read %d frames of tree.avi", res.Frames)
+	}
+	for _, e := range res.Events {
+		t.Errorf("tree.avi: a crossing of %s (%s) at %.1f s by track %d, but nobody is there", e.Line, e.Dir, e.T.Seconds(), e.Track)
+	}
+}
+
+// alteredCopy writes a changed copy of the footage with OpenCV's own MJPEG
+// encoder (so every copy is also re-encoded): every keep-th frame, each
+// passed through alter.
+func alteredCopy(t *testing.T, name string, keep int, alter func(src gocv.Mat, dst *gocv.Mat)) string {
+	t.Helper()
+	src, err := OpenSource(footage(t, "vtest.avi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	frame, out := gocv.NewMat(), gocv.NewMat()
+	defer frame.Close()
+	defer out.Close()
+	path := filepath.Join(t.TempDir(), name+".avi")
+	var vw *gocv.VideoWriter
+	for i := 0; ; i++ {
+		err := src.Read(context.Background(), &frame)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%keep != 0 {
+			continue
+		}
+		alter(frame, &out)
+		if vw == nil {
+			vw, err = gocv.VideoWriterFile(path, "MJPG", src.FPS()/float64(keep), out.Cols(), out.Rows(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := vw.Write(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vw.Close()
+	return path
+}
+
+// TestAlteredCopies measures the counter on copies it was not tuned on:
+// mirrored, half resolution, half frame rate and darker.
+func TestAlteredCopies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("four extra recounts of the footage; run without -short")
+	}
+	gt := groundTruth(t)
+	mirror := func(p Pt) Pt { return Pt{767 - p.X, p.Y} }
+	half := func(p Pt) Pt { return Pt{p.X / 2, p.Y / 2} }
+	for _, tc := range []struct {
+		name  string
+		keep  int
+		alter func(src gocv.Mat, dst *gocv.Mat)
+		opt   EvalOptions
+		lines func(Pt) Pt
+		gross float64
+		net   float64
+	}{
+		{"mirrored", 1, func(s gocv.Mat, d *gocv.Mat) { gocv.Flip(s, d, 1) }, EvalOptions{MapPoint: mirror}, mirror, 0.8, 0.85},
+		{"half resolution", 1, func(s gocv.Mat, d *gocv.Mat) {
+			gocv.Resize(s, d, image.Pt(384, 288), 0, 0, gocv.InterpolationArea)
+		}, EvalOptions{MapPoint: half}, half, 0.8, 0.85},
+		{"5 fps", 2, func(s gocv.Mat, d *gocv.Mat) { s.CopyTo(d) }, EvalOptions{TruthFPS: 10}, nil, 0.7, 0.8},
+		{"darker", 1, func(s gocv.Mat, d *gocv.Mat) { s.ConvertToWithParams(d, gocv.MatTypeCV8UC3, 0.45, 0) }, EvalOptions{}, nil, 0.8, 0.85},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			video := alteredCopy(t, tc.name, tc.keep, tc.alter)
+			lines := evalLines
+			if tc.lines != nil {
+				lines = make([]NamedLine, len(evalLines))
+				for i, l := range evalLines {
+					lines[i] = NamedLine{l.Name, Line{tc.lines(l.Line.A), tc.lines(l.Line.B)}}
+				}
+			}
+			start := time.Now()
+			ev, err := Evaluate(context.Background(), video, gt, lines, evalConfig(), tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev.WriteTable(os.Stdout, fmt.Sprintf("PETS09-S2L1 %s copy (%.1fs)", tc.name, time.Since(start).Seconds()))
+			checkFloor(t, ev, tc.name, tc.gross, tc.net)
+		})
+	}
 }

@@ -54,6 +54,10 @@ type Track struct {
 	first        Pt // foot where the track was born
 	// counting state per line
 	lines []lineState
+	// foot points of the last second, a ring from pathAt
+	path     []Pt
+	pathSeen []bool
+	pathAt   int
 	// appearance
 	sig      Signature
 	sigN     int
