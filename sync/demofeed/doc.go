@@ -60,6 +60,9 @@
 //   - receipt_no_person — 郑州二七店 (ZZ001): every third day from A−30, two
 //     receipts by cashier ZZ001-S02 within minutes of opening while the
 //     entrance has counted nobody yet (有单无人); a till-camera recording.
+//   - till_no_receipt — 郑州二七店, the same days: nothing is rung up from
+//     15:00 to 15:20 while people stand at the till (有人无单); a till-camera
+//     recording at 15:00 on the latest of those days.
 //   - staff_card_at_till — 郑州二七店: every other day from A−30, staff member
 //     ZZ001-S04's own member card on three customer receipts in the afternoon,
 //     not marked as staff purchases.

@@ -18,5 +18,6 @@ func ExampleStories() {
 	// camera_blocked     NC001 南昌中山路店 2026-08-18..2026-08-31
 	// camera_moved       HF003 合肥银泰店 2026-09-22..2026-11-26
 	// receipt_no_person  ZZ001 郑州二七店 2026-10-02..2026-11-25
+	// till_no_receipt    ZZ001 郑州二七店 2026-10-02..2026-11-25
 	// staff_card_at_till ZZ001 郑州二七店 2026-10-02..2026-11-25
 }

@@ -282,6 +282,7 @@ func (s *Server) recordingList() []recording {
 			st := s.chain.byCode[storyTill]
 			o, _ := st.openMinutes(d)
 			add(storyTill, 1, d, o, 2%ordinary)
+			add(storyTill, 1, d, tillQuietHour*60, 0)
 			break
 		}
 	}

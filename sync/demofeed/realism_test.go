@@ -185,10 +185,10 @@ func TestStoriesAreInTheData(t *testing.T) {
 	c := buildChain(5, u-365, u)
 	sc := newStoryClock(u)
 	stories := c.stories(sc)
-	if len(stories) != 6 {
+	if len(stories) != 7 {
 		t.Fatalf("%d stories", len(stories))
 	}
-	if got := Stories(testUntil); len(got) != 6 || got[0].From != stories[0].From {
+	if got := Stories(testUntil); len(got) != 7 || got[0].From != stories[0].From {
 		t.Errorf("Stories(until) disagrees with the server's stories")
 	}
 	byKind := map[string]Story{}
@@ -337,6 +337,41 @@ func TestStoriesAreInTheData(t *testing.T) {
 			if early < 2 {
 				t.Errorf("%s: %d receipts by %s before the first entry", ds, early, st.StaffCode)
 			}
+		}
+	})
+
+	t.Run("people at the till, no receipt", func(t *testing.T) {
+		st := byKind[StoryTillNoReceipt]
+		s := c.byCode[st.StoreCode]
+		story := map[string]bool{}
+		for _, ds := range st.Days {
+			story[ds] = true
+		}
+		inWindow := func(d day) int {
+			rs, _ := c.receipts(s, d, sc, c.counts(s, d, sc), true)
+			from, to := d.at(s.loc, 15*60).Unix(), d.at(s.loc, 15*60+20).Unix()
+			n := 0
+			for _, r := range rs {
+				if r.T >= from && r.T < to {
+					n++
+				}
+			}
+			return n
+		}
+		for _, ds := range st.Days {
+			if n := inWindow(mustDay(ds)); n != 0 {
+				t.Errorf("%s: %d receipts 15:00–15:20 on a story day", ds, n)
+			}
+		}
+		busy, ordinaryDays := 0, 0
+		for d := mustDay(st.From) - 40; d < mustDay(st.From); d++ {
+			ordinaryDays++
+			if inWindow(d) > 0 {
+				busy++
+			}
+		}
+		if busy*2 < ordinaryDays {
+			t.Errorf("on ordinary days the till rings something up 15:00–15:20 only %d times in %d; the quiet window would not stand out", busy, ordinaryDays)
 		}
 	})
 

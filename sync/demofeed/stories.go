@@ -6,12 +6,13 @@ import (
 
 // Story kinds scripted into the demo chain.
 const (
-	StoryEarlyClose      = "early_close"       // closes 19:50 instead of 22:00, traffic below tag average
-	StoryEntryRateRamp   = "entry_rate_ramp"   // entry rate ~2% climbing month by month to ~8.4%
-	StoryCameraBlocked   = "camera_blocked"    // a banner in front of the counting camera: counts collapse, no device alert
-	StoryCameraMoved     = "camera_moved"      // counting camera moved: entries drop, passers-by jump, device 'moved' alert
-	StoryReceiptNoPerson = "receipt_no_person" // 有单无人: receipts rung up before anyone entered the store
-	StoryStaffCardAtTill = "staff_card_at_till"
+	StoryEarlyClose      = "early_close"        // closes 19:50 instead of 22:00, traffic below tag average
+	StoryEntryRateRamp   = "entry_rate_ramp"    // entry rate ~2% climbing month by month to ~8.4%
+	StoryCameraBlocked   = "camera_blocked"     // a banner in front of the counting camera: counts collapse, no device alert
+	StoryCameraMoved     = "camera_moved"       // counting camera moved: entries drop, passers-by jump, device 'moved' alert
+	StoryReceiptNoPerson = "receipt_no_person"  // 有单无人: receipts rung up before anyone entered the store
+	StoryStaffCardAtTill = "staff_card_at_till" // a staff member's own member card on customers' receipts
+	StoryTillNoReceipt   = "till_no_receipt"    // 有人无单: people at the till, no receipt
 )
 
 // Story stores (codes). 武汉群光店 is WH001.
@@ -149,6 +150,10 @@ func (c *chain) stories(sc storyClock) []Story {
 			From: till[0], To: till[len(till)-1], Days: till,
 			Finding:   "two receipts within minutes of opening while the entrance has counted nobody yet (有单无人), cashier S02",
 			FindingZH: "开门数分钟内出单两笔而进店客流为零（有单无人），收银员S02"},
+		{Kind: StoryTillNoReceipt, StoreCode: storyTill, StoreName: name(storyTill), CameraCode: storyTill + "-TIL2",
+			From: till[0], To: till[len(till)-1], Days: till,
+			Finding:   "no receipt from 15:00 to 15:20 on these days while the till camera's recording of 15:00 shows people at the till (有人无单)",
+			FindingZH: "15:00–15:20无小票，而收银台录像显示有顾客在收银台（有人无单）"},
 		{Kind: StoryStaffCardAtTill, StoreCode: storyTill, StoreName: name(storyTill), StaffCode: storyTill + "-S04",
 			From: card[0], To: card[len(card)-1], Days: card,
 			Finding:   "staff member S04's own member card used on three customer receipts a day, not marked as staff purchases",

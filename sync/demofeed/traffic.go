@@ -268,6 +268,13 @@ func (c *chain) counts(s *store, d day, sc storyClock) countDay {
 
 var tillNames = []string{"", "T1", "T2"}
 
+// On the till story's days nothing is rung up from 15:00 to 15:20 although
+// the till camera shows people waiting there.
+const (
+	tillQuietHour    = 15
+	tillQuietMinutes = 20
+)
+
 type category struct {
 	sku, name string
 	prices    []int64 // yuan
@@ -386,6 +393,9 @@ func (c *chain) receipts(s *store, d day, sc storyClock, cd countDay, keep bool)
 		lo := int64(h * 60)
 		if o := int64(cd.opens); lo < o {
 			lo = o
+		}
+		if till && h == tillQuietHour {
+			lo += tillQuietMinutes // 有人无单: people at the till, nothing rung up
 		}
 		hi := int64(h*60 + 60)
 		if cl := int64(t.closeAt); hi > cl {
