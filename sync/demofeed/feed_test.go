@@ -318,6 +318,9 @@ func TestAuthRequiresTheToken(t *testing.T) {
 	if resp.StatusCode != 404 || !strings.Contains(string(body), "stores") {
 		t.Errorf("unknown collection: %d %s", resp.StatusCode, body)
 	}
+	if st, body, hdr := h.post(feed.CollectionPath(feed.CollStores), "", map[string]int{}); st != 405 || hdr.Get("Allow") != "GET" || !json.Valid(body) {
+		t.Errorf("POST to a collection: %d %q %s", st, hdr.Get("Allow"), body)
+	}
 }
 
 func (h *harness) post(path, key string, body any) (int, []byte, http.Header) {

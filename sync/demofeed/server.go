@@ -267,6 +267,16 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+feed.PathInspectionVerdicts, s.pushVerdict)
 	m.HandleFunc("GET "+feed.PathRecordings+"{id}", s.serveRecording)
 	m.HandleFunc("GET "+feed.PathSnapshots+"{id}", s.serveSnapshot)
+	// The same paths with another method: a JSON 405 rather than the mux's text.
+	for path, allow := range map[string]string{
+		feed.PathCollections + "{name}": "GET", feed.PathCorrectiveTasks: "POST", feed.PathTaskStatus: "POST",
+		feed.PathInspectionVerdicts: "POST", feed.PathRecordings + "{id}": "GET", feed.PathSnapshots + "{id}": "GET",
+	} {
+		m.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, feed.CodeBadRequest, r.Method+" is not allowed on "+r.URL.Path, "use "+allow)
+		})
+	}
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, feed.CodeNotFound, "no such path "+r.URL.Path, "check the feed address: it should end before /v1")
 	})
