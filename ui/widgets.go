@@ -289,7 +289,6 @@ func NewKPITile(title string) *KPITile {
 		l.Truncation = fyne.TextTruncateEllipsis
 		l.SizeName = theme.SizeNameCaptionText
 	}
-	t.detail.Importance = widget.LowImportance
 	t.bg.CornerRadius = theme.InputRadiusSize()
 	t.ExtendBaseWidget(t)
 	return t

@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"storelens/app/insight/synthchain"
+	"storelens/localdb"
+)
+
+// TestDashboardAndStorePageUnderXvfb opens the real window on a small
+// synthetic chain (with the scripted problem stores) and photographs the
+// dashboard and the store page at 1366×768 in both languages. Set
+// STORELENS_SHOTS to keep the PNGs and look at them.
+func TestDashboardAndStorePageUnderXvfb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real binary under Xvfb")
+	}
+	dataDir := t.TempDir()
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	db, err := localdb.Open(context.Background(), localdb.Options{Dir: dataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := synthchain.Options{Stores: 30, Regions: 1, Days: 70, End: today, Seed: 3, Stories: true}
+	if err := synthchain.Build(context.Background(), db, o, nil); err != nil {
+		t.Fatalf("build the chain: %v", err)
+	}
+	db.Close()
+
+	display := startXvfb(t)
+	bin := buildBinary(t)
+	for _, c := range []struct{ lang, locale, title, area string }{
+		{"zh", "zh_CN", "店镜", AreaDashboard},
+		{"zh", "zh_CN", "店镜", AreaStores},
+		{"en", "en_US", "StoreLens", AreaDashboard},
+		{"en", "en_US", "StoreLens", AreaStores},
+	} {
+		t.Run(c.lang+"-"+c.area, func(t *testing.T) {
+			home := t.TempDir()
+			prefDir := filepath.Join(home, ".config", "fyne", AppID)
+			os.MkdirAll(prefDir, 0o755)
+			os.WriteFile(filepath.Join(prefDir, "preferences.json"), []byte(fmt.Sprintf(`{"last_area":%q}`, c.area)), 0o644)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "--data-dir", dataDir)
+			cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANGUAGE="+c.locale, "LC_ALL="+c.locale+".UTF-8", "HOME="+home)
+			var logs strings.Builder
+			cmd.Stdout, cmd.Stderr = &logs, &logs
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Wait()
+			waitForWindow(t, display, c.title, 60*time.Second)
+			time.Sleep(6 * time.Second) // queries and charts render in the background
+			path := filepath.Join(shotDir(t), fmt.Sprintf("%s-%s.png", c.area, c.lang))
+			img := screenshot(t, display, path)
+			share, colours := drawnShare(img)
+			t.Logf("%s %s: %.1f%% of pixels drawn, %d colours (%s)", c.area, c.lang, 100*share, colours, path)
+			// A dashboard full of rows or a page of charts draws far more than
+			// an empty state does.
+			if share < 0.05 || colours < 64 {
+				t.Errorf("the %s looks empty: %.2f%% drawn, %d colours; see %s\n%s", c.area, 100*share, colours, path, logs.String())
+			}
+			for _, bad := range []string{"Error in Fyne call thread", "Translation failure", "panic:"} {
+				if strings.Contains(logs.String(), bad) {
+					t.Errorf("the app logged %q:\n%s", bad, logs.String())
+				}
+			}
+		})
+	}
+}
