@@ -72,6 +72,7 @@ func (sh *Shell) Start(ctx context.Context) {
 	sh.core.OnSyncState(func(s app.SyncState) {
 		fyne.Do(func() { sh.status.show(s) })
 	})
+	sh.core.StartSync(ctx)
 }
 
 // build (re)creates every screen, e.g. after a language switch.
@@ -130,11 +131,13 @@ func (sh *Shell) emptyState(key string) fyne.CanvasObject {
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Alignment = fyne.TextAlignCenter
 	nodata := widget.NewLabelWithStyle(lang.X("empty.nodata", "No data yet"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	syncNow := widget.NewButtonWithIcon(lang.X("empty.action.sync", "Sync now"), theme.ViewRefreshIcon(), sh.core.SyncNow)
+	syncNow.Importance = widget.HighImportance
 	settings := widget.NewButtonWithIcon(lang.X("empty.action.settings", "Open settings"), theme.SettingsIcon(), func() { sh.Show(AreaSettings) })
 	return container.NewCenter(container.NewVBox(
 		nodata,
 		container.NewGridWrap(fyne.NewSize(520, 80), msg),
-		container.NewCenter(settings),
+		container.NewCenter(container.NewHBox(syncNow, settings)),
 	))
 }
 
@@ -158,7 +161,7 @@ func newSyncBar(sh *Shell) *syncBar {
 	b := &syncBar{sh: sh, label: widget.NewLabel(""), errLine: widget.NewLabel(""), progress: widget.NewProgressBar(), busy: widget.NewProgressBarInfinite()}
 	b.errLine.Importance = widget.DangerImportance
 	b.errLine.Truncation = fyne.TextTruncateEllipsis
-	b.button = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), nil)
+	b.button = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), sh.core.SyncNow)
 	b.progress.Hide()
 	b.busy.Hide()
 	b.busy.Stop()

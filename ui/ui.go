@@ -51,5 +51,7 @@ func Run(ctx context.Context, core *app.App) error {
 	}()
 	sh.Start(ctx)
 	w.ShowAndRun()
+	// What the running sync committed stays; the rest resumes next start.
+	core.StopSync()
 	return nil
 }
