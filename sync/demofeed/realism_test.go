@@ -399,3 +399,52 @@ func TestStoriesAreInTheData(t *testing.T) {
 		}
 	})
 }
+
+// The till summary of an hour is exactly the sum of that hour's receipts, so
+// trends from the summaries and the cashier audit from receipts agree.
+func TestHourlySummariesAreTheSumOfReceipts(t *testing.T) {
+	u := untilDay(testUntil)
+	c := buildChain(8, u-365, u)
+	sc := newStoryClock(u)
+	for _, code := range []string{"WH001", "CS005", "ZZ001", "YY010"} {
+		s := c.byCode[code]
+		for d := u - 4; d <= u; d++ {
+			rs, hs := c.receipts(s, d, sc, c.counts(s, d, sc), true)
+			_, hsOnly := c.receipts(s, d, sc, c.entryCounts(s, d, sc), false)
+			sums := map[int64]*feed.POSHour{}
+			for _, r := range rs {
+				h := r.T - r.T%3600
+				x := sums[h]
+				if x == nil {
+					x = &feed.POSHour{StoreID: s.feed.ID, HourStart: h}
+					sums[h] = x
+				}
+				switch {
+				case r.IsRefund:
+					x.Refunds++
+				case r.IsStaffPurchase:
+					x.StaffPurchases++
+				default:
+					x.Receipts++
+					x.SalesFen += r.AmountFen
+					for _, l := range r.Lines {
+						x.Items += l.Qty
+					}
+				}
+			}
+			if len(hs) != len(hsOnly) {
+				t.Fatalf("%s %s: %d hours with receipts kept, %d without", code, d, len(hs), len(hsOnly))
+			}
+			for i, h := range hs {
+				want := feed.POSHour{StoreID: s.feed.ID, HourStart: h.HourStart}
+				if x := sums[h.HourStart]; x != nil {
+					want = *x
+				}
+				if h != want || hsOnly[i] != h {
+					t.Errorf("%s %s hour %s: summary %+v, receipts add up to %+v (summary-only path %+v)", code, d,
+						time.Unix(h.HourStart, 0).In(s.loc).Format("15:04"), h, want, hsOnly[i])
+				}
+			}
+		}
+	}
+}
