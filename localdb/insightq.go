@@ -33,6 +33,19 @@ const dailySums = `count(*), sum(traded), sum(open_hours), sum(suspect_hours), C
 	sum(transactions), sum(items), sum(sales_fen), sum(staff_hours),
 	sum(local_hours), sum(local_entries), sum(local_passers_by), sum(device_entries_local_hours)`
 
+// weekSums sums store_weekly / store_monthly rows like dailySums sums days.
+var weekSums = "sum(days)" + dailySums[len("count(*)"):]
+
+// Grain is the calendar unit of a rollup table.
+type Grain int
+
+// Rollup grains.
+const (
+	GrainDay Grain = iota
+	GrainWeek
+	GrainMonth
+)
+
 func (t *DailyTotal) scanTargets() []any {
 	return []any{&t.Days, &t.TradedDays, &t.OpenHours, &t.SuspectHours, &t.AlertKinds,
 		&t.Entries, &t.Exits, &t.PassersBy, &t.StaffExcluded, &t.DwellSum, &t.DwellN,
@@ -296,4 +309,92 @@ func SuspectHours(ctx context.Context, x Execer, storeID int64, from, to time.Ti
 		kinds |= k
 	}
 	return out, kinds, MapError(rows.Err())
+}
+
+// StoreWithCode reads one store (case-insensitive code) with its tags and
+// opening hours, without reading the whole chain; ErrNotFound when absent.
+func StoreWithCode(ctx context.Context, x Execer, code string) (Store, error) {
+	var s Store
+	err := x.QueryRowContext(ctx, `SELECT id, code, name, region_id, address, city, COALESCE(area_sqm, 0), time_zone,
+			COALESCE(opened_on, ''), COALESCE(closed_on, ''), staff_count
+		FROM stores WHERE code = ? COLLATE NOCASE ORDER BY code = ? DESC LIMIT 1`, code, code).Scan(&s.ID, &s.Code, &s.Name, &s.RegionID, &s.Address, &s.City, &s.AreaSqm, &s.TimeZone, &s.OpenedOn, &s.ClosedOn, &s.StaffCount)
+	if err != nil {
+		return Store{}, fmt.Errorf("store %q: %w", code, MapError(err))
+	}
+	rows, err := x.QueryContext(ctx, `SELECT t.name FROM store_tags st JOIN tags t ON t.id = st.tag_id WHERE st.store_id = ? ORDER BY t.name`, s.ID)
+	if err != nil {
+		return Store{}, MapError(err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return Store{}, err
+		}
+		s.Tags = append(s.Tags, name)
+	}
+	rows.Close()
+	if s.Hours, err = openingHours(ctx, x, s.ID); err != nil {
+		return Store{}, err
+	}
+	return s, nil
+}
+
+// DailyTotalsSplit sums store_daily per store over consecutive spans of
+// local days in one pass: bounds b0 < b1 < … < bn ('YYYY-MM-DD') give span i
+// = [b_i, b_{i+1}). The region overview reads a period and its history this
+// way, one range scan instead of one query per period.
+//
+// grain picks the rollup read: GrainDay (store_daily, any bounds), GrainWeek
+// (store_weekly; bounds must be Mondays) or GrainMonth (store_monthly;
+// bounds must be 1sts of months).
+func DailyTotalsSplit(ctx context.Context, x Execer, grain Grain, regionID string, bounds []string) ([]map[int64]DailyTotal, error) {
+	table, sums := "store_daily", dailySums
+	switch grain {
+	case GrainWeek:
+		table, sums = "store_weekly", weekSums
+	case GrainMonth:
+		table, sums = "store_monthly", weekSums
+	}
+	if len(bounds) < 2 {
+		return nil, fmt.Errorf("daily totals: need at least two bounds, got %d", len(bounds))
+	}
+	n := len(bounds) - 1
+	cs := "CASE"
+	var args []any
+	for i := 1; i < n; i++ {
+		cs += fmt.Sprintf(" WHEN local_day < ? THEN %d", i-1)
+		args = append(args, bounds[i])
+	}
+	cs += fmt.Sprintf(" ELSE %d END", n-1)
+	if n == 1 {
+		cs = "0"
+	}
+	q := `SELECT store_id, ` + cs + ` AS span, ` + sums + ` FROM ` + table + ` WHERE local_day >= ? AND local_day < ?`
+	args = append(args, bounds[0], bounds[n])
+	if regionID != "" {
+		q += ` AND store_id IN (SELECT id FROM stores WHERE region_id = ?)`
+		args = append(args, regionID)
+	}
+	q += ` GROUP BY store_id, span`
+	rows, err := x.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	out := make([]map[int64]DailyTotal, n)
+	for i := range out {
+		out[i] = map[int64]DailyTotal{}
+	}
+	for rows.Next() {
+		var t DailyTotal
+		var span int
+		if err := rows.Scan(append([]any{&t.StoreID, &span}, t.scanTargets()...)...); err != nil {
+			return nil, err
+		}
+		if span >= 0 && span < n {
+			out[span][t.StoreID] = t
+		}
+	}
+	return out, MapError(rows.Err())
 }

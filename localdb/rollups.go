@@ -391,6 +391,37 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 			batch = batch[k*dayCols:]
 		}
 	}
+	return refreshPeriods(ctx, x, storeID, dayStart, dayEnd.AddDate(0, 0, -1))
+}
+
+const periodSums = `count(*), sum(traded), sum(open_hours), sum(suspect_hours), max(alert_kinds), sum(entries), sum(exits), sum(passers_by), sum(staff_excluded), sum(dwell_sum_s), sum(dwell_n), sum(transactions), sum(items), sum(sales_fen), sum(staff_hours), sum(local_hours), sum(local_entries), sum(local_passers_by), sum(device_entries_local_hours)`
+
+// refreshPeriods rebuilds the store's weekly and monthly sums for the ISO
+// weeks and months holding the local days first..last.
+func refreshPeriods(ctx context.Context, x Execer, storeID int64, first, last time.Time) error {
+	monday := func(t time.Time) time.Time {
+		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+	}
+	w0, w1 := monday(first), monday(last).AddDate(0, 0, 7)
+	m0 := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)
+	m1 := time.Date(last.Year(), last.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	for _, p := range []struct {
+		table, key string
+		from, to   time.Time
+	}{
+		{"store_weekly", `date(local_day, 'weekday 0', '-6 days')`, w0, w1},
+		{"store_monthly", `substr(local_day, 1, 8) || '01'`, m0, m1},
+	} {
+		f, t := p.from.Format("2006-01-02"), p.to.Format("2006-01-02")
+		if _, err := x.ExecContext(ctx, `DELETE FROM `+p.table+` WHERE store_id = ? AND local_day >= ? AND local_day < ?`, storeID, f, t); err != nil {
+			return MapError(err)
+		}
+		if _, err := x.ExecContext(ctx, `INSERT INTO `+p.table+` SELECT `+p.key+`, store_id, `+periodSums+`
+			FROM store_daily WHERE store_id = ? AND local_day >= ? AND local_day < ? GROUP BY 1, 2`, storeID, f, t); err != nil {
+			return MapError(err)
+		}
+	}
 	return nil
 }
 

@@ -577,6 +577,15 @@ func TestRefreshRollupsReplaces(t *testing.T) {
 	if d.KPIs.Entries != 12 {
 		t.Errorf("entries after refreshes %d, want 12", d.KPIs.Entries)
 	}
+	for _, q := range []string{
+		`SELECT entries FROM store_weekly WHERE store_id = 1 AND local_day = '2026-11-16'`,
+		`SELECT entries FROM store_monthly WHERE store_id = 1 AND local_day = '2026-11-01'`,
+	} {
+		var n int
+		if err := f.db.Reader().QueryRow(q).Scan(&n); err != nil || n != 12 {
+			t.Errorf("%s = %d (%v), want 12", q, n, err)
+		}
+	}
 	f.write(func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(f.ctx, `UPDATE stores SET time_zone = 'Mars/Olympus' WHERE id = 1`)
 		return err

@@ -2,6 +2,7 @@ package insight
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -95,9 +96,12 @@ func (in *Insight) stores(ctx context.Context, f Filter) ([]storeRec, error) {
 }
 
 func (in *Insight) storeByCode(ctx context.Context, code string) (storeRec, error) {
-	s, err := localdb.StoreByCode(ctx, in.db, code)
-	if err != nil {
+	s, err := localdb.StoreWithCode(ctx, in.db, code)
+	if errors.Is(err, localdb.ErrNotFound) {
 		return storeRec{}, fmt.Errorf("store %q is not in the local data: %w (check the code, or sync first)", code, ErrUnknownStore)
+	}
+	if err != nil {
+		return storeRec{}, fmt.Errorf("read store %q: %w", code, err)
 	}
 	loc, err := zone(s.TimeZone)
 	if err != nil {

@@ -98,11 +98,14 @@ func WeekOf(t time.Time) Period {
 
 // NumDays is the number of days in the period.
 func (p Period) NumDays() int {
-	n := 0
-	for d := p.From; d.Before(p.To); d = d.AddDate(0, 0, 1) {
-		n++
+	if !p.To.After(p.From) {
+		return 0
 	}
-	return n
+	// Dates only: count on a UTC calendar so a zone's clock changes cannot
+	// make a day 23 or 25 hours long.
+	f := time.Date(p.From.Year(), p.From.Month(), p.From.Day(), 0, 0, 0, 0, time.UTC)
+	t := time.Date(p.To.Year(), p.To.Month(), p.To.Day(), 0, 0, 0, 0, time.UTC)
+	return int(t.Sub(f).Hours() / 24)
 }
 
 // Days lists the period's dates as 'YYYY-MM-DD'.

@@ -22,14 +22,6 @@ func periodBack(p Period, k int) Period {
 	return p.Shift(-k * p.NumDays())
 }
 
-func (in *Insight) totals(ctx context.Context, regionID string, p Period) (map[int64]localdb.DailyTotal, error) {
-	t, err := localdb.DailyTotals(ctx, in.db, regionID, p.FirstDay(), p.LastDay())
-	if err != nil {
-		return nil, fmt.Errorf("read KPIs of %s: %w", p, err)
-	}
-	return t, nil
-}
-
 // comparable reports whether a store has enough data in a period to be
 // compared with others or with its own history.
 func (in *Insight) comparable(k KPIs, p Period) bool {
@@ -154,26 +146,36 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 		return RegionOverview{}, err
 	}
 	ov := RegionOverview{Period: p, Previous: p.Previous(), Stores: []StoreKPIs{}, Flags: []Flag{}, TagAverages: []TagAverage{}}
-	now, err := in.totals(ctx, f.RegionID, p)
-	if err != nil {
-		return ov, err
+	// The period and its history are consecutive: one pass reads them all.
+	nHist := max(1, in.rules.HistoryPeriods)
+	bounds := make([]string, 0, nHist+2)
+	for k := nHist; k >= 1; k-- {
+		bounds = append(bounds, periodBack(p, k).FirstDay())
 	}
+	bounds = append(bounds, p.FirstDay(), p.To.Format(dayFmt))
+	grain := localdb.GrainDay
+	switch p.Kind {
+	case Week:
+		grain = localdb.GrainWeek
+	case Month:
+		grain = localdb.GrainMonth
+	}
+	spans, err := localdb.DailyTotalsSplit(ctx, in.db, grain, f.RegionID, bounds)
+	if err != nil {
+		return ov, fmt.Errorf("read KPIs of %s and the %d periods before: %w", p, nHist, err)
+	}
+	now := spans[nHist]
 	hist := make([]map[int64]localdb.DailyTotal, in.rules.HistoryPeriods)
 	for k := range hist {
-		if hist[k], err = in.totals(ctx, f.RegionID, periodBack(p, k+1)); err != nil {
-			return ov, err
-		}
+		hist[k] = spans[nHist-1-k]
 	}
-	prev := map[int64]localdb.DailyTotal{}
-	if len(hist) > 0 {
-		prev = hist[0]
-	} else if prev, err = in.totals(ctx, f.RegionID, p.Previous()); err != nil {
-		return ov, err
-	}
-	yago, err := in.totals(ctx, f.RegionID, p.YearAgo())
+	prev := spans[nHist-1]
+	ya := p.YearAgo()
+	yspans, err := localdb.DailyTotalsSplit(ctx, in.db, grain, f.RegionID, []string{ya.FirstDay(), ya.To.Format(dayFmt)})
 	if err != nil {
-		return ov, err
+		return ov, fmt.Errorf("read KPIs of %s a year earlier: %w", p, err)
 	}
+	yago := yspans[0]
 
 	kNow := map[int64]KPIs{}
 	kHist := make([]map[int64]KPIs, len(hist))
