@@ -41,8 +41,8 @@ func prepareDir(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	// Four days of receipts keep each run short enough to kill it many times.
-	if err := localdb.SetSetting(context.Background(), db.Writer(), "sync.receipt_window_days", "4"); err != nil {
+	// Two days of receipts keep each run short enough to kill it many times.
+	if err := localdb.SetSetting(context.Background(), db.Writer(), "sync.receipt_window_days", "2"); err != nil {
 		t.Fatal(err)
 	}
 }
