@@ -521,24 +521,29 @@ func (d *Dashboard) cellText(row, col int) (text, marker string, markColor fyne.
 
 func (d *Dashboard) updateCell(id widget.TableCellID, c *tapCell) {
 	c.row, c.col = id.Row, id.Col
-	if id.Row < 0 || id.Row >= len(d.rows) {
-		c.label.SetText("")
-		c.marker.Text = ""
-		c.marker.Refresh()
-		return
+	var text, marker string
+	var col fyne.ThemeColorName
+	if id.Row >= 0 && id.Row < len(d.rows) {
+		text, marker, col = d.cellText(id.Row, id.Col)
 	}
-	text, marker, col := d.cellText(id.Row, id.Col)
-	c.label.SetText(text)
-	c.label.Importance = widget.MediumImportance
+	imp := widget.MediumImportance
 	if id.Col == colFlags && strings.HasPrefix(text, "⚑") {
-		c.label.Importance = widget.DangerImportance
+		imp = widget.DangerImportance
 	}
-	c.label.Refresh()
-	c.marker.Text = marker
+	// One refresh per cell, and none when nothing changed: with 2000 stores
+	// re-measuring truncated labels is most of a table refresh.
+	if c.label.Text != text || c.label.Importance != imp {
+		c.label.Text, c.label.Importance = text, imp
+		c.label.Refresh()
+	}
+	mc := c.marker.Color
 	if col != "" {
-		c.marker.Color = theme.Color(col)
+		mc = theme.Color(col)
 	}
-	c.marker.Refresh()
+	if c.marker.Text != marker || mc != c.marker.Color {
+		c.marker.Text, c.marker.Color = marker, mc
+		c.marker.Refresh()
+	}
 }
 
 // selectRow shows the row's flags and camera problems on the right.
