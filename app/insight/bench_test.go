@@ -85,6 +85,20 @@ func BenchmarkRegionOverviewWeek2000Stores(b *testing.B) {
 		float64(b.Elapsed().Microseconds())/1000/float64(b.N), len(flagged), len(ov.Stores), len(ov.Flags))
 }
 
+// The HQ dashboard for a month (monthly rollups).
+func BenchmarkRegionOverviewMonth2000Stores(b *testing.B) {
+	in := benchInsight(hqChain(b))
+	p, _ := insight.ParsePeriod("2026-10", nil)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := in.Region(context.Background(), p, insight.Filter{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/overview")
+	fmt.Printf("region overview 2000 stores, month: %.1f ms\n", float64(b.Elapsed().Microseconds())/1000/float64(b.N))
+}
+
 // A regional manager's dashboard: one region of 200 stores.
 func BenchmarkRegionOverviewWeek200Stores(b *testing.B) {
 	in := benchInsight(hqChain(b))

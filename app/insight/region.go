@@ -25,7 +25,12 @@ func periodBack(p Period, k int) Period {
 // comparable reports whether a store has enough data in a period to be
 // compared with others or with its own history.
 func (in *Insight) comparable(k KPIs, p Period) bool {
-	return k.TradingDays > 0 && k.OpenHours >= in.minHours(p)
+	return comparableH(k, in.minHours(p))
+}
+
+// comparableH is comparable with the period's minimum hours worked out.
+func comparableH(k KPIs, minH int) bool {
+	return k.TradingDays > 0 && k.OpenHours >= minH
 }
 
 // metricOK is the metric's value when it is defined and backed by enough
@@ -51,9 +56,10 @@ func (in *Insight) metricOK(k KPIs, m Metric) (float64, bool) {
 func (in *Insight) tagAverages(stores []storeRec, kpis map[int64]KPIs, p Period) map[string]*TagAverage {
 	out := map[string]*TagAverage{}
 	vals := map[string]map[Metric][]float64{}
+	minH := in.minHours(p)
 	for _, s := range stores {
 		k := kpis[s.ID]
-		if !in.comparable(k, p) {
+		if !comparableH(k, minH) {
 			continue
 		}
 		for _, tag := range s.Tags {
@@ -107,6 +113,7 @@ func (in *Insight) ranks(ids []int64, kpis map[int64]KPIs, p Period) map[int64]m
 	for _, id := range ids {
 		out[id] = map[Metric]Rank{}
 	}
+	minH := in.minHours(p)
 	for _, m := range Metrics {
 		type iv struct {
 			id int64
@@ -115,7 +122,7 @@ func (in *Insight) ranks(ids []int64, kpis map[int64]KPIs, p Period) map[int64]m
 		var vs []iv
 		for _, id := range ids {
 			k := kpis[id]
-			if !in.comparable(k, p) {
+			if !comparableH(k, minH) {
 				continue
 			}
 			if v, ok := in.metricOK(k, m); ok {
@@ -215,6 +222,9 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 		return ov, err
 	}
 	fl := flagger{in: in, ctx: ctx, p: p}
+	for k := range hist {
+		fl.histMin = append(fl.histMin, in.minHours(periodBack(p, k+1)))
+	}
 	for _, s := range stores {
 		k := kNow[s.ID]
 		row := StoreKPIs{Store: in.info(s), KPIs: k, Previous: kpisOf(prev[s.ID]), YearAgo: kpisOf(yago[s.ID]),
@@ -317,9 +327,10 @@ func (in *Insight) earlyClosing(ctx context.Context, regionID string, p Period) 
 // flagger raises the flags of one store at a time; it reads a store's days
 // only when a flag needs them.
 type flagger struct {
-	in  *Insight
-	ctx context.Context
-	p   Period
+	in      *Insight
+	ctx     context.Context
+	p       Period
+	histMin []int // minimum open hours of each history period
 }
 
 func (fl *flagger) days(s storeRec) ([]localdb.DailyRow, error) {
@@ -432,7 +443,7 @@ func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*
 			}
 			var hv []float64
 			for i, h := range hist {
-				if x, ok := in.metricOK(h, m); ok && in.comparable(h, periodBack(p, i+1)) {
+				if x, ok := in.metricOK(h, m); ok && comparableH(h, fl.histMin[i]) {
 					hv = append(hv, x)
 				}
 			}
