@@ -199,6 +199,25 @@ func CheckHealth(ctx context.Context, db *localdb.DB, req HealthCheckRequest) (*
 	return out, nil
 }
 
+// CheckRecordingHealth checks a downloaded footage clip (a row of the
+// recordings table in state ready) against its camera's reference and
+// stores what it finds, as CheckHealth does with the clip's own start time.
+// Screens call it for a clip a manager opens; a scheduler can call it for
+// every clip that finishes downloading.
+func (a *App) CheckRecordingHealth(ctx context.Context, recordingID int64, cfg health.Config) (*HealthCheckOutcome, error) {
+	var code, path, state string
+	var starts int64
+	err := a.db.Reader().QueryRowContext(ctx, `SELECT c.code, r.starts, COALESCE(r.local_path, ''), r.state
+		FROM recordings r JOIN cameras c ON c.id = r.camera_id WHERE r.id = ?`, recordingID).Scan(&code, &starts, &path, &state)
+	if err != nil {
+		return nil, fmt.Errorf("recording %d: %w", recordingID, localdb.MapError(err))
+	}
+	if state != "ready" || path == "" {
+		return nil, fmt.Errorf("recording %d of camera %s is not on this machine (state %s); download it first", recordingID, code, state)
+	}
+	return CheckHealth(ctx, a.db, HealthCheckRequest{Video: path, CameraCode: code, Start: time.Unix(starts, 0).UTC(), Config: cfg})
+}
+
 func footageSpan(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 func healthFinite(x float64) float64 {

@@ -16,6 +16,7 @@ import (
 	"storelens/assets"
 	"storelens/localdb"
 	"storelens/vision"
+	"storelens/vision/health"
 )
 
 // bannerClip writes the first `seconds` of vtest.avi to an MJPG file, with
@@ -191,5 +192,39 @@ func TestHealthCheckRefusesBadInputAndKeepsStore(t *testing.T) {
 	db.Reader().QueryRow(`SELECT (SELECT count(*) FROM camera_alerts) + (SELECT count(*) FROM camera_references) + (SELECT count(*) FROM count_buckets WHERE suspect = 1)`).Scan(&n)
 	if n != 0 {
 		t.Errorf("refused checks left %d rows behind", n)
+	}
+}
+
+// TestCheckRecordingHealth: a downloaded clip is checked with its own start
+// time and camera; a clip not yet downloaded is refused with the next step.
+func TestCheckRecordingHealth(t *testing.T) {
+	db := healthStore(t)
+	ctx := context.Background()
+	clip := bannerClip(t, 45, 20)
+	starts := time.Date(2026, 11, 20, 2, 10, 0, 0, time.UTC)
+	_, err := db.Writer().Exec(`INSERT INTO recordings(id, remote_id, camera_id, starts, duration_s, size_bytes, sha256, url, local_path, state) VALUES
+		(1, 'rec-1', 7, ?, 40, 1, 'x', 'http://hq/rec-1', ?, 'ready'),
+		(2, 'rec-2', 7, ?, 40, 1, 'x', 'http://hq/rec-2', NULL, 'remote')`, starts.Unix(), clip, starts.Add(time.Hour).Unix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &App{db: db}
+	out, err := a.CheckRecordingHealth(ctx, 1, health.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.StoredAlerts) != 1 || out.StoredAlerts[0].Kind != "occlusion" {
+		t.Fatalf("stored alerts = %+v, want one occlusion", out.StoredAlerts)
+	}
+	if at := out.StoredAlerts[0].Started; at.Before(starts.Add(20*time.Second)) || at.After(starts.Add(25*time.Second)) {
+		t.Errorf("alert starts at %s, the banner went up at %s", at, starts.Add(20*time.Second))
+	}
+	if _, err := a.CheckRecordingHealth(ctx, 2, health.Config{}); err == nil {
+		t.Error("a clip that is not downloaded was checked")
+	} else {
+		t.Log(err)
+	}
+	if _, err := a.CheckRecordingHealth(ctx, 99, health.Config{}); !errors.Is(err, localdb.ErrNotFound) {
+		t.Errorf("missing recording: err = %v", err)
 	}
 }
