@@ -46,6 +46,10 @@ type MotionConfig struct {
 	// have been foreground in the previous frame too for the blob to start
 	// a track (default 0.5; below 60% of it the blob is dropped).
 	MinPersistence float64
+	// Gray models the background in brightness only: about twice as fast,
+	// at the cost of people whose clothes differ from the floor in colour
+	// but not in brightness.
+	Gray bool
 	// MinFill is the share of its box a blob's pixels must cover to start
 	// a track (default 0.3; below 60% of it the blob is dropped). People
 	// in PETS09 cover 0.35–0.62 (5th–90th percentile), the swaying tree of
@@ -65,7 +69,7 @@ type MotionConfig struct {
 type MotionDetector struct {
 	cfg                 MotionConfig
 	mog                 gocv.BackgroundSubtractorMOG2
-	fg, bin, raw        gocv.Mat
+	fg, bin, raw, gray  gocv.Mat
 	prevRaw             gocv.Mat
 	kOpen, kClose       gocv.Mat
 	labels, stats, cent gocv.Mat
@@ -97,6 +101,7 @@ func NewMotionDetector(cfg MotionConfig) *MotionDetector {
 		mog:     gocv.NewBackgroundSubtractorMOG2WithParams(cfg.History, cfg.VarThreshold, true),
 		fg:      gocv.NewMat(),
 		raw:     gocv.NewMat(),
+		gray:    gocv.NewMat(),
 		prevRaw: gocv.NewMat(),
 		bin:     gocv.NewMat(),
 		labels:  gocv.NewMat(),
@@ -108,8 +113,13 @@ func NewMotionDetector(cfg MotionConfig) *MotionDetector {
 // PrimeBackground teaches the background model a picture of the empty
 // scene (several times, so it outweighs the first real frames).
 func (d *MotionDetector) PrimeBackground(bg gocv.Mat) {
+	in := bg
+	if d.cfg.Gray && bg.Channels() == 3 {
+		gocv.CvtColor(bg, &d.gray, gocv.ColorBGRToGray)
+		in = d.gray
+	}
 	for i := 0; i < 30; i++ {
-		d.mog.Apply(bg, &d.fg)
+		d.mog.Apply(in, &d.fg)
 	}
 	d.frames = 3
 }
@@ -121,7 +131,7 @@ func (d *MotionDetector) Foreground() gocv.Mat { return d.bin }
 // Close releases the OpenCV objects.
 func (d *MotionDetector) Close() error {
 	d.mog.Close()
-	for _, m := range []*gocv.Mat{&d.fg, &d.bin, &d.raw, &d.prevRaw, &d.labels, &d.stats, &d.cent} {
+	for _, m := range []*gocv.Mat{&d.fg, &d.bin, &d.raw, &d.gray, &d.prevRaw, &d.labels, &d.stats, &d.cent} {
 		m.Close()
 	}
 	if d.kernelFor != 0 {
@@ -146,7 +156,12 @@ func (d *MotionDetector) Detect(frame gocv.Mat) ([]Detection, error) {
 		d.kClose = gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(odd(5*s), odd(11*s)))
 		d.kernelFor = rows
 	}
-	d.mog.Apply(frame, &d.fg)
+	in := frame
+	if d.cfg.Gray && frame.Channels() == 3 {
+		gocv.CvtColor(frame, &d.gray, gocv.ColorBGRToGray)
+		in = d.gray
+	}
+	d.mog.Apply(in, &d.fg)
 	// MOG2 marks shadows 127 and people 255: keep people only.
 	gocv.Threshold(d.fg, &d.bin, 200, 255, gocv.ThresholdBinary)
 	gocv.MorphologyEx(d.bin, &d.raw, gocv.MorphOpen, d.kOpen)

@@ -45,6 +45,12 @@ func groundTruth(t testing.TB) *GroundTruth {
 // (STORELENS_HYST=0.15 go test -run EvaluatePETS -v ./vision).
 func evalConfig() Config {
 	var cfg Config
+	if os.Getenv("STORELENS_GRAY") != "" {
+		cfg.Motion.Gray = true
+	}
+	if v := os.Getenv("STORELENS_WORK"); v != "" {
+		fmt.Sscan(v, &cfg.WorkWidth)
+	}
 	if v := os.Getenv("STORELENS_HYST"); v != "" {
 		fmt.Sscan(v, &cfg.Hysteresis)
 	}
