@@ -81,8 +81,8 @@ type Config struct {
 	// PageLimit asks HQ for at most this many items per page; 0 asks for
 	// the collection's largest page (fewer, larger transactions).
 	PageLimit int
-	// Progress, when set, is called after every page, push and download
-	// step, from the goroutine running the sync.
+	// Progress, when set, is called after every page, push, rollup and
+	// download step, one call at a time, from the sync's goroutines.
 	Progress func(Progress)
 	// Now is the clock (tests); nil is time.Now.
 	Now func() time.Time
@@ -91,13 +91,14 @@ type Config struct {
 // Engine runs syncs against one feed. Run may be called again after it
 // returns; two concurrent Runs of one Engine wait for each other.
 type Engine struct {
-	cfg   Config
-	base  *url.URL
-	feed  string
-	http  *retryablehttp.Client
-	log   *slog.Logger
-	runMu sync.Mutex
-	prog  progressState
+	cfg    Config
+	base   *url.URL
+	feed   string
+	http   *retryablehttp.Client
+	log    *slog.Logger
+	runMu  sync.Mutex
+	emitMu sync.Mutex
+	prog   progressState
 }
 
 // New checks cfg and prepares an engine; it does not touch the network.
@@ -236,7 +237,29 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	return sum, nil
 }
 
-func (e *Engine) pullAll(ctx context.Context, sum *Summary) error {
+// rollupHeavy are the collections whose pages fill the rollup backlog with
+// long spans; once the last of them is read, the backlog is settled while
+// the remaining collections are fetched.
+var rollupHeavy = map[string]bool{feed.CollShifts: true, feed.CollCounts: true, feed.CollPOSHourly: true}
+
+func (e *Engine) pullAll(ctx context.Context, sum *Summary) (err error) {
+	last := -1
+	for i, coll := range e.cfg.Collections {
+		if rollupHeavy[coll] {
+			last = i
+		}
+	}
+	// Settling runs beside the later pulls: the two share the one writer
+	// connection transaction by transaction, while the later collections'
+	// downloading and decoding use the other core.
+	var settled chan error
+	defer func() {
+		if settled != nil {
+			if serr := <-settled; err == nil {
+				err = serr
+			}
+		}
+	}()
 	for i, coll := range e.cfg.Collections {
 		st, err := e.pull(ctx, i, coll)
 		sum.Rows += st.Rows
@@ -245,6 +268,10 @@ func (e *Engine) pullAll(ctx context.Context, sum *Summary) error {
 			return err
 		}
 		sum.Collections = append(sum.Collections, st)
+		if i == last && i < len(e.cfg.Collections)-1 {
+			settled = make(chan error, 1)
+			go func() { settled <- e.settleRollups(ctx) }()
+		}
 	}
 	return nil
 }

@@ -305,3 +305,26 @@ func TestReadOnlyDataDirIsAClearError(t *testing.T) {
 }
 
 func itoa(n int64) string { return strings.TrimSpace(strings.ReplaceAll(fmtInt(n), " ", "")) }
+
+func TestRollupsAreSettledBesideLaterPulls(t *testing.T) {
+	h := newHarness(t, demofeed.Config{})
+	var phases []string
+	e := h.engine(func(c *Config) {
+		c.Collections = []string{feed.CollRegions, feed.CollStores, feed.CollCameras, feed.CollStaff, feed.CollShifts, feed.CollWeather, feed.CollAlerts}
+		c.Progress = func(p Progress) { phases = append(phases, p.Phase) }
+	})
+	if _, err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := localdb.RollupBacklog(context.Background(), h.db.Reader()); n != 0 {
+		t.Errorf("%d stores still owe rollups after the run", n)
+	}
+	var staffed int64
+	h.db.Reader().QueryRow(`SELECT count(*) FROM store_hourly WHERE staff > 0`).Scan(&staffed)
+	if staffed == 0 {
+		t.Error("no hour of the rollups counts staff on shift")
+	}
+	if !strings.Contains(strings.Join(phases, " "), PhaseRollups) {
+		t.Error("the rollup refresh was never reported")
+	}
+}

@@ -101,6 +101,10 @@ func (e *Engine) emit(p Progress) {
 		p.Fraction = -1
 	}
 	if e.cfg.Progress != nil {
+		// Pages and rollups may report from two goroutines; the callback
+		// sees one call at a time.
+		e.emitMu.Lock()
+		defer e.emitMu.Unlock()
 		e.cfg.Progress(p)
 	}
 }
