@@ -163,7 +163,15 @@ func (l *scrubLogger) clean(kv []any) []any {
 	return out
 }
 
+// Error logs a failed attempt; the retry policy decides what follows, so
+// it is a warning, not an error, for the app.
 func (l *scrubLogger) Error(msg string, kv ...any) { l.log.Warn("feed: "+msg, l.clean(kv)...) }
-func (l *scrubLogger) Warn(msg string, kv ...any)  { l.log.Warn("feed: "+msg, l.clean(kv)...) }
-func (l *scrubLogger) Info(msg string, kv ...any)  { l.log.Info("feed: "+msg, l.clean(kv)...) }
+
+// Warn logs a warning of the retrying client.
+func (l *scrubLogger) Warn(msg string, kv ...any) { l.log.Warn("feed: "+msg, l.clean(kv)...) }
+
+// Info logs an informational line of the retrying client.
+func (l *scrubLogger) Info(msg string, kv ...any) { l.log.Info("feed: "+msg, l.clean(kv)...) }
+
+// Debug logs each request and retry wait.
 func (l *scrubLogger) Debug(msg string, kv ...any) { l.log.Debug("feed: "+msg, l.clean(kv)...) }
