@@ -9,11 +9,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"storelens/localdb"
 	"storelens/sync/engine"
+	"storelens/sync/feed"
 )
 
 func init() {
@@ -86,7 +88,11 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	var colls []string
 	if *only != "" {
 		for _, c := range strings.Split(*only, ",") {
-			colls = append(colls, strings.TrimSpace(c))
+			c = strings.TrimSpace(c)
+			if !slices.Contains(feed.Collections, c) {
+				return fmt.Errorf("--collections: there is no collection %q; choose from %s", c, strings.Join(feed.Collections, ","))
+			}
+			colls = append(colls, c)
 		}
 	}
 	e, err := engine.New(engine.Config{FeedURL: url, Token: token, DB: db, Logger: log, Progress: bar.show,
