@@ -251,6 +251,8 @@ type batcher struct {
 	width, max        int
 	args              []any
 	n                 int
+	// before, when set, runs ahead of each flush with the batch's rows.
+	before func(args []any, n int) error
 }
 
 func (p *FeedPage) newBatcher(head, tuple, tail string, width, max int) *batcher {
@@ -269,6 +271,11 @@ func (b *batcher) add(args ...any) error {
 func (b *batcher) flush() error {
 	if b.n == 0 {
 		return nil
+	}
+	if b.before != nil {
+		if err := b.before(b.args, b.n); err != nil {
+			return err
+		}
 	}
 	var sb strings.Builder
 	sb.WriteString(b.head)
@@ -661,14 +668,22 @@ func (p *FeedPage) UpsertReceipt(r Receipt) error {
 		p.lines = p.newBatcher(`INSERT INTO pos_receipt_lines(receipt_id, line_no, sku, name, qty, unit_price_fen, amount_fen) VALUES `,
 			`(?,?,?,?,?,?,?)`, ` ON CONFLICT(receipt_id, line_no) DO UPDATE SET sku = excluded.sku, name = excluded.name,
 			qty = excluded.qty, unit_price_fen = excluded.unit_price_fen, amount_fen = excluded.amount_fen`, 7, 128)
+		// A re-delivered receipt replaces its lines: the old ones go when
+		// its batch is written, before any of its new lines (which are only
+		// written after their receipt).
+		p.receipts.before = func(args []any, n int) error {
+			q := `DELETE FROM pos_receipt_lines WHERE receipt_id IN (?` + strings.Repeat(",?", n-1) + `)`
+			ids := make([]any, n)
+			for i := range ids {
+				ids[i] = args[i*p.receipts.width]
+			}
+			_, err := p.exec(q, ids...)
+			return err
+		}
 	}
 	if err := p.receipts.add(r.ID, r.StoreID, r.ReceiptNo, r.T, r.Till, r.AmountFen, r.DiscountFen, r.Cashier, r.MemberCard,
 		r.IsRefund, r.IsStaffPurchase); err != nil {
 		return fmt.Errorf("receipt %s of store %d: %w", r.ReceiptNo, r.StoreID, err)
-	}
-	// Lines past the new last one would survive an upsert of fewer lines.
-	if _, err := p.exec(`DELETE FROM pos_receipt_lines WHERE receipt_id = ? AND line_no > ?`, r.ID, len(r.Lines)); err != nil {
-		return err
 	}
 	for i, l := range r.Lines {
 		if p.lines.n == p.lines.max-1 {
