@@ -189,7 +189,10 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	n, warn, err := e.pushOutbox(ctx)
 	sum.Pushed += n
 	sum.Warnings = append(sum.Warnings, warn...)
-	if err != nil {
+	// HQ's push endpoint failing is no reason not to read what is new; a
+	// feed that is down altogether fails the pull below anyway.
+	pushErr := err
+	if err != nil && !errors.Is(err, ErrOffline) {
 		return sum, err
 	}
 	for attempt := 0; ; attempt++ {
@@ -220,12 +223,15 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	if _, err := e.cfg.DB.Writer().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		e.log.Debug("checkpoint after sync", "error", err.Error())
 	}
-	// Pushes made while the pull ran (or answers HQ produced) go out now.
+	// Pushes made while the pull ran go out now.
 	n, warn, err = e.pushOutbox(ctx)
 	sum.Pushed += n
 	sum.Warnings = append(sum.Warnings, warn...)
 	if err != nil {
 		return sum, err
+	}
+	if pushErr != nil {
+		sum.Warnings = append(sum.Warnings, pushErr.Error()+" (what you created stays queued and goes with the next sync)")
 	}
 	d, warn, err := e.prefetchClips(ctx)
 	sum.Downloaded += d

@@ -328,3 +328,35 @@ func TestRollupsAreSettledBesideLaterPulls(t *testing.T) {
 		t.Error("the rollup refresh was never reported")
 	}
 }
+
+func TestBusyPushEndpointDoesNotStopThePull(t *testing.T) {
+	h := newHarness(t, demofeed.Config{})
+	now := time.Now()
+	e := h.engine(func(c *Config) { c.Collections = small; c.Retries = 1; c.Now = func() time.Time { return now } })
+	if _, err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	task, err := localdb.CreateCorrectiveTask(context.Background(), h.db, localdb.CorrectiveTask{StoreID: 9, Title: "试衣间排队", CreatedBy: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.feed.Inject(demofeed.Fault{PathPrefix: feed.PathCorrectiveTasks, Status: http.StatusServiceUnavailable, Times: 2, RetryAfter: "0"})
+	h.feed.Delete(feed.CollStaff, "101")
+	sum, err := e.Run(context.Background())
+	if err != nil {
+		t.Fatalf("a busy push endpoint failed the whole sync: %v", err)
+	}
+	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "outbox") {
+		t.Errorf("warnings %q; want one about the queued push", sum.Warnings)
+	}
+	if n := count(t, h.db.Reader(), `SELECT count(*) FROM staff WHERE id = 101`); n != 0 {
+		t.Error("the pull did not run: the staff member HQ deleted is still here")
+	}
+	now = now.Add(2 * time.Minute)
+	if _, err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.feed.CorrectiveTasks()[task.ID]; !ok {
+		t.Error("the queued task never reached HQ")
+	}
+}

@@ -44,7 +44,8 @@ func (e *Engine) pushOutbox(ctx context.Context) (delivered int, warnings []stri
 			// Not delivered: the attempt is recorded, the push stays queued.
 			wctx := context.WithoutCancel(ctx)
 			e.cfg.DB.Write(wctx, func(tx dbTx) error {
-				return localdb.MarkPushFailed(wctx, tx, it.Key, err.Error(), e.cfg.Now())
+				// Not again in this run: the pull runs first.
+				return localdb.MarkPushFailed(wctx, tx, it.Key, err.Error(), e.cfg.Now().Add(time.Minute))
 			})
 			return delivered, warnings, err
 		}
