@@ -47,16 +47,14 @@ func TestDashboardAndStorePageUnderXvfb(t *testing.T) {
 			prefDir := filepath.Join(home, ".config", "fyne", AppID)
 			os.MkdirAll(prefDir, 0o755)
 			os.WriteFile(filepath.Join(prefDir, "preferences.json"), []byte(fmt.Sprintf(`{"last_area":%q}`, c.area)), 0o644)
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			cmd := exec.CommandContext(ctx, bin, "--data-dir", dataDir)
+			cmd := exec.Command(bin, "--data-dir", dataDir)
 			cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANGUAGE="+c.locale, "LC_ALL="+c.locale+".UTF-8", "HOME="+home)
 			var logs strings.Builder
 			cmd.Stdout, cmd.Stderr = &logs, &logs
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			defer cmd.Wait()
+			defer func() { cmd.Process.Kill(); cmd.Wait() }()
 			waitForWindow(t, display, c.title, 60*time.Second)
 			time.Sleep(6 * time.Second) // queries and charts render in the background
 			path := filepath.Join(shotDir(t), fmt.Sprintf("%s-%s.png", c.area, c.lang))

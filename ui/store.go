@@ -641,6 +641,22 @@ func (sh *Shell) dashboardScreen() fyne.CanvasObject {
 		}
 	}
 	screens[sh] = st
+	// When a sync run ends, show the fresh figures.
+	lastSync := core.SyncState().LastSync // UI goroutine only
+	core.OnSyncState(func(s app.SyncState) {
+		if s.Running {
+			return
+		}
+		fyne.Do(func() {
+			if s.LastSync.Equal(lastSync) {
+				return
+			}
+			lastSync = s.LastSync
+			if cur, ok := screens[sh]; ok && cur == st {
+				st.dash.load()
+			}
+		})
+	})
 	return st.dash.Content()
 }
 

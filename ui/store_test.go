@@ -1,13 +1,16 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"storelens/app"
 	"storelens/app/chart"
@@ -147,5 +150,38 @@ func TestStorePagePartialDataLooksDeliberate(t *testing.T) {
 	waitLoaded(t, s.loadedSignal())
 	if s.status.Hidden || !strings.Contains(s.status.Text, "NOPE") {
 		t.Errorf("unknown store shows %q", s.status.Text)
+	}
+}
+
+func TestChartRedrawsForTheTheme(t *testing.T) {
+	a := test.NewTempApp(t)
+	light, dark := theme.VariantLight, theme.VariantDark
+	a.Settings().SetTheme(lensTheme{Theme: theme.DefaultTheme(), variant: &light})
+	d, loc := oneDayStore(t)
+	fi := chart.ForecastInput{Step: time.Hour}
+	for _, h := range d.Hourly {
+		fi.Actual = append(fi.Actual, chart.Point{T: h.Start, V: float64(h.Entries)})
+	}
+	c := NewChartView()
+	w := test.NewWindow(c)
+	defer w.Close()
+	w.Resize(fyne.NewSize(600, 300))
+	c.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.Forecast(o, fi) }, loc)
+	first := waitChart(t, c)
+	if first == nil || isDark(chartPalette().Background) {
+		t.Fatalf("light theme: chart drawn %v, palette dark %v", first != nil, isDark(chartPalette().Background))
+	}
+	a.Settings().SetTheme(lensTheme{Theme: theme.DefaultTheme(), variant: &dark})
+	c.Refresh() // what Fyne does to every widget on a theme change
+	second := c.Rendered()
+	if second == first {
+		t.Fatal("the chart was not redrawn after the theme changed")
+	}
+	img, err := png.Decode(bytes.NewReader(second.Image))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !isDark(img.At(2, 2)) {
+		t.Fatalf("after switching to dark the chart background is %v", img.At(2, 2))
 	}
 }

@@ -59,6 +59,7 @@ type ChartView struct {
 	draw     chartDraw
 	loc      *time.Location
 	selected time.Time
+	bg       color.Color // theme background the chart was last drawn for
 	last     *chart.Rendered
 	gen      int
 	size     fyne.Size
@@ -94,6 +95,18 @@ func (c *ChartView) MinSize() fyne.Size { return fyne.NewSize(320, 220) }
 
 // Cursor shows a pointer over charts that can be clicked.
 func (c *ChartView) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// Refresh redraws the chart in the new colours when the theme changed.
+func (c *ChartView) Refresh() {
+	c.BaseWidget.Refresh()
+	bg := chartPalette().Background
+	c.mu.Lock()
+	changed := c.bg != nil && bg != c.bg
+	c.mu.Unlock()
+	if changed {
+		c.rerender(0)
+	}
+}
 
 // SetLoading shows the loading state (data is being fetched).
 func (c *ChartView) SetLoading() {
@@ -170,6 +183,7 @@ func (c *ChartView) rerender(delay time.Duration) {
 	}
 	pal := chartPalette()
 	c.mu.Lock()
+	c.bg = pal.Background
 	c.gen++
 	gen, d, loc, sel, size := c.gen, c.draw, c.loc, c.selected, c.size
 	if c.timer != nil {

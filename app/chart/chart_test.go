@@ -297,3 +297,44 @@ func BenchmarkCharts(b *testing.B) {
 		})
 	}
 }
+
+func TestLinesBreakOverMissingHours(t *testing.T) {
+	// Two trading days with the night missing from the input: no stroke may
+	// cross the night. The pixel column halfway through the night must hold
+	// no line colour.
+	loc := shanghai(t)
+	var in ForecastInput
+	in.Step = time.Hour
+	for _, day := range []int{20, 21} {
+		for h := 10; h <= 21; h++ {
+			in.Actual = append(in.Actual, Point{T: time.Date(2026, 11, day, h, 0, 0, 0, loc), V: 50})
+		}
+	}
+	r, err := Forecast(Options{Width: 800, Height: 200, Location: loc}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(r.Image))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x1, _ := r.XOf(time.Date(2026, 11, 20, 21, 0, 0, 0, loc))
+	x2, _ := r.XOf(time.Date(2026, 11, 21, 10, 0, 0, 0, loc))
+	mid := int((x1 + x2) / 2)
+	for y := int(r.PlotTop); y < int(r.PlotBottom)-2; y++ {
+		if sameColor(img.At(mid, y), LightPalette().Primary) {
+			t.Fatalf("a line crosses the closed night at x=%d y=%d", mid, y)
+		}
+	}
+	// … while the open hours are joined.
+	x3, _ := r.XOf(time.Date(2026, 11, 20, 15, 30, 0, 0, loc).Truncate(time.Hour))
+	found := false
+	for y := int(r.PlotTop); y < int(r.PlotBottom); y++ {
+		if sameColor(img.At(int(x3)+5, y), LightPalette().Primary) {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("the line between two open hours is missing")
+	}
+}

@@ -59,8 +59,8 @@ func Forecast(o Options, in ForecastInput) (*Rendered, error) {
 	}
 	f.left = niceAxis(max, countFormat)
 	f.series = append(f.series,
-		&bandSeries{base: base{axis: gochart.YAxisSecondary}, xs: bx, lo: lo, hi: hi, color: dc(f.p.Band)},
-		&lineSeries{base: base{axis: gochart.YAxisSecondary}, xs: ax, ys: ay, color: dc(f.p.Primary), width: f.px(2), dot: dotFor(f, len(ax))},
+		&bandSeries{base: base{axis: gochart.YAxisSecondary}, xs: bx, lo: lo, hi: hi, color: dc(f.p.Band), maxGap: 1.5 * float64(step)},
+		&lineSeries{base: base{axis: gochart.YAxisSecondary}, xs: ax, ys: ay, color: dc(f.p.Primary), width: f.px(2), dot: dotFor(f, len(ax)), maxGap: 1.5 * float64(step)},
 	)
 	f.legend = []legendItem{
 		{name: in.ActualName, color: gochart.Style{StrokeColor: dc(f.p.Primary)}, kind: legendLine},
@@ -122,7 +122,7 @@ func TrafficConversion(o Options, in TrafficConversionInput) (*Rendered, error) 
 	)
 	f.legend = []legendItem{{name: in.EntriesName, color: gochart.Style{FillColor: dc(f.p.Primary)}, kind: legendBar}}
 	if hasConv {
-		f.series = append(f.series, &lineSeries{base: base{axis: gochart.YAxisPrimary}, xs: xs, ys: conv, color: dc(f.p.Secondary), width: f.px(2), dot: dotFor(f, len(xs))})
+		f.series = append(f.series, &lineSeries{base: base{axis: gochart.YAxisPrimary}, xs: xs, ys: conv, color: dc(f.p.Secondary), width: f.px(2), dot: dotFor(f, len(xs)), maxGap: 1.5 * float64(step)})
 		f.legend = append(f.legend, legendItem{name: in.ConversionName, color: gochart.Style{StrokeColor: dc(f.p.Secondary)}, kind: legendLine})
 	}
 	for i, b := range in.Buckets {

@@ -71,10 +71,13 @@ func (g *gridSeries) Render(r gochart.Renderer, box gochart.Box, _, yr gochart.R
 	}
 }
 
-// lineSeries is a polyline; NaN values leave a gap (no data that hour).
+// lineSeries is a polyline; NaN values leave a gap (no data that hour), and
+// so does a jump in x wider than maxGap (hours missing from the input, such
+// as a night when the store is closed).
 type lineSeries struct {
 	base
 	xs, ys []float64
+	maxGap float64 // 0: never break on x
 	color  drawing.Color
 	width  float64
 	dash   []float64
@@ -95,6 +98,10 @@ func (l *lineSeries) Render(r gochart.Renderer, box gochart.Box, xr, yr gochart.
 			continue
 		}
 		x, y := box.Left+xr.Translate(l.xs[i]), box.Bottom-yr.Translate(l.ys[i])
+		if open && l.maxGap > 0 && i > 0 && l.xs[i]-l.xs[i-1] > l.maxGap {
+			r.Stroke()
+			open = false
+		}
 		if !open {
 			r.MoveTo(x, y)
 			open = true
@@ -155,11 +162,13 @@ func (b *barSeries) Render(r gochart.Renderer, box gochart.Box, xr, yr gochart.R
 	}
 }
 
-// bandSeries fills the area between lo and hi (the predicted range).
+// bandSeries fills the area between lo and hi (the predicted range); like
+// lineSeries it breaks on NaN and on jumps in x wider than maxGap.
 type bandSeries struct {
 	base
 	xs, lo, hi []float64
 	color      drawing.Color
+	maxGap     float64
 }
 
 func (b *bandSeries) Render(r gochart.Renderer, box gochart.Box, xr, yr gochart.Range, _ gochart.Style) {
@@ -186,6 +195,9 @@ func (b *bandSeries) Render(r gochart.Renderer, box gochart.Box, xr, yr gochart.
 		if math.IsNaN(b.lo[i]) || math.IsNaN(b.hi[i]) {
 			flush(i)
 			continue
+		}
+		if start >= 0 && b.maxGap > 0 && i > 0 && b.xs[i]-b.xs[i-1] > b.maxGap {
+			flush(i)
 		}
 		if start < 0 {
 			start = i
