@@ -41,7 +41,7 @@ type Config struct {
 	// (default 30 min; negative turns de-duplication off).
 	ReentryWindow time.Duration
 	// ReentrySimilarity is the signature similarity above which two tracks
-	// are the same person (default 0.86).
+	// are the same person (default 0.95).
 	ReentrySimilarity float64
 	// Detector replaces the default MotionDetector (e.g. a DNNDetector).
 	// The counter closes it.
@@ -195,7 +195,7 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 		cfg.ReentryWindow = 30 * time.Minute
 	}
 	if cfg.ReentrySimilarity <= 0 {
-		cfg.ReentrySimilarity = 0.86
+		cfg.ReentrySimilarity = 0.95
 	}
 	if cfg.StaffZoneSeconds <= 0 {
 		cfg.StaffZoneSeconds = 1

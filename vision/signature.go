@@ -5,27 +5,32 @@ import (
 )
 
 // Signature describes how a person looks, independent of where they stand:
-// hue×saturation histograms of the torso and the legs (with a brightness
-// histogram for greys, whose hue means nothing), over foreground pixels only.
-// Re-entry de-duplication and dwell matching compare signatures.
+// hue×saturation histograms of three horizontal stripes of the body —
+// shoulders, torso, legs — with a brightness histogram for greys, whose hue
+// means nothing, over foreground pixels only, summed over the track's clear
+// views. Re-entry de-duplication and dwell matching compare signatures.
 type Signature [sigLen]float32
 
 const (
-	hueBins  = 8
-	satBins  = 3
-	greyBins = 4
+	hueBins  = 12
+	satBins  = 4
+	greyBins = 8
 	stripeN  = hueBins*satBins + greyBins
-	sigLen   = 2 * stripeN
+	nStripes = 3
+	sigLen   = nStripes * stripeN
 )
 
-// stripes of the box height: torso and legs.
-var sigStripes = [2][2]float64{{0.18, 0.5}, {0.52, 0.9}}
+// stripes of the box height: shoulders, torso, legs.
+var sigStripes = [nStripes][2]float64{{0.1, 0.32}, {0.32, 0.58}, {0.58, 0.92}}
 
-// Similarity is the Bhattacharyya coefficient of two signatures averaged over
-// the stripes: 1 for identical colour distributions, 0 for disjoint ones.
+// Similarity is the Bhattacharyya coefficient of two signatures on their
+// least similar stripe: 1 for identical colour distributions, 0 for
+// disjoint ones. On PETS09 (dark winter coats) the same person on two
+// tracks scores 0.88–0.96, two different people 0.62 (median) to 0.94 (99th
+// percentile), which is why the re-entry threshold is high.
 func (s *Signature) Similarity(o *Signature) float64 {
-	var total float64
-	for st := 0; st < 2; st++ {
+	worst := 1.0
+	for st := 0; st < nStripes; st++ {
 		var bc, ns, no float64
 		for i := st * stripeN; i < (st+1)*stripeN; i++ {
 			ns += float64(s[i])
@@ -37,9 +42,9 @@ func (s *Signature) Similarity(o *Signature) float64 {
 		for i := st * stripeN; i < (st+1)*stripeN; i++ {
 			bc += math.Sqrt(float64(s[i]) / ns * float64(o[i]) / no)
 		}
-		total += bc
+		worst = math.Min(worst, bc)
 	}
-	return total / 2
+	return worst
 }
 
 // UniformColour is a staff uniform's colour range in HSV (OpenCV scales: H
@@ -84,7 +89,7 @@ func measure(sig *Signature, bgr, mask []uint8, cols, rows int, b Box, u *Unifor
 				} else {
 					sig[base+int(h)*hueBins/180*satBins+int(s-50)*satBins/206]++
 				}
-				if st == 0 && u != nil {
+				if st == 1 && u != nil {
 					torsoN++
 					if u.matches(h, s, v) {
 						uniformHit++
