@@ -1080,3 +1080,60 @@ func ResetOpenRecordings(ctx context.Context, x Execer) error {
 	_, err := x.ExecContext(ctx, `UPDATE recordings SET open_count = 0 WHERE open_count <> 0`)
 	return MapError(err)
 }
+
+// SweepTable names a synced table whose rows a complete fresh read can sweep.
+type SweepTable int
+
+// Tables a fresh read of a whole collection in one page may sweep.
+const (
+	SweepStores SweepTable = iota
+	SweepCameras
+	SweepStaff
+	SweepInspectionSchedules
+	SweepRecordings
+)
+
+var sweeps = map[SweepTable]struct{ table, key string }{
+	SweepStores:              {"stores", "id"},
+	SweepCameras:             {"cameras", "id"},
+	SweepStaff:               {"staff", "id"},
+	SweepInspectionSchedules: {"inspection_schedules", "remote_id"},
+	SweepRecordings:          {"recordings", "remote_id"},
+}
+
+// Sweep removes the rows of table whose feed key is not in keep (JSON
+// array of the keys, numbers or strings as the table keys them). A fresh
+// read after HQ expired the cursors carries no tombstones, so this is how
+// an item HQ dropped meanwhile leaves the laptop. An empty keep removes
+// nothing: an empty answer is more likely a fault at HQ than a closed chain.
+// It returns the number of rows removed.
+func (p *FeedPage) Sweep(table SweepTable, keep []byte) (int, error) {
+	sw, ok := sweeps[table]
+	if !ok {
+		return 0, fmt.Errorf("sweep: unknown table %d", table)
+	}
+	var n int
+	if err := p.tx.QueryRowContext(p.ctx, `SELECT json_array_length(?)`, keep).Scan(&n); err != nil || n == 0 {
+		return 0, err
+	}
+	if table == SweepRecordings {
+		rows, err := p.tx.QueryContext(p.ctx, `SELECT local_path FROM recordings WHERE local_path IS NOT NULL
+			AND remote_id NOT IN (SELECT value FROM json_each(?))`, keep)
+		if err != nil {
+			return 0, err
+		}
+		for rows.Next() {
+			var path string
+			if rows.Scan(&path) == nil {
+				p.removeFiles = append(p.removeFiles, path, path+".part")
+			}
+		}
+		rows.Close()
+	}
+	res, err := p.tx.ExecContext(p.ctx, `DELETE FROM `+sw.table+` WHERE `+sw.key+` NOT IN (SELECT value FROM json_each(?))`, keep)
+	if err != nil {
+		return 0, err
+	}
+	gone, _ := res.RowsAffected()
+	return int(gone), nil
+}

@@ -221,3 +221,30 @@ func TestStatusChangesFromHQMoveTheTaskForward(t *testing.T) {
 		t.Errorf("%d pushes pending, want the task and its verification", n)
 	}
 }
+
+func TestSweepRemovesWhatAFreshReadNoLongerListsButNeverAll(t *testing.T) {
+	db := openTest(t)
+	seedFeedCamera(t, db)
+	ctx := context.Background()
+	_, err := db.ApplyFeedPage(ctx, "hq", "cameras", "c2", true, func(p *FeedPage) error {
+		if err := p.UpsertCamera(Camera{ID: 1012, Code: "WH001-TIL2", StoreID: 101, Role: "till"}); err != nil {
+			return err
+		}
+		if n, err := p.Sweep(SweepCameras, []byte(`[]`)); n != 0 || err != nil {
+			t.Errorf("an empty list swept %d cameras (%v)", n, err)
+		}
+		n, err := p.Sweep(SweepCameras, []byte(`[1012]`))
+		if n != 1 {
+			t.Errorf("swept %d cameras, want the one no longer listed", n)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left int64
+	db.Reader().QueryRow(`SELECT count(*) FROM cameras WHERE id = 1012`).Scan(&left)
+	if left != 1 {
+		t.Error("the listed camera was swept")
+	}
+}

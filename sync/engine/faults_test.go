@@ -216,7 +216,10 @@ func TestCursorExpiredResyncsAndKeepsTheOutbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// HQ rebuilds its data and, for now, refuses the push: it stays queued.
+	// HQ drops a staff member and rebuilds its data; for now it refuses
+	// the push: it stays queued.
+	staff := count(t, h.db.Reader(), `SELECT count(*) FROM staff`)
+	h.feed.Delete(feed.CollStaff, "101")
 	h.feed.Rotate()
 	h.feed.Inject(demofeed.Fault{PathPrefix: feed.PathCorrectiveTasks, Status: http.StatusBadRequest})
 	h.hits.reset()
@@ -229,6 +232,9 @@ func TestCursorExpiredResyncsAndKeepsTheOutbox(t *testing.T) {
 	}
 	if n := len(h.hits.to(feed.CollectionPath(feed.CollRegions))); n != 2 {
 		t.Errorf("regions read %d times, want the expired read and the fresh one", n)
+	}
+	if n := count(t, h.db.Reader(), `SELECT count(*) FROM staff`); n != staff-1 || count(t, h.db.Reader(), `SELECT count(*) FROM staff WHERE id = 101`) != 0 {
+		t.Errorf("%d staff after the re-read, want %d: the one HQ dropped (no tombstone after a 410) should be gone", n, staff-1)
 	}
 	if got := count(t, h.db.Reader(), `SELECT count(*) FROM weather`); got != before {
 		t.Errorf("weather rows %d after the re-read, want %d (no duplicates, none lost)", got, before)

@@ -24,7 +24,35 @@ type decodedPage struct {
 	items         int
 	bytes         int64
 	firstT, lastT int64 // time span of the items (time series), 0 if none
+	keys          []string
 	apply         func(p *localdb.FeedPage) error
+}
+
+// sweepable are the collections a fresh read in one page may sweep: the
+// feed keys of their items and whether those keys are numbers.
+var sweepable = map[string]struct {
+	table   localdb.SweepTable
+	numeric bool
+}{
+	feed.CollStores: {localdb.SweepStores, true}, feed.CollCameras: {localdb.SweepCameras, true},
+	feed.CollStaff: {localdb.SweepStaff, true}, feed.CollInspectionSchedules: {localdb.SweepInspectionSchedules, false},
+	feed.CollRecordings: {localdb.SweepRecordings, false},
+}
+
+func keysJSON(keys []string, numeric bool) []byte {
+	var b []byte
+	if numeric {
+		b = append(b, '[')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, k...)
+		}
+		return append(b, ']')
+	}
+	b, _ = json.Marshal(keys)
+	return b
 }
 
 type fetched struct {
@@ -72,6 +100,7 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 		}
 	}()
 	var first int64
+	fresh := cursor == ""
 	for f := range ch {
 		if f.err != nil {
 			return st, f.err
@@ -88,6 +117,16 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 			}
 			if prune {
 				return p.PruneReceipts(keep)
+			}
+			// A fresh read that fits one page is the whole collection:
+			// what is not in it was dropped at HQ (after a 410 no
+			// tombstone says so).
+			if sw, ok := sweepable[coll]; ok && fresh && st.Pages == 0 && !pg.hasMore {
+				n, err := p.Sweep(sw.table, keysJSON(pg.keys, sw.numeric))
+				if n > 0 {
+					e.log.Info("removed items HQ no longer lists", "collection", coll, "rows", n)
+				}
+				return err
 			}
 			return nil
 		}
@@ -259,6 +298,11 @@ func decodePage[T any](coll string, r io.Reader, timeOf func(*T) int64, put func
 		return nil, rejectedPage(coll, "HQ said more pages follow but sent no cursor to read them", nil)
 	}
 	d := &decodedPage{next: pg.NextCursor, hasMore: pg.HasMore, items: len(pg.Items)}
+	for i := range pg.Items {
+		if k, ok := any(pg.Items[i]).(interface{ Key() string }); ok {
+			d.keys = append(d.keys, k.Key())
+		}
+	}
 	if timeOf != nil {
 		for i := range pg.Items {
 			t := timeOf(&pg.Items[i])
