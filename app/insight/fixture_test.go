@@ -602,3 +602,62 @@ func TestRefreshRollupsReplaces(t *testing.T) {
 		t.Errorf("stored rollup lost after a failed refresh: %d", n)
 	}
 }
+
+// Previous week, the same week a year earlier (364 days back, Monday to
+// Monday), weekday versus weekend hours, and traffic by weather.
+func TestComparisonsDistributionAndWeather(t *testing.T) {
+	f := newFx(t)
+	f.store(1, "CMP", "Asia/Shanghai", "街边店")
+	week := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC) // Monday of W47
+	for i := 0; i < 7; i++ {
+		d := week.AddDate(0, 0, i).Format("2006-01-02")
+		if i < 5 {
+			f.day(1, d, 10, 12, 10, 100) // weekdays: 10 at 10:00 and 11:00
+		} else {
+			f.day(1, d, 15, 16, 40, 400) // weekend: 40 at 15:00
+		}
+		f.day(1, week.AddDate(0, 0, i-7).Format("2006-01-02"), 10, 11, 5, 50)   // W46: 5 a day
+		f.day(1, week.AddDate(0, 0, i-364).Format("2006-01-02"), 10, 11, 3, 30) // W47 of 2025: 3 a day
+	}
+	f.write(func(tx *sql.Tx) error {
+		for i := 0; i < 7; i++ {
+			cond := "sunny"
+			if i == 1 || i == 5 {
+				cond = "rain"
+			}
+			if _, err := tx.ExecContext(f.ctx, `INSERT INTO weather(city, day, condition) VALUES ('武汉', ?, ?)`, week.AddDate(0, 0, i).Format("2006-01-02"), cond); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	f.refresh(1, "2025-11-17", "2025-11-23")
+	f.refresh(1, "2026-11-09", "2026-11-22")
+	d, err := f.insight(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)).Store(f.ctx, "CMP", period(t, "2026-W47"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.KPIs.Entries != 5*20+2*40 || d.Previous.Entries != 35 || d.YearAgo.Entries != 21 {
+		t.Errorf("entries now %d, previous week %d, year ago %d; want 180, 35, 21", d.KPIs.Entries, d.Previous.Entries, d.YearAgo.Entries)
+	}
+	dist := d.Distribution
+	if dist.WeekdayShare[10] != 0.5 || dist.WeekdayShare[11] != 0.5 || dist.WeekendShare[15] != 1 {
+		t.Errorf("weekday shares %v, weekend shares %v", dist.WeekdayShare, dist.WeekendShare)
+	}
+	for _, h := range dist.Weekday {
+		if h.Hour == 10 && (h.Days != 5 || h.MeanEntries != 10) {
+			t.Errorf("weekday 10:00 = %+v, want 5 days of 10", h)
+		}
+	}
+	// Sunny: Mon, Wed, Thu, Fri (20 each) and Sun (40) → 120/5 = 24;
+	// rain: Tue (20) and Sat (40) → 30.
+	want := map[string]float64{"sunny": 24, "rain": 30}
+	for _, w := range d.Weather {
+		if w.DailyEntries != want[w.Condition] {
+			t.Errorf("%s: %v entries a day over %d days, want %v", w.Condition, w.DailyEntries, w.Days, want[w.Condition])
+		}
+	}
+	if len(d.Weather) != 2 {
+		t.Errorf("weather averages %+v", d.Weather)
+	}
+}
