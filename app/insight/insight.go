@@ -54,7 +54,6 @@
 package insight
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"time"
@@ -173,4 +172,3 @@ var ErrUnknownStore = errors.New("unknown store")
 // IsHoliday reports whether the local date day is a public holiday.
 func (in *Insight) IsHoliday(day string) bool { _, ok := in.holidays[day]; return ok }
 
-var _ = context.Background

@@ -397,7 +397,7 @@ func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*
 				continue
 			}
 			var best *TagAverage
-			bestGap, bestZ := 0.0, 0.0
+			bestGap := 0.0
 			for _, t := range s.Tags {
 				ta := tags[t]
 				if ta == nil || ta.N[m] < r.MinTagStores || ta.Mean[m] <= 0 {
@@ -406,7 +406,7 @@ func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*
 				gap := (ta.Mean[m] - v) / ta.Mean[m]
 				z, ok := leaveOneOutZ(ta, m, v)
 				if ok && gap >= r.TagGap && z <= -r.TagZ && gap > bestGap {
-					best, bestGap, bestZ = ta, gap, z
+					best, bestGap = ta, gap
 				}
 			}
 			if best == nil {
@@ -429,7 +429,7 @@ func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*
 			f.Kind, f.Metric, f.Tag = BelowTagAverage, m, best.Tag
 			f.Value, f.Reference, f.Severity = v, best.Mean[m], bestGap
 			f.Days = daysBelow(days, m, best.Mean[m])
-			f.Reason = reasonBelowTag(m, v, best, tagRank[best.Tag][s.ID][m], streak, p, bestZ)
+			f.Reason = reasonBelowTag(m, v, best, tagRank[best.Tag][s.ID][m], streak, p)
 			flags = append(flags, f)
 		}
 	}
@@ -588,7 +588,7 @@ func periodWords(p Period) (zh, en string) {
 	return "期", "periods"
 }
 
-func reasonBelowTag(m Metric, v float64, ta *TagAverage, rk Rank, streak int, p Period, z float64) Text {
+func reasonBelowTag(m Metric, v float64, ta *TagAverage, rk Rank, streak int, p Period) Text {
 	vs, ms := FormatValue(m, v, true), FormatValue(m, ta.Mean[m], true)
 	gap := 100 * (ta.Mean[m] - v) / ta.Mean[m]
 	zh := fmt.Sprintf("%s %s，比%s均值 %s（%d 家店）低 %.0f%%", m.Label("zh"), vs, ta.Tag, ms, ta.N[m], gap)
@@ -602,7 +602,6 @@ func reasonBelowTag(m Metric, v float64, ta *TagAverage, rk Rank, streak int, p 
 		zh += fmt.Sprintf("；已连续 %d %s偏低", streak, pz)
 		en += fmt.Sprintf("; below %d %s running", streak, pe)
 	}
-	_ = z
 	return Text{ZH: zh, EN: en}
 }
 
