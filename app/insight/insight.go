@@ -171,4 +171,3 @@ var ErrUnknownStore = errors.New("unknown store")
 
 // IsHoliday reports whether the local date day is a public holiday.
 func (in *Insight) IsHoliday(day string) bool { _, ok := in.holidays[day]; return ok }
-
