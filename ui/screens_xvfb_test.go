@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -49,8 +50,8 @@ func TestDashboardAndStorePageUnderXvfb(t *testing.T) {
 			os.WriteFile(filepath.Join(prefDir, "preferences.json"), []byte(fmt.Sprintf(`{"last_area":%q}`, c.area)), 0o644)
 			cmd := exec.Command(bin, "--data-dir", dataDir)
 			cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANGUAGE="+c.locale, "LC_ALL="+c.locale+".UTF-8", "HOME="+home)
-			var logs strings.Builder
-			cmd.Stdout, cmd.Stderr = &logs, &logs
+			logs := &lockedLog{}
+			cmd.Stdout, cmd.Stderr = logs, logs
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -73,4 +74,22 @@ func TestDashboardAndStorePageUnderXvfb(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lockedLog collects a child's output while the test reads it.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
