@@ -319,7 +319,8 @@ type Flag struct {
 	Hours []time.Time `json:"hours,omitempty"`
 	// Days are the store-local dates ('YYYY-MM-DD') that triggered it.
 	Days []string `json:"days,omitempty"`
-	// Tag is the tag whose average was used (BelowTagAverage only).
+	// Tag is the tag whose average the reason quotes (BelowTagAverage, and
+	// EarlyClosing when the store's traffic is below its tag's).
 	Tag string `json:"tag,omitempty"`
 }
 

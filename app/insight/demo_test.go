@@ -142,7 +142,7 @@ func TestDemoChainStoriesAreFlagged(t *testing.T) {
 	// 19:50 instead of 22:00, in the last week of the story.
 	s := stories[demofeed.StoryEarlyClose]
 	by, _ := flagsOf(insight.WeekOf(day(s.Days[len(s.Days)-1])))
-	if f := find(by, s.StoreCode, insight.EarlyClosing, "", "scheduled closing 22:00"); f != nil {
+	if f := find(by, s.StoreCode, insight.EarlyClosing, "", "scheduled closing 22:00", "average of 商场店"); f != nil {
 		for _, d := range f.Days {
 			if !slices.Contains(s.Days, d) {
 				t.Errorf("early closing on %s, which is not a story day", d)

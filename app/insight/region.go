@@ -495,6 +495,22 @@ func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*
 		f.Severity = math.Min(1, float64(close-last)/120) * float64(len(early)) / float64(max(1, k.TradingDays))
 		f.Severity = math.Max(f.Severity, 0.3)
 		f.Reason = reasonEarly(last, close, len(early), k.TradingDays)
+		// Say what the lost evenings cost against the store's peers.
+		if v, ok := in.metricOK(k, DailyEntries); ok {
+			var worst *TagAverage
+			for _, t := range s.Tags {
+				if ta := tags[t]; ta != nil && ta.N[DailyEntries] >= r.MinTagStores && v < ta.Mean[DailyEntries] &&
+					(worst == nil || ta.Mean[DailyEntries] > worst.Mean[DailyEntries]) {
+					worst = ta
+				}
+			}
+			if worst != nil {
+				mean := worst.Mean[DailyEntries]
+				f.Reason.ZH += fmt.Sprintf("；日均进店客流 %.1f，低于%s均值 %.1f", v, worst.Tag, mean)
+				f.Reason.EN += fmt.Sprintf("; entries per day %.1f vs %.1f average of %s", v, mean, worst.Tag)
+				f.Tag = worst.Tag
+			}
+		}
 		flags = append(flags, f)
 	}
 
