@@ -21,6 +21,9 @@ import (
 // maxResumes is how often one Download continues a transfer that broke.
 const maxResumes = 4
 
+// idleTimeout cuts a clip transfer that received nothing for this long.
+var idleTimeout = 60 * time.Second
+
 func (e *Engine) cacheDir() string {
 	if e.cfg.CacheDir != "" {
 		return e.cfg.CacheDir
@@ -142,7 +145,13 @@ func (e *Engine) transfer(ctx context.Context, rec *localdb.CachedRecording, par
 	if err != nil {
 		return false, &Error{Kind: ErrRejected, Collection: what, What: "its download address in the index is not a URL", Action: "sync again"}
 	}
-	req, err := e.newRequest(ctx, http.MethodGet, u, nil, same)
+	// A transfer that stalls (no byte for idleTimeout) is cut and resumed,
+	// rather than waiting for ever on a dead connection.
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	idle := time.AfterFunc(idleTimeout, cancel)
+	defer idle.Stop()
+	req, err := e.newRequest(rctx, http.MethodGet, u, nil, same)
 	if err != nil {
 		return false, e.wrapTransport(what, err)
 	}
@@ -152,10 +161,16 @@ func (e *Engine) transfer(ctx context.Context, rec *localdb.CachedRecording, par
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(have, 10)+"-")
 		req.Header.Set("If-Range", rec.ETag)
 	}
+	stalled := func() error {
+		return &Error{Kind: ErrOffline, Collection: what, What: fmt.Sprintf("the transfer stalled (nothing for %v)", idleTimeout), Action: "it continues from where it stopped"}
+	}
 	resp, err := e.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			err = ctx.Err()
+			return false, e.wrapTransport(what, ctx.Err())
+		}
+		if rctx.Err() != nil {
+			return false, stalled()
 		}
 		return false, e.wrapTransport(what, err)
 	}
@@ -200,7 +215,7 @@ func (e *Engine) transfer(ctx context.Context, rec *localdb.CachedRecording, par
 		f.Close()
 		return false, storageError(what, err)
 	}
-	n, copyErr := io.Copy(f, &progressReader{r: resp.Body, e: e, id: rec.RemoteID, base: have, size: rec.Size})
+	n, copyErr := io.Copy(f, &progressReader{r: resp.Body, e: e, id: rec.RemoteID, base: have, size: rec.Size, idle: idle})
 	syncErr := f.Sync()
 	closeErr := f.Close()
 	if err := errors.Join(syncErr, closeErr); err != nil {
@@ -214,6 +229,9 @@ func (e *Engine) transfer(ctx context.Context, rec *localdb.CachedRecording, par
 		}
 		if ctx.Err() != nil {
 			return false, e.wrapTransport(what, ctx.Err())
+		}
+		if rctx.Err() != nil {
+			return false, stalled()
 		}
 		return false, e.wrapTransport(what, copyErr)
 	}
@@ -250,11 +268,15 @@ type progressReader struct {
 	base, size int64
 	n          int64
 	last       time.Time
+	idle       *time.Timer
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	p.n += int64(n)
+	if n > 0 && p.idle != nil {
+		p.idle.Reset(idleTimeout)
+	}
 	if now := time.Now(); now.Sub(p.last) > 200*time.Millisecond || err != nil {
 		p.last = now
 		frac := -1.0

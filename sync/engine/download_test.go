@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"storelens/localdb"
 	"storelens/sync/demofeed"
@@ -173,5 +174,28 @@ func TestCacheCapEvictsLeastRecentlyViewedNeverOpenOrAttached(t *testing.T) {
 		if st.State != "ready" {
 			t.Errorf("clip %s is %s; an open or attached clip was evicted", r.RemoteID, st.State)
 		}
+	}
+}
+
+func TestStalledDownloadIsCutAndResumed(t *testing.T) {
+	h, e, recs := clipHarness(t)
+	old := idleTimeout
+	idleTimeout = 500 * time.Millisecond
+	t.Cleanup(func() { idleTimeout = old })
+	rec := recs[2]
+	h.hits.mu.Lock()
+	h.hits.stall = rec.Size / 2
+	h.hits.mu.Unlock()
+	h.hits.reset()
+	path, err := e.Download(context.Background(), rec.RemoteID)
+	if err != nil {
+		t.Fatalf("download that stalled half-way: %v", err)
+	}
+	if got := fileSHA(t, path); got != rec.SHA256 {
+		t.Fatalf("SHA-256 %s, index says %s", got, rec.SHA256)
+	}
+	hits := h.hits.to(feed.PathRecordings)
+	if len(hits) != 2 || hits[1].header.Get("Range") == "" {
+		t.Errorf("%d requests; want the stalled one and a ranged continuation", len(hits))
 	}
 }

@@ -114,6 +114,26 @@ type hitLog struct {
 	mu    sync.Mutex
 	hits  []hit
 	after func(h hit)
+	// stall, when > 0, makes the next clip download send that many bytes
+	// and then nothing until the client gives up.
+	stall int64
+}
+
+type stallWriter struct {
+	http.ResponseWriter
+	left int64
+	done <-chan struct{}
+}
+
+func (w *stallWriter) Write(b []byte) (int, error) {
+	if int64(len(b)) > w.left {
+		n, _ := w.ResponseWriter.Write(b[:w.left])
+		w.ResponseWriter.(http.Flusher).Flush()
+		<-w.done
+		return n, http.ErrAbortHandler
+	}
+	w.left -= int64(len(b))
+	return w.ResponseWriter.Write(b)
 }
 
 type statusWriter struct {
@@ -143,6 +163,12 @@ func (w *statusWriter) Flush() {
 
 func (l *hitLog) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		if l.stall > 0 && strings.HasPrefix(r.URL.Path, "/v1/recordings/") {
+			w = &stallWriter{ResponseWriter: w, left: l.stall, done: r.Context().Done()}
+			l.stall = 0
+		}
+		l.mu.Unlock()
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			p := recover()
