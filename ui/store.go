@@ -274,6 +274,7 @@ func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr err
 	}
 	s.showFlags(d)
 	s.showAlerts(prof.Alerts, perr)
+	s.pickNote.Importance = widget.LowImportance
 	s.pickNote.SetText(lang.X("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
 	s.setCharts(d)
 }
@@ -361,12 +362,29 @@ func (s *StorePage) showFlags(d insight.StoreDetail) {
 	if len(d.Flags) == 0 {
 		s.flags.Add(widget.NewLabel(lang.X("store.noflags", "No flags for this period.")))
 	}
+	open := map[int64]bool{}
+	for _, h := range d.Hourly {
+		if h.Open {
+			open[h.Start.Unix()] = true
+		}
+	}
 	for _, f := range d.Flags {
 		l := widget.NewLabel("⚑ " + flagKindLabel(f.Kind) + ": " + f.Reason.In(CurrentLanguage()))
 		l.Wrapping = fyne.TextWrapWord
 		s.flags.Add(l)
+		// Jump to the trading hours among the flag's hours: footage of a
+		// closed shop at night shows nothing.
+		hours := make([]time.Time, 0, len(f.Hours))
+		for _, h := range f.Hours {
+			if open[h.Unix()] {
+				hours = append(hours, h)
+			}
+		}
+		if len(hours) == 0 {
+			hours = f.Hours
+		}
 		var jumps []fyne.CanvasObject
-		for i, h := range f.Hours {
+		for i, h := range hours {
 			if i == 4 {
 				break
 			}
@@ -401,6 +419,10 @@ func (s *StorePage) showAlerts(alerts []app.CameraAlert, err error) {
 // picked handles a click on a chart.
 func (s *StorePage) picked(h chart.Hit) {
 	switch {
+	case !h.Time.IsZero() && math.IsNaN(h.Value):
+		s.pickNote.SetText(lang.X("store.pick.closed", "{{.Time}}: no counts at that hour (closed, or no data); pick an hour with traffic.", map[string]any{"Time": h.Time.In(s.loc).Format("2006-01-02 15:04")}))
+		s.pickNote.Importance = widget.MediumImportance
+		s.pickNote.Refresh()
 	case !h.Time.IsZero():
 		s.pickTime(h.Time)
 	case h.Hour >= 0:
@@ -411,6 +433,7 @@ func (s *StorePage) picked(h chart.Hit) {
 // pickTime selects a moment of the store for footage review.
 func (s *StorePage) pickTime(t time.Time) {
 	s.Picked = t
+	s.pickNote.Importance = widget.HighImportance
 	when := t.In(s.loc).Format("2006-01-02 15:04")
 	if s.OnFootage != nil && s.OnFootage(s.code, t) {
 		s.pickNote.SetText(lang.X("store.pick.opening", "Opening the footage of {{.Time}}…", map[string]any{"Time": when}))
