@@ -161,10 +161,10 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 	}
 	bounds = append(bounds, p.FirstDay(), p.To.Format(dayFmt))
 	grain := localdb.GrainDay
-	switch p.Kind {
-	case Week:
+	switch {
+	case p.Kind == Week && p.From.Weekday() == time.Monday && p.NumDays() == 7:
 		grain = localdb.GrainWeek
-	case Month:
+	case p.Kind == Month && p.From.Day() == 1:
 		grain = localdb.GrainMonth
 	}
 	spans, err := localdb.DailyTotalsSplit(ctx, in.db, grain, f.RegionID, bounds)
