@@ -74,7 +74,7 @@ type Dashboard struct {
 	flaggedOnly *widget.Check
 	openBtn     *widget.Button
 	tiles       []*KPITile
-	table       *widget.Table
+	table       *storeTable
 	busy        *widget.ProgressBarInfinite
 	status      *widget.Label
 	detail      *widget.Label
@@ -431,17 +431,36 @@ func (d *Dashboard) columnTitle(col int) string {
 
 var columnWidths = [numCols]float32{58, 160, 104, 300, 96, 90, 90, 96, 118, 90, 64}
 
-func (d *Dashboard) newTable() *widget.Table {
-	t := widget.NewTable(
-		func() (int, int) { return len(d.rows), numCols },
-		func() fyne.CanvasObject {
-			return newTapCell(func(row, _ int) { d.table.Select(widget.TableCellID{Row: row, Col: colStore}) }, func(row, _ int) {
-				d.selectRow(row)
-				d.openSelected()
-			})
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) { d.updateCell(id, o.(*tapCell)) },
-	)
+// storeTable is the dashboard's table with the keyboard finished: arrows
+// move, Space selects (the reasons show on the right), Enter opens the
+// selected store.
+type storeTable struct {
+	widget.Table
+	onEnter func()
+}
+
+// TypedKey opens the selected store on Enter and leaves the rest to the table.
+func (t *storeTable) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		if t.onEnter != nil {
+			t.onEnter()
+		}
+		return
+	}
+	t.Table.TypedKey(ev)
+}
+
+func (d *Dashboard) newTable() *storeTable {
+	t := &storeTable{onEnter: d.openSelected}
+	t.Length = func() (int, int) { return len(d.rows), numCols }
+	t.CreateCell = func() fyne.CanvasObject {
+		return newTapCell(func(row, _ int) { d.table.Select(widget.TableCellID{Row: row, Col: colStore}) }, func(row, _ int) {
+			d.selectRow(row)
+			d.openSelected()
+		})
+	}
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { d.updateCell(id, o.(*tapCell)) }
+	t.ExtendBaseWidget(t)
 	t.ShowHeaderRow = true
 	t.CreateHeader = func() fyne.CanvasObject {
 		b := widget.NewButton("", nil)

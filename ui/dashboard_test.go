@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"storelens/app/insight"
@@ -184,6 +185,14 @@ func TestDashboardOpensTheSelectedStore(t *testing.T) {
 	test.Tap(d.openBtn)
 	if opened != "B002" {
 		t.Fatalf("Open store opened %q, want B002", opened)
+	}
+	// From the keyboard: Space selects the focused row, Enter opens it.
+	opened = ""
+	d.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	d.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	d.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if opened != "C003" {
+		t.Fatalf("↓ Space Enter opened %q, want the second row C003", opened)
 	}
 	// A double click on a cell opens its row too.
 	opened = ""
