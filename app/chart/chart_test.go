@@ -338,3 +338,18 @@ func TestLinesBreakOverMissingHours(t *testing.T) {
 		t.Fatal("the line between two open hours is missing")
 	}
 }
+
+func TestSVGForTheReport(t *testing.T) {
+	loc := shanghai(t)
+	fi, _ := dayOfHours(loc)
+	r, err := Forecast(Options{Width: 600, Height: 240, Location: loc, Format: SVG, Title: "武汉群光店 实际与预测客流"}, fi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(r.Image), []byte("<svg")) || !bytes.Contains(r.Image, []byte("武汉群光店")) {
+		t.Fatalf("SVG output does not start with <svg or lacks the Chinese title: %.120q", r.Image)
+	}
+	if len(r.Hits) != 12 {
+		t.Fatalf("SVG chart has %d hits, want 12", len(r.Hits))
+	}
+}
