@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"storelens/localdb"
@@ -57,6 +58,10 @@ func clipName(remoteID string) string {
 // Room is made by evicting the least recently viewed clips that are
 // neither open nor attached to a task.
 func (e *Engine) Download(ctx context.Context, remoteID string) (string, error) {
+	// One transfer per clip: a player asking for the clip the prefetch is
+	// fetching waits for it instead of writing the same .part file.
+	unlock := e.lockClip(remoteID)
+	defer unlock()
 	what := "recording " + remoteID
 	rec, err := localdb.RecordingByRemoteID(ctx, e.cfg.DB.Writer(), remoteID)
 	if err != nil {
@@ -384,4 +389,33 @@ func (e *Engine) prefetchClips(ctx context.Context) (int, []string, error) {
 		done++
 	}
 	return done, warns, nil
+}
+
+// lockClip serialises downloads of one clip.
+func (e *Engine) lockClip(remoteID string) (unlock func()) {
+	e.clipMu.Lock()
+	if e.clipLocks == nil {
+		e.clipLocks = map[string]*clipLock{}
+	}
+	l := e.clipLocks[remoteID]
+	if l == nil {
+		l = &clipLock{}
+		e.clipLocks[remoteID] = l
+	}
+	l.users++
+	e.clipMu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		e.clipMu.Lock()
+		if l.users--; l.users == 0 {
+			delete(e.clipLocks, remoteID)
+		}
+		e.clipMu.Unlock()
+	}
+}
+
+type clipLock struct {
+	mu    sync.Mutex
+	users int
 }

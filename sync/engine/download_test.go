@@ -199,3 +199,28 @@ func TestStalledDownloadIsCutAndResumed(t *testing.T) {
 		t.Errorf("%d requests; want the stalled one and a ranged continuation", len(hits))
 	}
 }
+
+func TestTwoDownloadsOfOneClipShareOneTransfer(t *testing.T) {
+	h, e, recs := clipHarness(t)
+	rec := recs[3]
+	h.hits.reset()
+	paths := make(chan string, 2)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			p, err := e.Download(context.Background(), rec.RemoteID)
+			paths <- p
+			errs <- err
+		}()
+	}
+	p1, p2 := <-paths, <-paths
+	if err := errors.Join(<-errs, <-errs); err != nil {
+		t.Fatal(err)
+	}
+	if p1 != p2 || fileSHA(t, p1) != rec.SHA256 {
+		t.Errorf("paths %q %q", p1, p2)
+	}
+	if n := len(h.hits.to(feed.PathRecordings)); n != 1 {
+		t.Errorf("%d transfers of one clip, want 1", n)
+	}
+}

@@ -99,6 +99,9 @@ type Engine struct {
 	runMu  sync.Mutex
 	emitMu sync.Mutex
 	prog   progressState
+
+	clipMu    sync.Mutex
+	clipLocks map[string]*clipLock
 }
 
 // New checks cfg and prepares an engine; it does not touch the network.
