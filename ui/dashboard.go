@@ -193,7 +193,7 @@ func groupDigits(s string) string {
 }
 
 func metricLabel(m insight.Metric) string {
-	return lang.X("metric."+string(m), m.Label(CurrentLanguage()))
+	return translated("metric."+string(m), m.Label(CurrentLanguage()))
 }
 
 // load fetches the overview for the period and tag in the background; the
@@ -599,7 +599,7 @@ func flagKindLabel(k insight.FlagKind) string {
 	if def == "" {
 		def = string(k)
 	}
-	return lang.X("flag."+string(k), def)
+	return translated("flag."+string(k), def)
 }
 
 func (d *Dashboard) openSelected() {
@@ -672,5 +672,10 @@ func alertKindLabel(k string) string {
 	if def == "" {
 		def = k
 	}
-	return lang.X("alert."+k, def)
+	return translated("alert."+k, def)
 }
+
+// translated looks up a key built from data (a metric, flag kind, alert
+// kind or weather condition); TestDynamicKeysAreTranslated checks that
+// every value the data can take has a translation in both languages.
+func translated(key, fallback string) string { return lang.X(key, fallback) }

@@ -592,7 +592,7 @@ func (s *StorePage) setCharts(d insight.StoreDetail) {
 		}
 		wi.Categories = append(wi.Categories, chart.Category{
 			Key:   w.Condition,
-			Label: lang.X("weather."+w.Condition, w.Condition) + " " + lang.X("chart.days", "({{.N}} d)", map[string]any{"N": w.Days}),
+			Label: translated("weather."+w.Condition, w.Condition) + " " + lang.X("chart.days", "({{.N}} d)", map[string]any{"N": w.Days}),
 			Value: w.DailyEntries,
 		})
 	}
