@@ -3,8 +3,12 @@
 // from here, computed with the metric names and formulas of product.md.
 //
 // It reads the local store's read-only pool, and only the rollup tables
-// (store_hourly, store_daily) that localdb.RefreshRollups keeps up to date at
-// sync time, so a screen never aggregates raw 15-minute buckets.
+// (store_hourly, store_daily, store_weekly, store_monthly) that
+// localdb.RefreshRollups keeps up to date at sync time, so a screen never
+// aggregates raw 15-minute buckets. A day's totals cover all its hours, so no
+// receipt is lost to a schedule; open hours, staffing classes and the hourly
+// distributions follow the opening hours. In a zone with a half-hour offset
+// the UTC hour that straddles local midnight counts to the day it starts on.
 //
 // # Periods and time zones
 //
@@ -45,12 +49,18 @@
 //
 // # Forecast
 //
-// Predicted traffic is a per-store regression (gonum) of log daily entries
-// on weekday, a linear trend, public holidays and weather, fitted on the
-// preceding ForecastHistoryWeeks weeks; the daily figure is spread over the
-// hours with the store's hour-of-day profile for that day type, and the band
-// is the 10th–90th percentile of the fit's residuals. Backtest reports its
-// MAPE on held-out weeks next to the seasonal-naive baseline.
+// Predicted traffic is a per-store weighted ridge regression (gonum) of log
+// daily entries on weekday, a linear trend (carried at most four weeks
+// ahead), public holidays (Params.Holidays) and rain/heavy rain/snow, fitted
+// on the ForecastHistoryWeeks (16) weeks before each forecast week, recent
+// weeks weighing more (half-life six weeks); days mostly under a camera
+// alert are left out. The daily figure is spread over the hours with the
+// store's hour-of-day profile of the eight weeks before, by day type
+// (weekday, or weekend/holiday), and the band is the 10th–90th percentile of
+// the fit's residuals, widened per hour for counting noise. Backtest reports
+// the MAPE of daily entries on held-out weeks next to the seasonal-naive
+// baseline (same weekday last week). Shopping festivals (6·18, 双十一) are
+// not modelled.
 package insight
 
 import (
