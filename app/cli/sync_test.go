@@ -181,3 +181,49 @@ func TestKilledSyncLosesAndDuplicatesNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestSyncCommandSaysWhatIsWrongAndWhatToDo(t *testing.T) {
+	fs, err := demofeed.New(demofeed.Config{Until: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), Logf: func(string, ...any) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(fs)
+	defer srv.Close()
+	for _, tc := range []struct {
+		name, token string
+		args        []string
+		want        []string
+	}{
+		{"no feed", "demo", nil, []string{"no HQ feed given", "--feed"}},
+		{"not a URL", "demo", []string{"--feed", "hq.example.com"}, []string{"not an http(s) URL"}},
+		{"unknown collection", "demo", []string{"--feed", srv.URL, "--collections", "stores,sales"}, []string{`no collection "sales"`, "choose from"}},
+		{"wrong token", "wrong-token-123", []string{"--feed", srv.URL, "--collections", "regions"}, []string{"sign in again"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("STORELENS_TOKEN", tc.token)
+			var out, errb bytes.Buffer
+			err := runSync(context.Background(), Env{Stdout: &out, Stderr: &errb, DataDir: t.TempDir()}, append(tc.args, "--quiet"))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error()+errb.String(), tc.token) && tc.token != "demo" {
+				t.Error("the token was printed")
+			}
+		})
+	}
+	// A working sync prints its figures.
+	t.Setenv("STORELENS_TOKEN", "demo")
+	var out, errb bytes.Buffer
+	if err := runSync(context.Background(), Env{Stdout: &out, Stderr: &errb, DataDir: t.TempDir()},
+		[]string{"--feed", srv.URL, "--collections", "regions,stores", "--json"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"rows": 121`) || !strings.Contains(errb.String(), "rows/s") {
+		t.Errorf("summary:\n%s\n%s", out.String(), errb.String())
+	}
+}
