@@ -105,7 +105,6 @@ func (pp *periodPicker) setKind(k insight.PeriodKind) {
 	default:
 		pp.p.Kind = insight.Range
 		pp.entry.SetText(pp.p.String())
-		fyne.CurrentApp().Driver().CanvasForObject(pp.entry)
 		if c := fyne.CurrentApp().Driver().CanvasForObject(pp.entry); c != nil {
 			c.Focus(pp.entry)
 		}

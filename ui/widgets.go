@@ -64,17 +64,14 @@ type ChartView struct {
 	gen      int
 	size     fyne.Size
 	timer    *time.Timer
-	// rendered is closed-and-replaced after each finished render (tests wait on it).
-	rendered chan struct{}
 }
 
 // NewChartView is an empty chart showing the loading state until SetDraw.
 func NewChartView() *ChartView {
 	c := &ChartView{
-		img:      canvas.NewImageFromImage(nil),
-		status:   widget.NewLabel(lang.X("chart.loading", "Loading…")),
-		busy:     widget.NewProgressBarInfinite(),
-		rendered: make(chan struct{}),
+		img:    canvas.NewImageFromImage(nil),
+		status: widget.NewLabel(lang.X("chart.loading", "Loading…")),
+		busy:   widget.NewProgressBarInfinite(),
 	}
 	c.img.FillMode = canvas.ImageFillStretch
 	c.img.ScaleMode = canvas.ImageScaleSmooth
@@ -166,13 +163,6 @@ func (c *ChartView) Rendered() *chart.Rendered {
 	return c.last
 }
 
-// renderedSignal is closed when the next render finishes.
-func (c *ChartView) renderedSignal() <-chan struct{} {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rendered
-}
-
 // rerender draws the chart in the background after delay; a newer request
 // supersedes an older one. It must be called on the UI goroutine (it reads
 // the canvas scale and the theme).
@@ -206,8 +196,6 @@ func (c *ChartView) rerender(delay time.Duration) {
 				c.mu.Unlock()
 				return
 			}
-			done := c.rendered
-			c.rendered = make(chan struct{})
 			if err != nil {
 				c.last = nil
 			} else {
@@ -232,7 +220,6 @@ func (c *ChartView) rerender(delay time.Duration) {
 				c.busy.Stop()
 			}
 			c.img.Refresh()
-			close(done)
 		})
 	}
 	if delay <= 0 || testing.Testing() {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"image"
 	"image/png"
 	"math"
 	"os"
@@ -182,8 +181,6 @@ func TestStaffRatioLegendGivesShares(t *testing.T) {
 	for i, c := range classes {
 		in.Hours = append(in.Hours, StaffHour{T: day.Add(time.Duration(i) * time.Hour), Ratio: float64(5 + i*2), Class: c})
 	}
-	f := newFrame(Options{Width: 600, Height: 220, Location: loc})
-	_ = f
 	r, err := StaffRatio(Options{Width: 600, Height: 220, Location: loc}, in)
 	if err != nil || len(r.Hits) != 10 {
 		t.Fatalf("staff ratio: %v", err)
@@ -277,8 +274,6 @@ func pixelDiff(a, b []byte) (diff, total int, err error) {
 	}
 	return diff, bd.Dx() * bd.Dy(), nil
 }
-
-var _ image.Image // keep image imported for readers of pixelDiff
 
 // BenchmarkCharts prints how long each chart takes to draw at a laptop's
 // store-page size, at scale 1 and 2.
