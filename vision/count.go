@@ -64,6 +64,10 @@ type Config struct {
 	// other side (default 0.12): jitter and U-turns closer to the line than
 	// that never count.
 	Hysteresis float64
+	// AnalysisFPS caps how many frames a second are analysed (every
+	// frame is still decoded): 10 fps footage with AnalysisFPS 5 analyses
+	// every second frame, twice as fast. 0 analyses every frame.
+	AnalysisFPS float64
 	// WorkWidth is the width frames are scaled down to before analysis
 	// (default 384; frames already narrower are used as they are).
 	WorkWidth int
@@ -131,6 +135,8 @@ type Counter struct {
 	tracksByID     map[int]*Track
 	sigEvery       int
 	minHeight      float64 // in work pixels
+	stride         int     // analyse every stride-th frame
+	afps           float64 // frames analysed per second
 	coastFrames    float64
 	closed         bool
 	detectionCount int
@@ -211,7 +217,12 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 	if c.det == nil {
 		c.det = NewMotionDetector(cfg.Motion)
 	}
-	c.tr = NewTracker(cfg.Tracker, fps)
+	c.stride = 1
+	if cfg.AnalysisFPS > 0 && fps > cfg.AnalysisFPS {
+		c.stride = max(1, int(math.Floor(fps/cfg.AnalysisFPS+0.01)))
+	}
+	afps := fps / float64(c.stride) // frames analysed per second
+	c.tr = NewTracker(cfg.Tracker, afps)
 	c.lines = append(c.lines, countLine{LineEntrance, cfg.Entrance.Scale(c.scale, c.scale)})
 	if cfg.Outside != nil {
 		c.lines = append(c.lines, countLine{LineOutside, cfg.Outside.Scale(c.scale, c.scale)})
@@ -220,9 +231,10 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 	for _, id := range cfg.StaffTracks {
 		c.staffMarked[id] = true
 	}
-	c.zoneFrames = max(1, int(math.Round(cfg.StaffZoneSeconds*fps)))
-	c.sigEvery = max(1, int(math.Round(fps/5))) // 5 looks a second
-	c.coastFrames = max(0, cfg.CoastCount.Seconds()*fps)
+	c.zoneFrames = max(1, int(math.Round(cfg.StaffZoneSeconds*afps)))
+	c.sigEvery = max(1, int(math.Round(afps/5))) // 5 looks a second
+	c.coastFrames = max(0, cfg.CoastCount.Seconds()*afps)
+	c.afps = afps
 	c.minHeight = cfg.MinPersonHeight * float64(height) * c.scale
 	return c, nil
 }
@@ -241,6 +253,10 @@ func (c *Counter) Close() error {
 func (c *Counter) Process(frame gocv.Mat) error {
 	if frame.Cols() != c.size.W || frame.Rows() != c.size.H {
 		return fmt.Errorf("frame %d is %dx%d, the video started at %dx%d", c.frame, frame.Cols(), frame.Rows(), c.size.W, c.size.H)
+	}
+	if c.frame%c.stride != 0 {
+		c.frame++ // decoded, not analysed
+		return nil
 	}
 	work := frame
 	if c.scale != 1 {
@@ -397,7 +413,7 @@ func (c *Counter) walking(t *Track, h float64) bool {
 // detected, to its last second.
 func (c *Counter) remember(t *Track, p Pt, seen bool) {
 	if t.path == nil {
-		n := max(3, int(math.Ceil(c.fps)))
+		n := max(3, int(math.Ceil(c.afps)))
 		t.path = make([]Pt, 0, n)
 		t.pathSeen = make([]bool, 0, n)
 	}

@@ -44,7 +44,9 @@ type MotionConfig struct {
 	VarThreshold float64
 	// MinPersistence is the share of a blob's foreground pixels that must
 	// have been foreground in the previous frame too for the blob to start
-	// a track (default 0.5; below 60% of it the blob is dropped).
+	// a track (below 60% of it the blob is dropped). 0, the default, turns
+	// the check off: at 5 fps walking people overlap their previous frame
+	// too little, and MinFill already rejects flickering leaves.
 	MinPersistence float64
 	// Gray models the background in brightness only: about twice as fast,
 	// at the cost of people whose clothes differ from the floor in colour
@@ -87,16 +89,13 @@ func NewMotionDetector(cfg MotionConfig) *MotionDetector {
 	if cfg.VarThreshold <= 0 {
 		cfg.VarThreshold = 16
 	}
-	if cfg.MinPersistence == 0 {
-		cfg.MinPersistence = 0.5
-	}
 	if cfg.MinFill == 0 {
 		cfg.MinFill = 0.3
 	}
 	if cfg.MinArea <= 0 {
 		cfg.MinArea = 0.0005
 	}
-	return &MotionDetector{
+	d := &MotionDetector{
 		cfg:     cfg,
 		mog:     gocv.NewBackgroundSubtractorMOG2WithParams(cfg.History, cfg.VarThreshold, true),
 		fg:      gocv.NewMat(),
@@ -108,6 +107,7 @@ func NewMotionDetector(cfg MotionConfig) *MotionDetector {
 		stats:   gocv.NewMat(),
 		cent:    gocv.NewMat(),
 	}
+	return d
 }
 
 // PrimeBackground teaches the background model a picture of the empty
@@ -166,12 +166,17 @@ func (d *MotionDetector) Detect(frame gocv.Mat) ([]Detection, error) {
 	gocv.Threshold(d.fg, &d.bin, 200, 255, gocv.ThresholdBinary)
 	gocv.MorphologyEx(d.bin, &d.raw, gocv.MorphOpen, d.kOpen)
 	gocv.MorphologyEx(d.raw, &d.bin, gocv.MorphClose, d.kClose)
-	defer d.raw.CopyTo(&d.prevRaw)
-	if d.frames < 3 || d.prevRaw.Rows() != rows || d.prevRaw.Cols() != cols {
+	var prev []uint8
+	if d.cfg.MinPersistence > 0 {
+		defer d.raw.CopyTo(&d.prevRaw)
+		if d.prevRaw.Rows() == rows && d.prevRaw.Cols() == cols {
+			prev, _ = d.prevRaw.DataPtrUint8()
+		}
+	}
+	if d.frames < 3 {
 		return nil, nil // the model has not seen a background yet
 	}
 	raw, _ := d.raw.DataPtrUint8()
-	prev, _ := d.prevRaw.DataPtrUint8()
 	n := gocv.ConnectedComponentsWithStats(d.bin, &d.labels, &d.stats, &d.cent)
 	minArea := d.cfg.MinArea * float64(rows*cols)
 	var blobs []blob
@@ -199,7 +204,10 @@ func (d *MotionDetector) Detect(frame gocv.Mat) ([]Detection, error) {
 		}
 		// Moving people cover much of the same pixels from one frame to
 		// the next; flickering leaves, water and noise do not.
-		pers := persistence(raw, prev, cols, b.Box)
+		pers := 1.0
+		if prev != nil {
+			pers = persistence(raw, prev, cols, b.Box)
+		}
 		// A person is a solid blob; swaying leaves are speckles that the
 		// closing only joins into a sparse cloud.
 		solid := fill(raw, cols, b.Box)

@@ -48,6 +48,12 @@ func evalConfig() Config {
 	if os.Getenv("STORELENS_GRAY") != "" {
 		cfg.Motion.Gray = true
 	}
+	if v := os.Getenv("STORELENS_AFPS"); v != "" {
+		fmt.Sscan(v, &cfg.AnalysisFPS)
+	}
+	if v := os.Getenv("STORELENS_PERSIST"); v != "" {
+		fmt.Sscan(v, &cfg.Motion.MinPersistence)
+	}
 	if v := os.Getenv("STORELENS_WORK"); v != "" {
 		fmt.Sscan(v, &cfg.WorkWidth)
 	}

@@ -56,6 +56,7 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	uniform := fs.String("uniform", "", "staff uniform colour as HSV range hmin,hmax,smin,vmin (OpenCV scale: H 0-180)")
 	staffTracks := fs.String("staff-tracks", "", "track numbers marked as staff in review, e.g. 3,17")
 	window := fs.Duration("reentry-window", 30*time.Minute, "the same person entering again within this counts once (0 turns it off)")
+	analysisFPS := fs.Float64("analysis-fps", 0, "analyse at most this many frames a second (faster, a little less accurate; 0 = every frame)")
 	dnnModel := fs.String("dnn-model", "", "person detector model (ONNX, Caffe .caffemodel, TensorFlow .pb) instead of motion detection")
 	dnnConfig := fs.String("dnn-config", "", "the model's config file (Caffe .prototxt, TensorFlow .pbtxt), if it has one")
 	if err := fs.Parse(args); err != nil {
@@ -113,6 +114,10 @@ func runCount(ctx context.Context, env Env, args []string) error {
 			cfg.StaffTracks = append(cfg.StaffTracks, n)
 		}
 	}
+	if *analysisFPS < 0 {
+		return fmt.Errorf("--analysis-fps %v: want 0 (every frame) or a positive rate", *analysisFPS)
+	}
+	cfg.AnalysisFPS = *analysisFPS
 	cfg.ReentryWindow = *window
 	if *window == 0 {
 		cfg.ReentryWindow = -1
