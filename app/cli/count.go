@@ -176,7 +176,9 @@ func writeCountJSON(w io.Writer, r *vision.Result) error {
 	return enc.Encode(j)
 }
 
-func roundMS(d time.Duration) float64 { return float64(d.Round(time.Millisecond)) / float64(time.Second) }
+func roundMS(d time.Duration) float64 {
+	return float64(d.Round(time.Millisecond)) / float64(time.Second)
+}
 
 func writeCountSummary(w io.Writer, video string, out *app.RecountOutcome) {
 	r := out.Result
