@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -211,5 +212,33 @@ func TestDashboardTagFilterAsksForTheTag(t *testing.T) {
 	_, filters := src.asked()
 	if last := filters[len(filters)-1]; last.Tag != "商场店" {
 		t.Fatalf("tag filter asked for %+v, want Tag 商场店", last)
+	}
+}
+
+type failingRegion struct{}
+
+func (failingRegion) Region(context.Context, insight.Period, insight.Filter) (insight.RegionOverview, error) {
+	return insight.RegionOverview{}, errors.New("database is locked")
+}
+
+func TestDashboardEmptyAndFailingSayWhatToDo(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDashboard(&fakeRegion{}, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	w := test.NewWindow(d.Content())
+	defer w.Close()
+	waitLoaded(t, d.loadedSignal())
+	if d.status.Hidden || !strings.Contains(d.status.Text, "Sync") {
+		t.Errorf("no stores: the dashboard says %q (hidden %v); it must point to syncing", d.status.Text, d.status.Hidden)
+	}
+	if _, v, _, _ := d.tiles[0].Texts(); v != "—" && v != "0" {
+		t.Errorf("no stores: entries tile shows %q", v)
+	}
+
+	f := NewDashboard(failingRegion{}, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	w2 := test.NewWindow(f.Content())
+	defer w2.Close()
+	waitLoaded(t, f.loadedSignal())
+	if f.status.Hidden || !strings.Contains(f.status.Text, "database is locked") || !strings.Contains(f.status.Text, "2026-W47") {
+		t.Errorf("a failed load says %q; it must name the period, the cause and the next step", f.status.Text)
 	}
 }
