@@ -22,6 +22,19 @@ func (a *App) Insight() *insight.Insight {
 	return v.(*insight.Insight)
 }
 
+// OpeningHours is one rule of a store's schedule (date range × weekdays ×
+// local hours), as the screens show it.
+type OpeningHours = localdb.OpeningHours
+
+// Weekdays is a set of days, bit 0 Monday … bit 6 Sunday.
+type Weekdays = localdb.Weekdays
+
+// AllWeek is every day of the week.
+const AllWeek = localdb.AllWeek
+
+// ErrStoreNotFound is wrapped by StoreProfile for a code not on this laptop.
+var ErrStoreNotFound = localdb.ErrNotFound
+
 // CameraAlert is one camera problem that makes a store's counts suspect.
 type CameraAlert struct {
 	StoreCode  string

@@ -17,7 +17,6 @@ import (
 	"storelens/app"
 	"storelens/app/chart"
 	"storelens/app/insight"
-	"storelens/localdb"
 )
 
 // storeSource is what the store page reads: one store's detail for a
@@ -213,7 +212,7 @@ func (s *StorePage) load() {
 			s.busy.Hide()
 			if err != nil {
 				msg := lang.X("store.error", "Store {{.Code}} could not be loaded for {{.Period}}: {{.Err}}. Check the code, or sync again.", map[string]any{"Code": code, "Period": p.String(), "Err": err.Error()})
-				if errors.Is(err, insight.ErrUnknownStore) || errors.Is(err, localdb.ErrNotFound) {
+				if errors.Is(err, insight.ErrUnknownStore) || errors.Is(err, app.ErrStoreNotFound) {
 					msg = lang.X("store.unknown", "There is no store {{.Code}} on this laptop. Pick one from the list or the dashboard.", map[string]any{"Code": code})
 				}
 				s.status.SetText(msg)
@@ -298,7 +297,7 @@ func rankText(d insight.StoreDetail, m insight.Metric) string {
 }
 
 // scheduleText lists the opening-hours rules: date range × weekdays × hours.
-func scheduleText(hours []localdb.OpeningHours, today string) string {
+func scheduleText(hours []app.OpeningHours, today string) string {
 	if len(hours) == 0 {
 		if today != "" {
 			return lang.X("store.hours.today", "Opening hours today: {{.H}}", map[string]any{"H": today})
@@ -314,9 +313,9 @@ func scheduleText(hours []localdb.OpeningHours, today string) string {
 
 // hoursInPeriod keeps the opening-hours rules whose date range overlaps
 // the period: the schedule that applied to the numbers on screen.
-func hoursInPeriod(hours []localdb.OpeningHours, p insight.Period) []localdb.OpeningHours {
+func hoursInPeriod(hours []app.OpeningHours, p insight.Period) []app.OpeningHours {
 	first, last := p.FirstDay(), p.LastDay()
-	var out []localdb.OpeningHours
+	var out []app.OpeningHours
 	for _, h := range hours {
 		if h.ValidFrom <= last && h.ValidTo >= first {
 			out = append(out, h)
@@ -326,8 +325,8 @@ func hoursInPeriod(hours []localdb.OpeningHours, p insight.Period) []localdb.Ope
 }
 
 // weekdaysText names a weekday set: "every day", "Mon–Fri", "Sat, Sun".
-func weekdaysText(w localdb.Weekdays) string {
-	if w == localdb.AllWeek {
+func weekdaysText(w app.Weekdays) string {
+	if w == app.AllWeek {
 		return lang.X("weekday.all", "every day")
 	}
 	names := []string{
