@@ -181,11 +181,10 @@ type CollectionStats struct {
 // offline, disk full, cancelled) and returns an *Error saying which
 // collection, what happened and what to do. Everything committed before the
 // failure stays.
-func (e *Engine) Run(ctx context.Context) (Summary, error) {
+func (e *Engine) Run(ctx context.Context) (sum Summary, err error) {
 	e.runMu.Lock()
 	defer e.runMu.Unlock()
 	start := e.cfg.Now()
-	var sum Summary
 	e.prog.reset(len(e.cfg.Collections))
 	defer func() { sum.Duration = e.cfg.Now().Sub(start) }()
 
@@ -206,6 +205,7 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 				return sum, storageError("", err)
 			}
 			sum.Resynced = true
+			sum.Collections = nil
 			e.prog.reset(len(e.cfg.Collections))
 			continue
 		}
