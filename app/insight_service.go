@@ -60,6 +60,18 @@ type StoreProfile struct {
 	// Alerts are the store's camera alerts still open or started since the
 	// given time, newest first.
 	Alerts []CameraAlert
+	// Tasks are the store's latest corrective tasks, newest first.
+	Tasks []TaskSummary
+}
+
+// TaskSummary is one corrective task as the store page lists it.
+type TaskSummary struct {
+	ID    string
+	Title string
+	// Status is open, acknowledged, in_progress, done, verified or cancelled.
+	Status  string
+	DueOn   string // local date, "" when none
+	Created time.Time
 }
 
 // StoreProfile reads the store with code and its camera alerts open now
@@ -73,7 +85,32 @@ func (a *App) StoreProfile(ctx context.Context, code string, since time.Time) (S
 	if err != nil {
 		return StoreProfile{}, err
 	}
-	return StoreProfile{Store: s, Alerts: alerts}, nil
+	tasks, err := a.storeTasks(ctx, s.ID)
+	if err != nil {
+		return StoreProfile{}, err
+	}
+	return StoreProfile{Store: s, Alerts: alerts, Tasks: tasks}, nil
+}
+
+// storeTasks are the store's 20 latest corrective tasks.
+func (a *App) storeTasks(ctx context.Context, storeID int64) ([]TaskSummary, error) {
+	rows, err := a.db.Reader().QueryContext(ctx, `SELECT id, title, status, COALESCE(due_on, ''), created_at
+		FROM corrective_tasks WHERE store_id = ? ORDER BY created_at DESC LIMIT 20`, storeID)
+	if err != nil {
+		return nil, fmt.Errorf("read the store's corrective tasks: %w", localdb.MapError(err))
+	}
+	defer rows.Close()
+	var out []TaskSummary
+	for rows.Next() {
+		var t TaskSummary
+		var created int64
+		if err := rows.Scan(&t.ID, &t.Title, &t.Status, &t.DueOn, &created); err != nil {
+			return nil, fmt.Errorf("read the store's corrective tasks: %w", err)
+		}
+		t.Created = time.Unix(created, 0).UTC()
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 // CameraAlerts are the camera alerts of all stores open now or started on

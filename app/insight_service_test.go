@@ -47,7 +47,8 @@ func TestCameraAlertsAndStoreProfile(t *testing.T) {
 				return err
 			}
 		}
-		return nil
+		_, err := tx.Exec(`INSERT INTO corrective_tasks(id, store_id, title, status, due_on, created_at, updated_at) VALUES ('t1', 1, '门口迎宾', 'in_progress', '2026-11-30', ?, ?)`, week.Unix(), week.Unix())
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +66,9 @@ func TestCameraAlertsAndStoreProfile(t *testing.T) {
 	p, err := a.StoreProfile(ctx, "WH001", week)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(p.Tasks) != 1 || p.Tasks[0].Status != "in_progress" || p.Tasks[0].DueOn != "2026-11-30" {
+		t.Errorf("tasks %+v, want the one in progress", p.Tasks)
 	}
 	if p.Store.Address != "洪山区珞喻路6号" || len(p.Store.Hours) != 1 || len(p.Alerts) != 2 {
 		t.Errorf("profile %+v", p)

@@ -26,6 +26,9 @@ func TestDynamicKeysAreTranslated(t *testing.T) {
 	for _, c := range []string{"sunny", "cloudy", "rain", "heavy_rain", "snow", "fog"} {
 		keys = append(keys, "weather."+c)
 	}
+	for _, st := range []string{"open", "acknowledged", "in_progress", "done", "verified", "cancelled"} {
+		keys = append(keys, "task."+st)
+	}
 	for _, k := range keys {
 		if en[k] == "" || zh[k] == "" {
 			t.Errorf("%s: en %q, zh %q — both languages need it", k, en[k], zh[k])

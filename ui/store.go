@@ -55,6 +55,7 @@ type StorePage struct {
 	tiles    []*KPITile
 	flags    *fyne.Container
 	alerts   *widget.Label
+	tasks    *widget.Label
 	pickNote *widget.Label
 	busy     *widget.ProgressBarInfinite
 	status   *widget.Label
@@ -136,9 +137,12 @@ func NewStorePage(src storeSource, prof profileSource, now time.Time) *StorePage
 		titled("chart.weather", "Daily entries by weather", s.weather),
 		titled("chart.recount", "Device count vs local recount", s.recount),
 	)
+	s.tasks = widget.NewLabel("")
+	s.tasks.Wrapping = fyne.TextWrapWord
 	side := container.NewGridWithColumns(2,
 		container.NewVBox(heading(lang.X("store.flags", "Flags")), s.flags),
-		container.NewVBox(heading(lang.X("store.alerts", "Camera alerts")), s.alerts),
+		container.NewVBox(heading(lang.X("store.alerts", "Camera alerts")), s.alerts,
+			heading(lang.X("store.tasks", "Corrective tasks")), s.tasks),
 	)
 	s.body = container.NewVBox(s.title, s.info, s.schedule, tiles, side, widget.NewSeparator(), s.pickNote, charts)
 	s.body.Hide()
@@ -273,6 +277,7 @@ func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr err
 	}
 	s.showFlags(d)
 	s.showAlerts(prof.Alerts, perr)
+	s.showTasks(prof.Tasks)
 	s.pickNote.Importance = widget.LowImportance
 	s.pickNote.SetText(lang.X("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
 	s.setCharts(d)
@@ -413,6 +418,22 @@ func (s *StorePage) showAlerts(alerts []app.CameraAlert, err error) {
 		b.WriteString(lang.X("store.noalerts", "No camera alerts in this period."))
 	}
 	s.alerts.SetText(strings.TrimSpace(b.String()))
+}
+
+func (s *StorePage) showTasks(tasks []app.TaskSummary) {
+	if len(tasks) == 0 {
+		s.tasks.SetText(lang.X("store.notasks", "No corrective tasks for this store yet."))
+		return
+	}
+	var b strings.Builder
+	for _, t := range tasks {
+		fmt.Fprintf(&b, "• %s · %s", t.Title, translated("task."+t.Status, t.Status))
+		if t.DueOn != "" {
+			b.WriteString(" · " + lang.X("store.task.due", "due {{.Day}}", map[string]any{"Day": t.DueOn}))
+		}
+		b.WriteString("\n")
+	}
+	s.tasks.SetText(strings.TrimSpace(b.String()))
 }
 
 // picked handles a click on a chart.
