@@ -427,13 +427,22 @@ func (s *StorePage) showTasks(tasks []app.TaskSummary) {
 	}
 	var b strings.Builder
 	for _, t := range tasks {
-		fmt.Fprintf(&b, "• %s · %s", t.Title, translated("task."+t.Status, t.Status))
+		fmt.Fprintf(&b, "• %s · %s", t.Title, taskStatusLabel(t.Status))
 		if t.DueOn != "" {
 			b.WriteString(" · " + lang.X("store.task.due", "due {{.Day}}", map[string]any{"Day": t.DueOn}))
 		}
 		b.WriteString("\n")
 	}
 	s.tasks.SetText(strings.TrimSpace(b.String()))
+}
+
+func taskStatusLabel(st string) string {
+	def := map[string]string{"open": "open", "acknowledged": "acknowledged", "in_progress": "in progress",
+		"done": "done", "verified": "verified", "cancelled": "cancelled"}[st]
+	if def == "" {
+		def = st
+	}
+	return translated("task."+st, def)
 }
 
 // picked handles a click on a chart.
