@@ -343,12 +343,14 @@ func (d *Dashboard) sortRows() {
 	less := func(a, b int) bool { // a, b index st; ascending order
 		sa, sb := st[a], st[b]
 		switch d.sortCol {
+		case colReason:
+			return maxSeverity(sa) < maxSeverity(sb)
 		case colFlags:
 			if len(sa.Flags) != len(sb.Flags) {
 				return len(sa.Flags) < len(sb.Flags)
 			}
 			return maxSeverity(sa) < maxSeverity(sb)
-		case colStore, colReason:
+		case colStore:
 			return sa.Store.Code < sb.Store.Code
 		case colTags:
 			return strings.Join(sa.Store.Tags, ",") < strings.Join(sb.Store.Tags, ",")
