@@ -85,7 +85,8 @@ func TestEvaluatePETS(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev.WriteTable(os.Stdout, "PETS09-S2L1 vtest.avi, match within ±1 s")
-	checkFloor(t, ev, "vtest.avi", 0.86, 0.93)
+	// Reached: in 90.9% gross / 97.7% net, out 93.2% / 99.0%.
+	checkFloor(t, ev, "vtest.avi", 0.90, 0.97)
 	for _, l := range ev.Lines {
 		for _, s := range []DirScore{l.In, l.Out} {
 			if s.Gross < 0.5 {
@@ -240,12 +241,13 @@ func TestAlteredCopies(t *testing.T) {
 		gross float64
 		net   float64
 	}{
-		{"mirrored", 1, func(s gocv.Mat, d *gocv.Mat) { gocv.Flip(s, d, 1) }, EvalOptions{MapPoint: mirror}, mirror, 0.8, 0.85},
+		// Floors below what each copy reached (gross 85–92%, net 94–99%).
+		{"mirrored", 1, func(s gocv.Mat, d *gocv.Mat) { gocv.Flip(s, d, 1) }, EvalOptions{MapPoint: mirror}, mirror, 0.85, 0.94},
 		{"half resolution", 1, func(s gocv.Mat, d *gocv.Mat) {
 			gocv.Resize(s, d, image.Pt(384, 288), 0, 0, gocv.InterpolationArea)
-		}, EvalOptions{MapPoint: half}, half, 0.8, 0.85},
-		{"5 fps", 2, func(s gocv.Mat, d *gocv.Mat) { s.CopyTo(d) }, EvalOptions{TruthFPS: 10}, nil, 0.7, 0.8},
-		{"darker", 1, func(s gocv.Mat, d *gocv.Mat) { s.ConvertToWithParams(d, gocv.MatTypeCV8UC3, 0.45, 0) }, EvalOptions{}, nil, 0.8, 0.85},
+		}, EvalOptions{MapPoint: half}, half, 0.85, 0.94},
+		{"5 fps", 2, func(s gocv.Mat, d *gocv.Mat) { s.CopyTo(d) }, EvalOptions{TruthFPS: 10}, nil, 0.85, 0.94},
+		{"darker", 1, func(s gocv.Mat, d *gocv.Mat) { s.ConvertToWithParams(d, gocv.MatTypeCV8UC3, 0.45, 0) }, EvalOptions{}, nil, 0.85, 0.94},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			video := alteredCopy(t, tc.name, tc.keep, tc.alter)
