@@ -99,6 +99,13 @@ func Recount(ctx context.Context, db *localdb.DB, req RecountRequest) (*RecountO
 	return out, nil
 }
 
+// MarkTrackStaff records a reviewer's "this is staff" on one track of a
+// stored recount: its crossings stop counting as entries and the camera's
+// local buckets and the store's rollups follow.
+func (a *App) MarkTrackStaff(ctx context.Context, recountID int64, track int) error {
+	return localdb.MarkTrackStaff(ctx, a.db, recountID, track)
+}
+
 // applyCameraGeometry fills the lines and staff zone of cfg from the
 // camera's configuration where cfg leaves them unset.
 func applyCameraGeometry(cfg *vision.Config, cam localdb.CountingCamera) error {
@@ -148,6 +155,16 @@ func recountParams(c vision.Config) map[string]any {
 	if c.Detector != nil {
 		p["detector"] = fmt.Sprintf("%T", c.Detector)
 	}
-	p["reentry_window_s"] = c.ReentryWindow.Seconds()
+	switch {
+	case c.ReentryWindow == 0:
+		p["reentry_window_s"] = 1800 // the counter's default
+	case c.ReentryWindow < 0:
+		p["reentry_window_s"] = 0 // de-duplication off
+	default:
+		p["reentry_window_s"] = c.ReentryWindow.Seconds()
+	}
+	if c.AnalysisFPS > 0 {
+		p["analysis_fps"] = c.AnalysisFPS
+	}
 	return p
 }

@@ -80,7 +80,7 @@ type TrackerConfig struct {
 	// ConfirmHits is how many matched frames make a track real (default:
 	// 0.3 s of frames, at least 2).
 	ConfirmHits int
-	// MaxCoast is how long a confirmed track survives without detections,
+	// MaxCoastSeconds is how long a confirmed track survives without detections,
 	// e.g. behind a pillar or another person (default 2 s).
 	MaxCoastSeconds float64
 	// CoastDamping multiplies a coasting track's velocity every frame
