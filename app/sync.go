@@ -270,12 +270,26 @@ func (s *syncService) runOnce(ctx context.Context) {
 func (a *App) onProgress(p engine.Progress) {
 	a.UpdateSyncState(func(st *SyncState) {
 		st.Running = p.Phase != engine.PhaseDone
-		st.Phase = p.Collection
-		st.Done = p.RunItems
-		st.Bytes = p.RunBytes
-		st.Total = 0
-		if p.Phase == engine.PhasePull && p.Fraction > 0.01 {
-			st.Total = int64(float64(p.RunItems) / p.Fraction)
+		switch p.Phase {
+		case engine.PhasePull:
+			st.Phase, st.Done, st.Bytes, st.Total = p.Collection, p.RunItems, p.RunBytes, 0
+			if p.Fraction > 0.01 {
+				st.Total = int64(float64(p.RunItems) / p.Fraction)
+			}
+		case engine.PhaseRollups:
+			// Stores whose hourly and daily figures are refreshed.
+			st.Phase, st.Done, st.Total = "rollups", p.Items, 0
+			if p.Fraction > 0 {
+				st.Total = int64(float64(p.Items)/p.Fraction + 0.5)
+			}
+		case engine.PhaseDownload:
+			// Bytes of the clip being fetched.
+			st.Phase, st.Done, st.Total = "recordings", p.Items, 0
+			if p.Fraction > 0 {
+				st.Total = int64(float64(p.Items) / p.Fraction)
+			}
+		case engine.PhasePush:
+			st.Phase, st.Done, st.Total = "outbox", int64(p.Index), int64(p.Of)
 		}
 	})
 }

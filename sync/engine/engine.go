@@ -218,7 +218,7 @@ func (e *Engine) Run(ctx context.Context) (sum Summary, err error) {
 		}
 		break
 	}
-	if err := e.settleRollups(ctx); err != nil {
+	if err := e.settleRollups(ctx, false); err != nil {
 		return sum, err
 	}
 	// Fold the write-ahead log back into the database so a big first sync
@@ -279,7 +279,7 @@ func (e *Engine) pullAll(ctx context.Context, sum *Summary) (err error) {
 		sum.Collections = append(sum.Collections, st)
 		if i == last && i < len(e.cfg.Collections)-1 {
 			settled = make(chan error, 1)
-			go func() { settled <- e.settleRollups(ctx) }()
+			go func() { settled <- e.settleRollups(ctx, true) }()
 		}
 	}
 	return nil

@@ -154,14 +154,18 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 }
 
 // settleRollups refreshes the rollups the pages of this or an interrupted
-// earlier run deferred, one store per transaction.
-func (e *Engine) settleRollups(ctx context.Context) error {
+// earlier run deferred, one store per transaction; quiet keeps it from
+// reporting progress.
+func (e *Engine) settleRollups(ctx context.Context, quiet bool) error {
 	n, err := localdb.RollupBacklog(ctx, e.cfg.DB.Writer())
 	if err != nil || n == 0 {
 		return storageErrorOrNil("rollups", err)
 	}
 	err = e.cfg.DB.RefreshRollupBacklog(ctx, func(done, total int) {
-		e.emit(Progress{Phase: PhaseRollups, Collection: "rollups", Items: int64(done), Fraction: float64(done) / float64(total)})
+		// Beside a pull, the pull's progress is what a person follows.
+		if !quiet {
+			e.emit(Progress{Phase: PhaseRollups, Collection: "rollups", Items: int64(done), Fraction: float64(done) / float64(total)})
+		}
 	})
 	if err != nil {
 		if ctx.Err() != nil {
