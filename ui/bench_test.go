@@ -53,6 +53,7 @@ func BenchmarkClickToScreen(b *testing.B) {
 		w := test.NewWindow(d.Content())
 		defer w.Close()
 		w.Resize(size)
+		var paint time.Duration
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			if i%2 == 0 {
@@ -60,8 +61,11 @@ func BenchmarkClickToScreen(b *testing.B) {
 			} else {
 				test.Tap(d.picker.next)
 			}
+			start := time.Now()
 			w.Canvas().Capture()
+			paint += time.Since(start)
 		}
+		b.ReportMetric(float64(paint.Milliseconds())/float64(b.N), "ms-paint")
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/click")
 		b.ReportMetric(float64(len(d.ov.Stores)), "stores")
 		b.ReportMetric(float64(src.total.Milliseconds())/float64(src.n), "ms-query")
@@ -112,4 +116,43 @@ func (t *timedStore) Store(ctx context.Context, code string, p insight.Period) (
 	start := time.Now()
 	defer func() { t.total += time.Since(start); t.n++ }()
 	return t.in.Store(ctx, code, p)
+}
+
+// BenchmarkClickToScreenDataDir is the same measure on the data folder in
+// $STORELENS_BENCH_DATA (for instance a synced demo chain, a manager-sized
+// region), skipped when unset.
+func BenchmarkClickToScreenDataDir(b *testing.B) {
+	dir := os.Getenv("STORELENS_BENCH_DATA")
+	if dir == "" {
+		b.Skip("set STORELENS_BENCH_DATA to a data folder")
+	}
+	db, err := localdb.Open(context.Background(), localdb.Options{Dir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	test.NewTempApp(b)
+	ins := insight.New(insight.Params{DB: db})
+	src := &timedRegion{in: ins}
+	now := time.Now()
+	d := NewDashboard(src, nil, nil, now)
+	w := test.NewWindow(d.Content())
+	defer w.Close()
+	w.Resize(fyne.NewSize(1366, 768))
+	var paint time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%2 == 0 {
+			test.Tap(d.picker.prev)
+		} else {
+			test.Tap(d.picker.next)
+		}
+		start := time.Now()
+		w.Canvas().Capture()
+		paint += time.Since(start)
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/click")
+	b.ReportMetric(float64(len(d.ov.Stores)), "stores")
+	b.ReportMetric(float64(src.total.Milliseconds())/float64(src.n), "ms-query")
+	b.ReportMetric(float64(paint.Milliseconds())/float64(b.N), "ms-paint")
 }
