@@ -84,6 +84,11 @@ func OpenSource(uri string) (*Source, error) {
 		if st.Size() == 0 {
 			return nil, fmt.Errorf("video %s is empty (0 bytes): %w; download the recording again", uri, ErrSourceUnsupported)
 		}
+		// FFmpeg renders plain text as a video (its "tty" reader), so a
+		// text file would "count" as footage: refuse it here.
+		if textFile(uri) {
+			return nil, fmt.Errorf("video %s is a text file, not a video: %w; pick the recording itself", uri, ErrSourceUnsupported)
+		}
 	}
 	s := &Source{uri: uri, frame: -1, frames: -1, Reconnect: DefaultBackoff, pending: gocv.NewMat()}
 	if err := s.open(); err != nil {
@@ -267,4 +272,25 @@ func isRemote(uri string) bool {
 		}
 	}
 	return false
+}
+
+// textFile reports whether the file starts with 512 bytes of printable text
+// (every video container starts with binary headers).
+func textFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, 512)
+	n, _ := io.ReadFull(f, buf)
+	if n == 0 {
+		return false
+	}
+	for _, c := range buf[:n] {
+		if c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }

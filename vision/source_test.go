@@ -40,6 +40,10 @@ func TestOpenSourceBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	gtText, err := footageFile("pets09_s2l1_gt.txt")
+	if err != nil {
+		t.Skip(err)
+	}
 	cut := filepath.Join(dir, "cut.avi")
 	os.WriteFile(cut, whole[:2048], 0o600)
 
@@ -50,6 +54,7 @@ func TestOpenSourceBadInput(t *testing.T) {
 	}{
 		{"missing", filepath.Join(dir, "nope.avi"), ErrSourceMissing, "nope.avi"},
 		{"text renamed .avi", text, ErrSourceUnsupported, "notes.avi"},
+		{"annotation text file", gtText, ErrSourceUnsupported, "text file"},
 		{"empty file", empty, ErrSourceUnsupported, "empty.avi"},
 		{"header only", cut, ErrSourceUnsupported, "cut.avi"},
 		{"folder", dir, ErrSourceUnsupported, "folder"},
