@@ -136,8 +136,8 @@ func TestWindowDrawsUnderXvfb(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			cmd := exec.CommandContext(ctx, bin, "--data-dir", t.TempDir())
 			cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANGUAGE="+c.locale, "LC_ALL="+c.locale+".UTF-8", "HOME="+t.TempDir())
-			var logs strings.Builder
-			cmd.Stdout, cmd.Stderr = &logs, &logs
+			logs := &lockedLog{}
+			cmd.Stdout, cmd.Stderr = logs, logs
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
