@@ -478,14 +478,26 @@ func (c *Counter) Finish() *Result {
 		}
 		if e.Dir == DirIn {
 			if c.cfg.ReentryWindow > 0 {
+				// The same track entering again is certain. Another track
+				// is the same person only if exactly one earlier entrant
+				// looks like them: in a crowd of similar coats an
+				// ambiguous match is more likely a stranger, and a false
+				// re-entry would take a real shopper out of the entries.
+				lookalikes := 0
 				for _, g := range gallery {
 					if e.T-g.ev.T > c.cfg.ReentryWindow {
 						continue
 					}
-					if g.track == e.Track || (g.track != e.Track && e.sigN >= 3 && g.ev.sigN >= 3 && e.sig.Similarity(&g.ev.sig) >= c.cfg.ReentrySimilarity) {
+					if g.track == e.Track {
 						e.Reentry = true
 						break
 					}
+					if e.sigN >= 3 && g.ev.sigN >= 3 && e.sig.Similarity(&g.ev.sig) >= c.cfg.ReentrySimilarity {
+						lookalikes++
+					}
+				}
+				if lookalikes == 1 {
+					e.Reentry = true
 				}
 			}
 			if e.Reentry {
