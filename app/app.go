@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"storelens/app/insight"
 	"storelens/localdb"
 )
 
@@ -34,6 +35,9 @@ type App struct {
 	db   *localdb.DB
 	log  *slog.Logger
 	sync syncStatus
+
+	insight *insight.Insight // KPIs, tag averages and flags, shared by every screen
+	syncer  *syncService     // background sync, see sync.go
 }
 
 // New opens the local store and prepares the services; Close releases them.
@@ -52,7 +56,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &App{cfg: cfg, db: db, log: cfg.Logger}, nil
+	a := &App{cfg: cfg, db: db, log: cfg.Logger}
+	a.insight = insight.New(insight.Params{DB: db})
+	a.syncer = newSyncService(a)
+	return a, nil
 }
 
 // DB is the local store.
@@ -69,5 +76,6 @@ func (a *App) Close() error {
 	if a == nil || a.db == nil {
 		return nil
 	}
+	a.StopSync() // what a running sync committed stays; it resumes next start
 	return errors.Join(a.db.Close())
 }

@@ -3,24 +3,15 @@ package app
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"storelens/app/insight"
 	"storelens/localdb"
 )
 
-var insightOnce sync.Map // *App → *insight.Insight, built on first use
-
 // Insight is the app's KPI, tag-average and flag service over the local
-// store, built on first use and shared by every screen.
-func (a *App) Insight() *insight.Insight {
-	if v, ok := insightOnce.Load(a); ok {
-		return v.(*insight.Insight)
-	}
-	v, _ := insightOnce.LoadOrStore(a, insight.New(insight.Params{DB: a.db}))
-	return v.(*insight.Insight)
-}
+// store, shared by every screen.
+func (a *App) Insight() *insight.Insight { return a.insight }
 
 // OpeningHours is one rule of a store's schedule (date range × weekdays ×
 // local hours), as the screens show it.

@@ -40,15 +40,14 @@ type syncService struct {
 	demoStop  func()
 }
 
-var syncServices sync.Map // *App → *syncService
-
 // syncConfigHook lets tests narrow what the background sync reads.
 var syncConfigHook func(*engine.Config)
 
-func (a *App) syncSvc() *syncService {
-	v, _ := syncServices.LoadOrStore(a, &syncService{a: a, tokens: engine.NewTokens(a.log), trigger: make(chan struct{}, 1)})
-	return v.(*syncService)
+func newSyncService(a *App) *syncService {
+	return &syncService{a: a, tokens: engine.NewTokens(a.log), trigger: make(chan struct{}, 1)}
 }
+
+func (a *App) syncSvc() *syncService { return a.syncer }
 
 // StartSync starts the background sync: with Config.Demo it first starts
 // the built-in demo chain on loopback (token "demo"); otherwise it uses
@@ -73,11 +72,7 @@ func (a *App) StartSync(ctx context.Context) {
 // StopSync cancels a running sync and stops the timer (and the demo
 // chain); what the run committed stays. It waits until the sync has ended.
 func (a *App) StopSync() {
-	v, ok := syncServices.Load(a)
-	if !ok {
-		return
-	}
-	s := v.(*syncService)
+	s := a.syncSvc()
 	s.mu.Lock()
 	stop, done := s.stop, s.done
 	s.mu.Unlock()
@@ -91,8 +86,8 @@ func (a *App) StopSync() {
 		s.demoStop()
 		s.demoStop = nil
 	}
+	s.stop, s.done, s.eng = nil, nil, nil
 	s.mu.Unlock()
-	syncServices.Delete(a)
 }
 
 // SyncNow asks the background sync to run now (or right after the run in
