@@ -182,7 +182,14 @@ func (b *syncBar) show(s app.SyncState) {
 	b.last = s
 	switch {
 	case s.Running:
-		b.label.SetText(lang.X("sync.running", "Syncing {{.Phase}}…", map[string]any{"Phase": s.Phase}))
+		phase := s.Phase
+		if phase != "" {
+			phase = lang.X("sync.phase."+phase, phase)
+		}
+		if s.Done > 0 {
+			phase = lang.X("sync.items", "{{.Phase}} · {{.Count}} items", map[string]any{"Phase": phase, "Count": s.Done})
+		}
+		b.label.SetText(lang.X("sync.running", "Syncing {{.Phase}}…", map[string]any{"Phase": phase}))
 	case s.LastSync.IsZero():
 		b.label.SetText(lang.X("sync.never", "Not synced yet"))
 	default:

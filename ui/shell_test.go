@@ -120,9 +120,15 @@ func TestSyncBarShowsProgressAndErrors(t *testing.T) {
 	if !b.progress.Visible() || b.progress.Value != 0.5 {
 		t.Errorf("progress visible=%v value=%v, want a half-full bar", b.progress.Visible(), b.progress.Value)
 	}
-	if b.label.Text != "Syncing stores…" {
+	if b.label.Text != "Syncing stores · 5 items…" {
 		t.Errorf("label = %q", b.label.Text)
 	}
+	SetLanguage(LangChinese)
+	b.show(app.SyncState{Running: true, Phase: "counts"})
+	if b.label.Text != "正在同步 客流…" {
+		t.Errorf("Chinese label = %q, want the phase in Chinese", b.label.Text)
+	}
+	SetLanguage(LangEnglish)
 	b.show(app.SyncState{Err: "count_buckets: HQ answered 503; will retry in 5 minutes"})
 	if b.progress.Visible() || b.errLine.Text == "" || !b.errLine.Visible() {
 		t.Errorf("after a failed run: progress visible=%v, error line %q", b.progress.Visible(), b.errLine.Text)

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"testing"
+
+	"storelens/sync/feed"
 )
 
 func loadTranslations(t *testing.T, name string) map[string]string {
@@ -55,5 +57,19 @@ func TestEveryLabelIsTranslated(t *testing.T) {
 	sort.Strings(missing)
 	for _, m := range missing {
 		t.Errorf("key used but not translated: %s", m)
+	}
+}
+
+// TestEverySyncPhaseIsTranslated: the status bar names what the sync is
+// working on; a collection without a label would show its wire name.
+func TestEverySyncPhaseIsTranslated(t *testing.T) {
+	en := loadTranslations(t, "en.json")
+	zh := loadTranslations(t, "zh-Hans.json")
+	for _, c := range append(append([]string{}, feed.Collections...), "rollups", "recordings", "outbox") {
+		for name, m := range map[string]map[string]string{"en": en, "zh-Hans": zh} {
+			if _, ok := m["sync.phase."+c]; !ok {
+				t.Errorf("%s lacks a label for sync phase %q", name, c)
+			}
+		}
 	}
 }

@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"storelens/localdb"
+	"storelens/sync/engine"
+	"storelens/sync/feed"
+)
+
+// Setting is one value a manager can change in Settings, stored in the
+// local database so the headless commands see it too. All of them are
+// listed in Settings below: keys and defaults live in one place.
+type Setting struct {
+	Key     string
+	Default int64
+	Min     int64
+	Max     int64
+	// Unit scales the stored value to what the screen shows (e.g. bytes →
+	// GB); 1 when the value is shown as stored.
+	Unit int64
+}
+
+// The settings of StoreLens with their defaults and limits.
+var (
+	SettingSyncEvery = Setting{Key: SettingSyncMinutes, Default: int64(DefaultSyncInterval.Minutes()), Min: 1, Max: 24 * 60, Unit: 1}
+	SettingReceipts  = Setting{Key: engine.SettingReceiptWindowDays, Default: feed.DefaultReceiptWindowDays, Min: 7, Max: 400, Unit: 1}
+	SettingCacheGB   = Setting{Key: engine.SettingCacheMaxBytes, Default: engine.DefaultCacheMaxBytes, Min: 1 << 28, Max: 1 << 40, Unit: 1 << 30}
+	SettingPrefetch  = Setting{Key: engine.SettingPrefetchClips, Default: engine.DefaultPrefetchClips, Min: 0, Max: 500, Unit: 1}
+)
+
+// IntSetting reads a numeric setting in the unit the screen shows; a value
+// that is missing or unreadable reads as the default.
+func (a *App) IntSetting(ctx context.Context, s Setting) int64 {
+	v, ok, err := localdb.Setting(ctx, a.db.Reader(), s.Key)
+	if err != nil || !ok {
+		return s.Default / s.Unit
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return s.Default / s.Unit
+	}
+	return n / s.Unit
+}
+
+// SetIntSetting stores a numeric setting given in the unit the screen
+// shows. A value outside the setting's limits is refused with an error
+// that says the limits, and nothing is stored.
+func (a *App) SetIntSetting(ctx context.Context, s Setting, shown int64) error {
+	v := shown * s.Unit
+	if v < s.Min || v > s.Max {
+		return fmt.Errorf("%s: %d is outside %d…%d", s.Key, shown, s.Min/s.Unit, s.Max/s.Unit)
+	}
+	return localdb.SetSetting(ctx, a.db.Writer(), s.Key, strconv.FormatInt(v, 10))
+}
+
+// FeedURL is the HQ feed address in use: the --feed flag, else the one
+// saved in Settings, else "".
+func (a *App) FeedURL(ctx context.Context) string {
+	if a.cfg.FeedURL != "" {
+		return a.cfg.FeedURL
+	}
+	v, _, _ := localdb.Setting(ctx, a.db.Reader(), SettingFeedURL)
+	return v
+}
