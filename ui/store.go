@@ -164,6 +164,9 @@ func (s *StorePage) Content() fyne.CanvasObject { return s.content }
 func (s *StorePage) SetStores(codes []string) {
 	s.options = codes
 	s.codeSel.SetOptions(codes)
+	if s.code != "" {
+		s.showCode(s.code)
+	}
 }
 
 // Open shows store code for period p.
@@ -172,6 +175,7 @@ func (s *StorePage) Open(code string, p insight.Period) {
 		return
 	}
 	s.code = code
+	s.showCode(code)
 	if p != s.picker.Period() {
 		s.picker.p = p
 		s.picker.entry.SetText(p.String())
@@ -181,6 +185,25 @@ func (s *StorePage) Open(code string, p insight.Period) {
 		s.picker.onChange = func(insight.Period) { s.load() }
 	}
 	s.load()
+}
+
+// showCode puts the open store in the chooser as "CODE name", without
+// reopening it.
+func (s *StorePage) showCode(code string) {
+	text := code
+	for _, o := range s.options {
+		if f := strings.Fields(o); len(f) > 0 && strings.EqualFold(f[0], code) {
+			text = o
+			break
+		}
+	}
+	if s.codeSel.Text == text {
+		return
+	}
+	onChanged := s.codeSel.OnChanged
+	s.codeSel.OnChanged = nil
+	s.codeSel.SetText(text)
+	s.codeSel.OnChanged = onChanged
 }
 
 // loadedSignal receives once per load applied.

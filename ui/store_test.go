@@ -189,3 +189,17 @@ func TestChartRedrawsForTheTheme(t *testing.T) {
 		t.Fatalf("after switching to dark the chart background is %v", img.At(2, 2))
 	}
 }
+
+func TestStoreChooserShowsTheOpenStore(t *testing.T) {
+	test.NewTempApp(t)
+	d, _ := oneDayStore(t)
+	s := NewStorePage(fakeStore{d}, fakeProfile{}, time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
+	w := test.NewWindow(s.Content())
+	defer w.Close()
+	s.SetStores([]string{"S001 中南路店", "S002 光谷店"})
+	s.Open("S001", s.picker.Period())
+	waitLoaded(t, s.loadedSignal())
+	if s.codeSel.Text != "S001 中南路店" {
+		t.Errorf("chooser reads %q with S001 open, want its code and name", s.codeSel.Text)
+	}
+}
