@@ -27,9 +27,9 @@ const RegionID = "central-china"
 const regionZone = "Asia/Shanghai"
 
 type city struct {
-	name, district string
-	stores         []spot
-	climate        climate
+	name    string
+	stores  []spot
+	climate climate
 }
 
 // spot is a store's place: name suffix, address, location tag.

@@ -89,10 +89,7 @@ func TestServedItemsMatchTheOpenAPISpec(t *testing.T) {
 	var e map[string]any
 	json.Unmarshal(body, &e)
 	check("error", "Error", e)
-	var codes []string
-	for _, c := range schemas["Error"].Properties["code"].Enum {
-		codes = append(codes, c)
-	}
+	codes := append([]string(nil), schemas["Error"].Properties["code"].Enum...)
 	sort.Strings(codes)
 	for _, c := range []string{feed.CodeUnauthorized, feed.CodeCursorExpired, feed.CodeBadRequest, feed.CodeNotFound, feed.CodeIdempotencyMismatch, feed.CodeInvalid, feed.CodeRateLimited, feed.CodeUnavailable, feed.CodeNotImplemented} {
 		if i := sort.SearchStrings(codes, c); i == len(codes) || codes[i] != c {
