@@ -134,9 +134,10 @@ type Counter struct {
 	zoneFrames     int
 	tracksByID     map[int]*Track
 	sigEvery       int
-	minHeight      float64 // in work pixels
-	stride         int     // analyse every stride-th frame
-	afps           float64 // frames analysed per second
+	minHeight      float64       // in work pixels
+	stride         int           // analyse every stride-th frame
+	now            time.Duration // time of the frame being analysed
+	afps           float64       // frames analysed per second
 	coastFrames    float64
 	closed         bool
 	detectionCount int
@@ -157,6 +158,8 @@ type lineState struct {
 	lastFoot  Pt
 	seen      bool
 	crossF    float64 // frame (fractional) where the path last met the line
+	crossT    time.Duration
+	lastT     time.Duration
 	crossAt   Pt
 	crossSet  bool
 }
@@ -249,8 +252,17 @@ func (c *Counter) Close() error {
 	return c.det.Close()
 }
 
-// Process analyses the next frame (BGR, the video's full size).
+// Process analyses the next frame (BGR, the video's full size), timed at
+// its index over the frame rate.
 func (c *Counter) Process(frame gocv.Mat) error {
+	return c.ProcessAt(frame, time.Duration(float64(c.frame)/c.fps*float64(time.Second)))
+}
+
+// ProcessAt analyses the next frame shown at time at from the start of the
+// video: recordings with a variable frame rate (cameras that skip unchanged
+// frames) keep their real timeline in the events.
+func (c *Counter) ProcessAt(frame gocv.Mat, at time.Duration) error {
+	c.now = at
 	if frame.Cols() != c.size.W || frame.Rows() != c.size.H {
 		return fmt.Errorf("frame %d is %dx%d, the video started at %dx%d", c.frame, frame.Cols(), frame.Rows(), c.size.W, c.size.H)
 	}
@@ -336,6 +348,7 @@ func (c *Counter) observe(t *Track, b Box) {
 		if st.seen && sign(d) != sign(st.lastD) {
 			k := st.lastD / (st.lastD - d)
 			st.crossF = float64(st.lastFrame) + k*float64(c.frame-st.lastFrame)
+			st.crossT = st.lastT + time.Duration(k*float64(c.now-st.lastT))
 			st.crossAt = Pt{st.lastFoot.X + k*(foot.X-st.lastFoot.X), st.lastFoot.Y + k*(foot.Y-st.lastFoot.Y)}
 			st.crossSet = true
 		}
@@ -346,9 +359,9 @@ func (c *Counter) observe(t *Track, b Box) {
 			side = 1
 		}
 		if side != 0 && st.side != 0 && side != st.side && t.confirmed && c.walking(t, b.H) {
-			f, at := float64(c.frame), foot
+			f, at, when := float64(c.frame), foot, c.now
 			if st.crossSet {
-				f, at = st.crossF, st.crossAt
+				f, at, when = st.crossF, st.crossAt, st.crossT
 			}
 			if a := cl.line.Along(at); a >= -0.02 && a <= 1.02 {
 				dir := DirIn
@@ -356,7 +369,7 @@ func (c *Counter) observe(t *Track, b Box) {
 					dir = DirOut
 				}
 				c.events = append(c.events, &Event{
-					T:     time.Duration(f / c.fps * float64(time.Second)),
+					T:     when,
 					Frame: int(math.Round(f)), Line: cl.name, Dir: dir, Track: t.ID,
 				})
 				if c.tracksByID == nil {
@@ -372,7 +385,7 @@ func (c *Counter) observe(t *Track, b Box) {
 		if side != 0 && (st.side == 0 || (t.confirmed && c.walking(t, b.H))) {
 			st.side = side
 		}
-		st.lastD, st.lastFrame, st.lastFoot, st.seen = d, c.frame, foot, true
+		st.lastD, st.lastFrame, st.lastFoot, st.lastT, st.seen = d, c.frame, foot, c.now, true
 	}
 }
 
@@ -584,7 +597,7 @@ func (c *Counter) run(ctx context.Context, src *Source, progress ...Progress) er
 		if err != nil {
 			return err
 		}
-		if err := c.Process(frame); err != nil {
+		if err := c.ProcessAt(frame, src.Pos()); err != nil {
 			return fmt.Errorf("video %s: %w", src.display(), err)
 		}
 		for _, p := range progress {

@@ -176,9 +176,21 @@ func (s *Source) advance() {
 	s.frame++
 	if s.live {
 		s.posMs = float64(time.Since(s.started).Milliseconds())
-	} else {
-		s.posMs = float64(s.frame) * 1000 / s.fps
+		return
 	}
+	// The container's timestamp keeps the real timeline of a recording
+	// with a variable frame rate; where it is missing or goes backwards,
+	// one frame interval after the last.
+	next := float64(s.frame) * 1000 / s.fps
+	if s.frame > 0 {
+		next = s.posMs + 1000/s.fps
+	}
+	if s.vc != nil && s.frame > 0 {
+		if t := s.vc.Get(gocv.VideoCapturePosMsec); !math.IsNaN(t) && t > s.posMs && t < s.posMs+60000 {
+			next = t
+		}
+	}
+	s.posMs = next
 }
 
 // reconnect reopens a dropped stream, waiting Initial, 2×Initial, … up to Max
@@ -232,8 +244,10 @@ func (s *Source) Live() bool { return s.live }
 // the first).
 func (s *Source) Frame() int { return s.frame }
 
-// Pos is the time of the frame last returned by Read: from the start of the
-// file (frame index / FPS), or wall time since opening for a live stream.
+// Pos is the time of the frame last returned by Read: from the start of a
+// file by the container's timestamps (so variable-frame-rate recordings keep
+// their real timeline; frame index / FPS where timestamps are missing), or
+// wall time since opening for a live stream.
 func (s *Source) Pos() time.Duration { return time.Duration(s.posMs * float64(time.Millisecond)) }
 
 // URI is the input as given to OpenSource.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -186,3 +187,36 @@ func TestSourceReconnectsDroppedStream(t *testing.T) {
 }
 
 func footageFile(name string) (string, error) { return assets.SampleFootage(name) }
+
+// TestSourceVariableFrameRate: a recording whose camera slowed to 5 fps
+// after 40 s keeps its real timeline (frame 499 is at 59.8 s, not 49.9 s).
+func TestSourceVariableFrameRate(t *testing.T) {
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		t.Skip("ffmpeg is needed to write a variable-frame-rate file")
+	}
+	vfr := filepath.Join(t.TempDir(), "vfr.mkv")
+	cmd := exec.Command(ffmpeg, "-loglevel", "error", "-y", "-i", footage(t, "vtest.avi"), "-frames:v", "520",
+		"-vf", "setpts='if(lt(N,400),N/10,40+(N-400)/5)/TB'", "-fps_mode", "vfr", "-c:v", "mjpeg", "-q:v", "12", vfr)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("ffmpeg could not write the file: %v %s", err, out)
+	}
+	s, err := OpenSource(vfr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	m := gocv.NewMat()
+	defer m.Close()
+	for s.Frame() < 499 {
+		if err := s.Read(context.Background(), &m); err != nil {
+			t.Fatalf("frame %d: %v", s.Frame()+1, err)
+		}
+		if s.Frame() == 300 && (s.Pos()-30*time.Second).Abs() > 60*time.Millisecond {
+			t.Errorf("frame 300 at %v, want 30 s", s.Pos())
+		}
+	}
+	if got := s.Pos(); (got - 59800*time.Millisecond).Abs() > 200*time.Millisecond {
+		t.Errorf("frame 499 at %v, want 59.8 s (the container's timestamp)", got)
+	}
+}
