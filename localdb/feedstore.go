@@ -107,6 +107,7 @@ type FeedPage struct {
 	touched     map[int64]*span
 	zones       map[int64]*time.Location
 	camStore    map[int64]int64
+	countDays   map[[2]int64]bool // camera-days replaced by this page
 	rows        int
 	removeFiles []string
 	deferRollup bool
@@ -242,25 +243,40 @@ func (db *DB) RefreshRollupBacklog(ctx context.Context, progress func(done, tota
 	return nil
 }
 
-// batcher accumulates rows of one multi-row INSERT and executes it every
-// max rows, so a page of a million values costs thousands of statements,
-// not a million.
+// batcher accumulates rows of one bulk INSERT and executes it every max
+// rows, so a page of a million values costs a few hundred statements, not
+// a million. The rows travel as one JSON array (see jsonrows.go).
 type batcher struct {
-	p                 *FeedPage
-	head, tuple, tail string
-	width, max        int
-	args              []any
-	n                 int
-	// before, when set, runs ahead of each flush with the batch's rows.
-	before func(args []any, n int) error
+	p     *FeedPage
+	query string
+	max   int
+	buf   []byte
+	n     int
+	// before, when set, runs ahead of each flush with the batch's rows as
+	// JSON (an array of arrays in the tuple's order).
+	before func(rows string) error
 }
 
-func (p *FeedPage) newBatcher(head, tuple, tail string, width, max int) *batcher {
-	return &batcher{p: p, head: head, tuple: tuple, tail: tail, width: width, max: max, args: make([]any, 0, width*max)}
+// newBatcher prepares a bulk INSERT: head is "INSERT INTO t(cols) VALUES ",
+// tuple the VALUES template of one row with a "?" per value, tail the
+// ON CONFLICT clause.
+func (p *FeedPage) newBatcher(head, tuple, tail string, max int) *batcher {
+	head = strings.TrimSpace(head)
+	head = strings.TrimSpace(strings.TrimSuffix(head, "VALUES"))
+	q := head + ` SELECT ` + jsonSelect(tuple) + ` FROM jsonb_each(jsonb(?)) WHERE true ` + tail
+	return &batcher{p: p, query: q, max: max}
 }
 
 func (b *batcher) add(args ...any) error {
-	b.args = append(b.args, args...)
+	if b.n == 0 {
+		b.buf = append(b.buf[:0], '[')
+	} else {
+		b.buf = append(b.buf, ',')
+	}
+	var err error
+	if b.buf, err = appendJSONRow(b.buf, args); err != nil {
+		return err
+	}
 	b.n++
 	if b.n == b.max {
 		return b.flush()
@@ -272,24 +288,19 @@ func (b *batcher) flush() error {
 	if b.n == 0 {
 		return nil
 	}
+	rows := string(append(b.buf, ']'))
+	n := b.n
+	b.buf, b.n = b.buf[:0], 0
 	if b.before != nil {
-		if err := b.before(b.args, b.n); err != nil {
+		if err := b.before(rows); err != nil {
 			return err
 		}
 	}
-	var sb strings.Builder
-	sb.WriteString(b.head)
-	for i := 0; i < b.n; i++ {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString(b.tuple)
+	if _, err := b.p.exec(b.query, rows); err != nil {
+		return err
 	}
-	sb.WriteString(b.tail)
-	_, err := b.p.exec(sb.String(), b.args...)
-	b.p.rows += b.n
-	b.args, b.n = b.args[:0], 0
-	return err
+	b.p.rows += n
+	return nil
 }
 
 func (p *FeedPage) zone(storeID int64) (*time.Location, error) {
@@ -533,7 +544,6 @@ type CountBucket struct {
 	DwellN        int64
 }
 
-const countCols = 10
 
 // ReplaceCountDay replaces a camera's device counts of one local day with
 // buckets: buckets of the day not given are removed (unknown), so a
@@ -543,26 +553,58 @@ func (p *FeedPage) ReplaceCountDay(cameraID, storeID int64, day string, buckets 
 	if err != nil {
 		return fmt.Errorf("counts of camera %d: %w", cameraID, err)
 	}
-	// Rows waiting in the batch belong to other camera-days (a day appears
-	// once per page), so the delete cannot race them.
+	// The day's old buckets go first, so its new ones insert without
+	// conflict. Should a page carry the same camera-day twice, the first
+	// one's rows still waiting in the batch are written before the delete.
+	key := [2]int64{cameraID, from}
+	if p.countDays == nil {
+		p.countDays = map[[2]int64]bool{}
+	}
+	if p.countDays[key] {
+		if err := p.counts.flushIfAny(); err != nil {
+			return err
+		}
+	}
+	p.countDays[key] = true
 	if _, err := p.exec(`DELETE FROM count_buckets WHERE camera_id = ? AND source = 'device' AND bucket_start >= ? AND bucket_start < ?`,
 		cameraID, from, to); err != nil {
 		return err
 	}
 	if p.counts == nil {
 		p.counts = p.newBatcher(`INSERT INTO count_buckets(camera_id, source, bucket_start, store_id, entries, exits, passers_by,
-			staff_excluded, reentries, dwell_sum_s, dwell_n) VALUES `, `(?,'device',?,?,?,?,?,?,?,?,?)`,
-			` ON CONFLICT(camera_id, source, bucket_start) DO UPDATE SET store_id = excluded.store_id, entries = excluded.entries,
-			exits = excluded.exits, passers_by = excluded.passers_by, staff_excluded = excluded.staff_excluded,
-			reentries = excluded.reentries, dwell_sum_s = excluded.dwell_sum_s, dwell_n = excluded.dwell_n`, countCols, 96)
+			staff_excluded, reentries, dwell_sum_s, dwell_n) VALUES `, `(?,'device',?,?,?,?,?,?,?,?,?)`, ``, 4096)
 	}
+	var seen [2]uint64
+	dup := false
 	for _, b := range buckets {
-		if b.Start%900 != 0 || b.Start < from || b.Start >= to {
+		if b.Start%900 != 0 || b.Start < from || b.Start >= to || b.Start-from >= 128*900 {
 			return fmt.Errorf("counts of camera %d on %s: bucket at %d is not a 15-minute bucket of that day", cameraID, day, b.Start)
 		}
 		if b.Entries < 0 || b.Exits < 0 || b.PassersBy < 0 || b.StaffExcluded < 0 || b.Reentries < 0 {
 			return fmt.Errorf("counts of camera %d on %s: negative count at %d", cameraID, day, b.Start)
 		}
+		// A local day has at most 100 buckets (25 hours).
+		i := (b.Start - from) / 900
+		if seen[i/64]&(1<<(i%64)) != 0 {
+			dup = true
+		}
+		seen[i/64] |= 1 << (i % 64)
+	}
+	if dup {
+		// The same bucket twice: the later one wins, as an upsert would.
+		last := map[int64]int{}
+		for i, b := range buckets {
+			last[b.Start] = i
+		}
+		var keep []CountBucket
+		for i, b := range buckets {
+			if last[b.Start] == i {
+				keep = append(keep, b)
+			}
+		}
+		buckets = keep
+	}
+	for _, b := range buckets {
 		if err := p.counts.add(cameraID, b.Start, storeID, b.Entries, b.Exits, b.PassersBy, b.StaffExcluded, b.Reentries, b.DwellSumS, b.DwellN); err != nil {
 			return fmt.Errorf("counts of camera %d on %s: %w", cameraID, day, err)
 		}
@@ -604,7 +646,7 @@ func (p *FeedPage) UpsertPOSHour(h POSHour) error {
 	if p.posHours == nil {
 		p.posHours = p.newBatcher(`INSERT INTO pos_hourly(store_id, hour_start, receipts, items, sales_fen, refunds, staff_purchases) VALUES `,
 			`(?,?,?,?,?,?,?)`, ` ON CONFLICT(store_id, hour_start) DO UPDATE SET receipts = excluded.receipts, items = excluded.items,
-			sales_fen = excluded.sales_fen, refunds = excluded.refunds, staff_purchases = excluded.staff_purchases`, 7, 128)
+			sales_fen = excluded.sales_fen, refunds = excluded.refunds, staff_purchases = excluded.staff_purchases`, 4096)
 	}
 	p.touch(h.StoreID, h.HourStart, h.HourStart+3600)
 	return p.posHours.add(h.StoreID, h.HourStart, h.Receipts, h.Items, h.SalesFen, h.Refunds, h.StaffPurchases)
@@ -664,34 +706,25 @@ func (p *FeedPage) UpsertReceipt(r Receipt) error {
 			member_card, is_refund, is_staff_purchase) VALUES `, `(?,?,?,?,?,?,?,?,NULLIF(?,''),?,?)`,
 			` ON CONFLICT(id) DO UPDATE SET store_id = excluded.store_id, receipt_no = excluded.receipt_no, t = excluded.t,
 			till = excluded.till, amount_fen = excluded.amount_fen, discount_fen = excluded.discount_fen, cashier = excluded.cashier,
-			member_card = excluded.member_card, is_refund = excluded.is_refund, is_staff_purchase = excluded.is_staff_purchase`, 11, 64)
+			member_card = excluded.member_card, is_refund = excluded.is_refund, is_staff_purchase = excluded.is_staff_purchase`, 2048)
 		p.lines = p.newBatcher(`INSERT INTO pos_receipt_lines(receipt_id, line_no, sku, name, qty, unit_price_fen, amount_fen) VALUES `,
 			`(?,?,?,?,?,?,?)`, ` ON CONFLICT(receipt_id, line_no) DO UPDATE SET sku = excluded.sku, name = excluded.name,
-			qty = excluded.qty, unit_price_fen = excluded.unit_price_fen, amount_fen = excluded.amount_fen`, 7, 128)
+			qty = excluded.qty, unit_price_fen = excluded.unit_price_fen, amount_fen = excluded.amount_fen`, 4096)
 		// A re-delivered receipt replaces its lines: the old ones go when
 		// its batch is written, before any of its new lines (which are only
-		// written after their receipt).
-		p.receipts.before = func(args []any, n int) error {
-			q := `DELETE FROM pos_receipt_lines WHERE receipt_id IN (?` + strings.Repeat(",?", n-1) + `)`
-			ids := make([]any, n)
-			for i := range ids {
-				ids[i] = args[i*p.receipts.width]
-			}
-			_, err := p.exec(q, ids...)
+		// written after their receipt: a batch of lines writes the pending
+		// receipts first, for the foreign key).
+		p.receipts.before = func(rows string) error {
+			_, err := p.exec(`DELETE FROM pos_receipt_lines WHERE receipt_id IN (SELECT value->>0 FROM json_each(?))`, rows)
 			return err
 		}
+		p.lines.before = func(string) error { return p.receipts.flush() }
 	}
 	if err := p.receipts.add(r.ID, r.StoreID, r.ReceiptNo, r.T, r.Till, r.AmountFen, r.DiscountFen, r.Cashier, r.MemberCard,
 		r.IsRefund, r.IsStaffPurchase); err != nil {
 		return fmt.Errorf("receipt %s of store %d: %w", r.ReceiptNo, r.StoreID, err)
 	}
 	for i, l := range r.Lines {
-		if p.lines.n == p.lines.max-1 {
-			// A line's receipt must exist before the line (foreign key).
-			if err := p.receipts.flush(); err != nil {
-				return fmt.Errorf("receipt %s of store %d: %w", r.ReceiptNo, r.StoreID, err)
-			}
-		}
 		if err := p.lines.add(r.ID, i+1, l.SKU, l.Name, l.Qty, l.UnitPriceFen, l.AmountFen); err != nil {
 			return fmt.Errorf("receipt %s of store %d line %d: %w", r.ReceiptNo, r.StoreID, i+1, err)
 		}

@@ -3,7 +3,6 @@ package localdb
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 )
@@ -63,6 +62,7 @@ type hourRow struct {
 	start                                       int64
 	day                                         string
 	hour, weekday, minute                       int // minute: local minute of day at the hour's start
+	dom                                         int // local day of the month
 	open                                        bool
 	entries, exits, passers, staffEx, reentries int64
 	dwellSum                                    float64
@@ -128,6 +128,7 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 		lt := time.Unix(r.start, 0).In(loc)
 		r.day = lt.Format("2006-01-02")
 		r.hour = lt.Hour()
+		r.dom = lt.Day()
 		r.minute = lt.Hour()*60 + lt.Minute()
 		r.weekday = (int(lt.Weekday()) + 6) % 7
 		r.lastEntryMin = -1
@@ -146,19 +147,26 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 		return &rows[i]
 	}
 
-	// Counts: device and local side by side.
-	q, err := x.QueryContext(ctx, `SELECT source, bucket_start, sum(entries), sum(exits), sum(passers_by), sum(staff_excluded),
-			sum(reentries), sum(dwell_sum_s), sum(dwell_n), max(suspect)
-		FROM count_buckets WHERE store_id = ? AND bucket_start >= ? AND bucket_start < ?
-		GROUP BY source, bucket_start`, storeID, h0, h1)
+	// Counts: device and local side by side, summed per UTC hour in SQL.
+	// The cameras that counted for the store are found in the store/time
+	// index; their buckets are then read along the primary key (camera,
+	// source, time), which holds every column, instead of one primary-key
+	// lookup per index entry. lb is the hour's last bucket with entries.
+	q, err := x.QueryContext(ctx, `SELECT source, bucket_start / 3600 * 3600 AS h, sum(entries), sum(exits), sum(passers_by),
+			sum(staff_excluded), sum(reentries), sum(dwell_sum_s), sum(dwell_n), max(suspect),
+			COALESCE(max(CASE WHEN entries > 0 THEN bucket_start END), -1)
+		FROM count_buckets
+		WHERE camera_id IN (SELECT DISTINCT camera_id FROM count_buckets WHERE store_id = ? AND bucket_start >= ? AND bucket_start < ?)
+		  AND source IN ('device', 'local') AND bucket_start >= ? AND bucket_start < ? AND +store_id = ?
+		GROUP BY source, h`, storeID, h0, h1, h0, h1, storeID)
 	if err != nil {
 		return MapError(err)
 	}
 	for q.Next() {
 		var src string
-		var t, e, ex, p, se, re, dn, sus int64
+		var t, e, ex, p, se, re, dn, sus, lb int64
 		var ds float64
-		if err := q.Scan(&src, &t, &e, &ex, &p, &se, &re, &ds, &dn, &sus); err != nil {
+		if err := q.Scan(&src, &t, &e, &ex, &p, &se, &re, &ds, &dn, &sus, &lb); err != nil {
 			q.Close()
 			return err
 		}
@@ -184,10 +192,10 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 			r.suspect = true
 			r.alerts |= AlertSuspectBucket
 		}
-		if e > 0 {
-			end := time.Unix(t+900, 0).In(loc)
+		if lb >= 0 {
+			end := time.Unix(lb+900, 0).In(loc)
 			m := end.Hour()*60 + end.Minute()
-			if end.Format("2006-01-02") != r.day {
+			if end.Day() != r.dom {
 				m = 1440
 			}
 			if m > r.lastEntryMin {
@@ -278,16 +286,11 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 	const hourCols = 23
 	var batch []any
 	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		k := len(batch) / hourCols
-		ph := strings.TrimSuffix(strings.Repeat("(?"+strings.Repeat(",?", hourCols-1)+"),", k), ",")
-		_, err := x.ExecContext(ctx, `INSERT INTO store_hourly(store_id, hour_start, local_day, local_hour, weekday, open,
+		err := insertJSON(ctx, x, `INSERT INTO store_hourly(store_id, hour_start, local_day, local_hour, weekday, open,
 			entries, exits, passers_by, staff_excluded, reentries, dwell_sum_s, dwell_n, suspect, alert_kinds,
-			has_local, local_entries, local_passers_by, transactions, items, sales_fen, staff, last_entry_min) VALUES `+ph, batch...)
+			has_local, local_entries, local_passers_by, transactions, items, sales_fen, staff, last_entry_min)`, hourCols, batch)
 		batch = batch[:0]
-		return MapError(err)
+		return err
 	}
 	type dayAgg struct {
 		weekday                                             int
@@ -353,7 +356,7 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 		batch = append(batch, storeID, r.start, r.day, r.hour, r.weekday, b2i(r.open),
 			r.entries, r.exits, r.passers, r.staffEx, r.reentries, r.dwellSum, r.dwellN, b2i(r.suspect), r.alerts,
 			b2i(r.hasLocal), r.localEntries, r.localPassers, r.receipts, r.items, r.sales, r.staff, r.lastEntryMin)
-		if len(batch) >= 40*hourCols {
+		if len(batch) >= 2048*hourCols {
 			if err := flush(); err != nil {
 				return err
 			}
@@ -377,19 +380,11 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 			d.entries, d.exits, d.passers, d.staffEx, d.dwellSum, d.dwellN, d.receipts, d.items, d.sales, d.staff,
 			d.localHours, d.localEntries, d.localPassers, d.deviceEntriesLocalHours, d.lastEntry)
 	}
-	if len(batch) > 0 {
-		for len(batch) > 0 {
-			k := min(len(batch)/dayCols, 40)
-			part := batch[:k*dayCols]
-			ph := strings.TrimSuffix(strings.Repeat("(?"+strings.Repeat(",?", dayCols-1)+"),", k), ",")
-			if _, err := x.ExecContext(ctx, `INSERT INTO store_daily(store_id, local_day, weekday, sched_opens_min, sched_closes_min, sched_hours,
-				traded, open_hours, suspect_hours, alert_kinds, entries, exits, passers_by, staff_excluded, dwell_sum_s, dwell_n,
-				transactions, items, sales_fen, staff_hours, local_hours, local_entries, local_passers_by, device_entries_local_hours, last_entry_min)
-				VALUES `+ph, part...); err != nil {
-				return MapError(err)
-			}
-			batch = batch[k*dayCols:]
-		}
+	if err := insertJSON(ctx, x, `INSERT INTO store_daily(store_id, local_day, weekday, sched_opens_min, sched_closes_min, sched_hours,
+		traded, open_hours, suspect_hours, alert_kinds, entries, exits, passers_by, staff_excluded, dwell_sum_s, dwell_n,
+		transactions, items, sales_fen, staff_hours, local_hours, local_entries, local_passers_by, device_entries_local_hours, last_entry_min)`,
+		dayCols, batch); err != nil {
+		return err
 	}
 	return refreshPeriods(ctx, x, storeID, dayStart, dayEnd.AddDate(0, 0, -1))
 }
