@@ -85,20 +85,51 @@ type hourRow struct {
 // raw 15-minute buckets on the fly. A few days of one store cost a handful of
 // indexed reads and one batched write.
 func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.Time) error {
+	// A settling sync that computed this store's figures from an older
+	// snapshot must not write them over these.
+	if _, err := x.ExecContext(ctx, `UPDATE rollup_backlog SET seq = ? WHERE store_id = ?`, nextBacklogSeq(), storeID); err != nil {
+		return MapError(err)
+	}
+	set, err := computeRollups(ctx, x, storeID, from, to)
+	if err != nil || set == nil {
+		return err
+	}
+	return set.write(ctx, x)
+}
+
+// rollupSet is the store_hourly and store_daily rows of one store over
+// whole local days, computed and ready to replace the stored ones.
+type rollupSet struct {
+	storeID           int64
+	h0, h1            int64
+	firstDay, lastDay string
+	first, last       time.Time // local days, for the weekly and monthly sums
+	hours, days       []any     // hourCols / dayCols values per row
+}
+
+const (
+	hourCols = 23
+	dayCols  = 25
+)
+
+// computeRollups reads what the rollups of storeID over the local days
+// touching [from, to) are made of and computes them; nil when the span is
+// empty. It only reads, so it can run on a reader connection.
+func computeRollups(ctx context.Context, x Execer, storeID int64, from, to time.Time) (*rollupSet, error) {
 	if !to.After(from) {
-		return nil
+		return nil, nil
 	}
 	var tzName string
 	if err := x.QueryRowContext(ctx, `SELECT time_zone FROM stores WHERE id = ?`, storeID).Scan(&tzName); err != nil {
-		return fmt.Errorf("refresh rollups of store %d: %w", storeID, MapError(err))
+		return nil, fmt.Errorf("refresh rollups of store %d: %w", storeID, MapError(err))
 	}
 	loc, err := loadZone(tzName)
 	if err != nil {
-		return fmt.Errorf("refresh rollups of store %d: time zone %q is unknown (%v); fix the store's time zone at HQ and sync again", storeID, tzName, err)
+		return nil, fmt.Errorf("refresh rollups of store %d: time zone %q is unknown (%v); fix the store's time zone at HQ and sync again", storeID, tzName, err)
 	}
 	hours, err := openingHours(ctx, x, storeID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Whole local days, so the daily rows are complete.
 	lf := from.In(loc)
@@ -114,7 +145,7 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 	h1 := dayEnd.Unix()
 	n := int((h1 - h0 + 3599) / 3600)
 	if n <= 0 {
-		return nil
+		return nil, nil
 	}
 	rows := make([]hourRow, n)
 	type sched struct {
@@ -160,7 +191,7 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 		  AND source IN ('device', 'local') AND bucket_start >= ? AND bucket_start < ? AND +store_id = ?
 		GROUP BY source, h`, storeID, h0, h1, h0, h1, storeID)
 	if err != nil {
-		return MapError(err)
+		return nil, MapError(err)
 	}
 	for q.Next() {
 		var src string
@@ -168,7 +199,7 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 		var ds float64
 		if err := q.Scan(&src, &t, &e, &ex, &p, &se, &re, &ds, &dn, &sus, &lb); err != nil {
 			q.Close()
-			return err
+			return nil, err
 		}
 		r := at(t)
 		if r == nil {
@@ -205,20 +236,20 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 	}
 	q.Close()
 	if err := q.Err(); err != nil {
-		return MapError(err)
+		return nil, MapError(err)
 	}
 
 	// POS.
 	q, err = x.QueryContext(ctx, `SELECT hour_start, receipts, items, sales_fen FROM pos_hourly
 		WHERE store_id = ? AND hour_start >= ? AND hour_start < ?`, storeID, h0, h1)
 	if err != nil {
-		return MapError(err)
+		return nil, MapError(err)
 	}
 	for q.Next() {
 		var t, rc, it, s int64
 		if err := q.Scan(&t, &rc, &it, &s); err != nil {
 			q.Close()
-			return err
+			return nil, err
 		}
 		if r := at(t); r != nil {
 			r.receipts, r.items, r.sales = rc, it, s
@@ -227,7 +258,7 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 	}
 	q.Close()
 	if err := q.Err(); err != nil {
-		return MapError(err)
+		return nil, MapError(err)
 	}
 
 	// Staff on shift: overlapping seconds / 3600. Shifts longer than a day
@@ -235,19 +266,19 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 	q, err = x.QueryContext(ctx, `SELECT starts, ends FROM staff_shifts
 		WHERE store_id = ? AND starts < ? AND starts >= ? AND ends > ?`, storeID, h1, h0-86400, h0)
 	if err != nil {
-		return MapError(err)
+		return nil, MapError(err)
 	}
 	for q.Next() {
 		var s, e int64
 		if err := q.Scan(&s, &e); err != nil {
 			q.Close()
-			return err
+			return nil, err
 		}
 		addSpan(rows, h0, s, e, func(r *hourRow, sec int64) { r.staff += float64(sec) / 3600 })
 	}
 	q.Close()
 	if err := q.Err(); err != nil {
-		return MapError(err)
+		return nil, MapError(err)
 	}
 
 	// Camera alerts: an open alert lasts until the end of the range.
@@ -255,14 +286,14 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 		JOIN cameras c ON c.id = a.camera_id
 		WHERE c.store_id = ? AND a.started_at < ? AND COALESCE(a.ended_at, ?) > ?`, h1, storeID, h1, h1, h0)
 	if err != nil {
-		return MapError(err)
+		return nil, MapError(err)
 	}
 	for q.Next() {
 		var kind string
 		var s, e int64
 		if err := q.Scan(&kind, &s, &e); err != nil {
 			q.Close()
-			return err
+			return nil, err
 		}
 		if e <= s {
 			e = s + 1
@@ -272,26 +303,12 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 	}
 	q.Close()
 	if err := q.Err(); err != nil {
-		return MapError(err)
+		return nil, MapError(err)
 	}
 
-	// Replace the days.
-	firstDay, lastDay := dayStart.Format("2006-01-02"), dayEnd.AddDate(0, 0, -1).Format("2006-01-02")
-	if _, err := x.ExecContext(ctx, `DELETE FROM store_hourly WHERE store_id = ? AND hour_start >= ? AND hour_start < ?`, storeID, h0, h1); err != nil {
-		return MapError(err)
-	}
-	if _, err := x.ExecContext(ctx, `DELETE FROM store_daily WHERE store_id = ? AND local_day >= ? AND local_day <= ?`, storeID, firstDay, lastDay); err != nil {
-		return MapError(err)
-	}
-	const hourCols = 23
-	var batch []any
-	flush := func() error {
-		err := insertJSON(ctx, x, `INSERT INTO store_hourly(store_id, hour_start, local_day, local_hour, weekday, open,
-			entries, exits, passers_by, staff_excluded, reentries, dwell_sum_s, dwell_n, suspect, alert_kinds,
-			has_local, local_entries, local_passers_by, transactions, items, sales_fen, staff, last_entry_min)`, hourCols, batch)
-		batch = batch[:0]
-		return err
-	}
+	set := &rollupSet{storeID: storeID, h0: h0, h1: h1, first: dayStart, last: dayEnd.AddDate(0, 0, -1),
+		firstDay: dayStart.Format("2006-01-02"), lastDay: dayEnd.AddDate(0, 0, -1).Format("2006-01-02")}
+	batch := make([]any, 0, len(rows)*hourCols)
 	type dayAgg struct {
 		weekday                                             int
 		sched                                               sched
@@ -356,16 +373,9 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 		batch = append(batch, storeID, r.start, r.day, r.hour, r.weekday, b2i(r.open),
 			r.entries, r.exits, r.passers, r.staffEx, r.reentries, r.dwellSum, r.dwellN, b2i(r.suspect), r.alerts,
 			b2i(r.hasLocal), r.localEntries, r.localPassers, r.receipts, r.items, r.sales, r.staff, r.lastEntryMin)
-		if len(batch) >= 2048*hourCols {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	const dayCols = 25
+	set.hours = batch
+	batch = make([]any, 0, len(order)*dayCols)
 	for _, day := range order {
 		d := days[day]
 		var opens, closes any
@@ -380,13 +390,34 @@ func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 			d.entries, d.exits, d.passers, d.staffEx, d.dwellSum, d.dwellN, d.receipts, d.items, d.sales, d.staff,
 			d.localHours, d.localEntries, d.localPassers, d.deviceEntriesLocalHours, d.lastEntry)
 	}
+	set.days = batch
+	return set, nil
+}
+
+// write replaces the store's stored rollups of the set's days with it.
+func (s *rollupSet) write(ctx context.Context, x Execer) error {
+	if _, err := x.ExecContext(ctx, `DELETE FROM store_hourly WHERE store_id = ? AND hour_start >= ? AND hour_start < ?`, s.storeID, s.h0, s.h1); err != nil {
+		return MapError(err)
+	}
+	if _, err := x.ExecContext(ctx, `DELETE FROM store_daily WHERE store_id = ? AND local_day >= ? AND local_day <= ?`, s.storeID, s.firstDay, s.lastDay); err != nil {
+		return MapError(err)
+	}
+	for rest := s.hours; len(rest) > 0; {
+		n := min(len(rest), 4096*hourCols)
+		if err := insertJSON(ctx, x, `INSERT INTO store_hourly(store_id, hour_start, local_day, local_hour, weekday, open,
+			entries, exits, passers_by, staff_excluded, reentries, dwell_sum_s, dwell_n, suspect, alert_kinds,
+			has_local, local_entries, local_passers_by, transactions, items, sales_fen, staff, last_entry_min)`, hourCols, rest[:n]); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
 	if err := insertJSON(ctx, x, `INSERT INTO store_daily(store_id, local_day, weekday, sched_opens_min, sched_closes_min, sched_hours,
 		traded, open_hours, suspect_hours, alert_kinds, entries, exits, passers_by, staff_excluded, dwell_sum_s, dwell_n,
 		transactions, items, sales_fen, staff_hours, local_hours, local_entries, local_passers_by, device_entries_local_hours, last_entry_min)`,
-		dayCols, batch); err != nil {
+		dayCols, s.days); err != nil {
 		return err
 	}
-	return refreshPeriods(ctx, x, storeID, dayStart, dayEnd.AddDate(0, 0, -1))
+	return refreshPeriods(ctx, x, s.storeID, s.first, s.last)
 }
 
 const periodSums = `count(*), sum(traded), sum(open_hours), sum(suspect_hours), max(alert_kinds), sum(entries), sum(exits), sum(passers_by), sum(staff_excluded), sum(dwell_sum_s), sum(dwell_n), sum(transactions), sum(items), sum(sales_fen), sum(staff_hours), sum(local_hours), sum(local_entries), sum(local_passers_by), sum(device_entries_local_hours)`
