@@ -83,7 +83,7 @@ func Recount(ctx context.Context, db *localdb.DB, req RecountRequest) (*RecountO
 	rec := &localdb.Recount{
 		CameraID: cam.ID, RecordingID: req.RecordingID, Video: req.Video,
 		StartedAt: req.Start, Frames: res.Frames, FPS: res.FPS, Params: string(params),
-		Duration: time.Duration(float64(res.Frames) / res.FPS * float64(time.Second)),
+		Duration: res.Duration,
 	}
 	events := make([]localdb.RecountEvent, len(res.Events))
 	for i, e := range res.Events {

@@ -113,6 +113,8 @@ type Result struct {
 	// Frames read and the video's frame rate.
 	Frames int
 	FPS    float64
+	// Duration is the length of the footage read (by its timestamps).
+	Duration time.Duration
 	// Events in time order.
 	Events []Event
 }
@@ -452,6 +454,9 @@ func sign(v float64) int {
 // except for Close.
 func (c *Counter) Finish() *Result {
 	res := &Result{Frames: c.frame, FPS: c.fps}
+	if c.frame > 0 {
+		res.Duration = c.now + time.Duration(float64(time.Second)/c.fps)
+	}
 	isStaff := func(t *Track) bool {
 		if c.staffMarked[t.ID] || t.zoneHits >= c.zoneFrames {
 			return true
