@@ -182,7 +182,7 @@ func roundMS(d time.Duration) float64 {
 
 func writeCountSummary(w io.Writer, video string, out *app.RecountOutcome) {
 	r := out.Result
-	dur := time.Duration(float64(r.Frames) / r.FPS * float64(time.Second)).Round(time.Second)
+	dur := r.Duration.Round(time.Second)
 	fmt.Fprintf(w, "%s: %d frames at %.3g fps (%s)\n", video, r.Frames, r.FPS, dur)
 	fmt.Fprintf(w, "  entrance line: %d in, %d out\n", r.In, r.Out)
 	fmt.Fprintf(w, "  entries:       %d (after %d staff and %d re-entries left out)\n", r.Entries, r.StaffExcluded, r.Reentries)
