@@ -64,7 +64,7 @@ func (db *DB) ApplyFeedPage(ctx context.Context, feed, collection, next string, 
 		// Pages are large and touch B-tree pages all over the count and
 		// receipt tables; a bigger page cache on the writer saves rewriting
 		// the same pages many times per transaction.
-		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -196608`); err != nil {
 			return err
 		}
 		p := &FeedPage{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, touched: map[int64]*span{},
@@ -109,6 +109,9 @@ type FeedPage struct {
 	zones       map[int64]*time.Location
 	camStore    map[int64]int64
 	countDays   map[[2]int64]bool // camera-days replaced by this page
+	parents     map[parentKey]bool
+	skipped     int
+	skipNotes   []string
 	rows        int
 	removeFiles []string
 	deferRollup bool
@@ -412,6 +415,77 @@ func (p *FeedPage) localDay(storeID int64, day string) (from, to int64, err erro
 	return d.Unix(), d.AddDate(0, 0, 1).Unix(), nil
 }
 
+// parentKey names a row items point at: a region, store or camera.
+type parentKey struct {
+	table string
+	id    string
+}
+
+// hasParent reports whether the page's database holds the row items of
+// the page point at; answers are cached for the page.
+func (p *FeedPage) hasParent(table, col string, id any) (bool, error) {
+	k := parentKey{table, fmt.Sprint(id)}
+	if ok, seen := p.parents[k]; seen {
+		return ok, nil
+	}
+	var one int
+	err := p.tx.QueryRowContext(p.ctx, `SELECT 1 FROM `+table+` WHERE `+col+` = ?`, id).Scan(&one)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	if p.parents == nil {
+		p.parents = map[parentKey]bool{}
+	}
+	p.parents[k] = err == nil
+	return err == nil, nil
+}
+
+// setParent records that the page stored (or removed) a parent row.
+func (p *FeedPage) setParent(table string, id any, ok bool) {
+	if p.parents == nil {
+		p.parents = map[parentKey]bool{}
+	}
+	p.parents[parentKey{table, fmt.Sprint(id)}] = ok
+}
+
+// orphan reports whether an item points at a store (and camera, when
+// cameraID is not 0) this machine does not hold; such an item is left out
+// and counted (Skipped) instead of failing the page, which would stop the
+// collection at this page on every run.
+func (p *FeedPage) orphan(what string, storeID, cameraID int64) (bool, error) {
+	if storeID != 0 {
+		ok, err := p.hasParent("stores", "id", storeID)
+		if err != nil || !ok {
+			if err == nil {
+				p.skip(fmt.Sprintf("%s (store %d is not known)", what, storeID))
+			}
+			return !ok, err
+		}
+	}
+	if cameraID != 0 {
+		ok, err := p.hasParent("cameras", "id", cameraID)
+		if err != nil || !ok {
+			if err == nil {
+				p.skip(fmt.Sprintf("%s (camera %d is not known)", what, cameraID))
+			}
+			return !ok, err
+		}
+	}
+	return false, nil
+}
+
+func (p *FeedPage) skip(note string) {
+	p.skipped++
+	if len(p.skipNotes) < 3 {
+		p.skipNotes = append(p.skipNotes, note)
+	}
+}
+
+// Skipped is the number of items the page left out because they point at
+// a region, store or camera this machine does not hold (HQ removed it, or
+// lists the item before its parent), and a few of them in words.
+func (p *FeedPage) Skipped() (int, []string) { return p.skipped, p.skipNotes }
+
 // --- regions and stores ---
 
 // UpsertRegion stores a region.
@@ -428,6 +502,13 @@ func (p *FeedPage) DeleteRegion(id string) error {
 
 // UpsertStore stores a store with its tags and opening hours.
 func (p *FeedPage) UpsertStore(s Store) error {
+	if ok, err := p.hasParent("regions", "id", s.RegionID); err != nil {
+		return err
+	} else if !ok {
+		p.skip(fmt.Sprintf("store %s (region %s is not known)", s.Code, s.RegionID))
+		return nil
+	}
+	p.setParent("stores", s.ID, true)
 	p.rows++
 	delete(p.zones, s.ID)
 	return UpsertStore(p.ctx, p.tx, s)
@@ -435,6 +516,7 @@ func (p *FeedPage) UpsertStore(s Store) error {
 
 // DeleteStore removes a store and everything hanging off it.
 func (p *FeedPage) DeleteStore(id int64) error {
+	p.parents = nil // its cameras go with it
 	return DeleteStore(p.ctx, p.tx, id)
 }
 
@@ -463,6 +545,10 @@ type CountingLine struct {
 
 // UpsertCamera stores a camera and replaces its counting lines.
 func (p *FeedPage) UpsertCamera(c Camera) error {
+	if skip, err := p.orphan("camera "+c.Code, c.StoreID, 0); skip || err != nil {
+		return err
+	}
+	p.setParent("cameras", c.ID, true)
 	if _, err := p.exec(`INSERT INTO cameras(id, code, store_id, name, role, stream_url, snapshot_url, frame_width, frame_height)
 		VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0))
 		ON CONFLICT(id) DO UPDATE SET code = excluded.code, store_id = excluded.store_id, name = excluded.name, role = excluded.role,
@@ -486,6 +572,7 @@ func (p *FeedPage) UpsertCamera(c Camera) error {
 
 // DeleteCamera removes a camera with its counts, footage index and alerts.
 func (p *FeedPage) DeleteCamera(id int64) error {
+	p.setParent("cameras", id, false)
 	_, err := p.exec(`DELETE FROM cameras WHERE id = ?`, id)
 	return err
 }
@@ -502,6 +589,9 @@ type StaffMember struct {
 
 // UpsertStaff stores a staff member.
 func (p *FeedPage) UpsertStaff(s StaffMember) error {
+	if skip, err := p.orphan("staff member "+s.Code, s.StoreID, 0); skip || err != nil {
+		return err
+	}
 	if s.Role == "" {
 		s.Role = "sales"
 	}
@@ -533,6 +623,9 @@ type Shift struct {
 
 // UpsertShift stores a shift and marks the store's rollups over it stale.
 func (p *FeedPage) UpsertShift(s Shift) error {
+	if skip, err := p.orphan(fmt.Sprintf("shift %d", s.ID), s.StoreID, 0); skip || err != nil {
+		return err
+	}
 	if s.Ends <= s.Starts {
 		return fmt.Errorf("shift %d of store %d ends before it starts", s.ID, s.StoreID)
 	}
@@ -612,11 +705,13 @@ type CountBucket struct {
 	DwellN        int64
 }
 
-
 // ReplaceCountDay replaces a camera's device counts of one local day with
 // buckets: buckets of the day not given are removed (unknown), so a
 // re-delivered day never leaves a stale bucket behind.
 func (p *FeedPage) ReplaceCountDay(cameraID, storeID int64, day string, buckets []CountBucket) error {
+	if skip, err := p.orphan(fmt.Sprintf("counts of camera %d on %s", cameraID, day), storeID, cameraID); skip || err != nil {
+		return err
+	}
 	from, to, err := p.localDay(storeID, day)
 	if err != nil {
 		return fmt.Errorf("counts of camera %d: %w", cameraID, err)
@@ -708,6 +803,9 @@ type POSHour struct {
 
 // UpsertPOSHour stores a store's till summary of an hour.
 func (p *FeedPage) UpsertPOSHour(h POSHour) error {
+	if skip, err := p.orphan(fmt.Sprintf("POS hour %d of store %d", h.HourStart, h.StoreID), h.StoreID, 0); skip || err != nil {
+		return err
+	}
 	if h.HourStart%3600 != 0 {
 		return fmt.Errorf("POS hour of store %d at %d does not start on the hour", h.StoreID, h.HourStart)
 	}
@@ -766,6 +864,9 @@ type ReceiptLine struct {
 
 // UpsertReceipt stores a receipt and replaces its lines.
 func (p *FeedPage) UpsertReceipt(r Receipt) error {
+	if skip, err := p.orphan("receipt "+r.ReceiptNo, r.StoreID, 0); skip || err != nil {
+		return err
+	}
 	if r.ReceiptNo == "" {
 		return fmt.Errorf("receipt %d of store %d has no receipt number", r.ID, r.StoreID)
 	}
@@ -844,6 +945,9 @@ type CameraAlert struct {
 // UpsertCameraAlert stores a device alert and marks the store's rollups
 // over the alert's period stale (suspect hours).
 func (p *FeedPage) UpsertCameraAlert(a CameraAlert) error {
+	if skip, err := p.orphan("alert "+a.RemoteID, 0, a.CameraID); skip || err != nil {
+		return err
+	}
 	store, err := p.cameraStore(a.CameraID)
 	if err != nil {
 		return fmt.Errorf("alert %s: %w", a.RemoteID, err)
@@ -907,6 +1011,9 @@ type Recording struct {
 // at HQ (another SHA-256) goes back to "remote": its old download no longer
 // counts.
 func (p *FeedPage) UpsertRecording(r Recording) error {
+	if skip, err := p.orphan("recording "+r.RemoteID, 0, r.CameraID); skip || err != nil {
+		return err
+	}
 	var oldSHA, oldPath sql.NullString
 	p.tx.QueryRowContext(p.ctx, `SELECT sha256, local_path FROM recordings WHERE remote_id = ?`, r.RemoteID).Scan(&oldSHA, &oldPath)
 	if _, err := p.exec(`INSERT INTO recordings(remote_id, camera_id, starts, duration_s, size_bytes, sha256, url) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -955,6 +1062,9 @@ type InspectionSchedule struct {
 
 // UpsertInspectionSchedule stores an inspection schedule.
 func (p *FeedPage) UpsertInspectionSchedule(s InspectionSchedule) error {
+	if skip, err := p.orphan("inspection schedule "+s.Name, s.StoreID, 0); skip || err != nil {
+		return err
+	}
 	if _, err := p.exec(`INSERT INTO inspection_schedules(remote_id, name, store_id, camera_role, weekdays, times, active)
 		VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?)
 		ON CONFLICT(remote_id) DO UPDATE SET name = excluded.name, store_id = excluded.store_id, camera_role = excluded.camera_role,
@@ -985,6 +1095,9 @@ type Snapshot struct {
 
 // UpsertSnapshot stores a snapshot of HQ's index.
 func (p *FeedPage) UpsertSnapshot(s Snapshot) error {
+	if skip, err := p.orphan("snapshot "+s.RemoteID, 0, s.CameraID); skip || err != nil {
+		return err
+	}
 	if _, err := p.exec(`INSERT INTO snapshots(remote_id, camera_id, schedule_id, t, source, url, sha256)
 		VALUES (?, ?, (SELECT id FROM inspection_schedules WHERE remote_id = ?), ?, ?, ?, NULLIF(?, ''))
 		ON CONFLICT(remote_id) DO UPDATE SET camera_id = excluded.camera_id, schedule_id = excluded.schedule_id, t = excluded.t,

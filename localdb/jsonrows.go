@@ -15,9 +15,9 @@ import (
 // with one bound parameter per value: binding costs a cgo call per value,
 // which made binding, not storing, most of a first sync's write time.
 
-// jsonSelect turns a VALUES tuple template such as "(?,'device',NULLIF(?,''))"
+// jsonSelect turns a VALUES tuple template such as "(?,'device',NULLIF(?,”))"
 // into the select list reading the same values from a json_each row:
-// "value->>0,'device',NULLIF(value->>1,'')". The k-th "?" reads element k.
+// "value->>0,'device',NULLIF(value->>1,”)". The k-th "?" reads element k.
 func jsonSelect(tuple string) string {
 	t := strings.TrimSpace(tuple)
 	t = strings.TrimSuffix(strings.TrimPrefix(t, "("), ")")

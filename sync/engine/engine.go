@@ -173,6 +173,10 @@ type CollectionStats struct {
 	Rows  int64
 	Bytes int64
 	Took  time.Duration
+	// Skipped counts items left out because they point at a region, store
+	// or camera the laptop does not hold; SkipNotes names a few of them.
+	Skipped   int64
+	SkipNotes []string
 }
 
 // Run performs one sync: pushes the outbox, reads every collection to its
@@ -277,6 +281,10 @@ func (e *Engine) pullAll(ctx context.Context, sum *Summary) (err error) {
 			return err
 		}
 		sum.Collections = append(sum.Collections, st)
+		if st.Skipped > 0 {
+			sum.Warnings = append(sum.Warnings, fmt.Sprintf("%s: %d items were left out because they point at a store or camera HQ's feed no longer lists (%s); "+
+				"the rest is stored. Tell HQ's support that the feed lists items of a store or camera it removed", coll, st.Skipped, strings.Join(st.SkipNotes, "; ")))
+		}
 		if i == last && i < len(e.cfg.Collections)-1 {
 			settled = make(chan error, 1)
 			go func() { settled <- e.settleRollups(ctx, true) }()

@@ -109,6 +109,8 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 		pg := f.pg
 		prune := coll == feed.CollReceipts && !pg.hasMore && window > 0
 		keep := int64(window+1) * 86400
+		var skipped int
+		var notes []string
 		apply := func(p *localdb.FeedPage) error {
 			// Rollups are settled once after all pages (settleRollups); the
 			// backlog row commits with the page.
@@ -116,6 +118,7 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 			if err := pg.apply(p); err != nil {
 				return err
 			}
+			skipped, notes = p.Skipped()
 			if prune {
 				return p.PruneReceipts(keep)
 			}
@@ -140,6 +143,13 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 		}
 		st.Pages++
 		st.Rows += int64(rows)
+		if skipped > 0 {
+			st.Skipped += int64(skipped)
+			if len(st.SkipNotes) < 3 {
+				st.SkipNotes = append(st.SkipNotes, notes[:min(len(notes), 3-len(st.SkipNotes))]...)
+			}
+			e.log.Warn("items left out: they point at a store or camera this laptop does not hold", "collection", coll, "items", skipped)
+		}
 		st.Bytes += pg.bytes
 		if first == 0 && pg.firstT > 0 {
 			first = pg.firstT
