@@ -125,7 +125,3 @@ func IoU(a, b Box) float64 {
 	in := (x2 - x1) * (y2 - y1)
 	return in / (a.W*a.H + b.W*b.H - in)
 }
-
-func boxOf(r image.Rectangle) Box {
-	return Box{float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy())}
-}

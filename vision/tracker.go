@@ -64,7 +64,6 @@ type Track struct {
 	uniform  float64
 	uniformN int
 	zoneHits int
-	staff    bool
 }
 
 // Box is the track's current (filtered or predicted) box.

@@ -234,7 +234,6 @@ type Checker struct {
 	trackers  map[Kind]*tracker
 	alerts    []Alert
 	lastT     float64
-	silentFor float64 // seconds of the current no-signal stretch
 }
 
 type moveEstimate struct {
