@@ -80,10 +80,9 @@ func (sh *Shell) feedForm() fyne.CanvasObject {
 	if sh.core.Config().Demo {
 		result.SetText(lang.X("settings.feed.demo", "Running on the built-in demo chain."))
 	}
-	go func() {
-		cur := sh.core.FeedURL(context.Background())
-		fyne.Do(func() { url.SetText(cur) })
-	}()
+	// Settings are single-row reads of the local file, as cheap as reading
+	// Fyne's own preferences, so they are read while the screen is built.
+	url.SetText(sh.core.FeedURL(context.Background()))
 	var signIn *widget.Button
 	signIn = widget.NewButton(lang.X("settings.signin", "Sign in and sync"), func() {
 		u, tok := strings.TrimSpace(url.Text), strings.TrimSpace(token.Text)
@@ -143,17 +142,9 @@ func (sh *Shell) syncForm() fyne.CanvasObject {
 		entries[i] = e
 		form.Append(r.label, e)
 	}
-	go func() {
-		vals := make([]int64, len(rows))
-		for i, r := range rows {
-			vals[i] = sh.core.IntSetting(context.Background(), r.s)
-		}
-		fyne.Do(func() {
-			for i, v := range vals {
-				entries[i].SetText(strconv.FormatInt(v, 10))
-			}
-		})
-	}()
+	for i, r := range rows {
+		entries[i].SetText(strconv.FormatInt(sh.core.IntSetting(context.Background(), r.s), 10))
+	}
 	result := widget.NewLabel("")
 	save := widget.NewButton(lang.X("settings.save", "Save"), func() {
 		vals := make([]int64, len(rows))
