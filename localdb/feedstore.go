@@ -418,13 +418,24 @@ func (p *FeedPage) localDay(storeID int64, day string) (from, to int64, err erro
 // parentKey names a row items point at: a region, store or camera.
 type parentKey struct {
 	table string
-	id    string
+	id    int64
+	key   string // for string keys (regions)
+}
+
+func newParentKey(table string, id any) parentKey {
+	switch v := id.(type) {
+	case int64:
+		return parentKey{table: table, id: v}
+	case string:
+		return parentKey{table: table, key: v}
+	}
+	return parentKey{table: table, key: fmt.Sprint(id)}
 }
 
 // hasParent reports whether the page's database holds the row items of
 // the page point at; answers are cached for the page.
 func (p *FeedPage) hasParent(table, col string, id any) (bool, error) {
-	k := parentKey{table, fmt.Sprint(id)}
+	k := newParentKey(table, id)
 	if ok, seen := p.parents[k]; seen {
 		return ok, nil
 	}
@@ -445,7 +456,7 @@ func (p *FeedPage) setParent(table string, id any, ok bool) {
 	if p.parents == nil {
 		p.parents = map[parentKey]bool{}
 	}
-	p.parents[parentKey{table, fmt.Sprint(id)}] = ok
+	p.parents[newParentKey(table, id)] = ok
 }
 
 // orphan reports whether an item points at a store (and camera, when
