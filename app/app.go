@@ -31,7 +31,7 @@ type Config struct {
 
 // App is one running StoreLens: the local store and the services on it.
 type App struct {
-	cfg Config
+	cfg  Config
 	db   *localdb.DB
 	log  *slog.Logger
 	sync syncStatus

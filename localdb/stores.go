@@ -109,7 +109,7 @@ func DeleteStore(ctx context.Context, x Execer, id int64) error {
 	return MapError(err)
 }
 
-// Stores lists the stores of a region ('' for all), ordered by code, with
+// Stores lists the stores of a region (” for all), ordered by code, with
 // their tags and opening hours.
 func Stores(ctx context.Context, x Execer, regionID string) ([]Store, error) {
 	rows, err := x.QueryContext(ctx, `SELECT id, code, name, region_id, address, city, COALESCE(area_sqm, 0), time_zone,
