@@ -72,6 +72,22 @@ func NewFlagSet(env *Env, name string) *flag.FlagSet {
 	return fs
 }
 
+// ParseFlags parses a subcommand's flags. -h returns flag.ErrHelp (exit 0),
+// a bad flag ErrUsage (exit 2, the flag package has said why), and a stray
+// argument a clear error: every input of a command is a flag.
+func ParseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return ErrUsage
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected %q; every input is a flag (see %s -h)", strings.TrimPrefix(fs.Name(), "storelens "), fs.Arg(0), fs.Name())
+	}
+	return nil
+}
+
 // ParseLine reads "x1,y1,x2,y2" (integers or decimals) into four numbers.
 func ParseLine(s string) ([4]float64, error) {
 	var out [4]float64

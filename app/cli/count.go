@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -59,14 +57,8 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	analysisFPS := fs.Float64("analysis-fps", 0, "analyse at most this many frames a second (faster, a little less accurate; 0 = every frame)")
 	dnnModel := fs.String("dnn-model", "", "person detector model (ONNX, Caffe .caffemodel, TensorFlow .pb) instead of motion detection")
 	dnnConfig := fs.String("dnn-config", "", "the model's config file (Caffe .prototxt, TensorFlow .pbtxt), if it has one")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return ErrUsage
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("count: unexpected %q; every input is a flag (see storelens count -h)", fs.Arg(0))
+	if err := ParseFlags(fs, args); err != nil {
+		return err
 	}
 	if *video == "" {
 		fmt.Fprintln(env.Stderr, "storelens count: --video is required")

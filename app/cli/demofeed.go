@@ -19,11 +19,8 @@ func runDemoFeed(ctx context.Context, env Env, args []string) error {
 	until := fs.String("until", "", "last local day served, YYYY-MM-DD (default: yesterday)")
 	token := fs.String("token", "demo", "bearer token clients must send")
 	clips := fs.String("clips", demofeed.DefaultClipDir(), "folder caching the MP4 clips cut from the sample footage (\"\" for none)")
-	if err := fs.Parse(args); err != nil {
+	if err := ParseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("demo-feed takes no arguments, got %q: %w", fs.Args(), ErrUsage)
 	}
 	cfg := demofeed.Config{Seed: *seed, Token: *token, ClipDir: *clips,
 		Logf: func(f string, a ...any) { fmt.Fprintf(env.Stderr, f+"\n", a...) }}

@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -71,11 +69,8 @@ func runFlags(ctx context.Context, env Env, args []string) error {
 	region := fs.String("region", "", "only the stores of this region id")
 	tag := fs.String("tag", "", "only the stores with this tag (e.g. 商场店)")
 	langS := fs.String("lang", "zh", "language of the reasons: zh or en")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return ErrUsage
+	if err := ParseFlags(fs, args); err != nil {
+		return err
 	}
 	lang, err := langFlag(*langS)
 	if err != nil {

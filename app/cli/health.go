@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -45,14 +43,8 @@ func runHealth(ctx context.Context, env Env, args []string) error {
 	start := fs.String("start", "", "wall-clock time of the first frame, RFC 3339 (e.g. 2026-11-20T10:00:00+08:00); required with --camera")
 	relearn := fs.Bool("relearn", false, "with --camera: learn the camera's normal view again from the start of --video (after a re-installation)")
 	sustain := fs.Duration("sustain", 15*time.Second, "how long a condition must last in the footage before it is an alert (at most 30s)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return ErrUsage
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("health: unexpected %q; every input is a flag (see storelens health -h)", fs.Arg(0))
+	if err := ParseFlags(fs, args); err != nil {
+		return err
 	}
 	if *video == "" {
 		fmt.Fprintln(env.Stderr, "storelens health: --video is required")

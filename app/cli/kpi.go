@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -36,11 +34,8 @@ func runKPI(ctx context.Context, env Env, args []string) error {
 	periodS := fs.String("period", "", "day (2026-11-20), ISO week (2026-W47), month (2026-11) or range (2026-11-01..2026-11-15)")
 	asJSON := fs.Bool("json", false, "write one JSON object to stdout")
 	langS := fs.String("lang", "zh", "language: zh or en")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return ErrUsage
+	if err := ParseFlags(fs, args); err != nil {
+		return err
 	}
 	lang, err := langFlag(*langS)
 	if err != nil {

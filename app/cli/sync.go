@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,11 +35,8 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	verbose := fs.Bool("v", false, "log each retry and skipped item on stderr")
 	only := fs.String("collections", "", "read only these collections, comma-separated, in this order (default: all)")
 	pageLimit := fs.Int("page-limit", 0, "items per page to ask HQ for (default: the largest HQ allows)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return ErrUsage
+	if err := ParseFlags(fs, args); err != nil {
+		return err
 	}
 	dir := env.DataDir
 	if dir == "" {
