@@ -94,7 +94,7 @@ func (sh *Shell) feedForm() fyne.CanvasObject {
 		signIn.Disable()
 		result.Importance = widget.MediumImportance
 		result.SetText(lang.X("settings.signin.busy", "Signing in…"))
-		go func() {
+		inBackground(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			persistent, err := sh.core.SignIn(ctx, u, tok)
@@ -114,7 +114,7 @@ func (sh *Shell) feedForm() fyne.CanvasObject {
 					result.SetText(lang.X("settings.signin.memory", "Signed in, but this system has no keyring: the token is kept only until StoreLens closes. Syncing now."))
 				}
 			})
-		}()
+		})
 	})
 	signIn.Importance = widget.HighImportance
 	return container.NewVBox(widget.NewForm(
@@ -157,7 +157,7 @@ func (sh *Shell) syncForm() fyne.CanvasObject {
 			}
 			vals[i] = n
 		}
-		go func() {
+		inBackground(func() {
 			for i, r := range rows {
 				if err := sh.core.SetIntSetting(context.Background(), r.s, vals[i]); err != nil {
 					fyne.Do(func() {
@@ -171,7 +171,7 @@ func (sh *Shell) syncForm() fyne.CanvasObject {
 				result.Importance = widget.SuccessImportance
 				result.SetText(lang.X("settings.saved", "Saved"))
 			})
-		}()
+		})
 	})
 	return container.NewVBox(form, container.NewHBox(save), result)
 }

@@ -181,3 +181,44 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 	}
 }
+
+func TestSettingsSaveRefusesBadValuesAndKeepsGoodOnes(t *testing.T) {
+	t.Setenv("LANGUAGE", "en_US")
+	t.Setenv("LC_ALL", "en_US.UTF-8")
+	SetLanguage(LangEnglish)
+	sh, w := newTestShell(t)
+	sh.Show(AreaSettings)
+	var entries []*widget.Entry
+	var save *widget.Button
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			entries = append(entries, x)
+		case *widget.Button:
+			if x.Text == "Save" {
+				save = x
+			}
+		}
+	})
+	// feed address, token, then the four numbers: interval, receipts, cache, prefetch.
+	if len(entries) != 6 || save == nil {
+		t.Fatalf("settings show %d entries and save=%v", len(entries), save != nil)
+	}
+	cache := entries[4]
+	if cache.Text != "2" {
+		t.Errorf("footage cache shows %q, want the 2 GB default", cache.Text)
+	}
+	cache.SetText("lots")
+	test.Tap(save)
+	if got := sh.core.IntSetting(context.Background(), app.SettingCacheGB); got != 2 {
+		t.Errorf("a non-number changed the cache to %d GB", got)
+	}
+	if !containsLabel(w.Content(), "Footage cache (GB): enter a whole number.") {
+		t.Error("no message names the field that is wrong")
+	}
+	cache.SetText("8")
+	test.Tap(save)
+	if got := sh.core.IntSetting(context.Background(), app.SettingCacheGB); got != 8 {
+		t.Errorf("cache = %d GB after saving 8", got)
+	}
+}
