@@ -312,7 +312,7 @@ func computeRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 	type dayAgg struct {
 		weekday                                             int
 		sched                                               sched
-		schedHours, openHours, suspectHours, alerts         int
+		schedHours, suspectHours, alerts                    int
 		entries, exits, passers, staffEx, dwellN            int64
 		dwellSum, staff                                     float64
 		receipts, items, sales                              int64

@@ -47,13 +47,12 @@ func weightOf(coll string) float64 {
 }
 
 type progressState struct {
-	mu        sync.Mutex
-	of        int
-	runItems  int64
-	runBytes  int64
-	doneW     float64
-	totalW    float64
-	collFirst int64 // first item time of the collection in this run
+	mu       sync.Mutex
+	of       int
+	runItems int64
+	runBytes int64
+	doneW    float64
+	totalW   float64
 }
 
 func (p *progressState) reset(of int) {
