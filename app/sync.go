@@ -225,7 +225,7 @@ func (s *syncService) interval(ctx context.Context) time.Duration {
 func (s *syncService) runOnce(ctx context.Context) {
 	a := s.a
 	a.UpdateSyncState(func(st *SyncState) {
-		st.Running, st.Phase, st.Done, st.Total, st.Bytes, st.Err, st.Offline = true, "", 0, 0, 0, "", false
+		st.Running, st.Phase, st.Done, st.Total, st.Bytes, st.Err, st.ErrKind, st.Offline = true, "", 0, 0, 0, "", "", false
 	})
 	e, err := s.engine(ctx)
 	var sum engine.Summary
@@ -258,7 +258,28 @@ func (s *syncService) runOnce(ctx context.Context) {
 		}
 		st.Err = err.Error()
 		st.Offline = errors.Is(err, engine.ErrOffline)
+		st.ErrKind = syncErrKind(err)
 	})
+}
+
+// syncErrKind sorts a failed run for the status bar, which names the kind
+// in the UI's language before the detail.
+func syncErrKind(err error) string {
+	switch {
+	case errors.Is(err, engine.ErrSignIn):
+		return "signin"
+	case errors.Is(err, engine.ErrOffline):
+		return "offline"
+	case errors.Is(err, engine.ErrConfig):
+		return "config"
+	case errors.Is(err, engine.ErrStorage):
+		return "storage"
+	case errors.Is(err, engine.ErrRejected):
+		return "rejected"
+	case errors.Is(err, engine.ErrCancelled):
+		return "cancelled"
+	}
+	return "other"
 }
 
 // onProgress turns the engine's progress into the status bar's state.

@@ -14,7 +14,10 @@ type SyncState struct {
 	Bytes    int64     // bytes received in this run
 	LastSync time.Time // end of the last complete run, zero if never
 	Err      string    // the last run's error in plain words, "" if none
-	Offline  bool      // the feed could not be reached
+	// ErrKind sorts Err: signin, offline, config, storage, rejected,
+	// cancelled or other ("" when the run succeeded or Err is a warning).
+	ErrKind string
+	Offline bool // the feed could not be reached
 }
 
 // Fraction is the progress in [0,1], or -1 when the total is unknown.

@@ -195,9 +195,12 @@ func (b *syncBar) show(s app.SyncState) {
 	default:
 		b.label.SetText(lang.X("sync.last", "Last sync: {{.Time}}", map[string]any{"Time": s.LastSync.Local().Format(time.DateTime)}))
 	}
-	if s.Offline {
+	switch {
+	case s.Offline:
 		b.errLine.SetText(lang.X("sync.offline", "Offline"))
-	} else {
+	case s.ErrKind != "":
+		b.errLine.SetText(lang.X("sync.err."+s.ErrKind, s.ErrKind) + " — " + s.Err)
+	default:
 		b.errLine.SetText(s.Err)
 	}
 	b.errLine.Hidden = s.Running

@@ -129,6 +129,10 @@ func TestSyncBarShowsProgressAndErrors(t *testing.T) {
 		t.Errorf("Chinese label = %q, want the phase in Chinese", b.label.Text)
 	}
 	SetLanguage(LangEnglish)
+	b.show(app.SyncState{Err: "counts: HQ answered 401", ErrKind: "signin"})
+	if b.errLine.Text != "Sign in again in Settings — counts: HQ answered 401" {
+		t.Errorf("sign-in failure reads %q", b.errLine.Text)
+	}
 	b.show(app.SyncState{Err: "count_buckets: HQ answered 503; will retry in 5 minutes"})
 	if b.progress.Visible() || b.errLine.Text == "" || !b.errLine.Visible() {
 		t.Errorf("after a failed run: progress visible=%v, error line %q", b.progress.Visible(), b.errLine.Text)

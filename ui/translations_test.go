@@ -73,3 +73,15 @@ func TestEverySyncPhaseIsTranslated(t *testing.T) {
 		}
 	}
 }
+
+// TestEverySyncFailureKindIsTranslated: a failed sync is named in the UI's
+// language before the detail.
+func TestEverySyncFailureKindIsTranslated(t *testing.T) {
+	en := loadTranslations(t, "en.json")
+	zh := loadTranslations(t, "zh-Hans.json")
+	for _, k := range []string{"signin", "offline", "config", "storage", "rejected", "cancelled", "other"} {
+		if en["sync.err."+k] == "" || zh["sync.err."+k] == "" {
+			t.Errorf("sync failure kind %q lacks a label in one language", k)
+		}
+	}
+}

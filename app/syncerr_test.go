@@ -1,0 +1,34 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestSyncWithoutFeedSaysWhatToSetUp(t *testing.T) {
+	ctx := context.Background()
+	a, err := New(ctx, Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	got := make(chan SyncState, 16)
+	a.OnSyncState(func(s SyncState) {
+		if !s.Running && s.Err != "" {
+			select {
+			case got <- s:
+			default:
+			}
+		}
+	})
+	a.StartSync(ctx)
+	select {
+	case s := <-got:
+		if s.ErrKind != "config" || s.Offline {
+			t.Errorf("no feed set: kind %q offline=%v (%s), want a configuration problem", s.ErrKind, s.Offline, s.Err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the sync never reported that no feed is set")
+	}
+}
