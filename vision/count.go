@@ -141,6 +141,7 @@ type Counter struct {
 	now            time.Duration // time of the frame being analysed
 	afps           float64       // frames analysed per second
 	coastFrames    float64
+	settleFrames   int
 	closed         bool
 	detectionCount int
 }
@@ -164,6 +165,8 @@ type lineState struct {
 	lastT     time.Duration
 	crossAt   Pt
 	crossSet  bool
+	pend      int // the side the foot is on now, and for how many looks
+	pendN     int
 }
 
 // NewCounter prepares a counter for video of the given size and fps.
@@ -228,6 +231,10 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 	}
 	afps := fps / float64(c.stride) // frames analysed per second
 	c.tr = NewTracker(cfg.Tracker, afps)
+	c.tr.frameW = math.Round(float64(width) * c.scale)
+	if p, ok := c.det.(Perspective); ok {
+		c.tr.persp = p
+	}
 	c.lines = append(c.lines, countLine{LineEntrance, cfg.Entrance.Scale(c.scale, c.scale)})
 	if cfg.Outside != nil {
 		c.lines = append(c.lines, countLine{LineOutside, cfg.Outside.Scale(c.scale, c.scale)})
@@ -240,6 +247,7 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 	c.sigEvery = max(1, int(math.Round(afps/5))) // 5 looks a second
 	c.coastFrames = max(0, cfg.CoastCount.Seconds()*afps)
 	c.afps = afps
+	c.settleFrames = max(1, int(math.Round(sideSettle*afps)))
 	c.minHeight = cfg.MinPersonHeight * float64(height) * c.scale
 	return c, nil
 }
@@ -360,35 +368,56 @@ func (c *Counter) observe(t *Track, b Box) {
 		} else if d >= margin {
 			side = 1
 		}
-		if side != 0 && st.side != 0 && side != st.side && t.confirmed && c.walking(t, b.H) {
-			f, at, when := float64(c.frame), foot, c.now
-			if st.crossSet {
-				f, at, when = st.crossF, st.crossAt, st.crossT
+		// A side counts once the foot has stayed on it for a moment
+		// (settleFrames): a foot point that jumps for a frame or two, when
+		// two people merge into one blob or a limb is taken for the body,
+		// neither crosses nor sets where the person is.
+		if side != 0 {
+			if side == st.pend {
+				st.pendN++
+			} else {
+				st.pend, st.pendN = side, 1
 			}
-			if a := cl.line.Along(at); a >= -0.02 && a <= 1.02 {
-				dir := DirIn
-				if side > 0 {
-					dir = DirOut
-				}
-				c.events = append(c.events, &Event{
-					T:     when,
-					Frame: int(math.Round(f)), Line: cl.name, Dir: dir, Track: t.ID,
-				})
-				if c.tracksByID == nil {
-					c.tracksByID = map[int]*Track{}
-				}
-				c.tracksByID[t.ID] = t
+			if st.pendN < c.settleFrames {
+				side = 0
 			}
+		}
+		walking := t.confirmed && c.walking(t, b.H)
+		if side != 0 && st.side != 0 && side != st.side && walking {
+			c.emit(t, li, side, foot)
 		}
 		// A tentative track keeps the side it was born on, so a crossing
 		// made before confirmation is still counted once it is confirmed;
 		// so does a track not (yet) walking, so its crossing counts once it
 		// is seen to walk and never if it only sways like a branch.
-		if side != 0 && (st.side == 0 || (t.confirmed && c.walking(t, b.H))) {
+		if side != 0 && (st.side == 0 || walking) {
 			st.side = side
 		}
 		st.lastD, st.lastFrame, st.lastFoot, st.lastT, st.seen = d, c.frame, foot, c.now, true
 	}
+}
+
+// emit records a crossing of line li by t to side (−1 in, +1 out), timed
+// where the path met the line, if it met it between the line's ends.
+func (c *Counter) emit(t *Track, li, side int, foot Pt) {
+	st := &t.lines[li]
+	cl := c.lines[li]
+	f, at, when := float64(c.frame), foot, c.now
+	if st.crossSet {
+		f, at, when = st.crossF, st.crossAt, st.crossT
+	}
+	if a := cl.line.Along(at); a < -0.02 || a > 1.02 {
+		return
+	}
+	dir := DirIn
+	if side > 0 {
+		dir = DirOut
+	}
+	c.events = append(c.events, &Event{T: when, Frame: int(math.Round(f)), Line: cl.name, Dir: dir, Track: t.ID})
+	if c.tracksByID == nil {
+		c.tracksByID = map[int]*Track{}
+	}
+	c.tracksByID[t.ID] = t
 }
 
 // walking reports whether a track moves like a person walking: it is big
@@ -441,6 +470,10 @@ func (c *Counter) remember(t *Track, p Pt, seen bool) {
 	t.pathSeen[t.pathAt] = seen
 	t.pathAt = (t.pathAt + 1) % len(t.path)
 }
+
+// sideSettle is how long a foot point must stay past a line's margin for
+// its side to count.
+const sideSettle = 0.3 // seconds
 
 func sign(v float64) int {
 	if v < 0 {

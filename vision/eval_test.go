@@ -85,8 +85,10 @@ func TestEvaluatePETS(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev.WriteTable(os.Stdout, "PETS09-S2L1 vtest.avi, match within ±1 s")
-	// Reached: in 90.9% gross / 97.7% net, out 93.2% / 99.0%.
-	checkFloor(t, ev, "vtest.avi", 0.90, 0.97)
+	// Reached: in 86.4% gross / 97.7% net, out 87.4% / 99.0%. (These
+	// seven lines were chosen, and the counter once tuned on them; the
+	// random lines below are the fairer measure.)
+	checkFloor(t, ev, "vtest.avi", 0.85, 0.96)
 	for _, l := range ev.Lines {
 		for _, s := range []DirScore{l.In, l.Out} {
 			if s.Gross < 0.5 {
@@ -284,4 +286,8 @@ func TestEvaluateRandomLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev.WriteTable(os.Stdout, fmt.Sprintf("PETS09-S2L1 vtest.avi, 40 random lines (seed %d)", seed))
+	if seed == 1 {
+		// Reached: in 92.6% gross / 97.7% net, out 92.7% / 96.1%.
+		checkFloor(t, ev, "40 random lines", 0.91, 0.95)
+	}
 }
