@@ -224,7 +224,6 @@ type trackScorer struct {
 	last    map[int]int // person -> track matched last
 	score   TrackScore
 	errs    []float64
-	rel     [][2]float64
 }
 
 type truthRef struct {
@@ -289,7 +288,6 @@ func (s *trackScorer) frame(f int, ids []int, boxes []Box) {
 		}
 		s.last[g.id] = ids[bt]
 		s.errs = append(s.errs, dist(g.box.Foot(), boxes[bt].Foot()))
-		s.rel = append(s.rel, [2]float64{(boxes[bt].Foot().X - g.box.Foot().X) / g.box.H, (boxes[bt].Foot().Y - g.box.Foot().Y) / g.box.H})
 	}
 	s.score.Objects += len(truth)
 	for _, m := range matchedG {
@@ -310,18 +308,6 @@ func (s *trackScorer) result() TrackScore {
 	r := s.score
 	if r.Objects > 0 {
 		r.MOTA = 1 - float64(r.Misses+r.False+r.Switches)/float64(r.Objects)
-	}
-	if len(s.rel) > 0 && os.Getenv("RELERR") != "" {
-		xs := make([]float64, len(s.rel))
-		ys := make([]float64, len(s.rel))
-		for i, r := range s.rel {
-			xs[i], ys[i] = r[0], r[1]
-		}
-		sort.Float64s(xs)
-		sort.Float64s(ys)
-		q := func(v []float64, p float64) float64 { return v[int(p*float64(len(v)-1))] }
-		fmt.Printf("foot dx/h: p5 %.3f p25 %.3f p50 %.3f p75 %.3f p95 %.3f; dy/h: p5 %.3f p25 %.3f p50 %.3f p75 %.3f p95 %.3f\n",
-			q(xs, .05), q(xs, .25), q(xs, .5), q(xs, .75), q(xs, .95), q(ys, .05), q(ys, .25), q(ys, .5), q(ys, .75), q(ys, .95))
 	}
 	if len(s.errs) > 0 {
 		sort.Float64s(s.errs)
