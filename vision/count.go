@@ -282,7 +282,7 @@ func (c *Counter) ProcessAt(frame gocv.Mat, at time.Duration) error {
 	}
 	work := frame
 	if c.scale != 1 {
-		gocv.Resize(frame, &c.work, image.Pt(int(math.Round(float64(c.size.W)*c.scale)), int(math.Round(float64(c.size.H)*c.scale))), 0, 0, gocv.InterpolationArea)
+		gocv.Resize(frame, &c.work, image.Pt(int(math.Round(float64(c.size.W)*c.scale)), int(math.Round(float64(c.size.H)*c.scale))), 0, 0, workInterpolation(c.scale))
 		work = c.work
 	}
 	dets, err := c.det.Detect(work)
@@ -726,5 +726,5 @@ func (c *Counter) toWork(frame gocv.Mat, dst *gocv.Mat) {
 		frame.CopyTo(dst)
 		return
 	}
-	gocv.Resize(frame, dst, image.Pt(int(math.Round(float64(c.size.W)*c.scale)), int(math.Round(float64(c.size.H)*c.scale))), 0, 0, gocv.InterpolationArea)
+	gocv.Resize(frame, dst, image.Pt(int(math.Round(float64(c.size.W)*c.scale)), int(math.Round(float64(c.size.H)*c.scale))), 0, 0, workInterpolation(c.scale))
 }
