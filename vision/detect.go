@@ -69,16 +69,16 @@ type MotionConfig struct {
 // footage (height as a function of the foot's row, which captures the
 // camera's perspective).
 type MotionDetector struct {
-	cfg                 MotionConfig
-	mog                 gocv.BackgroundSubtractorMOG2
-	fg, bin, raw, gray  gocv.Mat
-	prevRaw             gocv.Mat
-	kOpen, kClose       gocv.Mat
-	labels, stats, cent gocv.Mat
-	kernelFor           int
-	size                sizeModel
-	frames              int
-	cols                []int
+	cfg                MotionConfig
+	mog                gocv.BackgroundSubtractorMOG2
+	fg, bin, raw, gray gocv.Mat
+	prevRaw            gocv.Mat
+	kOpen, kClose      gocv.Mat
+	blobs              blobFinder
+	kernelFor          int
+	size               sizeModel
+	frames             int
+	cols               []int
 }
 
 // NewMotionDetector returns a MotionDetector; Close releases it.
@@ -103,9 +103,6 @@ func NewMotionDetector(cfg MotionConfig) *MotionDetector {
 		gray:    gocv.NewMat(),
 		prevRaw: gocv.NewMat(),
 		bin:     gocv.NewMat(),
-		labels:  gocv.NewMat(),
-		stats:   gocv.NewMat(),
-		cent:    gocv.NewMat(),
 	}
 	return d
 }
@@ -131,7 +128,8 @@ func (d *MotionDetector) Foreground() gocv.Mat { return d.bin }
 // Close releases the OpenCV objects.
 func (d *MotionDetector) Close() error {
 	d.mog.Close()
-	for _, m := range []*gocv.Mat{&d.fg, &d.bin, &d.raw, &d.gray, &d.prevRaw, &d.labels, &d.stats, &d.cent} {
+	d.mog.Close()
+	for _, m := range []*gocv.Mat{&d.fg, &d.bin, &d.raw, &d.gray, &d.prevRaw} {
 		m.Close()
 	}
 	if d.kernelFor != 0 {
@@ -177,16 +175,19 @@ func (d *MotionDetector) Detect(frame gocv.Mat) ([]Detection, error) {
 		return nil, nil // the model has not seen a background yet
 	}
 	raw, _ := d.raw.DataPtrUint8()
-	n := gocv.ConnectedComponentsWithStats(d.bin, &d.labels, &d.stats, &d.cent)
+	comps, err := d.blobs.find(d.bin)
+	if err != nil {
+		return nil, err
+	}
 	minArea := d.cfg.MinArea * float64(rows*cols)
 	var blobs []blob
-	for i := 1; i < n; i++ {
-		area := float64(d.stats.GetIntAt(i, 4))
+	for _, c := range comps {
+		area := float64(c.area)
 		if area < minArea/3 {
 			continue
 		}
 		b := blob{
-			Box:  Box{float64(d.stats.GetIntAt(i, 0)), float64(d.stats.GetIntAt(i, 1)), float64(d.stats.GetIntAt(i, 2)), float64(d.stats.GetIntAt(i, 3))},
+			Box:  Box{float64(c.left), float64(c.top), float64(c.right - c.left + 1), float64(c.bottom - c.top + 1)},
 			area: area,
 		}
 		blobs = append(blobs, b)
