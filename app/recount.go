@@ -163,8 +163,13 @@ func recountParams(c vision.Config) map[string]any {
 	default:
 		p["reentry_window_s"] = c.ReentryWindow.Seconds()
 	}
-	if c.AnalysisFPS > 0 {
+	switch {
+	case c.AnalysisFPS == 0:
+		p["analysis_fps"] = vision.DefaultAnalysisFPS
+	case c.AnalysisFPS > 0:
 		p["analysis_fps"] = c.AnalysisFPS
+	default:
+		p["analysis_fps"] = 0 // every frame
 	}
 	return p
 }

@@ -128,7 +128,6 @@ func (d *MotionDetector) Foreground() gocv.Mat { return d.bin }
 // Close releases the OpenCV objects.
 func (d *MotionDetector) Close() error {
 	d.mog.Close()
-	d.mog.Close()
 	for _, m := range []*gocv.Mat{&d.fg, &d.bin, &d.raw, &d.gray, &d.prevRaw} {
 		m.Close()
 	}

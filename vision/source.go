@@ -172,6 +172,19 @@ func (s *Source) Read(ctx context.Context, dst *gocv.Mat) error {
 	return s.Read(ctx, dst)
 }
 
+// Skip passes over the next frame of a recording without converting it to
+// a picture (the counter does not analyse every frame). It reports false,
+// doing nothing, where it cannot: a live stream, or the last frame, whose
+// end only Read can tell.
+func (s *Source) Skip() bool {
+	if s.live || s.vc == nil || s.havePend || s.frames <= 0 || s.frame >= s.frames-1 {
+		return false
+	}
+	s.vc.Grab(1)
+	s.advance()
+	return true
+}
+
 func (s *Source) advance() {
 	s.frame++
 	if s.live {

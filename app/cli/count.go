@@ -54,7 +54,7 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	uniform := fs.String("uniform", "", "staff uniform colour as HSV range hmin,hmax,smin,vmin (OpenCV scale: H 0-180)")
 	staffTracks := fs.String("staff-tracks", "", "track numbers marked as staff in review, e.g. 3,17")
 	window := fs.Duration("reentry-window", 30*time.Minute, "the same person entering again within this counts once (0 turns it off)")
-	analysisFPS := fs.Float64("analysis-fps", 0, "analyse at most this many frames a second (faster, a little less accurate; 0 = every frame)")
+	analysisFPS := fs.Float64("analysis-fps", vision.DefaultAnalysisFPS, "analyse at most this many frames a second (0 = every frame, slower)")
 	dnnModel := fs.String("dnn-model", "", "person detector model (ONNX, Caffe .caffemodel, TensorFlow .pb) instead of motion detection")
 	dnnConfig := fs.String("dnn-config", "", "the model's config file (Caffe .prototxt, TensorFlow .pbtxt), if it has one")
 	if err := ParseFlags(fs, args); err != nil {
@@ -110,6 +110,9 @@ func runCount(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("--analysis-fps %v: want 0 (every frame) or a positive rate", *analysisFPS)
 	}
 	cfg.AnalysisFPS = *analysisFPS
+	if *analysisFPS == 0 {
+		cfg.AnalysisFPS = -1 // every frame
+	}
 	cfg.ReentryWindow = *window
 	if *window == 0 {
 		cfg.ReentryWindow = -1
