@@ -112,6 +112,64 @@ func TestSourceReadsWholeFile(t *testing.T) {
 	}
 }
 
+// TestSourceSkipKeepsTimeline: skipping every other frame (what a recount
+// at 5 looks a second does to 10 fps footage) keeps frame indexes and
+// timestamps right, gives the same pictures as reading every frame, and
+// leaves the last frame to Read, which reports the end.
+func TestSourceSkipKeepsTimeline(t *testing.T) {
+	all, err := OpenSource(footage(t, "vtest.avi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer all.Close()
+	s, err := OpenSource(footage(t, "vtest.avi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a, m := gocv.NewMat(), gocv.NewMat()
+	defer a.Close()
+	defer m.Close()
+	ctx := context.Background()
+	n, skipped := 0, 0
+	for {
+		if err := all.Read(ctx, &a); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if n%2 == 1 && s.Skip() {
+			skipped++
+		} else {
+			if err := s.Read(ctx, &m); err != nil {
+				t.Fatalf("frame %d: %v", n, err)
+			}
+			diff := gocv.NewMat()
+			gocv.AbsDiff(a, m, &diff)
+			gray := gocv.NewMat()
+			gocv.CvtColor(diff, &gray, gocv.ColorBGRToGray)
+			if nz := gocv.CountNonZero(gray); nz != 0 {
+				t.Fatalf("frame %d after skipping differs from reading every frame in %d pixels", n, nz)
+			}
+			diff.Close()
+			gray.Close()
+		}
+		if s.Frame() != n || s.Pos() != all.Pos() {
+			t.Fatalf("frame %d: index %d at %v, want %d at %v", n, s.Frame(), s.Pos(), n, all.Pos())
+		}
+		n++
+	}
+	if skipped < n/2-1 {
+		t.Errorf("skipped %d of %d frames", skipped, n)
+	}
+	if s.Skip() {
+		t.Error("Skip past the end reported a frame")
+	}
+	if err := s.Read(ctx, &m); err != io.EOF {
+		t.Errorf("read after the end: %v, want io.EOF", err)
+	}
+}
+
 // mjpegCamera serves an MJPEG stream (multipart/x-mixed-replace, what many IP
 // cameras speak over HTTP) that hangs up after perConn frames, like a camera
 // on a flaky network.
