@@ -85,10 +85,10 @@ func TestEvaluatePETS(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev.WriteTable(os.Stdout, "PETS09-S2L1 vtest.avi, match within ±1 s")
-	// Reached: in 86.4% gross / 97.7% net, out 87.4% / 99.0%. (These
+	// Reached: in 88.6% gross / 97.7% net, out 85.4% / 97.1%. (These
 	// seven lines were chosen, and the counter once tuned on them; the
 	// random lines below are the fairer measure.)
-	checkFloor(t, ev, "vtest.avi", 0.85, 0.96)
+	checkFloor(t, ev, "vtest.avi", 0.84, 0.96)
 	for _, l := range ev.Lines {
 		for _, s := range []DirScore{l.In, l.Out} {
 			if s.Gross < 0.5 {
@@ -250,20 +250,22 @@ func TestAlteredCopies(t *testing.T) {
 		gross float64
 		net   float64
 	}{
-		// Floors below what each copy reached (gross 85–92%, net 94–99%).
-		{"mirrored", 1, func(s gocv.Mat, d *gocv.Mat) { gocv.Flip(s, d, 1) }, EvalOptions{MapPoint: mirror}, mirror, 0.85, 0.94},
+		// Floors below what each copy reached over the 47 lines (gross
+		// 89.1–93.1%, net 97.8–99.8%).
+		{"mirrored", 1, func(s gocv.Mat, d *gocv.Mat) { gocv.Flip(s, d, 1) }, EvalOptions{MapPoint: mirror}, mirror, 0.88, 0.96},
 		{"half resolution", 1, func(s gocv.Mat, d *gocv.Mat) {
 			gocv.Resize(s, d, image.Pt(384, 288), 0, 0, gocv.InterpolationArea)
-		}, EvalOptions{MapPoint: half}, half, 0.85, 0.94},
-		{"5 fps", 2, func(s gocv.Mat, d *gocv.Mat) { s.CopyTo(d) }, EvalOptions{TruthFPS: 10}, nil, 0.85, 0.94},
-		{"darker", 1, func(s gocv.Mat, d *gocv.Mat) { s.ConvertToWithParams(d, gocv.MatTypeCV8UC3, 0.45, 0) }, EvalOptions{}, nil, 0.85, 0.94},
+		}, EvalOptions{MapPoint: half}, half, 0.88, 0.96},
+		{"5 fps", 2, func(s gocv.Mat, d *gocv.Mat) { s.CopyTo(d) }, EvalOptions{TruthFPS: 10}, nil, 0.88, 0.96},
+		{"darker", 1, func(s gocv.Mat, d *gocv.Mat) { s.ConvertToWithParams(d, gocv.MatTypeCV8UC3, 0.45, 0) }, EvalOptions{}, nil, 0.88, 0.96},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			video := alteredCopy(t, tc.name, tc.keep, tc.alter)
-			lines := evalLines
+			// The seven chosen lines and 40 random ones (seed 1), moved
+			// with the picture.
+			lines := append(append([]NamedLine(nil), evalLines...), RandomLines(1, 40)...)
 			if tc.lines != nil {
-				lines = make([]NamedLine, len(evalLines))
-				for i, l := range evalLines {
+				for i, l := range lines {
 					lines[i] = NamedLine{l.Name, Line{tc.lines(l.Line.A), tc.lines(l.Line.B)}}
 				}
 			}
@@ -294,7 +296,7 @@ func TestEvaluateRandomLines(t *testing.T) {
 	}
 	ev.WriteTable(os.Stdout, fmt.Sprintf("PETS09-S2L1 vtest.avi, 40 random lines (seed %d)", seed))
 	if seed == 1 {
-		// Reached: in 92.6% gross / 97.7% net, out 92.7% / 96.1%.
+		// Reached: in 91.8% gross / 99.5% net, out 92.2% / 97.8%.
 		checkFloor(t, ev, "40 random lines", 0.91, 0.95)
 	}
 }
