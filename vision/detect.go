@@ -379,16 +379,10 @@ func (m *sizeModel) add(footY, h, w float64) {
 // height is the expected height of a person standing at footY, once at least
 // 30 people-shaped blobs have been seen.
 func (m *sizeModel) height(footY float64) (float64, bool) {
-	if m.count < 30 {
+	a, b, mean, ok := m.fit()
+	if !ok {
 		return 0, false
 	}
-	den := m.n*m.syy - m.sy*m.sy
-	mean := m.sh / m.n
-	if den <= 1e-9 {
-		return mean, true
-	}
-	b := (m.n*m.syh - m.sy*m.sh) / den
-	a := (m.sh - b*m.sy) / m.n
 	h := a + b*footY
 	// Never trust the extrapolation beyond half or twice the mean.
 	return math.Min(math.Max(h, 0.5*mean), 2*mean), true

@@ -21,19 +21,30 @@ func (d *MotionDetector) HeightFromTop(top float64) (float64, bool) {
 }
 
 func (m *sizeModel) fromTop(top float64) (float64, bool) {
-	if m.count < 30 {
+	a, b, mean, ok := m.fit()
+	if !ok {
 		return 0, false
 	}
-	den := m.n*m.syy - m.sy*m.sy
-	mean := m.sh / m.n
-	if den <= 1e-9 {
-		return mean, true
-	}
-	b := (m.n*m.syh - m.sy*m.sh) / den
-	a := (m.sh - b*m.sy) / m.n
 	if b >= 0.9 {
 		return mean, true
 	}
 	h := (a + b*top) / (1 - b)
 	return math.Min(math.Max(h, 0.5*mean), 2*mean), true
+}
+
+// fit is the least-squares line h = a + b·foot through the people-shaped
+// blobs seen (b = 0 when they all stood on one row) and their mean height,
+// once at least 30 have been seen.
+func (m *sizeModel) fit() (a, b, mean float64, ok bool) {
+	if m.count < 30 {
+		return 0, 0, 0, false
+	}
+	mean = m.sh / m.n
+	den := m.n*m.syy - m.sy*m.sy
+	if den <= 1e-9 {
+		return mean, 0, mean, true
+	}
+	b = (m.n*m.syh - m.sy*m.sh) / den
+	a = (m.sh - b*m.sy) / m.n
+	return a, b, mean, true
 }
