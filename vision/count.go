@@ -638,17 +638,20 @@ func Count(ctx context.Context, src *Source, cfg Config, progress Progress) (*Re
 func (c *Counter) run(ctx context.Context, src *Source, progress ...Progress) error {
 	frame := gocv.NewMat()
 	defer frame.Close()
+	report := func() {
+		for _, p := range progress {
+			if p != nil {
+				p(c.frame, src.FrameCount())
+			}
+		}
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if c.frame%c.stride != 0 && src.Skip() {
 			c.frame++ // decoded, not analysed
-			for _, p := range progress {
-				if p != nil {
-					p(c.frame, src.FrameCount())
-				}
-			}
+			report()
 			continue
 		}
 		err := src.Read(ctx, &frame)
@@ -661,11 +664,7 @@ func (c *Counter) run(ctx context.Context, src *Source, progress ...Progress) er
 		if err := c.ProcessAt(frame, src.Pos()); err != nil {
 			return fmt.Errorf("video %s: %w", src.display(), err)
 		}
-		for _, p := range progress {
-			if p != nil {
-				p(c.frame, src.FrameCount())
-			}
-		}
+		report()
 	}
 }
 

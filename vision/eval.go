@@ -222,8 +222,11 @@ type TrackScore struct {
 type trackScorer struct {
 	byFrame map[int][]truthRef
 	last    map[int]int // person -> track matched last
-	score   TrackScore
-	errs    []float64
+	// first and lastFrame are the annotated span; frames outside it are
+	// not scored.
+	first, lastFrame int
+	score            TrackScore
+	errs             []float64
 }
 
 type truthRef struct {
@@ -232,10 +235,11 @@ type truthRef struct {
 }
 
 func newTrackScorer(g *GroundTruth) *trackScorer {
-	s := &trackScorer{byFrame: map[int][]truthRef{}, last: map[int]int{}}
+	s := &trackScorer{byFrame: map[int][]truthRef{}, last: map[int]int{}, first: math.MaxInt, lastFrame: -1}
 	for id, pts := range g.People {
 		for _, p := range pts {
 			s.byFrame[p.Frame] = append(s.byFrame[p.Frame], truthRef{id, p.Box})
+			s.first, s.lastFrame = min(s.first, p.Frame), max(s.lastFrame, p.Frame)
 		}
 	}
 	return s
@@ -243,13 +247,10 @@ func newTrackScorer(g *GroundTruth) *trackScorer {
 
 // frame scores one frame's tracks (boxes in the video's pixels, by id).
 func (s *trackScorer) frame(f int, ids []int, boxes []Box) {
-	truth := s.byFrame[f]
-	if truth == nil && f >= 0 {
-		// Frames outside the annotated span are not scored.
-		if _, any := s.byFrame[f-1]; !any {
-			return
-		}
+	if f < s.first || f > s.lastFrame {
+		return // outside the annotated span
 	}
+	truth := s.byFrame[f]
 	usedT := make([]bool, len(ids))
 	matchedG := make([]bool, len(truth))
 	// Keep last frame's pairs that still overlap.

@@ -354,14 +354,6 @@ func matchCost(p, d Box, misses int, dt float64) float64 {
 	return 0.5*(1-IoU(p, d)) + 0.5*math.Max(0, dist-0.1*float64(misses)*dt) + 0.2*sizeDiff
 }
 
-// settle turns a detection into the box of the whole person. A blob much
-// shorter than a person standing there is a partial view — legs hidden
-// behind a sign or someone in front, which a camera looking down makes far
-// more common than a hidden head — and a much taller one a merge with a
-// shadow or someone behind. The edge that agrees with the track's
-// prediction (or, for a new track, the head for a short blob and the feet
-// for a tall one) is kept and the person's height restored, so the foot
-// point does not jump across a line.
 // headed restores a detection cut off at the knees (legs behind a sign, a
 // bench, someone in front) to the whole person, judged by its head, which
 // is rarely hidden: such a box's bottom is too high for the height the
@@ -407,6 +399,16 @@ func (tr *Tracker) inFrame(d Box, t *Track) Box {
 	return d
 }
 
+// settle turns a detection into the box of the whole person. A blob much
+// shorter than a person standing there is a partial view — legs hidden
+// behind a sign or someone in front, which a camera looking down makes far
+// more common than a hidden head — and a much taller one a merge with a
+// shadow or someone behind. The edge that agrees with the track's
+// prediction (or, for a new track, the head for a short blob and the feet
+// for a tall one) is kept and the person's height restored, so the foot
+// point does not jump across a line. A box cut by the side of the picture
+// is widened first (inFrame), and one cut off at the knees of a track
+// already followed is judged by its head (headed).
 func (tr *Tracker) settle(det Detection, t *Track) Box {
 	det.Box = tr.inFrame(det.Box, t)
 	d := det.Box
