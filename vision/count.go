@@ -61,7 +61,7 @@ type Config struct {
 	MinPersonHeight float64
 	// Hysteresis is how far past a line, as a share of the person's
 	// height, the foot point must be before the person counts as on the
-	// other side (default 0.12): jitter and U-turns closer to the line than
+	// other side (default 0.13): jitter and U-turns closer to the line than
 	// that never count.
 	Hysteresis float64
 	// AnalysisFPS caps how many frames a second are analysed (every
@@ -211,7 +211,7 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 		cfg.MinPersonHeight = 0.075
 	}
 	if cfg.Hysteresis <= 0 {
-		cfg.Hysteresis = 0.12
+		cfg.Hysteresis = 0.13
 	}
 	if cfg.ReentryWindow == 0 {
 		cfg.ReentryWindow = 30 * time.Minute
@@ -433,7 +433,7 @@ func (c *Counter) emit(t *Track, li, side int, foot Pt) {
 
 // walking reports whether a track moves like a person walking: it is big
 // enough, has been followed for a whole second and detected in most of it,
-// and over that second its foot point went at least a quarter of its
+// and over that second its foot point went at least 0.15 of its
 // height, along a path at most twice as long as the straight line. Swaying
 // branches, flags and flickering light go back and forth and never pass; a
 // blob of moving leaves that lasts a few looks and leaps to the next one
@@ -464,7 +464,7 @@ func (c *Counter) walking(t *Track, h float64) bool {
 		l += math.Hypot(b.X-a.X, b.Y-a.Y)
 	}
 	d := math.Hypot(newest.X-oldest.X, newest.Y-oldest.Y)
-	return d >= 0.25*h && d >= 0.5*l
+	return d >= 0.15*h && d >= 0.5*l
 }
 
 // remember adds the track's foot point of this frame, and whether it was

@@ -94,10 +94,10 @@ func TestEvaluatePETS(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev.WriteTable(os.Stdout, "PETS09-S2L1 vtest.avi, match within ±1 s")
-	// Reached: in 88.6% gross / 97.7% net, out 89.3% / 97.1%. (These
+	// Reached: in 90.9% gross / 97.7% net, out 95.1% / 99.0%. (These
 	// seven lines were chosen, and the counter once tuned on them; the
 	// random lines below are the fairer measure.)
-	checkFloor(t, ev, "vtest.avi", 0.84, 0.96)
+	checkFloor(t, ev, "vtest.avi", 0.88, 0.96)
 	for _, l := range ev.Lines {
 		for _, s := range []DirScore{l.In, l.Out} {
 			if s.Gross < 0.5 {
@@ -260,7 +260,7 @@ func TestAlteredCopies(t *testing.T) {
 		net   float64
 	}{
 		// Floors below what each copy reached over the 47 lines (gross
-		// 89.1–93.1%, net 97.6–99.8%).
+		// 89.3–93.5%, net 96.7–100%).
 		{"mirrored", 1, func(s gocv.Mat, d *gocv.Mat) { gocv.Flip(s, d, 1) }, EvalOptions{MapPoint: mirror}, mirror, 0.88, 0.96},
 		{"half resolution", 1, func(s gocv.Mat, d *gocv.Mat) {
 			gocv.Resize(s, d, image.Pt(384, 288), 0, 0, gocv.InterpolationArea)
@@ -305,7 +305,58 @@ func TestEvaluateRandomLines(t *testing.T) {
 	}
 	ev.WriteTable(os.Stdout, fmt.Sprintf("PETS09-S2L1 vtest.avi, 40 random lines (seed %d)", seed))
 	if seed == 1 {
-		// Reached: in 92.6% gross / 99.7% net, out 91.9% / 97.5%.
-		checkFloor(t, ev, "40 random lines", 0.91, 0.95)
+		// Reached: in 94.4% gross / 98.5% net, out 93.3% / 96.6%.
+		checkFloor(t, ev, "40 random lines", 0.92, 0.95)
 	}
+}
+
+// annotatedDetector gives the counter the annotated boxes of each analysed
+// frame as detections: a perfect detector, to tell the errors of the
+// tracker and the counting rules from those of the detector.
+type annotatedDetector struct {
+	byFrame map[int][]Box
+	looks   int
+	stride  int
+	scale   float64
+}
+
+func (d *annotatedDetector) Detect(gocv.Mat) ([]Detection, error) {
+	f := d.looks * d.stride
+	d.looks++
+	var out []Detection
+	for _, b := range d.byFrame[f] {
+		s := Box{b.X * d.scale, b.Y * d.scale, b.W * d.scale, b.H * d.scale}
+		out = append(out, Detection{Box: s, Score: 1, PersonHeight: s.H})
+	}
+	return out, nil
+}
+
+func (d *annotatedDetector) Close() error { return nil }
+
+// TestCountingOnAnnotatedBoxes runs the tracker and the counting rules on
+// the annotated boxes instead of detections, over the 40 random lines of
+// seed 1: what remains wrong there is the price of the rules that keep
+// real, noisy detections from counting (hysteresis, the 0.3 s settling,
+// the walking test), not of the detector. The table in docs/counting.md
+// compares the two.
+func TestCountingOnAnnotatedBoxes(t *testing.T) {
+	gt := groundTruth(t)
+	byFrame := map[int][]Box{}
+	for _, pts := range gt.People {
+		for _, p := range pts {
+			byFrame[p.Frame] = append(byFrame[p.Frame], p.Box)
+		}
+	}
+	cfg := evalConfig()
+	stride := 10 / DefaultAnalysisFPS // vtest.avi is 10 fps
+	if cfg.AnalysisFPS < 0 {
+		stride = 1
+	}
+	cfg.Detector = &annotatedDetector{byFrame: byFrame, stride: stride, scale: 0.5}
+	ev, err := Evaluate(context.Background(), footage(t, "vtest.avi"), gt, RandomLines(1, 40), cfg, EvalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.WriteTable(os.Stdout, "PETS09-S2L1, annotated boxes as detections, 40 random lines (seed 1)")
+	checkFloor(t, ev, "annotated boxes", 0.96, 0.96)
 }

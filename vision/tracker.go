@@ -64,6 +64,9 @@ type Track struct {
 	uniform  float64
 	uniformN int
 	zoneHits int
+	// grouped counts the looks in a row the track was only seen inside a
+	// blob of several people (partial).
+	grouped int
 }
 
 // Box is the track's current (filtered or predicted) box.
@@ -165,13 +168,30 @@ func (tr *Tracker) Update(dets []Detection) {
 	for i := range all {
 		all[i] = i
 	}
-	restT, restD := tr.assign(all, dets, strong, strongGate)
+	pairs, restT, restD := tr.assign(all, dets, strong, strongGate)
 	// Pass 2: weak detections only for tracks still unmatched, stricter.
-	restT, _ = tr.assign(restT, dets, weak, weakGate)
-	_ = restT
+	p2, restT, _ := tr.assign(restT, dets, weak, weakGate)
+	pairs = append(pairs, p2...)
+	members := tr.groups(restT, dets, pairs)
+	for _, p := range pairs {
+		t := tr.tracks[p[0]]
+		if len(members[p[1]]) > 0 && t.confirmed {
+			tr.partial(t, dets[p[1]].Box)
+			continue
+		}
+		tr.correct(t, dets[p[1]])
+	}
+	for d, ts := range members {
+		for _, ti := range ts {
+			tr.partial(tr.tracks[ti], dets[d].Box)
+		}
+	}
 	// New tentative tracks from unmatched strong detections that do not sit
 	// on an existing track (a limb split off a matched body).
 	for _, di := range restD {
+		if len(members[di]) > 0 {
+			continue // a group of people already followed
+		}
 		d := tr.settle(dets[di], nil)
 		dup := false
 		for _, t := range tr.tracks {
@@ -195,6 +215,9 @@ func (tr *Tracker) Update(dets []Detection) {
 	for _, t := range tr.tracks {
 		if t.hits < 0 {
 			continue // merged into the track it continues
+		}
+		if t.matched && float64(t.grouped)*tr.dt > groupAlone {
+			t.matched = false // too long only inside a group: let it age out
 		}
 		if t.matched {
 			t.misses = 0
@@ -275,9 +298,9 @@ func containsMost(outer, inner Box) bool {
 // assign matches tracks ti to detections di with the Hungarian method and
 // updates the matched tracks. It returns the unmatched tracks and detections.
 // gate is the largest acceptable cost.
-func (tr *Tracker) assign(ti []int, dets []Detection, di []int, gate float64) (restT, restD []int) {
+func (tr *Tracker) assign(ti []int, dets []Detection, di []int, gate float64) (pairs [][2]int, restT, restD []int) {
 	if len(ti) == 0 || len(di) == 0 {
-		return ti, di
+		return nil, ti, di
 	}
 	n := max(len(ti), len(di))
 	if cap(tr.cost) < n {
@@ -322,14 +345,14 @@ func (tr *Tracker) assign(ti []int, dets []Detection, di []int, gate float64) (r
 			continue
 		}
 		usedD[j] = true
-		tr.correct(tr.tracks[t], dets[di[j]])
+		pairs = append(pairs, [2]int{t, di[j]})
 	}
 	for j, d := range di {
 		if !usedD[j] {
 			restD = append(restD, d)
 		}
 	}
-	return restT, restD
+	return pairs, restT, restD
 }
 
 // matchCost is 1−IoU plus the centre distance in person heights; a coasting
@@ -441,7 +464,82 @@ func (tr *Tracker) settle(det Detection, t *Track) Box {
 	return Box{d.X, d.Y + d.H - h, d.W, h}
 }
 
+// groups finds, for each detection, the confirmed tracks left unmatched
+// whose predicted box lies mostly inside it while it is clearly bigger than
+// any one of them: people who have walked into one blob with others (side by
+// side, one behind the other). Without this, the blob's box is given to
+// one of them, whose foot point jumps to the group's edge, and the others
+// coast away from it and are lost.
+func (tr *Tracker) groups(restT []int, dets []Detection, pairs [][2]int) map[int][]int {
+	var members map[int][]int
+	owner := map[int]int{}
+	for _, p := range pairs {
+		owner[p[1]] = p[0]
+	}
+	for _, ti := range restT {
+		t := tr.tracks[ti]
+		if !t.confirmed || float64(t.misses)*tr.dt > groupLost {
+			continue
+		}
+		pb := t.Box()
+		best, bestShare := -1, groupInside
+		for j := range dets {
+			d := dets[j].Box
+			if d.W*d.H < groupArea*pb.W*pb.H {
+				continue
+			}
+			if oi, ok := owner[j]; ok && IoU(tr.tracks[oi].Box(), pb) > 0.4 {
+				continue // the same person twice, not a group
+			}
+			if sh := insideShare(pb, d); sh > bestShare {
+				best, bestShare = j, sh
+			}
+		}
+		if best >= 0 {
+			if members == nil {
+				members = map[int][]int{}
+			}
+			members[best] = append(members[best], ti)
+		}
+	}
+	return members
+}
+
+// insideShare is the share of a's area that lies inside b.
+func insideShare(a, b Box) float64 {
+	x1, y1 := math.Max(a.X, b.X), math.Max(a.Y, b.Y)
+	x2, y2 := math.Min(a.X+a.W, b.X+b.W), math.Min(a.Y+a.H, b.Y+b.H)
+	if x2 <= x1 || y2 <= y1 || a.W*a.H <= 0 {
+		return 0
+	}
+	return (x2 - x1) * (y2 - y1) / (a.W * a.H)
+}
+
+// partial updates a track seen only as part of a group's blob: its
+// prediction is moved the least needed to lie inside the blob, and taken as
+// a loose measurement of its position (its size is left alone).
+func (tr *Tracker) partial(t *Track, g Box) {
+	p := t.Box()
+	x, y := p.X, p.Y
+	if p.W >= g.W {
+		x = g.X + (g.W-p.W)/2
+	} else {
+		x = math.Min(math.Max(x, g.X), g.X+g.W-p.W)
+	}
+	if p.H >= g.H {
+		y = g.Y + g.H - p.H
+	} else {
+		y = math.Min(math.Max(y, g.Y), g.Y+g.H-p.H)
+	}
+	r := (groupNoise * p.H) * (groupNoise * p.H)
+	t.cx.update(x+p.W/2, r)
+	t.cy.update(y+p.H/2, r)
+	t.matched = true
+	t.grouped++
+}
+
 func (tr *Tracker) correct(t *Track, det Detection) {
+	t.grouped = 0
 	d := tr.settle(det, t)
 	if t.confirmed {
 		t.vx, t.vy = t.cx.v, t.cy.v
@@ -538,4 +636,15 @@ const (
 	// a track's prediction; matchGrow widens it per second unseen.
 	matchSlack = 0.6
 	matchGrow  = 0.6
+	// A track joins a group's blob when at least groupInside of its
+	// predicted box lies inside it and the blob is groupArea times its
+	// size or more, unless it has been lost for over groupLost seconds.
+	// Inside the group its predicted position is a measurement with an
+	// error of groupNoise person heights. After groupAlone seconds seen
+	// only inside groups it coasts and ages out like any lost track.
+	groupInside = 0.7
+	groupArea   = 1.6
+	groupLost   = 1.0 // seconds
+	groupNoise  = 0.3
+	groupAlone  = 3.0 // seconds
 )
