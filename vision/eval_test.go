@@ -335,7 +335,7 @@ func (d *annotatedDetector) Close() error { return nil }
 
 // TestCountingOnAnnotatedBoxes runs the tracker and the counting rules on
 // the annotated boxes instead of detections, over the 40 random lines of
-// seed 1: what remains wrong there is the price of the rules that keep
+// seed 1 (STORELENS_SEED picks another): what remains wrong there is the price of the rules that keep
 // real, noisy detections from counting (hysteresis, the 0.3 s settling,
 // the walking test), not of the detector. The table in docs/counting.md
 // compares the two.
@@ -353,10 +353,17 @@ func TestCountingOnAnnotatedBoxes(t *testing.T) {
 		stride = 1
 	}
 	cfg.Detector = &annotatedDetector{byFrame: byFrame, stride: stride, scale: 0.5}
-	ev, err := Evaluate(context.Background(), footage(t, "vtest.avi"), gt, RandomLines(1, 40), cfg, EvalOptions{})
+	seed := int64(1)
+	if v := os.Getenv("STORELENS_SEED"); v != "" {
+		fmt.Sscan(v, &seed)
+	}
+	ev, err := Evaluate(context.Background(), footage(t, "vtest.avi"), gt, RandomLines(seed, 40), cfg, EvalOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev.WriteTable(os.Stdout, "PETS09-S2L1, annotated boxes as detections, 40 random lines (seed 1)")
-	checkFloor(t, ev, "annotated boxes", 0.96, 0.96)
+	ev.WriteTable(os.Stdout, fmt.Sprintf("PETS09-S2L1, annotated boxes as detections, 40 random lines (seed %d)", seed))
+	if seed == 1 {
+		// Reached: in 98.0% gross and net, out 97.8%.
+		checkFloor(t, ev, "annotated boxes", 0.96, 0.96)
+	}
 }
