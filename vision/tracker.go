@@ -618,7 +618,7 @@ func hungarian(cost [][]float64, n int) []int {
 }
 
 // Tracker constants, chosen on 40 random counting lines of PETS09-S2L1
-// (seeds 1–3) and checked on others (seeds 4–5) and on altered copies of
+// (seeds 1–3) and checked on others (seeds 4–10) and on altered copies of
 // the footage (see docs/counting.md).
 const (
 	// accelNoise is the filter's acceleration noise, in person heights per
