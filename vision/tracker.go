@@ -176,13 +176,15 @@ func (tr *Tracker) Update(dets []Detection) {
 	for _, p := range pairs {
 		t := tr.tracks[p[0]]
 		if len(members[p[1]]) > 0 && t.confirmed {
-			members[p[1]] = append(members[p[1]], p[0])
+			tr.partial(t, dets[p[1]].Box)
 			continue
 		}
 		tr.correct(t, dets[p[1]])
 	}
 	for d, ts := range members {
-		tr.partial(ts, dets[d].Box)
+		for _, ti := range ts {
+			tr.partial(tr.tracks[ti], dets[d].Box)
+		}
 	}
 	// New tentative tracks from unmatched strong detections that do not sit
 	// on an existing track (a limb split off a matched body).
@@ -486,7 +488,7 @@ func (tr *Tracker) groups(restT []int, dets []Detection, pairs [][2]int) map[int
 			if d.W*d.H < groupArea*pb.W*pb.H {
 				continue
 			}
-			if oi, ok := owner[j]; ok && t.grouped == 0 && IoU(tr.tracks[oi].Box(), pb) > 0.4 {
+			if oi, ok := owner[j]; ok && IoU(tr.tracks[oi].Box(), pb) > 0.4 {
 				continue // the same person twice, not a group
 			}
 			if sh := insideShare(pb, d); sh > bestShare {
@@ -513,40 +515,27 @@ func insideShare(a, b Box) float64 {
 	return (x2 - x1) * (y2 - y1) / (a.W * a.H)
 }
 
-// partial updates the tracks ts seen only as one blob g together: their
-// predicted boxes are moved together so that their mean centre is the
-// blob's (the group walks on as the blob does, each keeping its place in
-// it), then each the least needed to lie inside the blob, and that position
-// is taken as a loose measurement (the sizes are left alone).
-func (tr *Tracker) partial(ts []int, g Box) {
-	var mx, my float64
-	for _, ti := range ts {
-		c := tr.tracks[ti].Box().Center()
-		mx += c.X / float64(len(ts))
-		my += c.Y / float64(len(ts))
+// partial updates a track seen only as part of a group's blob: its
+// prediction is moved the least needed to lie inside the blob, and taken as
+// a loose measurement of its position (its size is left alone).
+func (tr *Tracker) partial(t *Track, g Box) {
+	p := t.Box()
+	x, y := p.X, p.Y
+	if p.W >= g.W {
+		x = g.X + (g.W-p.W)/2
+	} else {
+		x = math.Min(math.Max(x, g.X), g.X+g.W-p.W)
 	}
-	gc := g.Center()
-	dx, dy := gc.X-mx, gc.Y-my
-	for _, ti := range ts {
-		t := tr.tracks[ti]
-		p := t.Box()
-		x, y := p.X+dx, p.Y+dy
-		if p.W >= g.W {
-			x = g.X + (g.W-p.W)/2
-		} else {
-			x = math.Min(math.Max(x, g.X), g.X+g.W-p.W)
-		}
-		if p.H >= g.H {
-			y = g.Y + g.H - p.H
-		} else {
-			y = math.Min(math.Max(y, g.Y), g.Y+g.H-p.H)
-		}
-		r := (groupNoise * p.H) * (groupNoise * p.H)
-		t.cx.update(x+p.W/2, r)
-		t.cy.update(y+p.H/2, r)
-		t.matched = true
-		t.grouped++
+	if p.H >= g.H {
+		y = g.Y + g.H - p.H
+	} else {
+		y = math.Min(math.Max(y, g.Y), g.Y+g.H-p.H)
 	}
+	r := (groupNoise * p.H) * (groupNoise * p.H)
+	t.cx.update(x+p.W/2, r)
+	t.cy.update(y+p.H/2, r)
+	t.matched = true
+	t.grouped++
 }
 
 func (tr *Tracker) correct(t *Track, det Detection) {
@@ -657,5 +646,5 @@ const (
 	groupArea   = 1.6
 	groupLost   = 1.0 // seconds
 	groupNoise  = 0.3
-	groupAlone  = 6.0 // seconds
+	groupAlone  = 3.0 // seconds
 )
