@@ -74,6 +74,17 @@ func LoadGroundTruth(path string, firstFrame int) (*GroundTruth, error) {
 	return g, nil
 }
 
+// BoxesByFrame lists the annotated boxes of each frame.
+func (g *GroundTruth) BoxesByFrame() map[int][]Box {
+	by := map[int][]Box{}
+	for _, pts := range g.People {
+		for _, p := range pts {
+			by[p.Frame] = append(by[p.Frame], p.Box)
+		}
+	}
+	return by
+}
+
 // Crossings derives the true crossings of l from the annotated foot points,
 // with the counter's own rule: a side change of the foot point from beyond
 // a band on one side to beyond it on the other (the band is a tenth of the

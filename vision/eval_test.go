@@ -112,12 +112,7 @@ func TestEvaluatePETS(t *testing.T) {
 // frame 1 is the video's first frame (index 0).
 func TestGroundTruthFrameBase(t *testing.T) {
 	gt := groundTruth(t)
-	byFrame := map[int][]Box{}
-	for _, pts := range gt.People {
-		for _, p := range pts {
-			byFrame[p.Frame] = append(byFrame[p.Frame], p.Box)
-		}
-	}
+	byFrame := gt.BoxesByFrame()
 	src, err := OpenSource(footage(t, "vtest.avi"))
 	if err != nil {
 		t.Fatal(err)
@@ -335,18 +330,13 @@ func (d *annotatedDetector) Close() error { return nil }
 
 // TestCountingOnAnnotatedBoxes runs the tracker and the counting rules on
 // the annotated boxes instead of detections, over the 40 random lines of
-// seed 1 (STORELENS_SEED picks another): what remains wrong there is the price of the rules that keep
-// real, noisy detections from counting (hysteresis, the 0.3 s settling,
-// the walking test), not of the detector. The table in docs/counting.md
-// compares the two.
+// seed 1 (STORELENS_SEED picks another): what remains wrong there is the
+// price of the rules that keep real, noisy detections from counting
+// (hysteresis, the 0.3 s settling, the walking test), not of the
+// detector. The table in docs/counting.md compares the two.
 func TestCountingOnAnnotatedBoxes(t *testing.T) {
 	gt := groundTruth(t)
-	byFrame := map[int][]Box{}
-	for _, pts := range gt.People {
-		for _, p := range pts {
-			byFrame[p.Frame] = append(byFrame[p.Frame], p.Box)
-		}
-	}
+	byFrame := gt.BoxesByFrame()
 	cfg := evalConfig()
 	stride := 10 / DefaultAnalysisFPS // vtest.avi is 10 fps
 	if cfg.AnalysisFPS < 0 {
