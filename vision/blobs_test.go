@@ -32,11 +32,7 @@ func TestBlobsMatchOpenCV(t *testing.T) {
 	gocv.Circle(&m, image.Pt(60, 30), 8, color.RGBA{255, 255, 255, 0}, -1)
 	masks = append(masks, m)
 	// Real masks.
-	src, err := OpenSource(footage(t, "vtest.avi"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
+	src := openFootage(t, "vtest.avi")
 	d := NewMotionDetector(MotionConfig{})
 	defer d.Close()
 	frame, work := gocv.NewMat(), gocv.NewMat()

@@ -97,11 +97,7 @@ func TestCountTotalsMatchEvents(t *testing.T) {
 // doubledClip writes the first n frames of vtest.avi twice in a row: the
 // same people walk past the door again, as if they came back.
 func doubledClip(t *testing.T, n int) string {
-	src, err := OpenSource(footage(t, "vtest.avi"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
+	src := openFootage(t, "vtest.avi")
 	var frames []gocv.Mat
 	defer func() {
 		for _, f := range frames {

@@ -128,11 +128,7 @@ func TestDNNDetector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := OpenSource(footage(t, "vtest.avi"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
+	src := openFootage(t, "vtest.avi")
 	frame := gocv.NewMat()
 	defer frame.Close()
 	if err := src.Read(context.Background(), &frame); err != nil {

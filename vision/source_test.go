@@ -77,11 +77,7 @@ func TestOpenSourceBadInput(t *testing.T) {
 }
 
 func TestSourceReadsWholeFile(t *testing.T) {
-	s, err := OpenSource(footage(t, "vtest.avi"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openFootage(t, "vtest.avi")
 	if s.Size() != image.Pt(768, 576) || s.FPS() != 10 || s.Live() {
 		t.Fatalf("size %v fps %v live %v, want 768x576 at 10 fps, a file", s.Size(), s.FPS(), s.Live())
 	}
@@ -117,16 +113,8 @@ func TestSourceReadsWholeFile(t *testing.T) {
 // timestamps right, gives the same pictures as reading every frame, and
 // leaves the last frame to Read, which reports the end.
 func TestSourceSkipKeepsTimeline(t *testing.T) {
-	all, err := OpenSource(footage(t, "vtest.avi"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer all.Close()
-	s, err := OpenSource(footage(t, "vtest.avi"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	all := openFootage(t, "vtest.avi")
+	s := openFootage(t, "vtest.avi")
 	a, m := gocv.NewMat(), gocv.NewMat()
 	defer a.Close()
 	defer m.Close()
@@ -242,6 +230,18 @@ func TestSourceReconnectsDroppedStream(t *testing.T) {
 	if !errors.Is(rerr, context.DeadlineExceeded) {
 		t.Errorf("read from a dead camera: %v, want the context's deadline", rerr)
 	}
+}
+
+// openFootage opens a sample clip for a test and closes it when the test
+// ends.
+func openFootage(t testing.TB, name string) *Source {
+	t.Helper()
+	src, err := OpenSource(footage(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return src
 }
 
 func footageFile(name string) (string, error) { return assets.SampleFootage(name) }
