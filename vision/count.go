@@ -69,8 +69,8 @@ type Config struct {
 	// every second frame, twice as fast. 0 is the default, 5: a walking
 	// person moves about a fifth of their height between two looks, well
 	// inside what the tracker follows, and on PETS09 every second frame
-	// counts as well as every frame (docs/counting.md). Negative analyses
-	// every frame.
+	// counts with fewer errors than every frame (docs/counting.md).
+	// Negative analyses every frame.
 	AnalysisFPS float64
 	// WorkWidth is the width frames are scaled down to before analysis
 	// (default 384; frames already narrower are used as they are).
@@ -293,7 +293,7 @@ func (c *Counter) ProcessAt(frame gocv.Mat, at time.Duration) error {
 	}
 	work := frame
 	if c.scale != 1 {
-		gocv.Resize(frame, &c.work, image.Pt(int(math.Round(float64(c.size.W)*c.scale)), int(math.Round(float64(c.size.H)*c.scale))), 0, 0, workInterpolation(c.scale))
+		c.toWork(frame, &c.work)
 		work = c.work
 	}
 	dets, err := c.det.Detect(work)
@@ -360,8 +360,9 @@ func (c *Counter) toFrame(p Pt) Pt { return Pt{p.X / c.scale, p.Y / c.scale} }
 // person walking in or out of the picture, only partly seen, whose box was
 // widened to a whole person's by guess (inFrame). Such a foot point sets no
 // side and counts no crossing, as the annotation of a person only starts
-// once they are in the picture; on PETS09 it took a sixth of the counting
-// errors away from lines drawn near the sides.
+// once they are in the picture. On PETS09's random lines it removed 16 %
+// of the counting errors on the seeds it was chosen on and 6 % on the
+// others.
 func (c *Counter) atSide(b Box) bool {
 	x := b.Foot().X
 	m := sideMargin * b.W

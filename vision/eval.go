@@ -309,7 +309,7 @@ func (s *trackScorer) frame(f int, ids []int, boxes []Box) {
 	}
 	for ti, u := range usedT {
 		// The annotation leaves out people on the far path (foot above
-		// row 140): a track there is not false.
+		// row 150): a track there is not false.
 		if !u && boxes[ti].Foot().Y >= 150 {
 			s.score.False++
 		}

@@ -195,7 +195,7 @@ func (tr *Tracker) Update(dets []Detection) {
 		d := tr.settle(dets[di], nil)
 		dup := false
 		for _, t := range tr.tracks {
-			if t.matched && (IoU(t.Box(), d) > 0.3 || containsMost(t.Box(), d)) {
+			if t.matched && (IoU(t.Box(), d) > 0.3 || insideShare(d, t.Box()) > 0.6) {
 				dup = true
 				break
 			}
@@ -286,18 +286,10 @@ func (tr *Tracker) lostOwner(n *Track) *Track {
 // Ended are the confirmed tracks that ended in the last Update.
 func (tr *Tracker) Ended() []*Track { return tr.removed }
 
-func containsMost(outer, inner Box) bool {
-	x1, y1 := math.Max(outer.X, inner.X), math.Max(outer.Y, inner.Y)
-	x2, y2 := math.Min(outer.X+outer.W, inner.X+inner.W), math.Min(outer.Y+outer.H, inner.Y+inner.H)
-	if x2 <= x1 || y2 <= y1 {
-		return false
-	}
-	return (x2-x1)*(y2-y1) > 0.6*inner.W*inner.H
-}
-
-// assign matches tracks ti to detections di with the Hungarian method and
-// updates the matched tracks. It returns the unmatched tracks and detections.
-// gate is the largest acceptable cost.
+// assign matches tracks ti to detections di with the Hungarian method. It
+// returns the matched (track, detection) pairs, which the caller updates,
+// and the unmatched tracks and detections. gate is the largest acceptable
+// cost.
 func (tr *Tracker) assign(ti []int, dets []Detection, di []int, gate float64) (pairs [][2]int, restT, restD []int) {
 	if len(ti) == 0 || len(di) == 0 {
 		return nil, ti, di
@@ -471,6 +463,9 @@ func (tr *Tracker) settle(det Detection, t *Track) Box {
 // one of them, whose foot point jumps to the group's edge, and the others
 // coast away from it and are lost.
 func (tr *Tracker) groups(restT []int, dets []Detection, pairs [][2]int) map[int][]int {
+	if len(restT) == 0 {
+		return nil
+	}
 	var members map[int][]int
 	owner := map[int]int{}
 	for _, p := range pairs {
