@@ -16,7 +16,7 @@ import (
 	"syscall"
 
 	"storelens/app"
-	"storelens/app/cli"
+	"storelens/cli"
 	"storelens/ui"
 )
 

@@ -27,6 +27,11 @@ type Config struct {
 	Demo bool
 	// Logger receives diagnostics; nil means slog.Default.
 	Logger *slog.Logger
+	// SyncCollections limits every sync to these feed collections, in this
+	// order; nil reads them all. SyncPageLimit asks HQ for pages of at most
+	// that many items; 0 asks for the largest.
+	SyncCollections []string
+	SyncPageLimit   int
 }
 
 // App is one running StoreLens: the local store and the services on it.

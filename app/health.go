@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,7 +80,7 @@ func CheckHealth(ctx context.Context, db *localdb.DB, req HealthCheckRequest) (*
 			return nil, fmt.Errorf("health check of %s for camera %s: give the wall-clock time of the video's first frame (--start)", req.Video, req.CameraCode)
 		}
 		var err error
-		if place, err = localdb.CameraPlaceByCode(ctx, db.Reader(), req.CameraCode); err != nil {
+		if place, err = db.CameraPlaceByCode(ctx, req.CameraCode); err != nil {
 			if errors.Is(err, localdb.ErrNotFound) {
 				return nil, fmt.Errorf("camera %s is not in the local store: %w; sync first or check the code", req.CameraCode, err)
 			}
@@ -96,7 +95,7 @@ func CheckHealth(ctx context.Context, db *localdb.DB, req HealthCheckRequest) (*
 		}
 		ref, learntFrom = r, req.Reference
 	case withCamera && !req.Relearn:
-		rec, err := localdb.CameraReference(ctx, db.Reader(), place.CameraID)
+		rec, err := db.CameraReference(ctx, place.CameraID)
 		switch {
 		case errors.Is(err, localdb.ErrNotFound):
 		case err != nil:
@@ -133,66 +132,25 @@ func CheckHealth(ctx context.Context, db *localdb.DB, req HealthCheckRequest) (*
 	if sustain <= 0 {
 		sustain = 15 * time.Second
 	}
-	err = db.Write(ctx, func(tx *sql.Tx) error {
-		if refBlob != nil {
-			if err := localdb.SaveCameraReference(ctx, tx, localdb.CameraReferenceRecord{
-				CameraID: place.CameraID, LearntAt: time.Now().UTC(), LearntFrom: learntFrom, Reference: refBlob}); err != nil {
-				return err
-			}
-			out.ReferenceStored = true
+	rec := localdb.HealthCheckRecord{CameraID: place.CameraID, StoreID: place.StoreID, Start: start, End: end, Sustain: sustain}
+	if refBlob != nil {
+		rec.Reference = &localdb.CameraReferenceRecord{CameraID: place.CameraID, LearntAt: time.Now().UTC(), LearntFrom: learntFrom, Reference: refBlob}
+	}
+	for _, a := range rep.Alerts {
+		h := localdb.HealthAlert{CameraID: place.CameraID, Kind: string(a.Kind), Source: localdb.HealthFromLocal,
+			Started: start.Add(footageSpan(a.Start)), Measure: healthFinite(a.Measure)}
+		if a.End != nil {
+			h.Ended = start.Add(footageSpan(*a.End))
 		}
-		if _, err := localdb.DeleteLocalCameraAlerts(ctx, tx, place.CameraID, start, end.Add(time.Second)); err != nil {
-			return err
-		}
-		from := start
-		open, err := localdb.HealthAlerts(ctx, tx, localdb.AlertFilter{CameraID: place.CameraID, Source: localdb.HealthFromLocal, OpenOnly: true, To: start})
+		d, err := json.Marshal(a.Detail)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("alert detail: %w", err)
 		}
-		fresh := rep.Alerts
-		for _, o := range open {
-			from = earlier(from, o.Started)
-			// The same condition at the very start of this video continues
-			// the earlier alert rather than opening a new one.
-			cont := -1
-			for i, a := range fresh {
-				if string(a.Kind) == o.Kind && footageSpan(a.Start) <= sustain+2*time.Second {
-					cont = i
-					break
-				}
-			}
-			if cont < 0 {
-				if err := localdb.CloseCameraAlert(ctx, tx, o.ID, start); err != nil {
-					return err
-				}
-				out.ClosedAlerts++
-				continue
-			}
-			if e := fresh[cont].End; e != nil {
-				if err := localdb.CloseCameraAlert(ctx, tx, o.ID, start.Add(footageSpan(*e))); err != nil {
-					return err
-				}
-			}
-			fresh = append(fresh[:cont:cont], fresh[cont+1:]...)
-		}
-		for _, a := range fresh {
-			h := localdb.HealthAlert{CameraID: place.CameraID, Kind: string(a.Kind), Source: localdb.HealthFromLocal,
-				Started: start.Add(footageSpan(a.Start)).Truncate(time.Second), Measure: healthFinite(a.Measure)}
-			if a.End != nil {
-				h.Ended = start.Add(footageSpan(*a.End)).Truncate(time.Second)
-			}
-			d, err := json.Marshal(a.Detail)
-			if err != nil {
-				return fmt.Errorf("alert detail: %w", err)
-			}
-			h.Detail = string(d)
-			if h.ID, err = localdb.InsertHealthAlert(ctx, tx, h); err != nil {
-				return err
-			}
-			out.StoredAlerts = append(out.StoredAlerts, h)
-		}
-		return localdb.RefreshRollups(ctx, tx, place.StoreID, from, end.Add(time.Second))
-	})
+		h.Detail = string(d)
+		rec.Alerts = append(rec.Alerts, h)
+	}
+	stored, err := db.StoreHealthCheck(ctx, rec)
+	out.StoredAlerts, out.ClosedAlerts, out.ReferenceStored = stored.Alerts, stored.Closed, stored.ReferenceStored
 	if err != nil {
 		return nil, fmt.Errorf("store the health check of %s for camera %s: %w", req.Video, place.Code, err)
 	}
@@ -205,17 +163,14 @@ func CheckHealth(ctx context.Context, db *localdb.DB, req HealthCheckRequest) (*
 // Screens call it for a clip a manager opens; a scheduler can call it for
 // every clip that finishes downloading.
 func (a *App) CheckRecordingHealth(ctx context.Context, recordingID int64, cfg health.Config) (*HealthCheckOutcome, error) {
-	var code, path, state string
-	var starts int64
-	err := a.db.Reader().QueryRowContext(ctx, `SELECT c.code, r.starts, COALESCE(r.local_path, ''), r.state
-		FROM recordings r JOIN cameras c ON c.id = r.camera_id WHERE r.id = ?`, recordingID).Scan(&code, &starts, &path, &state)
+	rec, err := a.db.RecordingPlaceByID(ctx, recordingID)
 	if err != nil {
-		return nil, fmt.Errorf("recording %d: %w", recordingID, localdb.MapError(err))
+		return nil, err
 	}
-	if state != "ready" || path == "" {
-		return nil, fmt.Errorf("recording %d of camera %s is not on this machine (state %s); download it first", recordingID, code, state)
+	if rec.State != "ready" || rec.LocalPath == "" {
+		return nil, fmt.Errorf("recording %d of camera %s is not on this machine (state %s); download it first", recordingID, rec.CameraCode, rec.State)
 	}
-	return CheckHealth(ctx, a.db, HealthCheckRequest{Video: path, CameraCode: code, Start: time.Unix(starts, 0).UTC(), Config: cfg})
+	return CheckHealth(ctx, a.db, HealthCheckRequest{Video: rec.LocalPath, CameraCode: rec.CameraCode, Start: rec.Starts, Config: cfg})
 }
 
 func footageSpan(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

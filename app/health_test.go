@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"image"
 	"image/color"
@@ -15,6 +14,7 @@ import (
 
 	"storelens/assets"
 	"storelens/localdb"
+	"storelens/localdb/localdbtest"
 	"storelens/vision"
 	"storelens/vision/health"
 )
@@ -68,11 +68,12 @@ func healthStore(t *testing.T) *localdb.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	err = db.Write(ctx, func(tx *sql.Tx) error {
-		if err := localdb.UpsertRegion(ctx, tx, localdb.Region{ID: "hubei", Name: "湖北区", TimeZone: "Asia/Shanghai"}); err != nil {
+	err = func() error {
+		tx := localdbtest.Conn(t, db)
+		if err := db.UpsertRegion(ctx, localdb.Region{ID: "hubei", Name: "湖北区", TimeZone: "Asia/Shanghai"}); err != nil {
 			return err
 		}
-		if err := localdb.UpsertStore(ctx, tx, localdb.Store{ID: 101, Code: "WH001", Name: "武汉群光店", RegionID: "hubei", TimeZone: "Asia/Shanghai",
+		if err := db.UpsertStore(ctx, localdb.Store{ID: 101, Code: "WH001", Name: "武汉群光店", RegionID: "hubei", TimeZone: "Asia/Shanghai",
 			Hours: []localdb.OpeningHours{{ValidFrom: "2026-01-01", ValidTo: "2026-12-31", Weekdays: localdb.AllWeek, Opens: "10:00", Closes: "22:00"}}}); err != nil {
 			return err
 		}
@@ -86,7 +87,7 @@ func healthStore(t *testing.T) *localdb.DB {
 			}
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func TestHealthCheckStoresAlertsAndMarksCounts(t *testing.T) {
 	if !first.ReferenceStored || !first.Report.Learnt {
 		t.Errorf("first check of the camera should learn and store its reference: %+v", first)
 	}
-	alerts, err := localdb.HealthAlerts(ctx, db.Reader(), localdb.AlertFilter{CameraID: 7})
+	alerts, err := db.HealthAlerts(ctx, localdb.AlertFilter{CameraID: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestHealthCheckStoresAlertsAndMarksCounts(t *testing.T) {
 		t.Errorf("stored alert = %+v, want an open local occlusion from about %s", a, bannerAt.UTC())
 	}
 	var suspect []int64
-	rows, _ := db.Reader().Query(`SELECT bucket_start FROM count_buckets WHERE camera_id = 7 AND suspect = 1 ORDER BY bucket_start`)
+	rows, _ := localdbtest.Conn(t, db).Query(`SELECT bucket_start FROM count_buckets WHERE camera_id = 7 AND suspect = 1 ORDER BY bucket_start`)
 	for rows.Next() {
 		var b int64
 		rows.Scan(&b)
@@ -142,7 +143,7 @@ func TestHealthCheckStoresAlertsAndMarksCounts(t *testing.T) {
 	if len(suspect) != 6 || suspect[0] != time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC).Unix() {
 		t.Errorf("suspect buckets = %v", suspect)
 	}
-	hours, _, err := localdb.SuspectHours(ctx, db.Reader(), 101, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC))
+	hours, _, err := db.SuspectHours(ctx, 101, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestHealthCheckStoresAlertsAndMarksCounts(t *testing.T) {
 	if out.Report.Learnt || out.ReferenceStored || out.ClosedAlerts != 1 || len(out.StoredAlerts) != 0 {
 		t.Errorf("second recording: learnt=%v stored=%v closed=%d new=%d", out.Report.Learnt, out.ReferenceStored, out.ClosedAlerts, len(out.StoredAlerts))
 	}
-	alerts, _ = localdb.HealthAlerts(ctx, db.Reader(), localdb.AlertFilter{CameraID: 7})
+	alerts, _ = db.HealthAlerts(ctx, localdb.AlertFilter{CameraID: 7})
 	if len(alerts) != 1 || !alerts[0].Ended.Equal(next) {
 		t.Errorf("after the clean recording: %+v, want the alert ended at %s", alerts, next.UTC())
 	}
@@ -189,7 +190,7 @@ func TestHealthCheckRefusesBadInputAndKeepsStore(t *testing.T) {
 		}
 	}
 	var n int
-	db.Reader().QueryRow(`SELECT (SELECT count(*) FROM camera_alerts) + (SELECT count(*) FROM camera_references) + (SELECT count(*) FROM count_buckets WHERE suspect = 1)`).Scan(&n)
+	localdbtest.Conn(t, db).QueryRow(`SELECT (SELECT count(*) FROM camera_alerts) + (SELECT count(*) FROM camera_references) + (SELECT count(*) FROM count_buckets WHERE suspect = 1)`).Scan(&n)
 	if n != 0 {
 		t.Errorf("refused checks left %d rows behind", n)
 	}
@@ -202,7 +203,7 @@ func TestCheckRecordingHealth(t *testing.T) {
 	ctx := context.Background()
 	clip := bannerClip(t, 45, 20)
 	starts := time.Date(2026, 11, 20, 2, 10, 0, 0, time.UTC)
-	_, err := db.Writer().Exec(`INSERT INTO recordings(id, remote_id, camera_id, starts, duration_s, size_bytes, sha256, url, local_path, state) VALUES
+	_, err := localdbtest.Conn(t, db).Exec(`INSERT INTO recordings(id, remote_id, camera_id, starts, duration_s, size_bytes, sha256, url, local_path, state) VALUES
 		(1, 'rec-1', 7, ?, 40, 1, 'x', 'http://hq/rec-1', ?, 'ready'),
 		(2, 'rec-2', 7, ?, 40, 1, 'x', 'http://hq/rec-2', NULL, 'remote')`, starts.Unix(), clip, starts.Add(time.Hour).Unix())
 	if err != nil {

@@ -2,12 +2,12 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
 
 	"storelens/localdb"
+	"storelens/localdb/localdbtest"
 )
 
 // TestCameraAlertsAndStoreProfile reads alerts and a store's header from a
@@ -20,11 +20,12 @@ func TestCameraAlertsAndStoreProfile(t *testing.T) {
 	}
 	defer a.Close()
 	week := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
-	err = a.DB().Write(ctx, func(tx *sql.Tx) error {
-		if err := localdb.UpsertRegion(ctx, tx, localdb.Region{ID: "wh", Name: "武汉", TimeZone: "Asia/Shanghai"}); err != nil {
+	err = func() error {
+		tx := localdbtest.Conn(t, a.DB())
+		if err := a.DB().UpsertRegion(ctx, localdb.Region{ID: "wh", Name: "武汉", TimeZone: "Asia/Shanghai"}); err != nil {
 			return err
 		}
-		if err := localdb.UpsertStore(ctx, tx, localdb.Store{ID: 1, Code: "WH001", Name: "武汉群光店", RegionID: "wh", Address: "洪山区珞喻路6号", TimeZone: "Asia/Shanghai", StaffCount: 7,
+		if err := a.DB().UpsertStore(ctx, localdb.Store{ID: 1, Code: "WH001", Name: "武汉群光店", RegionID: "wh", Address: "洪山区珞喻路6号", TimeZone: "Asia/Shanghai", StaffCount: 7,
 			Tags: []string{"商场店"}, Hours: []localdb.OpeningHours{{ValidFrom: "2026-01-01", ValidTo: "2026-12-31", Weekdays: localdb.AllWeek, Opens: "10:00", Closes: "22:00"}}}); err != nil {
 			return err
 		}
@@ -49,7 +50,7 @@ func TestCameraAlertsAndStoreProfile(t *testing.T) {
 		}
 		_, err := tx.Exec(`INSERT INTO corrective_tasks(id, store_id, title, status, due_on, created_at, updated_at) VALUES ('t1', 1, '门口迎宾', 'in_progress', '2026-11-30', ?, ?)`, week.Unix(), week.Unix())
 		return err
-	})
+	}()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,12 +19,14 @@ func TestImportsPointOneWay(t *testing.T) {
 	type pkg struct {
 		ImportPath string
 		Deps       []string
+		Imports    []string
 	}
 	rules := []struct {
 		prefix string
 		banned []string
 	}{
-		{"storelens/app", []string{"fyne.io/", "storelens/ui"}},
+		{"storelens/app", []string{"fyne.io/", "storelens/ui", "storelens/cli"}},
+		{"storelens/cli", []string{"fyne.io/", "storelens/ui"}},
 		{"storelens/localdb", []string{"fyne.io/", "net/http", "storelens/sync", "storelens/vision", "storelens/app", "storelens/ui"}},
 		{"storelens/vision", []string{"fyne.io/", "database/sql", "github.com/mattn/go-sqlite3", "storelens/localdb", "storelens/app", "storelens/ui", "storelens/sync"}},
 		{"storelens/sync", []string{"fyne.io/", "storelens/app", "storelens/ui", "storelens/vision"}},
@@ -34,6 +36,23 @@ func TestImportsPointOneWay(t *testing.T) {
 		var p pkg
 		if err := dec.Decode(&p); err != nil {
 			t.Fatal(err)
+		}
+		// Only localdb writes SQL: no other package of the product imports
+		// database/sql or the driver itself, and nothing of the product
+		// imports the test helpers that open the file behind its back.
+		if !strings.HasPrefix(p.ImportPath, "storelens/localdb") {
+			for _, d := range p.Imports {
+				if d == "database/sql" || d == "github.com/mattn/go-sqlite3" {
+					t.Errorf("%s imports %s; SQL belongs in localdb", p.ImportPath, d)
+				}
+			}
+		}
+		if p.ImportPath == "storelens" {
+			for _, d := range p.Deps {
+				if strings.HasPrefix(d, "storelens/localdb/localdbtest") {
+					t.Errorf("the storelens binary links the test helper %s", d)
+				}
+			}
 		}
 		for _, r := range rules {
 			if p.ImportPath != r.prefix && !strings.HasPrefix(p.ImportPath, r.prefix+"/") {
@@ -49,7 +68,7 @@ func TestImportsPointOneWay(t *testing.T) {
 			}
 		}
 	}
-	if checked < 4 {
+	if checked < 5 {
 		t.Fatalf("checked only %d packages; the layout changed?", checked)
 	}
 }

@@ -59,7 +59,7 @@ func Recount(ctx context.Context, db *localdb.DB, req RecountRequest) (*RecountO
 			return nil, fmt.Errorf("recount of %s for camera %s: give the wall-clock time of the video's first frame", req.Video, req.CameraCode)
 		}
 		var err error
-		if cam, err = localdb.CountingCameraByCode(ctx, db.Reader(), req.CameraCode); err != nil {
+		if cam, err = db.CountingCameraByCode(ctx, req.CameraCode); err != nil {
 			return nil, err
 		}
 		if err := applyCameraGeometry(&req.Count, cam); err != nil {
@@ -92,7 +92,7 @@ func Recount(ctx context.Context, db *localdb.DB, req RecountRequest) (*RecountO
 			Track: e.Track, Staff: e.Staff, Reentry: e.Reentry, Dwell: e.Dwell,
 		}
 	}
-	if err := localdb.SaveRecount(ctx, db, rec, events); err != nil {
+	if err := db.SaveRecount(ctx, rec, events); err != nil {
 		return nil, fmt.Errorf("store the recount of %s: %w", req.Video, err)
 	}
 	out.RecountID = rec.ID
@@ -103,7 +103,7 @@ func Recount(ctx context.Context, db *localdb.DB, req RecountRequest) (*RecountO
 // stored recount: its crossings stop counting as entries and the camera's
 // local buckets and the store's rollups follow.
 func (a *App) MarkTrackStaff(ctx context.Context, recountID int64, track int) error {
-	return localdb.MarkTrackStaff(ctx, a.db, recountID, track)
+	return a.db.MarkTrackStaff(ctx, recountID, track)
 }
 
 // applyCameraGeometry fills the lines and staff zone of cfg from the

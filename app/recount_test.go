@@ -2,13 +2,13 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
 
 	"storelens/assets"
 	"storelens/localdb"
+	"storelens/localdb/localdbtest"
 	"storelens/vision"
 )
 
@@ -23,11 +23,12 @@ func TestRecountStoresEventsAndBuckets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	err = db.Write(ctx, func(tx *sql.Tx) error {
-		if err := localdb.UpsertRegion(ctx, tx, localdb.Region{ID: "hubei", Name: "湖北区", TimeZone: "Asia/Shanghai"}); err != nil {
+	err = func() error {
+		tx := localdbtest.Conn(t, db)
+		if err := db.UpsertRegion(ctx, localdb.Region{ID: "hubei", Name: "湖北区", TimeZone: "Asia/Shanghai"}); err != nil {
 			return err
 		}
-		if err := localdb.UpsertStore(ctx, tx, localdb.Store{ID: 7, Code: "WH007", Name: "武汉江汉路店", RegionID: "hubei", TimeZone: "Asia/Shanghai"}); err != nil {
+		if err := db.UpsertStore(ctx, localdb.Store{ID: 7, Code: "WH007", Name: "武汉江汉路店", RegionID: "hubei", TimeZone: "Asia/Shanghai"}); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`INSERT INTO cameras (id, code, store_id, role) VALUES (70, 'WH007-DOOR', 7, 'entrance')`); err != nil {
@@ -35,7 +36,7 @@ func TestRecountStoresEventsAndBuckets(t *testing.T) {
 		}
 		_, err := tx.Exec(`INSERT INTO counting_lines (camera_id, kind, points) VALUES (70, 'entrance', '384,120,384,576')`)
 		return err
-	})
+	}()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func TestRecountStoresEventsAndBuckets(t *testing.T) {
 	if out.RecountID == 0 || r.In+r.Out < 20 {
 		t.Fatalf("recount %d: %d in, %d out; the PETS clip has about 30 crossings of x=384", out.RecountID, r.In, r.Out)
 	}
-	rows, err := db.Reader().Query(`SELECT bucket_start, entries, exits FROM count_buckets WHERE camera_id = 70 AND source = 'local' ORDER BY bucket_start`)
+	rows, err := localdbtest.Conn(t, db).Query(`SELECT bucket_start, entries, exits FROM count_buckets WHERE camera_id = 70 AND source = 'local' ORDER BY bucket_start`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestRecountStoresEventsAndBuckets(t *testing.T) {
 	if entries != r.Entries || exits != r.Out {
 		t.Errorf("buckets hold %d entries and %d exits, the recount found %d and %d", entries, exits, r.Entries, r.Out)
 	}
-	stored, err := localdb.RecountEvents(ctx, db.Reader(), out.RecountID)
+	stored, err := db.RecountEvents(ctx, out.RecountID)
 	if err != nil || len(stored) != len(r.Events) {
 		t.Fatalf("%d events stored, %d found (%v)", len(stored), len(r.Events), err)
 	}
@@ -85,7 +86,7 @@ func TestRecountStoresEventsAndBuckets(t *testing.T) {
 		t.Errorf("recount of a missing file: %v", err)
 	}
 	var n int
-	db.Reader().QueryRow(`SELECT COUNT(*) FROM recounts`).Scan(&n)
+	localdbtest.Conn(t, db).QueryRow(`SELECT COUNT(*) FROM recounts`).Scan(&n)
 	if n != 1 {
 		t.Errorf("%d recounts stored, want the one good recount", n)
 	}

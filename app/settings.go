@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"storelens/localdb"
 	"storelens/sync/engine"
 	"storelens/sync/feed"
 )
@@ -35,7 +34,7 @@ var (
 // IntSetting reads a numeric setting in the unit the screen shows; a value
 // that is missing or unreadable reads as the default.
 func (a *App) IntSetting(ctx context.Context, s Setting) int64 {
-	v, ok, err := localdb.Setting(ctx, a.db.Reader(), s.Key)
+	v, ok, err := a.db.Setting(ctx, s.Key)
 	if err != nil || !ok {
 		return s.Default / s.Unit
 	}
@@ -54,7 +53,7 @@ func (a *App) SetIntSetting(ctx context.Context, s Setting, shown int64) error {
 	if v < s.Min || v > s.Max {
 		return fmt.Errorf("%s: %d is outside %d…%d", s.Key, shown, s.Min/s.Unit, s.Max/s.Unit)
 	}
-	return localdb.SetSetting(ctx, a.db.Writer(), s.Key, strconv.FormatInt(v, 10))
+	return a.db.SetSetting(ctx, s.Key, strconv.FormatInt(v, 10))
 }
 
 // FeedURL is the HQ feed address in use: the --feed flag, else the one
@@ -63,6 +62,6 @@ func (a *App) FeedURL(ctx context.Context) string {
 	if a.cfg.FeedURL != "" {
 		return a.cfg.FeedURL
 	}
-	v, _, _ := localdb.Setting(ctx, a.db.Reader(), SettingFeedURL)
+	v, _, _ := a.db.Setting(ctx, SettingFeedURL)
 	return v
 }

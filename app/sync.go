@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"storelens/localdb"
 	"storelens/sync/engine"
 )
 
@@ -40,9 +39,6 @@ type syncService struct {
 	demoStop  func()
 }
 
-// syncConfigHook lets tests narrow what the background sync reads.
-var syncConfigHook func(*engine.Config)
-
 func newSyncService(a *App) *syncService {
 	return &syncService{a: a, tokens: engine.NewTokens(a.log), trigger: make(chan struct{}, 1)}
 }
@@ -64,7 +60,7 @@ func (a *App) StartSync(ctx context.Context) {
 	ctx, s.stop = context.WithCancel(ctx)
 	s.done = make(chan struct{})
 	s.mu.Unlock()
-	localdb.ResetOpenRecordings(ctx, a.db.Writer())
+	a.db.ResetOpenRecordings(ctx)
 	a.loadLastSync(ctx)
 	go s.loop(ctx)
 }
@@ -118,7 +114,7 @@ func (a *App) SignIn(ctx context.Context, feedURL, token string) (persistent boo
 	if err != nil {
 		return false, err
 	}
-	if err := localdb.SetSetting(ctx, a.db.Writer(), SettingFeedURL, feedURL); err != nil {
+	if err := a.db.SetSetting(ctx, SettingFeedURL, feedURL); err != nil {
 		return false, fmt.Errorf("save the feed address: %w", err)
 	}
 	s := a.syncSvc()
@@ -149,48 +145,110 @@ func (s *syncService) engine(ctx context.Context) (*engine.Engine, error) {
 		return s.eng, nil
 	}
 	a := s.a
-	url, token, name := a.cfg.FeedURL, "", ""
-	if a.cfg.Demo {
-		if s.demoStop == nil {
-			u, stop, err := startDemoFeed(ctx, a.cfg.DataDir, a.log)
-			if err != nil {
-				return nil, err
-			}
-			s.feedURL, s.demoStop = u, stop
-		}
-		url, token, name = s.feedURL, DemoToken, DemoFeedName
+	cfg, err := a.engineConfig(ctx, s, "", "")
+	if err != nil {
+		return nil, err
 	}
-	if url == "" {
-		v, _, err := localdb.Setting(ctx, a.db.Reader(), SettingFeedURL)
-		if err != nil {
-			return nil, err
-		}
-		url = v
-	}
-	if url == "" {
-		return nil, &engine.Error{Kind: engine.ErrConfig, What: "no HQ feed address is set", Action: "enter it in Settings (or start with --demo to try the demo chain)"}
-	}
-	if token == "" {
-		probe, err := engine.New(engine.Config{FeedURL: url, Token: "-", DB: a.db})
-		if err != nil {
-			return nil, err
-		}
-		t, err := s.tokens.Get(probe.FeedName())
-		if err != nil {
-			return nil, &engine.Error{Kind: engine.ErrSignIn, What: "not signed in to " + probe.FeedName(), Action: "sign in in Settings"}
-		}
-		token = t
-	}
-	cfg := engine.Config{FeedURL: url, Token: token, DB: a.db, FeedName: name, Logger: a.log, Progress: a.onProgress}
-	if syncConfigHook != nil {
-		syncConfigHook(&cfg)
-	}
+	cfg.Progress = a.onProgress
 	e, err := engine.New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	s.eng, s.feedName = e, e.FeedName()
 	return e, nil
+}
+
+// engineConfig is the one place a sync engine's configuration is decided,
+// for the window's background sync and the headless one alike. The feed is,
+// in order: feedURL, the demo chain (Config.Demo, started on first use),
+// Config.FeedURL, the address saved in Settings. The token is token, else the
+// demo's, else the one kept for that feed in the keyring. s.mu is held.
+func (a *App) engineConfig(ctx context.Context, s *syncService, feedURL, token string) (engine.Config, error) {
+	url, name := feedURL, ""
+	if url == "" && a.cfg.Demo {
+		if s.demoStop == nil {
+			u, stop, err := startDemoFeed(ctx, a.cfg.DataDir, a.log)
+			if err != nil {
+				return engine.Config{}, err
+			}
+			s.feedURL, s.demoStop = u, stop
+		}
+		url, name = s.feedURL, DemoFeedName
+		if token == "" {
+			token = DemoToken
+		}
+	}
+	if url == "" {
+		url = a.cfg.FeedURL
+	}
+	if url == "" {
+		v, _, err := a.db.Setting(ctx, SettingFeedURL)
+		if err != nil {
+			return engine.Config{}, err
+		}
+		url = v
+	}
+	if url == "" {
+		return engine.Config{}, &engine.Error{Kind: engine.ErrConfig, What: "no HQ feed address is set", Action: "enter it in Settings (or start with --demo to try the demo chain)"}
+	}
+	if token == "" {
+		probe, err := engine.New(engine.Config{FeedURL: url, Token: "-", DB: a.db})
+		if err != nil {
+			return engine.Config{}, err
+		}
+		t, err := s.tokens.Get(probe.FeedName())
+		if err != nil {
+			return engine.Config{}, &engine.Error{Kind: engine.ErrSignIn, What: "not signed in to " + probe.FeedName(), Action: "sign in in Settings"}
+		}
+		token = t
+	}
+	return engine.Config{FeedURL: url, Token: token, DB: a.db, FeedName: name, Logger: a.log,
+		Collections: a.cfg.SyncCollections, PageLimit: a.cfg.SyncPageLimit}, nil
+}
+
+// SyncOnceRequest is one headless sync.
+type SyncOnceRequest struct {
+	// FeedURL and Token override the configured feed and the kept token.
+	FeedURL, Token string
+	// Collections limits the run to these collections, in this order; nil
+	// reads them all. PageLimit asks HQ for pages of at most that many items.
+	Collections []string
+	PageLimit   int
+	// Progress receives the engine's progress, one call at a time.
+	Progress func(engine.Progress)
+}
+
+// SyncOnce runs one sync in the caller's goroutine and returns what it did:
+// the headless `storelens sync`. It is built exactly as the window's
+// background sync is, and must not run beside StartSync.
+func (a *App) SyncOnce(ctx context.Context, req SyncOnceRequest) (engine.Summary, error) {
+	s := a.syncSvc()
+	s.mu.Lock()
+	cfg, err := a.engineConfig(ctx, s, req.FeedURL, req.Token)
+	s.mu.Unlock()
+	if err != nil {
+		return engine.Summary{}, err
+	}
+	if req.Collections != nil {
+		cfg.Collections = req.Collections
+	}
+	if req.PageLimit > 0 {
+		cfg.PageLimit = req.PageLimit
+	}
+	cfg.Progress = req.Progress
+	e, err := engine.New(cfg)
+	if err != nil {
+		return engine.Summary{}, err
+	}
+	defer func() {
+		s.mu.Lock()
+		if s.demoStop != nil {
+			s.demoStop()
+			s.demoStop = nil
+		}
+		s.mu.Unlock()
+	}()
+	return e.Run(ctx)
 }
 
 func (s *syncService) loop(ctx context.Context) {
@@ -211,7 +269,7 @@ func (s *syncService) loop(ctx context.Context) {
 }
 
 func (s *syncService) interval(ctx context.Context) time.Duration {
-	v, ok, err := localdb.Setting(ctx, s.a.db.Reader(), SettingSyncMinutes)
+	v, ok, err := s.a.db.Setting(ctx, SettingSyncMinutes)
 	if err != nil || !ok {
 		return DefaultSyncInterval
 	}
@@ -312,9 +370,7 @@ func (a *App) onProgress(p engine.Progress) {
 
 // loadLastSync shows the end of the last complete read as "Last sync".
 func (a *App) loadLastSync(ctx context.Context) {
-	var last int64
-	a.db.Reader().QueryRowContext(ctx, `SELECT COALESCE(MAX(complete_at), 0) FROM sync_cursors`).Scan(&last)
-	if last > 0 {
-		a.UpdateSyncState(func(st *SyncState) { st.LastSync = time.Unix(last, 0) })
+	if last, err := a.db.LastCompleteSync(ctx); err == nil && !last.IsZero() {
+		a.UpdateSyncState(func(st *SyncState) { st.LastSync = last })
 	}
 }

@@ -12,8 +12,8 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"storelens/localdb/localdbtest"
 	"storelens/sync/demofeed"
-	"storelens/sync/engine"
 	"storelens/sync/feed"
 )
 
@@ -34,8 +34,6 @@ func waitState(t *testing.T, ch <-chan SyncState, ok func(SyncState) bool) SyncS
 
 func TestBackgroundSyncRunsOnStartOnDemandAndAsksToSignIn(t *testing.T) {
 	keyring.MockInit()
-	syncConfigHook = func(c *engine.Config) { c.Collections = []string{feed.CollRegions, feed.CollStores, feed.CollCameras} }
-	t.Cleanup(func() { syncConfigHook = nil })
 	fs, err := demofeed.New(demofeed.Config{Until: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), Logf: func(string, ...any) {}})
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +41,7 @@ func TestBackgroundSyncRunsOnStartOnDemandAndAsksToSignIn(t *testing.T) {
 	srv := httptest.NewServer(fs)
 	defer srv.Close()
 	ctx := context.Background()
-	a, err := New(ctx, Config{DataDir: t.TempDir()})
+	a, err := New(ctx, Config{DataDir: t.TempDir(), SyncCollections: []string{feed.CollRegions, feed.CollStores, feed.CollCameras}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +59,7 @@ func TestBackgroundSyncRunsOnStartOnDemandAndAsksToSignIn(t *testing.T) {
 		t.Fatalf("first background sync: %s", s.Err)
 	}
 	var stores int
-	a.DB().Reader().QueryRow(`SELECT count(*) FROM stores`).Scan(&stores)
+	localdbtest.Conn(t, a.DB()).QueryRow(`SELECT count(*) FROM stores`).Scan(&stores)
 	if stores != 120 {
 		t.Errorf("%d stores after the background sync", stores)
 	}

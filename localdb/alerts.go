@@ -83,7 +83,12 @@ func detailOrEmpty(d string) string {
 
 // InsertHealthAlert stores a new alert and marks the camera's counts it
 // overlaps as suspect. It returns the alert's id.
-func InsertHealthAlert(ctx context.Context, x Execer, a HealthAlert) (int64, error) {
+func (db *DB) InsertHealthAlert(ctx context.Context, a HealthAlert) (int64, error) {
+	return insertHealthAlert(ctx, db.w, a)
+}
+
+// insertHealthAlert is InsertHealthAlert inside a caller's transaction.
+func insertHealthAlert(ctx context.Context, x execer, a HealthAlert) (int64, error) {
 	if err := a.validate(); err != nil {
 		return 0, err
 	}
@@ -101,7 +106,7 @@ func InsertHealthAlert(ctx context.Context, x Execer, a HealthAlert) (int64, err
 	if err != nil {
 		return 0, err
 	}
-	if _, err := MarkSuspectBuckets(ctx, x, a.CameraID, a.Started, a.Ended); err != nil {
+	if _, err := markSuspectBuckets(ctx, x, a.CameraID, a.Started, a.Ended); err != nil {
 		return 0, err
 	}
 	return id, nil
@@ -110,7 +115,12 @@ func InsertHealthAlert(ctx context.Context, x Execer, a HealthAlert) (int64, err
 // CloseCameraAlert ends an open alert at ended. Closing an alert that has
 // already ended, or ending it before it started, is an error that changes
 // nothing.
-func CloseCameraAlert(ctx context.Context, x Execer, id int64, ended time.Time) error {
+func (db *DB) CloseCameraAlert(ctx context.Context, id int64, ended time.Time) error {
+	return closeCameraAlert(ctx, db.w, id, ended)
+}
+
+// closeCameraAlert is CloseCameraAlert inside a caller's transaction.
+func closeCameraAlert(ctx context.Context, x execer, id int64, ended time.Time) error {
 	var started int64
 	var prevEnd sql.NullInt64
 	err := x.QueryRowContext(ctx, `SELECT started_at, ended_at FROM camera_alerts WHERE id = ?`, id).Scan(&started, &prevEnd)
@@ -131,7 +141,12 @@ func CloseCameraAlert(ctx context.Context, x Execer, id int64, ended time.Time) 
 // that start in [from, to), so checking the same footage again replaces
 // its alerts instead of doubling them. Suspect marks stay (they are only
 // ever added). It returns how many were removed.
-func DeleteLocalCameraAlerts(ctx context.Context, x Execer, cameraID int64, from, to time.Time) (int64, error) {
+func (db *DB) DeleteLocalCameraAlerts(ctx context.Context, cameraID int64, from, to time.Time) (int64, error) {
+	return deleteLocalCameraAlerts(ctx, db.w, cameraID, from, to)
+}
+
+// deleteLocalCameraAlerts is DeleteLocalCameraAlerts inside a caller's transaction.
+func deleteLocalCameraAlerts(ctx context.Context, x execer, cameraID int64, from, to time.Time) (int64, error) {
 	res, err := x.ExecContext(ctx, `DELETE FROM camera_alerts WHERE camera_id = ? AND source = 'local' AND started_at >= ? AND started_at < ?`,
 		cameraID, from.Unix(), to.Unix())
 	if err != nil {
@@ -154,7 +169,12 @@ type AlertFilter struct {
 }
 
 // HealthAlerts lists camera alerts matching f, oldest first.
-func HealthAlerts(ctx context.Context, x Execer, f AlertFilter) ([]HealthAlert, error) {
+func (db *DB) HealthAlerts(ctx context.Context, f AlertFilter) ([]HealthAlert, error) {
+	return healthAlerts(ctx, db.r, f)
+}
+
+// healthAlerts is HealthAlerts inside a caller's transaction.
+func healthAlerts(ctx context.Context, x execer, f AlertFilter) ([]HealthAlert, error) {
 	q := `SELECT a.id, COALESCE(a.remote_id, ''), a.camera_id, a.kind, a.source, a.started_at, a.ended_at, COALESCE(a.measure, 0), a.detail
 		FROM camera_alerts a JOIN cameras c ON c.id = a.camera_id WHERE 1 = 1`
 	var args []any
@@ -209,7 +229,12 @@ func HealthAlerts(ctx context.Context, x Execer, f AlertFilter) ([]HealthAlert, 
 // without end" (an open alert). It returns how many buckets it newly
 // marked. Marks are never cleared here: a count once taken during an alert
 // stays doubtful.
-func MarkSuspectBuckets(ctx context.Context, x Execer, cameraID int64, from, to time.Time) (int64, error) {
+func (db *DB) MarkSuspectBuckets(ctx context.Context, cameraID int64, from, to time.Time) (int64, error) {
+	return markSuspectBuckets(ctx, db.w, cameraID, from, to)
+}
+
+// markSuspectBuckets is MarkSuspectBuckets inside a caller's transaction.
+func markSuspectBuckets(ctx context.Context, x execer, cameraID int64, from, to time.Time) (int64, error) {
 	res, err := x.ExecContext(ctx, `UPDATE count_buckets SET suspect = 1
 		WHERE camera_id = ? AND suspect = 0 AND bucket_start + 900 > ? AND (? IS NULL OR bucket_start < ?)`,
 		cameraID, from.Unix(), nullTime(to), nullTime(to))
@@ -236,9 +261,9 @@ type AlertHour struct {
 // count bucket, oldest first. It reads the raw tables, so it is right even
 // before the rollups are refreshed; screens that show many stores read the
 // rollups (SuspectHours) instead.
-func AlertHours(ctx context.Context, x Execer, storeID int64, from, to time.Time) ([]AlertHour, error) {
+func (db *DB) AlertHours(ctx context.Context, storeID int64, from, to time.Time) ([]AlertHour, error) {
 	var tz string
-	if err := x.QueryRowContext(ctx, `SELECT time_zone FROM stores WHERE id = ?`, storeID).Scan(&tz); err != nil {
+	if err := db.r.QueryRowContext(ctx, `SELECT time_zone FROM stores WHERE id = ?`, storeID).Scan(&tz); err != nil {
 		return nil, fmt.Errorf("store %d: %w", storeID, MapError(err))
 	}
 	loc, err := time.LoadLocation(tz)
@@ -262,7 +287,7 @@ func AlertHours(ctx context.Context, x Execer, storeID int64, from, to time.Time
 		}
 	}
 	f, t := from.Unix(), to.Unix()
-	alerts, err := HealthAlerts(ctx, x, AlertFilter{StoreID: storeID, From: from, To: to})
+	alerts, err := healthAlerts(ctx, db.r, AlertFilter{StoreID: storeID, From: from, To: to})
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +301,7 @@ func AlertHours(ctx context.Context, x Execer, storeID int64, from, to time.Time
 			add(max(b, s), a.Kind, a.CameraID)
 		}
 	}
-	rows, err := x.QueryContext(ctx, `SELECT bucket_start, camera_id FROM count_buckets
+	rows, err := db.r.QueryContext(ctx, `SELECT bucket_start, camera_id FROM count_buckets
 		WHERE store_id = ? AND suspect = 1 AND bucket_start >= ? AND bucket_start < ?`, storeID, f-f%900, t)
 	if err != nil {
 		return nil, MapError(err)
@@ -318,7 +343,12 @@ type CameraReferenceRecord struct {
 
 // SaveCameraReference stores (or replaces, after a re-installation) a
 // camera's reference view.
-func SaveCameraReference(ctx context.Context, x Execer, r CameraReferenceRecord) error {
+func (db *DB) SaveCameraReference(ctx context.Context, r CameraReferenceRecord) error {
+	return saveCameraReference(ctx, db.w, r)
+}
+
+// saveCameraReference is SaveCameraReference inside a caller's transaction.
+func saveCameraReference(ctx context.Context, x execer, r CameraReferenceRecord) error {
 	if len(r.Reference) == 0 {
 		return fmt.Errorf("camera %d: empty reference", r.CameraID)
 	}
@@ -333,10 +363,10 @@ func SaveCameraReference(ctx context.Context, x Execer, r CameraReferenceRecord)
 
 // CameraReference reads a camera's reference view, or ErrNotFound when
 // none has been learnt yet.
-func CameraReference(ctx context.Context, x Execer, cameraID int64) (CameraReferenceRecord, error) {
+func (db *DB) CameraReference(ctx context.Context, cameraID int64) (CameraReferenceRecord, error) {
 	r := CameraReferenceRecord{CameraID: cameraID}
 	var at int64
-	err := x.QueryRowContext(ctx, `SELECT learnt_at, learnt_from, reference FROM camera_references WHERE camera_id = ?`, cameraID).
+	err := db.r.QueryRowContext(ctx, `SELECT learnt_at, learnt_from, reference FROM camera_references WHERE camera_id = ?`, cameraID).
 		Scan(&at, &r.LearntFrom, &r.Reference)
 	if err != nil {
 		return r, fmt.Errorf("reference view of camera %d: %w", cameraID, MapError(err))
@@ -356,9 +386,9 @@ type CameraPlace struct {
 
 // CameraPlaceByCode finds a camera by its code (case-insensitive), or
 // ErrNotFound.
-func CameraPlaceByCode(ctx context.Context, x Execer, code string) (CameraPlace, error) {
+func (db *DB) CameraPlaceByCode(ctx context.Context, code string) (CameraPlace, error) {
 	var p CameraPlace
-	err := x.QueryRowContext(ctx, `SELECT c.id, c.code, s.id, s.code, s.time_zone FROM cameras c JOIN stores s ON s.id = c.store_id
+	err := db.r.QueryRowContext(ctx, `SELECT c.id, c.code, s.id, s.code, s.time_zone FROM cameras c JOIN stores s ON s.id = c.store_id
 		WHERE c.code = ? COLLATE NOCASE`, strings.TrimSpace(code)).Scan(&p.CameraID, &p.Code, &p.StoreID, &p.StoreCode, &p.TimeZone)
 	if err != nil {
 		return p, fmt.Errorf("camera %q: %w", code, MapError(err))
@@ -367,12 +397,103 @@ func CameraPlaceByCode(ctx context.Context, x Execer, code string) (CameraPlace,
 }
 
 // CameraPlaceByID finds a camera by id, or ErrNotFound.
-func CameraPlaceByID(ctx context.Context, x Execer, id int64) (CameraPlace, error) {
+func (db *DB) CameraPlaceByID(ctx context.Context, id int64) (CameraPlace, error) {
 	var p CameraPlace
-	err := x.QueryRowContext(ctx, `SELECT c.id, c.code, s.id, s.code, s.time_zone FROM cameras c JOIN stores s ON s.id = c.store_id
+	err := db.r.QueryRowContext(ctx, `SELECT c.id, c.code, s.id, s.code, s.time_zone FROM cameras c JOIN stores s ON s.id = c.store_id
 		WHERE c.id = ?`, id).Scan(&p.CameraID, &p.Code, &p.StoreID, &p.StoreCode, &p.TimeZone)
 	if err != nil {
 		return p, fmt.Errorf("camera %d: %w", id, MapError(err))
 	}
 	return p, nil
+}
+
+// HealthCheckRecord is one local health check of a camera's footage, ready
+// to be stored by StoreHealthCheck.
+type HealthCheckRecord struct {
+	CameraID, StoreID int64
+	// Start and End bound the footage that was checked.
+	Start, End time.Time
+	// Sustain is how long a condition must last to raise an alert; an
+	// alert starting within Sustain (plus two seconds) of Start continues
+	// an alert of the same kind still open from earlier footage.
+	Sustain time.Duration
+	// Reference, when not nil, replaces the camera's stored reference view.
+	Reference *CameraReferenceRecord
+	// Alerts are what the check found, in absolute times; a zero Ended is
+	// still open at the footage's end.
+	Alerts []HealthAlert
+}
+
+// HealthCheckStored is what StoreHealthCheck wrote.
+type HealthCheckStored struct {
+	Alerts          []HealthAlert // the new alerts, with their ids
+	Closed          int           // earlier open alerts this footage shows to be over
+	ReferenceStored bool
+}
+
+// StoreHealthCheck stores a health check in one transaction: the reference
+// (when given); the local alerts of an earlier check of the same span are
+// replaced; alerts still open from earlier footage are continued when this
+// footage starts in the same condition and closed at its start otherwise;
+// the new alerts are stored, the counts under them marked suspect, and the
+// store's rollups refreshed from the earliest alert touched.
+func (db *DB) StoreHealthCheck(ctx context.Context, c HealthCheckRecord) (HealthCheckStored, error) {
+	var out HealthCheckStored
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		out = HealthCheckStored{}
+		if c.Reference != nil {
+			if err := saveCameraReference(ctx, tx, *c.Reference); err != nil {
+				return err
+			}
+			out.ReferenceStored = true
+		}
+		if _, err := deleteLocalCameraAlerts(ctx, tx, c.CameraID, c.Start, c.End.Add(time.Second)); err != nil {
+			return err
+		}
+		from := c.Start
+		open, err := healthAlerts(ctx, tx, AlertFilter{CameraID: c.CameraID, Source: HealthFromLocal, OpenOnly: true, To: c.Start})
+		if err != nil {
+			return err
+		}
+		fresh := c.Alerts
+		for _, o := range open {
+			if o.Started.Before(from) {
+				from = o.Started
+			}
+			// The same condition at the very start of this footage
+			// continues the earlier alert rather than opening a new one.
+			cont := -1
+			for i, a := range fresh {
+				if a.Kind == o.Kind && a.Started.Sub(c.Start) <= c.Sustain+2*time.Second {
+					cont = i
+					break
+				}
+			}
+			if cont < 0 {
+				if err := closeCameraAlert(ctx, tx, o.ID, c.Start); err != nil {
+					return err
+				}
+				out.Closed++
+				continue
+			}
+			if e := fresh[cont].Ended; !e.IsZero() {
+				if err := closeCameraAlert(ctx, tx, o.ID, e); err != nil {
+					return err
+				}
+			}
+			fresh = append(fresh[:cont:cont], fresh[cont+1:]...)
+		}
+		for _, h := range fresh {
+			h.Started = h.Started.Truncate(time.Second)
+			if !h.Ended.IsZero() {
+				h.Ended = h.Ended.Truncate(time.Second)
+			}
+			if h.ID, err = insertHealthAlert(ctx, tx, h); err != nil {
+				return err
+			}
+			out.Alerts = append(out.Alerts, h)
+		}
+		return refreshRollups(ctx, tx, c.StoreID, from, c.End.Add(time.Second))
+	})
+	return out, err
 }

@@ -12,7 +12,7 @@ import (
 // seedHealthCamera adds an entrance camera to the store of seedStore.
 func seedHealthCamera(t *testing.T, db *DB, id int64, code string, storeID int64) {
 	t.Helper()
-	err := db.Write(context.Background(), func(tx *sql.Tx) error {
+	err := db.write(context.Background(), func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO cameras(id, code, store_id, name, role) VALUES (?, ?, ?, '入口', 'entrance')`, id, code, storeID)
 		return err
 	})
@@ -25,7 +25,7 @@ func seedHealthCamera(t *testing.T, db *DB, id int64, code string, storeID int64
 // carries the device's own suspect flag.
 func putHealthBucket(t *testing.T, db *DB, camera, store int64, source string, start time.Time, entries int) {
 	t.Helper()
-	err := db.Write(context.Background(), func(tx *sql.Tx) error {
+	err := db.write(context.Background(), func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO count_buckets(camera_id, source, bucket_start, store_id, entries, suspect) VALUES (?, ?, ?, ?, ?, 0)
 			ON CONFLICT(camera_id, source, bucket_start) DO UPDATE SET entries = excluded.entries, suspect = excluded.suspect`,
 			camera, source, start.Unix(), store, entries)
@@ -38,7 +38,7 @@ func putHealthBucket(t *testing.T, db *DB, camera, store int64, source string, s
 
 func suspectHealthBuckets(t *testing.T, db *DB, camera int64) []string {
 	t.Helper()
-	rows, err := db.Reader().Query(`SELECT source, bucket_start FROM count_buckets WHERE camera_id = ? AND suspect = 1 ORDER BY bucket_start, source`, camera)
+	rows, err := db.r.Query(`SELECT source, bucket_start FROM count_buckets WHERE camera_id = ? AND suspect = 1 ORDER BY bucket_start, source`, camera)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,9 +71,9 @@ func TestAlertMarksOverlappingCountsSuspect(t *testing.T) {
 
 	// A banner from 02:20 to 02:50 on camera 7.
 	var id int64
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		id, err = InsertHealthAlert(ctx, tx, HealthAlert{CameraID: 7, Kind: HealthOcclusion, Source: HealthFromLocal,
+		id, err = insertHealthAlert(ctx, tx, HealthAlert{CameraID: 7, Kind: HealthOcclusion, Source: HealthFromLocal,
 			Started: day.Add(2*time.Hour + 20*time.Minute), Ended: day.Add(2*time.Hour + 50*time.Minute), Measure: 0.33,
 			Detail: `{"blocked_share":0.33}`})
 		return err
@@ -98,7 +98,7 @@ func TestAlertMarksOverlappingCountsSuspect(t *testing.T) {
 	// A device alert on camera 8, still open, arriving through sync: every
 	// bucket from its start on, including ones that arrive afterwards.
 	for range 2 { // written as a sync page does, without any marking of its own
-		_, err := db.Writer().Exec(`INSERT INTO camera_alerts(remote_id, camera_id, kind, source, started_at) VALUES ('dev-al-1', 8, 'moved', 'device', ?)
+		_, err := db.w.Exec(`INSERT INTO camera_alerts(remote_id, camera_id, kind, source, started_at) VALUES ('dev-al-1', 8, 'moved', 'device', ?)
 			ON CONFLICT(remote_id) DO UPDATE SET started_at = excluded.started_at`, day.Add(3*time.Hour+40*time.Minute).Unix())
 		if err != nil {
 			t.Fatal(err)
@@ -108,7 +108,7 @@ func TestAlertMarksOverlappingCountsSuspect(t *testing.T) {
 	if got := fmt.Sprint(suspectHealthBuckets(t, db, 8)); got != "[device@03:30 device@03:45 device@04:00]" {
 		t.Errorf("open device alert: suspect buckets of camera 8 = %s", got)
 	}
-	all, err := HealthAlerts(ctx, db.Reader(), AlertFilter{StoreID: s.ID})
+	all, err := db.HealthAlerts(ctx, AlertFilter{StoreID: s.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,33 +123,33 @@ func TestCloseCameraAlert(t *testing.T) {
 	s := seedStore(t, db)
 	seedHealthCamera(t, db, 7, "WH001-C1", s.ID)
 	start := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
-	id, err := InsertHealthAlert(ctx, db.Writer(), HealthAlert{CameraID: 7, Kind: HealthNoSignal, Source: HealthFromLocal, Started: start})
+	id, err := db.InsertHealthAlert(ctx, HealthAlert{CameraID: 7, Kind: HealthNoSignal, Source: HealthFromLocal, Started: start})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := CloseCameraAlert(ctx, db.Writer(), id, start.Add(-time.Minute)); err == nil {
+	if err := db.CloseCameraAlert(ctx, id, start.Add(-time.Minute)); err == nil {
 		t.Error("closing an alert before its start was accepted")
 	}
-	open, _ := HealthAlerts(ctx, db.Reader(), AlertFilter{CameraID: 7, OpenOnly: true})
+	open, _ := db.HealthAlerts(ctx, AlertFilter{CameraID: 7, OpenOnly: true})
 	if len(open) != 1 {
 		t.Fatalf("a refused close changed the alert: open alerts = %+v", open)
 	}
 	end := start.Add(20 * time.Minute)
-	if err := CloseCameraAlert(ctx, db.Writer(), id, end); err != nil {
+	if err := db.CloseCameraAlert(ctx, id, end); err != nil {
 		t.Fatal(err)
 	}
-	if err := CloseCameraAlert(ctx, db.Writer(), id, end.Add(time.Hour)); err == nil {
+	if err := db.CloseCameraAlert(ctx, id, end.Add(time.Hour)); err == nil {
 		t.Error("closing an alert twice was accepted")
 	}
-	got, _ := HealthAlerts(ctx, db.Reader(), AlertFilter{CameraID: 7})
+	got, _ := db.HealthAlerts(ctx, AlertFilter{CameraID: 7})
 	if len(got) != 1 || !got[0].Ended.Equal(end) {
 		t.Errorf("after close: %+v", got)
 	}
-	if err := CloseCameraAlert(ctx, db.Writer(), 999, end); !errors.Is(err, ErrNotFound) {
+	if err := db.CloseCameraAlert(ctx, 999, end); !errors.Is(err, ErrNotFound) {
 		t.Errorf("closing a missing alert: err = %v, want ErrNotFound", err)
 	}
 	// Overlap filter: the closed alert is outside a later window.
-	later, _ := HealthAlerts(ctx, db.Reader(), AlertFilter{CameraID: 7, From: end.Add(time.Minute), To: end.Add(time.Hour)})
+	later, _ := db.HealthAlerts(ctx, AlertFilter{CameraID: 7, From: end.Add(time.Minute), To: end.Add(time.Hour)})
 	if len(later) != 0 {
 		t.Errorf("closed alert reported in a window after its end: %+v", later)
 	}
@@ -170,8 +170,8 @@ func TestBadAlertIsRefusedAndNothingIsLost(t *testing.T) {
 		{CameraID: 7, Kind: HealthMoved, Source: HealthFromLocal, Started: start, Detail: "{not json"},
 		{CameraID: 404, Kind: HealthMoved, Source: HealthFromLocal, Started: start},
 	}
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := InsertHealthAlert(ctx, tx, good); err != nil {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if _, err := insertHealthAlert(ctx, tx, good); err != nil {
 			return err
 		}
 		return nil
@@ -180,12 +180,12 @@ func TestBadAlertIsRefusedAndNothingIsLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range bad {
-		err := db.Write(ctx, func(tx *sql.Tx) error { _, err := InsertHealthAlert(ctx, tx, b); return err })
+		err := db.write(ctx, func(tx *sql.Tx) error { _, err := insertHealthAlert(ctx, tx, b); return err })
 		if err == nil {
 			t.Errorf("alert %+v was accepted", b)
 		}
 	}
-	got, _ := HealthAlerts(ctx, db.Reader(), AlertFilter{})
+	got, _ := db.HealthAlerts(ctx, AlertFilter{})
 	if len(got) != 1 || got[0].Kind != HealthDefocus {
 		t.Errorf("after refused alerts the store holds %+v, want only the first", got)
 	}
@@ -196,11 +196,11 @@ func TestAlertHoursOnTheStoresClock(t *testing.T) {
 	ctx := context.Background()
 	seedStore(t, db) // Asia/Shanghai
 	// A store on a half-hour offset shows that hours are the store's own.
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		if err := UpsertRegion(ctx, tx, Region{ID: "in", Name: "India", TimeZone: "Asia/Kolkata"}); err != nil {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if err := upsertRegion(ctx, tx, Region{ID: "in", Name: "India", TimeZone: "Asia/Kolkata"}); err != nil {
 			return err
 		}
-		return UpsertStore(ctx, tx, Store{ID: 202, Code: "BLR01", Name: "Bengaluru", RegionID: "in", TimeZone: "Asia/Kolkata"})
+		return upsertStore(ctx, tx, Store{ID: 202, Code: "BLR01", Name: "Bengaluru", RegionID: "in", TimeZone: "Asia/Kolkata"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -211,12 +211,12 @@ func TestAlertHoursOnTheStoresClock(t *testing.T) {
 	start := time.Date(2026, 11, 20, 2, 20, 0, 0, time.UTC)
 	end := start.Add(50 * time.Minute)
 	for _, cam := range []int64{7, 9} {
-		if _, err := InsertHealthAlert(ctx, db.Writer(), HealthAlert{CameraID: cam, Kind: HealthOcclusion, Source: HealthFromLocal, Started: start, Ended: end}); err != nil {
+		if _, err := db.InsertHealthAlert(ctx, HealthAlert{CameraID: cam, Kind: HealthOcclusion, Source: HealthFromLocal, Started: start, Ended: end}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// A device bucket already flagged by the camera itself, an hour later.
-	if _, err := db.Writer().Exec(`INSERT INTO count_buckets(camera_id, source, bucket_start, store_id, suspect) VALUES (7, 'device', ?, 101, 1)`,
+	if _, err := db.w.Exec(`INSERT INTO count_buckets(camera_id, source, bucket_start, store_id, suspect) VALUES (7, 'device', ?, 101, 1)`,
 		time.Date(2026, 11, 20, 5, 0, 0, 0, time.UTC).Unix()); err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestAlertHoursOnTheStoresClock(t *testing.T) {
 		{202, "[07:00 [occlusion] 08:00 [occlusion]]"},
 	}
 	for _, tc := range cases {
-		hours, err := AlertHours(ctx, db.Reader(), tc.store, day0, day1)
+		hours, err := db.AlertHours(ctx, tc.store, day0, day1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,7 +241,7 @@ func TestAlertHoursOnTheStoresClock(t *testing.T) {
 			t.Errorf("store %d: suspect hours = %v, want %s", tc.store, got, tc.want)
 		}
 	}
-	if _, err := AlertHours(ctx, db.Reader(), 999, day0, day1); !errors.Is(err, ErrNotFound) {
+	if _, err := db.AlertHours(ctx, 999, day0, day1); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing store: err = %v", err)
 	}
 }
@@ -251,27 +251,27 @@ func TestCameraReferenceIsReplacedOnRelearn(t *testing.T) {
 	ctx := context.Background()
 	s := seedStore(t, db)
 	seedHealthCamera(t, db, 7, "WH001-C1", s.ID)
-	if _, err := CameraReference(ctx, db.Reader(), 7); !errors.Is(err, ErrNotFound) {
+	if _, err := db.CameraReference(ctx, 7); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("no reference yet: err = %v, want ErrNotFound", err)
 	}
 	t1 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	t2 := t1.AddDate(0, 0, 14)
 	for i, at := range []time.Time{t1, t2} {
-		if err := SaveCameraReference(ctx, db.Writer(), CameraReferenceRecord{CameraID: 7, LearntAt: at, LearntFrom: fmt.Sprintf("clip%d.avi", i), Reference: []byte{byte(i + 1), 2, 3}}); err != nil {
+		if err := db.SaveCameraReference(ctx, CameraReferenceRecord{CameraID: 7, LearntAt: at, LearntFrom: fmt.Sprintf("clip%d.avi", i), Reference: []byte{byte(i + 1), 2, 3}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	r, err := CameraReference(ctx, db.Reader(), 7)
+	r, err := db.CameraReference(ctx, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !r.LearntAt.Equal(t2) || r.LearntFrom != "clip1.avi" || r.Reference[0] != 2 {
 		t.Errorf("reference = %+v, want the re-learnt one", r)
 	}
-	if err := SaveCameraReference(ctx, db.Writer(), CameraReferenceRecord{CameraID: 7, LearntAt: t2}); err == nil {
+	if err := db.SaveCameraReference(ctx, CameraReferenceRecord{CameraID: 7, LearntAt: t2}); err == nil {
 		t.Error("an empty reference was stored")
 	}
-	p, err := CameraPlaceByCode(ctx, db.Reader(), "wh001-c1")
+	p, err := db.CameraPlaceByCode(ctx, "wh001-c1")
 	if err != nil || p.CameraID != 7 || p.StoreCode != "WH001" || p.TimeZone != "Asia/Shanghai" {
 		t.Errorf("camera place = %+v, %v", p, err)
 	}

@@ -22,9 +22,9 @@ import (
 // FeedCursor returns the stored cursor of a feed's collection ("" to read
 // from the start) and when the collection was last read to its end (zero if
 // never).
-func FeedCursor(ctx context.Context, x Execer, feed, collection string) (cursor string, completeAt time.Time, err error) {
+func (db *DB) FeedCursor(ctx context.Context, feed, collection string) (cursor string, completeAt time.Time, err error) {
 	var done sql.NullInt64
-	err = x.QueryRowContext(ctx, `SELECT cursor, complete_at FROM sync_cursors WHERE feed = ? AND collection = ?`, feed, collection).Scan(&cursor, &done)
+	err = db.r.QueryRowContext(ctx, `SELECT cursor, complete_at FROM sync_cursors WHERE feed = ? AND collection = ?`, feed, collection).Scan(&cursor, &done)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", time.Time{}, nil
 	}
@@ -37,17 +37,30 @@ func FeedCursor(ctx context.Context, x Execer, feed, collection string) (cursor 
 	return cursor, completeAt, nil
 }
 
+// LastCompleteSync is when the newest complete read of any collection
+// ended; zero before the first.
+func (db *DB) LastCompleteSync(ctx context.Context) (time.Time, error) {
+	var last int64
+	if err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(complete_at), 0) FROM sync_cursors`).Scan(&last); err != nil {
+		return time.Time{}, MapError(err)
+	}
+	if last == 0 {
+		return time.Time{}, nil
+	}
+	return time.Unix(last, 0), nil
+}
+
 // ResetFeedCursors forgets every cursor of a feed, so the next sync reads
 // every collection from the start (HQ answered "cursor expired"). Stored
 // rows and the outbox stay: a re-read upserts over them.
-func ResetFeedCursors(ctx context.Context, x Execer, feed string) error {
-	_, err := x.ExecContext(ctx, `UPDATE sync_cursors SET cursor = '' WHERE feed = ?`, feed)
+func (db *DB) ResetFeedCursors(ctx context.Context, feed string) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE sync_cursors SET cursor = '' WHERE feed = ?`, feed)
 	return MapError(err)
 }
 
 // ResetFeedCursor forgets the cursor of one collection of a feed.
-func ResetFeedCursor(ctx context.Context, x Execer, feed, collection string) error {
-	_, err := x.ExecContext(ctx, `UPDATE sync_cursors SET cursor = '' WHERE feed = ? AND collection = ?`, feed, collection)
+func (db *DB) ResetFeedCursor(ctx context.Context, feed, collection string) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE sync_cursors SET cursor = '' WHERE feed = ? AND collection = ?`, feed, collection)
 	return MapError(err)
 }
 
@@ -60,7 +73,7 @@ func ResetFeedCursor(ctx context.Context, x Execer, feed, collection string) err
 func (db *DB) ApplyFeedPage(ctx context.Context, feed, collection, next string, complete bool, fn func(p *FeedPage) error) (int, error) {
 	var rows int
 	var remove []string
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
 		// Pages are large and touch B-tree pages all over the count and
 		// receipt tables; a bigger page cache on the writer saves rewriting
 		// the same pages many times per transaction.
@@ -178,7 +191,7 @@ func (p *FeedPage) finish() error {
 			}
 			continue
 		}
-		if err := RefreshRollups(p.ctx, p.tx, id, time.Unix(s.from, 0), time.Unix(s.to, 0)); err != nil {
+		if err := refreshRollups(p.ctx, p.tx, id, time.Unix(s.from, 0), time.Unix(s.to, 0)); err != nil {
 			return err
 		}
 	}
@@ -192,9 +205,9 @@ func (p *FeedPage) finish() error {
 func (p *FeedPage) DeferRollups() { p.deferRollup = true }
 
 // RollupBacklog is the number of stores whose rollups a sync still owes.
-func RollupBacklog(ctx context.Context, x Execer) (int, error) {
+func (db *DB) RollupBacklog(ctx context.Context) (int, error) {
 	var n int
-	err := x.QueryRowContext(ctx, `SELECT count(*) FROM rollup_backlog`).Scan(&n)
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM rollup_backlog`).Scan(&n)
 	return n, MapError(err)
 }
 
@@ -264,7 +277,7 @@ func (db *DB) RefreshRollupBacklog(ctx context.Context, progress func(done, tota
 	}()
 	i := 0
 	for c := range ch {
-		err := db.Write(ctx, func(tx *sql.Tx) error {
+		err := db.write(ctx, func(tx *sql.Tx) error {
 			// Re-read the row: a page may have widened it since.
 			var from, to, seq int64
 			err := tx.QueryRowContext(ctx, `SELECT from_t, to_t, seq FROM rollup_backlog WHERE store_id = ?`, c.store).Scan(&from, &to, &seq)
@@ -280,7 +293,7 @@ func (db *DB) RefreshRollupBacklog(ctx context.Context, progress func(done, tota
 						return err
 					}
 				}
-			} else if err := RefreshRollups(ctx, tx, c.store, time.Unix(from, 0), time.Unix(to, 0)); err != nil {
+			} else if err := refreshRollups(ctx, tx, c.store, time.Unix(from, 0), time.Unix(to, 0)); err != nil {
 				return err
 			}
 			_, err = tx.ExecContext(ctx, `DELETE FROM rollup_backlog WHERE store_id = ?`, c.store)
@@ -502,7 +515,7 @@ func (p *FeedPage) Skipped() (int, []string) { return p.skipped, p.skipNotes }
 // UpsertRegion stores a region.
 func (p *FeedPage) UpsertRegion(r Region) error {
 	p.rows++
-	return UpsertRegion(p.ctx, p.tx, r)
+	return upsertRegion(p.ctx, p.tx, r)
 }
 
 // DeleteRegion removes a region that has no stores left.
@@ -522,13 +535,13 @@ func (p *FeedPage) UpsertStore(s Store) error {
 	p.setParent("stores", s.ID, true)
 	p.rows++
 	delete(p.zones, s.ID)
-	return UpsertStore(p.ctx, p.tx, s)
+	return upsertStore(p.ctx, p.tx, s)
 }
 
 // DeleteStore removes a store and everything hanging off it.
 func (p *FeedPage) DeleteStore(id int64) error {
 	p.parents = nil // its cameras go with it
-	return DeleteStore(p.ctx, p.tx, id)
+	return deleteStore(p.ctx, p.tx, id)
 }
 
 // --- cameras and staff ---
@@ -1210,7 +1223,7 @@ func scanCached(sc interface{ Scan(...any) error }) (CachedRecording, error) {
 	return r, err
 }
 
-func queryCached(ctx context.Context, x Execer, q string, args ...any) ([]CachedRecording, error) {
+func queryCached(ctx context.Context, x execer, q string, args ...any) ([]CachedRecording, error) {
 	rows, err := x.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, MapError(err)
@@ -1228,8 +1241,8 @@ func queryCached(ctx context.Context, x Execer, q string, args ...any) ([]Cached
 }
 
 // RecordingByRemoteID returns a clip of the index by HQ's id, or ErrNotFound.
-func RecordingByRemoteID(ctx context.Context, x Execer, remoteID string) (CachedRecording, error) {
-	r, err := scanCached(x.QueryRowContext(ctx, `SELECT `+cachedCols+` FROM recordings WHERE remote_id = ?`, remoteID))
+func (db *DB) RecordingByRemoteID(ctx context.Context, remoteID string) (CachedRecording, error) {
+	r, err := scanCached(db.r.QueryRowContext(ctx, `SELECT `+cachedCols+` FROM recordings WHERE remote_id = ?`, remoteID))
 	if err != nil {
 		return r, fmt.Errorf("recording %s: %w", remoteID, MapError(err))
 	}
@@ -1238,24 +1251,24 @@ func RecordingByRemoteID(ctx context.Context, x Execer, remoteID string) (Cached
 
 // RecordingsToPrefetch lists, among the newest n clips of the index, those
 // not yet downloaded, newest first.
-func RecordingsToPrefetch(ctx context.Context, x Execer, n int) ([]CachedRecording, error) {
-	return queryCached(ctx, x, `SELECT `+cachedCols+` FROM (SELECT * FROM recordings ORDER BY starts DESC, id DESC LIMIT ?)
+func (db *DB) RecordingsToPrefetch(ctx context.Context, n int) ([]CachedRecording, error) {
+	return queryCached(ctx, db.r, `SELECT `+cachedCols+` FROM (SELECT * FROM recordings ORDER BY starts DESC, id DESC LIMIT ?)
 		WHERE state IN ('remote', 'downloading') ORDER BY starts DESC, id DESC`, n)
 }
 
 // SetRecordingState records a clip's download state. localPath is kept when
 // "" unless the state is not ready; errText "" clears the error.
-func SetRecordingState(ctx context.Context, x Execer, id int64, state, etag, localPath string, bytesDone int64, errText string) error {
-	_, err := x.ExecContext(ctx, `UPDATE recordings SET state = ?, etag = NULLIF(?, ''), local_path = NULLIF(?, ''), bytes_done = ?,
+func (db *DB) SetRecordingState(ctx context.Context, id int64, state, etag, localPath string, bytesDone int64, errText string) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE recordings SET state = ?, etag = NULLIF(?, ''), local_path = NULLIF(?, ''), bytes_done = ?,
 		error = NULLIF(?, '') WHERE id = ?`, state, etag, localPath, bytesDone, errText, id)
 	return MapError(err)
 }
 
 // CacheBytes is the disk the footage cache uses: finished clips plus the
 // parts of interrupted downloads.
-func CacheBytes(ctx context.Context, x Execer) (int64, error) {
+func (db *DB) CacheBytes(ctx context.Context) (int64, error) {
 	var n int64
-	err := x.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN state = 'ready' THEN size_bytes ELSE bytes_done END), 0)
+	err := db.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN state = 'ready' THEN size_bytes ELSE bytes_done END), 0)
 		FROM recordings WHERE state IN ('ready', 'downloading')`).Scan(&n)
 	return n, MapError(err)
 }
@@ -1263,8 +1276,8 @@ func CacheBytes(ctx context.Context, x Execer) (int64, error) {
 // EvictableRecordings lists downloaded clips that may leave the cache,
 // least recently viewed first: never one that is open in a player, nor one
 // a corrective task points to as evidence.
-func EvictableRecordings(ctx context.Context, x Execer) ([]CachedRecording, error) {
-	return queryCached(ctx, x, `SELECT `+cachedCols+` FROM recordings r
+func (db *DB) EvictableRecordings(ctx context.Context) ([]CachedRecording, error) {
+	return queryCached(ctx, db.r, `SELECT `+cachedCols+` FROM recordings r
 		WHERE state = 'ready' AND open_count = 0
 		  AND NOT EXISTS (SELECT 1 FROM corrective_tasks t WHERE t.recording_id = r.id)
 		ORDER BY COALESCE(last_viewed_at, 0), starts, id`)
@@ -1273,8 +1286,8 @@ func EvictableRecordings(ctx context.Context, x Execer) ([]CachedRecording, erro
 // MarkRecordingEvicted records that a clip's file left the cache; call it
 // before removing the file so the index never points to a missing file.
 // It refuses (ErrConstraint) a clip that became open or attached meanwhile.
-func MarkRecordingEvicted(ctx context.Context, x Execer, id int64) error {
-	res, err := x.ExecContext(ctx, `UPDATE recordings SET state = 'evicted', local_path = NULL, bytes_done = 0
+func (db *DB) MarkRecordingEvicted(ctx context.Context, id int64) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE recordings SET state = 'evicted', local_path = NULL, bytes_done = 0
 		WHERE id = ? AND state = 'ready' AND open_count = 0
 		  AND NOT EXISTS (SELECT 1 FROM corrective_tasks t WHERE t.recording_id = recordings.id)`, id)
 	if err != nil {
@@ -1288,21 +1301,42 @@ func MarkRecordingEvicted(ctx context.Context, x Execer, id int64) error {
 
 // OpenRecording marks a clip as being played (never evicted while open)
 // and as viewed now; pair it with CloseRecording.
-func OpenRecording(ctx context.Context, x Execer, id int64, now time.Time) error {
-	_, err := x.ExecContext(ctx, `UPDATE recordings SET open_count = open_count + 1, last_viewed_at = ? WHERE id = ?`, now.Unix(), id)
+func (db *DB) OpenRecording(ctx context.Context, id int64, now time.Time) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE recordings SET open_count = open_count + 1, last_viewed_at = ? WHERE id = ?`, now.Unix(), id)
 	return MapError(err)
 }
 
 // CloseRecording ends one OpenRecording.
-func CloseRecording(ctx context.Context, x Execer, id int64) error {
-	_, err := x.ExecContext(ctx, `UPDATE recordings SET open_count = max(open_count - 1, 0) WHERE id = ?`, id)
+func (db *DB) CloseRecording(ctx context.Context, id int64) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE recordings SET open_count = max(open_count - 1, 0) WHERE id = ?`, id)
 	return MapError(err)
+}
+
+// RecordingPlace is a clip with its camera and where it is on disk.
+type RecordingPlace struct {
+	CameraCode string
+	Starts     time.Time
+	LocalPath  string // "" until downloaded
+	State      string // the download state: ready once on this machine
+}
+
+// RecordingPlaceByID returns one clip's camera, start, file and state.
+func (db *DB) RecordingPlaceByID(ctx context.Context, id int64) (RecordingPlace, error) {
+	var p RecordingPlace
+	var starts int64
+	err := db.r.QueryRowContext(ctx, `SELECT c.code, r.starts, COALESCE(r.local_path, ''), r.state
+		FROM recordings r JOIN cameras c ON c.id = r.camera_id WHERE r.id = ?`, id).Scan(&p.CameraCode, &starts, &p.LocalPath, &p.State)
+	if err != nil {
+		return p, fmt.Errorf("recording %d: %w", id, MapError(err))
+	}
+	p.Starts = time.Unix(starts, 0).UTC()
+	return p, nil
 }
 
 // ResetOpenRecordings clears every open mark; the app calls it on start, as
 // no player survives the previous process.
-func ResetOpenRecordings(ctx context.Context, x Execer) error {
-	_, err := x.ExecContext(ctx, `UPDATE recordings SET open_count = 0 WHERE open_count <> 0`)
+func (db *DB) ResetOpenRecordings(ctx context.Context) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE recordings SET open_count = 0 WHERE open_count <> 0`)
 	return MapError(err)
 }
 

@@ -20,12 +20,12 @@ func BenchmarkReplaceCountDays(b *testing.B) {
 			b.Fatal(err)
 		}
 		const stores = 40
-		err = db.Write(ctx, func(tx *sql.Tx) error {
-			if err := UpsertRegion(ctx, tx, Region{ID: "r", Name: "r", TimeZone: "Asia/Shanghai"}); err != nil {
+		err = db.write(ctx, func(tx *sql.Tx) error {
+			if err := upsertRegion(ctx, tx, Region{ID: "r", Name: "r", TimeZone: "Asia/Shanghai"}); err != nil {
 				return err
 			}
 			for s := int64(1); s <= stores; s++ {
-				if err := UpsertStore(ctx, tx, Store{ID: s, Code: fmt.Sprint("S", s), Name: "s", RegionID: "r", TimeZone: "Asia/Shanghai",
+				if err := upsertStore(ctx, tx, Store{ID: s, Code: fmt.Sprint("S", s), Name: "s", RegionID: "r", TimeZone: "Asia/Shanghai",
 					Hours: []OpeningHours{{ValidFrom: "2025-01-01", ValidTo: "2026-12-31", Weekdays: AllWeek, Opens: "10:00", Closes: "22:00"}}}); err != nil {
 					return err
 				}

@@ -44,7 +44,7 @@ func TestFeedPageCommitsWithItsCursorOrNotAtAll(t *testing.T) {
 	if err != nil || n != 48 {
 		t.Fatalf("rows %d, err %v", n, err)
 	}
-	cur, done, _ := FeedCursor(ctx, db.Reader(), "hq", "counts")
+	cur, done, _ := db.FeedCursor(ctx, "hq", "counts")
 	if cur != "after-day-1" || !done.IsZero() {
 		t.Errorf("cursor %q complete %v", cur, done)
 	}
@@ -61,8 +61,8 @@ func TestFeedPageCommitsWithItsCursorOrNotAtAll(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	var rows int
-	db.Reader().QueryRow(`SELECT count(*) FROM count_buckets`).Scan(&rows)
-	if cur, _, _ := FeedCursor(ctx, db.Reader(), "hq", "counts"); rows != 48 || cur != "after-day-1" {
+	db.r.QueryRow(`SELECT count(*) FROM count_buckets`).Scan(&rows)
+	if cur, _, _ := db.FeedCursor(ctx, "hq", "counts"); rows != 48 || cur != "after-day-1" {
 		t.Errorf("after a failed page: %d buckets, cursor %q; want 48 and the old cursor", rows, cur)
 	}
 }
@@ -79,14 +79,14 @@ func TestRedeliveredCountDayReplacesTheWholeDay(t *testing.T) {
 		}
 	}
 	var rows, entries int64
-	db.Reader().QueryRow(`SELECT count(*), sum(entries) FROM count_buckets WHERE source = 'device'`).Scan(&rows, &entries)
+	db.r.QueryRow(`SELECT count(*), sum(entries) FROM count_buckets WHERE source = 'device'`).Scan(&rows, &entries)
 	if rows != 40 || entries != 40*40 {
 		t.Errorf("after re-delivery: %d buckets, %d entries; want 40 buckets of 40", rows, entries)
 	}
 	if _, err := db.ApplyFeedPage(ctx, "hq", "counts", "y", true, func(p *FeedPage) error { return p.DeleteCountDay(1011, "2026-11-19") }); err != nil {
 		t.Fatal(err)
 	}
-	db.Reader().QueryRow(`SELECT count(*) FROM count_buckets`).Scan(&rows)
+	db.r.QueryRow(`SELECT count(*) FROM count_buckets`).Scan(&rows)
 	if rows != 0 {
 		t.Errorf("tombstone left %d buckets", rows)
 	}
@@ -105,7 +105,7 @@ func TestReceiptUpsertReplacesItsLines(t *testing.T) {
 		}
 	}
 	var receipts, lines int
-	db.Reader().QueryRow(`SELECT (SELECT count(*) FROM pos_receipts), (SELECT count(*) FROM pos_receipt_lines)`).Scan(&receipts, &lines)
+	db.r.QueryRow(`SELECT (SELECT count(*) FROM pos_receipts), (SELECT count(*) FROM pos_receipt_lines)`).Scan(&receipts, &lines)
 	if receipts != 1 || lines != 1 {
 		t.Errorf("%d receipts, %d lines; want 1 and 1", receipts, lines)
 	}
@@ -121,19 +121,19 @@ func TestDeferredRollupsAreSettledFromTheBacklog(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := RollupBacklog(ctx, db.Reader()); n != 1 {
+	if n, _ := db.RollupBacklog(ctx); n != 1 {
 		t.Fatalf("backlog %d, want the one store", n)
 	}
 	var entries int64
-	db.Reader().QueryRow(`SELECT COALESCE(sum(entries), 0) FROM store_hourly WHERE store_id = ?`, s.ID).Scan(&entries)
+	db.r.QueryRow(`SELECT COALESCE(sum(entries), 0) FROM store_hourly WHERE store_id = ?`, s.ID).Scan(&entries)
 	if entries != 0 {
 		t.Fatalf("rollups computed before the backlog was settled")
 	}
 	if err := db.RefreshRollupBacklog(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	db.Reader().QueryRow(`SELECT COALESCE(sum(entries), 0) FROM store_hourly WHERE store_id = ?`, s.ID).Scan(&entries)
-	if n, _ := RollupBacklog(ctx, db.Reader()); n != 0 || entries != 96 {
+	db.r.QueryRow(`SELECT COALESCE(sum(entries), 0) FROM store_hourly WHERE store_id = ?`, s.ID).Scan(&entries)
+	if n, _ := db.RollupBacklog(ctx); n != 0 || entries != 96 {
 		t.Errorf("after settling: backlog %d, hourly entries %d; want 0 and 96", n, entries)
 	}
 }
@@ -143,12 +143,12 @@ func TestCorrectiveTaskAndItsPushCommitTogether(t *testing.T) {
 	s := seedStore(t, db)
 	ctx := context.Background()
 	at := time.Date(2026, 11, 19, 10, 41, 0, 0, shanghai)
-	task, err := CreateCorrectiveTask(ctx, db, CorrectiveTask{StoreID: s.ID, Title: "店员门口玩手机", Body: "10:41–11:15", KPI: "entry_rate",
+	task, err := db.CreateCorrectiveTask(ctx, CorrectiveTask{StoreID: s.ID, Title: "店员门口玩手机", Body: "10:41–11:15", KPI: "entry_rate",
 		AtTime: at, DueOn: "2026-11-25", CreatedBy: "张经理", CreatedAt: at.Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := PendingPushes(ctx, db.Reader(), time.Now(), 0)
+	items, err := db.PendingPushes(ctx, time.Now(), 0)
 	if err != nil || len(items) != 1 {
 		t.Fatalf("%d pending pushes, err %v", len(items), err)
 	}
@@ -157,21 +157,21 @@ func TestCorrectiveTaskAndItsPushCommitTogether(t *testing.T) {
 	if items[0].Key != task.ID || body["id"] != task.ID || body["title"] != "店员门口玩手机" || body["at_time"] != float64(at.Unix()) {
 		t.Errorf("push %s carries %v", items[0].Key, body)
 	}
-	hist, _ := TaskStatusHistory(ctx, db.Reader(), task.ID)
+	hist, _ := db.TaskStatusHistory(ctx, task.ID)
 	if len(hist) != 1 || hist[0].Status != TaskOpen || hist[0].Source != "local" {
 		t.Errorf("history %+v", hist)
 	}
 	// A task for a store that does not exist leaves neither task nor push.
-	if _, err := CreateCorrectiveTask(ctx, db, CorrectiveTask{StoreID: 999, Title: "x"}); !errors.Is(err, ErrConstraint) {
+	if _, err := db.CreateCorrectiveTask(ctx, CorrectiveTask{StoreID: 999, Title: "x"}); !errors.Is(err, ErrConstraint) {
 		t.Fatalf("err = %v", err)
 	}
-	if n, _ := PendingPushCount(ctx, db.Reader()); n != 1 {
+	if n, _ := db.PendingPushCount(ctx); n != 1 {
 		t.Errorf("%d pushes after a failed task, want 1", n)
 	}
-	if err := MarkPushDelivered(ctx, db.Writer(), task.ID, []byte(`{"status":"accepted"}`), time.Now()); err != nil {
+	if err := db.MarkPushDelivered(ctx, task.ID, []byte(`{"status":"accepted"}`), time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := PendingPushCount(ctx, db.Reader()); n != 0 {
+	if n, _ := db.PendingPushCount(ctx); n != 0 {
 		t.Errorf("%d pending after delivery", n)
 	}
 }
@@ -181,7 +181,7 @@ func TestStatusChangesFromHQMoveTheTaskForward(t *testing.T) {
 	s := seedStore(t, db)
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 19, 9, 0, 0, 0, shanghai)
-	task, err := CreateCorrectiveTask(ctx, db, CorrectiveTask{StoreID: s.ID, Title: "陈列整改", CreatedAt: t0})
+	task, err := db.CreateCorrectiveTask(ctx, CorrectiveTask{StoreID: s.ID, Title: "陈列整改", CreatedAt: t0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,19 +205,19 @@ func TestStatusChangesFromHQMoveTheTaskForward(t *testing.T) {
 	}
 	var status string
 	var doneAt int64
-	db.Reader().QueryRow(`SELECT status, COALESCE(done_at, 0) FROM corrective_tasks WHERE id = ?`, task.ID).Scan(&status, &doneAt)
+	db.r.QueryRow(`SELECT status, COALESCE(done_at, 0) FROM corrective_tasks WHERE id = ?`, task.ID).Scan(&status, &doneAt)
 	if status != TaskDone || doneAt != t0.Add(3*time.Hour).Unix() {
 		t.Errorf("task is %s (done at %d); an older change must not move it back", status, doneAt)
 	}
-	hist, _ := TaskStatusHistory(ctx, db.Reader(), task.ID)
+	hist, _ := db.TaskStatusHistory(ctx, task.ID)
 	if len(hist) != 3 || !stored[0] || !stored[1] || stored[2] {
 		t.Errorf("history %d rows, stored %v", len(hist), stored)
 	}
 	// The manager verifies: status, history and push in one go.
-	if _, err := ChangeTaskStatus(ctx, db, task.ID, TaskVerified, "张经理", "复核通过", t0.Add(5*time.Hour)); err != nil {
+	if _, err := db.ChangeTaskStatus(ctx, task.ID, TaskVerified, "张经理", "复核通过", t0.Add(5*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := PendingPushCount(ctx, db.Reader()); n != 2 {
+	if n, _ := db.PendingPushCount(ctx); n != 2 {
 		t.Errorf("%d pushes pending, want the task and its verification", n)
 	}
 }
@@ -243,7 +243,7 @@ func TestSweepRemovesWhatAFreshReadNoLongerListsButNeverAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	var left int64
-	db.Reader().QueryRow(`SELECT count(*) FROM cameras WHERE id = 1012`).Scan(&left)
+	db.r.QueryRow(`SELECT count(*) FROM cameras WHERE id = 1012`).Scan(&left)
 	if left != 1 {
 		t.Error("the listed camera was swept")
 	}

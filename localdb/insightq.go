@@ -56,7 +56,7 @@ func (t *DailyTotal) scanTargets() []any {
 // DailyTotals sums store_daily per store over the local days [firstDay,
 // lastDay] (both 'YYYY-MM-DD', included), for the stores of regionID ("" for
 // all). Stores without rows are absent.
-func DailyTotals(ctx context.Context, x Execer, regionID, firstDay, lastDay string) (map[int64]DailyTotal, error) {
+func (db *DB) DailyTotals(ctx context.Context, regionID, firstDay, lastDay string) (map[int64]DailyTotal, error) {
 	q := `SELECT store_id, ` + dailySums + ` FROM store_daily WHERE local_day >= ? AND local_day <= ?`
 	args := []any{firstDay, lastDay}
 	if regionID != "" {
@@ -64,7 +64,7 @@ func DailyTotals(ctx context.Context, x Execer, regionID, firstDay, lastDay stri
 		args = append(args, regionID)
 	}
 	q += ` GROUP BY store_id`
-	rows, err := x.QueryContext(ctx, q, args...)
+	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, MapError(err)
 	}
@@ -81,7 +81,7 @@ func DailyTotals(ctx context.Context, x Execer, regionID, firstDay, lastDay stri
 }
 
 // StoreDailyTotal sums one store's store_daily rows over [firstDay, lastDay].
-func StoreDailyTotal(ctx context.Context, x Execer, storeID int64, firstDay, lastDay string) (DailyTotal, error) {
+func (db *DB) StoreDailyTotal(ctx context.Context, storeID int64, firstDay, lastDay string) (DailyTotal, error) {
 	t := DailyTotal{StoreID: storeID}
 	var n sql.NullInt64
 	targets := t.scanTargets()
@@ -91,7 +91,7 @@ func StoreDailyTotal(ctx context.Context, x Execer, storeID int64, firstDay, las
 		holders[i] = new(sql.NullFloat64)
 	}
 	holders[0] = &n
-	if err := x.QueryRowContext(ctx, `SELECT `+dailySums+` FROM store_daily WHERE store_id = ? AND local_day >= ? AND local_day <= ?`,
+	if err := db.r.QueryRowContext(ctx, `SELECT `+dailySums+` FROM store_daily WHERE store_id = ? AND local_day >= ? AND local_day <= ?`,
 		storeID, firstDay, lastDay).Scan(holders...); err != nil {
 		return t, MapError(err)
 	}
@@ -147,8 +147,8 @@ func scanDailyRows(rows *sql.Rows) ([]DailyRow, error) {
 }
 
 // DailyRows lists one store's days in [firstDay, lastDay], in date order.
-func DailyRows(ctx context.Context, x Execer, storeID int64, firstDay, lastDay string) ([]DailyRow, error) {
-	rows, err := x.QueryContext(ctx, `SELECT `+dailyRowCols+` FROM store_daily
+func (db *DB) DailyRows(ctx context.Context, storeID int64, firstDay, lastDay string) ([]DailyRow, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+dailyRowCols+` FROM store_daily
 		WHERE store_id = ? AND local_day >= ? AND local_day <= ? ORDER BY local_day`, storeID, firstDay, lastDay)
 	if err != nil {
 		return nil, MapError(err)
@@ -159,7 +159,7 @@ func DailyRows(ctx context.Context, x Execer, storeID int64, firstDay, lastDay s
 // EarlyClosedDays lists traded days in [firstDay, lastDay] (stores of
 // regionID, "" for all) whose last counted entry came at least minutes
 // before the scheduled closing time.
-func EarlyClosedDays(ctx context.Context, x Execer, regionID, firstDay, lastDay string, minutes int) ([]DailyRow, error) {
+func (db *DB) EarlyClosedDays(ctx context.Context, regionID, firstDay, lastDay string, minutes int) ([]DailyRow, error) {
 	q := `SELECT ` + dailyRowCols + ` FROM store_daily
 		WHERE local_day >= ? AND local_day <= ? AND traded = 1 AND sched_closes_min IS NOT NULL
 		  AND last_entry_min >= 0 AND sched_closes_min - last_entry_min >= ?`
@@ -168,7 +168,7 @@ func EarlyClosedDays(ctx context.Context, x Execer, regionID, firstDay, lastDay 
 		q += ` AND store_id IN (SELECT id FROM stores WHERE region_id = ?)`
 		args = append(args, regionID)
 	}
-	rows, err := x.QueryContext(ctx, q+` ORDER BY store_id, local_day`, args...)
+	rows, err := db.r.QueryContext(ctx, q+` ORDER BY store_id, local_day`, args...)
 	if err != nil {
 		return nil, MapError(err)
 	}
@@ -194,8 +194,8 @@ type HourlyRow struct {
 }
 
 // HourlyRows lists one store's hours with start in [from, to), in order.
-func HourlyRows(ctx context.Context, x Execer, storeID int64, from, to time.Time) ([]HourlyRow, error) {
-	rows, err := x.QueryContext(ctx, `SELECT hour_start, local_day, local_hour, weekday, open, suspect, alert_kinds,
+func (db *DB) HourlyRows(ctx context.Context, storeID int64, from, to time.Time) ([]HourlyRow, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT hour_start, local_day, local_hour, weekday, open, suspect, alert_kinds,
 			entries, exits, passers_by, staff_excluded, dwell_sum_s, dwell_n, has_local, local_entries, local_passers_by,
 			transactions, items, sales_fen, staff, last_entry_min
 		FROM store_hourly WHERE store_id = ? AND hour_start >= ? AND hour_start < ? ORDER BY hour_start`, storeID, from.Unix(), to.Unix())
@@ -218,8 +218,8 @@ func HourlyRows(ctx context.Context, x Execer, storeID int64, from, to time.Time
 
 // WeatherDays maps the local dates of city in [firstDay, lastDay] to their
 // weather condition.
-func WeatherDays(ctx context.Context, x Execer, city, firstDay, lastDay string) (map[string]string, error) {
-	rows, err := x.QueryContext(ctx, `SELECT day, condition FROM weather WHERE city = ? AND day >= ? AND day <= ?`, city, firstDay, lastDay)
+func (db *DB) WeatherDays(ctx context.Context, city, firstDay, lastDay string) (map[string]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT day, condition FROM weather WHERE city = ? AND day >= ? AND day <= ?`, city, firstDay, lastDay)
 	if err != nil {
 		return nil, MapError(err)
 	}
@@ -245,12 +245,12 @@ type TaskForEffect struct {
 
 // TaskByID reads a corrective task; the done time is done_at, else the first
 // 'done' (or 'verified') in its status history.
-func TaskByID(ctx context.Context, x Execer, id string) (TaskForEffect, error) {
+func (db *DB) TaskByID(ctx context.Context, id string) (TaskForEffect, error) {
 	var t TaskForEffect
 	var kpi sql.NullString
 	var created int64
 	var done sql.NullInt64
-	err := x.QueryRowContext(ctx, `SELECT id, title, kpi, status, store_id, created_at,
+	err := db.r.QueryRowContext(ctx, `SELECT id, title, kpi, status, store_id, created_at,
 			COALESCE(done_at, (SELECT min(at) FROM task_status_history h WHERE h.task_id = t.id AND h.status IN ('done', 'verified')))
 		FROM corrective_tasks t WHERE id = ?`, id).Scan(&t.ID, &t.Title, &kpi, &t.Status, &t.StoreID, &created, &done)
 	if err != nil {
@@ -271,8 +271,8 @@ type MonthTotal struct {
 }
 
 // MonthlyTotals sums one store's days per month over [firstDay, lastDay].
-func MonthlyTotals(ctx context.Context, x Execer, storeID int64, firstDay, lastDay string) ([]MonthTotal, error) {
-	rows, err := x.QueryContext(ctx, `SELECT substr(local_day, 1, 7), sum(entries), sum(passers_by), sum(transactions)
+func (db *DB) MonthlyTotals(ctx context.Context, storeID int64, firstDay, lastDay string) ([]MonthTotal, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT substr(local_day, 1, 7), sum(entries), sum(passers_by), sum(transactions)
 		FROM store_daily WHERE store_id = ? AND local_day >= ? AND local_day <= ? GROUP BY 1 ORDER BY 1`, storeID, firstDay, lastDay)
 	if err != nil {
 		return nil, MapError(err)
@@ -290,8 +290,8 @@ func MonthlyTotals(ctx context.Context, x Execer, storeID int64, firstDay, lastD
 }
 
 // SuspectHours lists the UTC starts of one store's suspect hours in [from, to).
-func SuspectHours(ctx context.Context, x Execer, storeID int64, from, to time.Time) ([]time.Time, int, error) {
-	rows, err := x.QueryContext(ctx, `SELECT hour_start, alert_kinds FROM store_hourly
+func (db *DB) SuspectHours(ctx context.Context, storeID int64, from, to time.Time) ([]time.Time, int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT hour_start, alert_kinds FROM store_hourly
 		WHERE store_id = ? AND hour_start >= ? AND hour_start < ? AND suspect = 1 ORDER BY hour_start`, storeID, from.Unix(), to.Unix())
 	if err != nil {
 		return nil, 0, MapError(err)
@@ -313,15 +313,15 @@ func SuspectHours(ctx context.Context, x Execer, storeID int64, from, to time.Ti
 
 // StoreWithCode reads one store (case-insensitive code) with its tags and
 // opening hours, without reading the whole chain; ErrNotFound when absent.
-func StoreWithCode(ctx context.Context, x Execer, code string) (Store, error) {
+func (db *DB) StoreWithCode(ctx context.Context, code string) (Store, error) {
 	var s Store
-	err := x.QueryRowContext(ctx, `SELECT id, code, name, region_id, address, city, COALESCE(area_sqm, 0), time_zone,
+	err := db.r.QueryRowContext(ctx, `SELECT id, code, name, region_id, address, city, COALESCE(area_sqm, 0), time_zone,
 			COALESCE(opened_on, ''), COALESCE(closed_on, ''), staff_count
 		FROM stores WHERE code = ? COLLATE NOCASE ORDER BY code = ? DESC LIMIT 1`, code, code).Scan(&s.ID, &s.Code, &s.Name, &s.RegionID, &s.Address, &s.City, &s.AreaSqm, &s.TimeZone, &s.OpenedOn, &s.ClosedOn, &s.StaffCount)
 	if err != nil {
 		return Store{}, fmt.Errorf("store %q: %w", code, MapError(err))
 	}
-	rows, err := x.QueryContext(ctx, `SELECT t.name FROM store_tags st JOIN tags t ON t.id = st.tag_id WHERE st.store_id = ? ORDER BY t.name`, s.ID)
+	rows, err := db.r.QueryContext(ctx, `SELECT t.name FROM store_tags st JOIN tags t ON t.id = st.tag_id WHERE st.store_id = ? ORDER BY t.name`, s.ID)
 	if err != nil {
 		return Store{}, MapError(err)
 	}
@@ -334,7 +334,7 @@ func StoreWithCode(ctx context.Context, x Execer, code string) (Store, error) {
 		s.Tags = append(s.Tags, name)
 	}
 	rows.Close()
-	if s.Hours, err = openingHours(ctx, x, s.ID); err != nil {
+	if s.Hours, err = openingHours(ctx, db.r, s.ID); err != nil {
 		return Store{}, err
 	}
 	return s, nil
@@ -348,7 +348,7 @@ func StoreWithCode(ctx context.Context, x Execer, code string) (Store, error) {
 // grain picks the rollup read: GrainDay (store_daily, any bounds), GrainWeek
 // (store_weekly; bounds must be Mondays) or GrainMonth (store_monthly;
 // bounds must be 1sts of months).
-func DailyTotalsSplit(ctx context.Context, x Execer, grain Grain, regionID string, bounds []string) ([]map[int64]DailyTotal, error) {
+func (db *DB) DailyTotalsSplit(ctx context.Context, grain Grain, regionID string, bounds []string) ([]map[int64]DailyTotal, error) {
 	table, sums := "store_daily", dailySums
 	switch grain {
 	case GrainWeek:
@@ -377,7 +377,7 @@ func DailyTotalsSplit(ctx context.Context, x Execer, grain Grain, regionID strin
 		args = append(args, regionID)
 	}
 	q += ` GROUP BY store_id, span`
-	rows, err := x.QueryContext(ctx, q, args...)
+	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, MapError(err)
 	}

@@ -95,7 +95,7 @@ func appendJSONString(b []byte, s string) []byte {
 
 // insertJSON writes the rows of batch (ncols values each, flattened) with
 // one INSERT: into is "INSERT INTO t(cols)".
-func insertJSON(ctx context.Context, x Execer, into string, ncols int, batch []any) error {
+func insertJSON(ctx context.Context, x execer, into string, ncols int, batch []any) error {
 	if len(batch) == 0 {
 		return nil
 	}

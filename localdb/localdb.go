@@ -181,18 +181,12 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
-// Reader is the read-only pool. Screens, reports and insight read here so
-// they never wait behind a sync.
-func (db *DB) Reader() *sql.DB { return db.r }
-
-// Writer is the single writer connection. Prefer Write for anything that
-// changes more than one row.
-func (db *DB) Writer() *sql.DB { return db.w }
-
-// Write runs fn in one IMMEDIATE transaction on the writer: it commits when
+// write runs fn in one IMMEDIATE transaction on the writer: it commits when
 // fn returns nil and rolls back otherwise. Errors are mapped to the
-// package's sentinel errors where one fits.
-func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// package's sentinel errors where one fits. Reads go to db.r, the read-only
+// pool, so screens never wait behind a sync; writes go through db.w, the one
+// writer connection. Neither pool leaves the package.
+func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return MapError(err)
@@ -225,4 +219,17 @@ func MapError(err error) error {
 		}
 	}
 	return err
+}
+
+// Checkpoint folds the write-ahead log back into the database file, so a
+// large sync does not leave hundreds of megabytes of WAL behind.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	_, err := db.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return MapError(err)
+}
+
+// Analyze refreshes the query planner's statistics after a bulk load.
+func (db *DB) Analyze(ctx context.Context) error {
+	_, err := db.w.ExecContext(ctx, `ANALYZE`)
+	return MapError(err)
 }

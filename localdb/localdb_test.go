@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -30,11 +31,11 @@ func seedStore(t *testing.T, db *DB) Store {
 			{ValidFrom: "2026-01-01", ValidTo: "2026-12-31", Weekdays: AllWeek, Opens: "10:00", Closes: "22:00"},
 			{ValidFrom: "2026-07-01", ValidTo: "2026-08-31", Weekdays: 1<<5 | 1<<6, Opens: "09:30", Closes: "22:30", Priority: 1},
 		}}
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		if err := UpsertRegion(ctx, tx, Region{ID: "hubei", Name: "湖北区", TimeZone: "Asia/Shanghai"}); err != nil {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if err := upsertRegion(ctx, tx, Region{ID: "hubei", Name: "湖北区", TimeZone: "Asia/Shanghai"}); err != nil {
 			return err
 		}
-		return UpsertStore(ctx, tx, s)
+		return upsertStore(ctx, tx, s)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +46,7 @@ func seedStore(t *testing.T, db *DB) Store {
 func TestStoreRoundTrip(t *testing.T) {
 	db := openTest(t)
 	want := seedStore(t, db)
-	got, err := StoreByCode(context.Background(), db.Reader(), "WH001")
+	got, err := db.StoreByCode(context.Background(), "WH001")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestStoreRoundTrip(t *testing.T) {
 	if len(got.Hours) != 2 || got.Hours[1].Weekdays != 1<<5|1<<6 || got.Hours[1].Closes != "22:30" {
 		t.Errorf("hours = %+v", got.Hours)
 	}
-	if _, err := StoreByCode(context.Background(), db.Reader(), "NOPE"); !errors.Is(err, ErrNotFound) {
+	if _, err := db.StoreByCode(context.Background(), "NOPE"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing store: err = %v, want ErrNotFound", err)
 	}
 }
@@ -73,14 +74,14 @@ func TestForeignKeysRefuseOrphans(t *testing.T) {
 		"history without task":  `INSERT INTO task_status_history(task_id, status, at, source) VALUES ('nope', 'open', 1, 'local')`,
 	}
 	for name, q := range cases {
-		err := db.Write(ctx, func(tx *sql.Tx) error { _, err := tx.Exec(q); return err })
+		err := db.write(ctx, func(tx *sql.Tx) error { _, err := tx.Exec(q); return err })
 		if !errors.Is(err, ErrConstraint) {
 			t.Errorf("%s: err = %v, want a constraint error", name, err)
 		}
 	}
 	// Deleting a store takes its cameras and counts with it.
 	seedStore(t, db)
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.Exec(`INSERT INTO cameras(id, code, store_id, role) VALUES (7, 'WH001-E1', 101, 'entrance')`); err != nil {
 			return err
 		}
@@ -90,11 +91,11 @@ func TestForeignKeysRefuseOrphans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Write(ctx, func(tx *sql.Tx) error { return DeleteStore(ctx, tx, 101) }); err != nil {
+	if err := db.write(ctx, func(tx *sql.Tx) error { return deleteStore(ctx, tx, 101) }); err != nil {
 		t.Fatal(err)
 	}
 	var n int
-	db.Reader().QueryRow(`SELECT count(*) FROM count_buckets`).Scan(&n)
+	db.r.QueryRow(`SELECT count(*) FROM count_buckets`).Scan(&n)
 	if n != 0 {
 		t.Errorf("%d count rows outlived their store", n)
 	}
@@ -128,7 +129,7 @@ func TestInterruptedMigrationIsRolledBackThenCompleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	db.Reader().QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'b'`).Scan(&n)
+	db.r.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'b'`).Scan(&n)
 	v, _ := db.SchemaVersion(ctx)
 	db.Close()
 	if n != 0 || v != 1 {
@@ -140,7 +141,7 @@ func TestInterruptedMigrationIsRolledBackThenCompleted(t *testing.T) {
 	}
 	defer db.Close()
 	v, _ = db.SchemaVersion(ctx)
-	db.Reader().QueryRow(`SELECT count(*) FROM b`).Scan(&n)
+	db.r.QueryRow(`SELECT count(*) FROM b`).Scan(&n)
 	if v != 2 || n != 1 {
 		t.Fatalf("next start: version=%d rows=%d, want 2 and 1", v, n)
 	}
@@ -150,7 +151,7 @@ func TestConcurrentWritersAndReaderNeverBusy(t *testing.T) {
 	db := openTest(t)
 	seedStore(t, db)
 	ctx := context.Background()
-	if _, err := db.Writer().Exec(`INSERT INTO cameras(id, code, store_id, role) VALUES (1, 'E1', 101, 'entrance'), (2, 'E2', 101, 'entrance')`); err != nil {
+	if _, err := db.w.Exec(`INSERT INTO cameras(id, code, store_id, role) VALUES (1, 'E1', 101, 'entrance'), (2, 'E2', 101, 'entrance')`); err != nil {
 		t.Fatal(err)
 	}
 	const perWriter = 300
@@ -161,7 +162,7 @@ func TestConcurrentWritersAndReaderNeverBusy(t *testing.T) {
 		go func(cam int) {
 			defer wg.Done()
 			for i := 0; i < perWriter; i++ {
-				err := db.Write(ctx, func(tx *sql.Tx) error {
+				err := db.write(ctx, func(tx *sql.Tx) error {
 					_, err := tx.Exec(`INSERT INTO count_buckets(camera_id, source, bucket_start, store_id, entries) VALUES (?, 'device', ?, 101, 1)`, cam, i*900)
 					return err
 				})
@@ -183,7 +184,7 @@ func TestConcurrentWritersAndReaderNeverBusy(t *testing.T) {
 			default:
 			}
 			var n int
-			if err := db.Reader().QueryRow(`SELECT count(*) FROM count_buckets`).Scan(&n); err != nil {
+			if err := db.r.QueryRow(`SELECT count(*) FROM count_buckets`).Scan(&n); err != nil {
 				errs <- fmt.Errorf("reader: %w", err)
 				return
 			}
@@ -198,7 +199,7 @@ func TestConcurrentWritersAndReaderNeverBusy(t *testing.T) {
 		t.Error(err)
 	}
 	var n int
-	db.Reader().QueryRow(`SELECT sum(entries) FROM count_buckets`).Scan(&n)
+	db.r.QueryRow(`SELECT sum(entries) FROM count_buckets`).Scan(&n)
 	if n != 2*perWriter {
 		t.Errorf("sum of entries = %d, want %d", n, 2*perWriter)
 	}
@@ -206,7 +207,7 @@ func TestConcurrentWritersAndReaderNeverBusy(t *testing.T) {
 
 func TestReadOnlyPoolRefusesWrites(t *testing.T) {
 	db := openTest(t)
-	_, err := db.Reader().Exec(`INSERT INTO settings(key, value) VALUES ('a', 'b')`)
+	_, err := db.r.Exec(`INSERT INTO settings(key, value) VALUES ('a', 'b')`)
 	if err == nil {
 		t.Fatal("the read-only pool accepted a write")
 	}
@@ -216,10 +217,45 @@ func TestPragmas(t *testing.T) {
 	db := openTest(t)
 	var mode string
 	var sync, fk int
-	db.Writer().QueryRow(`PRAGMA journal_mode`).Scan(&mode)
-	db.Writer().QueryRow(`PRAGMA synchronous`).Scan(&sync)
-	db.Reader().QueryRow(`PRAGMA foreign_keys`).Scan(&fk)
+	db.w.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+	db.w.QueryRow(`PRAGMA synchronous`).Scan(&sync)
+	db.r.QueryRow(`PRAGMA foreign_keys`).Scan(&fk)
 	if mode != "wal" || sync != 2 || fk != 1 {
 		t.Errorf("journal_mode=%s synchronous=%d foreign_keys=%d, want wal, 2 (FULL), 1", mode, sync, fk)
+	}
+}
+
+// A full disk (here SQLite's own cap on the file's size) is ErrDiskFull,
+// with the next step, and the rows already stored stay.
+func TestFullDiskIsErrDiskFull(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.UpsertRegion(ctx, Region{ID: "kept", Name: "kept", TimeZone: "Asia/Shanghai"}); err != nil {
+		t.Fatal(err)
+	}
+	var pages int64
+	if err := db.w.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, pages+1)); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("区", 4000)
+	for i := 0; i < 50 && err == nil; i++ {
+		err = db.UpsertRegion(ctx, Region{ID: fmt.Sprint("r", i), Name: long, TimeZone: "Asia/Shanghai"})
+	}
+	if !errors.Is(err, ErrDiskFull) || !strings.Contains(err.Error(), "--data-dir") {
+		t.Fatalf("err = %v; want ErrDiskFull with the next step", err)
+	}
+	if n, _ := db.StoreCount(ctx); n != 0 {
+		t.Errorf("stores %d", n)
+	}
+	var name string
+	if err := db.r.QueryRow(`SELECT name FROM regions WHERE id = 'kept'`).Scan(&name); err != nil || name != "kept" {
+		t.Errorf("the region stored before the disk filled up: %q, %v", name, err)
 	}
 }

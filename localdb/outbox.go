@@ -46,7 +46,12 @@ type OutboxItem struct {
 
 // EnqueuePush adds a push to the outbox. Call it with the transaction that
 // writes the thing being pushed, so either both exist or neither does.
-func EnqueuePush(ctx context.Context, x Execer, kind, key string, payload []byte, now time.Time) error {
+func (db *DB) EnqueuePush(ctx context.Context, kind, key string, payload []byte, now time.Time) error {
+	return enqueuePush(ctx, db.w, kind, key, payload, now)
+}
+
+// enqueuePush is EnqueuePush inside a caller's transaction.
+func enqueuePush(ctx context.Context, x execer, kind, key string, payload []byte, now time.Time) error {
 	if key == "" {
 		return errors.New("outbox: a push needs an idempotency key")
 	}
@@ -63,11 +68,11 @@ func EnqueuePush(ctx context.Context, x Execer, kind, key string, payload []byte
 
 // PendingPushes lists undelivered pushes due at now, oldest first (a task
 // before the verdict that refers to it), at most limit (0: all).
-func PendingPushes(ctx context.Context, x Execer, now time.Time, limit int) ([]OutboxItem, error) {
+func (db *DB) PendingPushes(ctx context.Context, now time.Time, limit int) ([]OutboxItem, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := x.QueryContext(ctx, `SELECT id, idempotency_key, kind, payload, created_at, attempts, next_attempt_at, COALESCE(last_error, '')
+	rows, err := db.r.QueryContext(ctx, `SELECT id, idempotency_key, kind, payload, created_at, attempts, next_attempt_at, COALESCE(last_error, '')
 		FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?`, now.Unix(), limit)
 	if err != nil {
 		return nil, MapError(err)
@@ -91,23 +96,23 @@ func PendingPushes(ctx context.Context, x Execer, now time.Time, limit int) ([]O
 
 // PendingPushCount is the number of pushes HQ has not yet acknowledged; the
 // status bar shows it so a manager knows something is still on the laptop.
-func PendingPushCount(ctx context.Context, x Execer) (int, error) {
+func (db *DB) PendingPushCount(ctx context.Context) (int, error) {
 	var n int
-	err := x.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE delivered_at IS NULL`).Scan(&n)
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE delivered_at IS NULL`).Scan(&n)
 	return n, MapError(err)
 }
 
 // MarkPushDelivered records HQ's acknowledgement of the push with key. The
 // row stays (with HQ's answer) as a receipt; it is no longer pending.
-func MarkPushDelivered(ctx context.Context, x Execer, key string, response []byte, now time.Time) error {
-	_, err := x.ExecContext(ctx, `UPDATE outbox SET delivered_at = ?, response = ?, attempts = attempts + 1, last_error = NULL
+func (db *DB) MarkPushDelivered(ctx context.Context, key string, response []byte, now time.Time) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET delivered_at = ?, response = ?, attempts = attempts + 1, last_error = NULL
 		WHERE idempotency_key = ? AND delivered_at IS NULL`, now.Unix(), string(response), key)
 	return MapError(err)
 }
 
 // MarkPushFailed records a failed attempt and when to try again.
-func MarkPushFailed(ctx context.Context, x Execer, key, reason string, next time.Time) error {
-	_, err := x.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+func (db *DB) MarkPushFailed(ctx context.Context, key, reason string, next time.Time) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
 		WHERE idempotency_key = ? AND delivered_at IS NULL`, reason, next.Unix(), key)
 	return MapError(err)
 }
@@ -192,7 +197,7 @@ func nullStr(s string) any {
 // CreateCorrectiveTask writes a new task, its first status-history row and
 // its push to HQ in one transaction, and returns the task as stored. The
 // evidence snapshot, when it was taken on this machine, travels as its JPEG.
-func CreateCorrectiveTask(ctx context.Context, db *DB, t CorrectiveTask) (CorrectiveTask, error) {
+func (db *DB) CreateCorrectiveTask(ctx context.Context, t CorrectiveTask) (CorrectiveTask, error) {
 	if t.Title == "" {
 		return t, errors.New("corrective task: the title is empty; say what the store should change")
 	}
@@ -209,7 +214,7 @@ func CreateCorrectiveTask(ctx context.Context, db *DB, t CorrectiveTask) (Correc
 		t.CreatedAt = time.Now()
 	}
 	t.UpdatedAt = t.CreatedAt
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
 		return createTask(ctx, tx, t)
 	})
 	if err != nil {
@@ -258,18 +263,18 @@ func createTask(ctx context.Context, tx *sql.Tx, t CorrectiveTask) error {
 	if err != nil {
 		return err
 	}
-	return EnqueuePush(ctx, tx, OutboxCorrectiveTask, t.ID, body, t.CreatedAt)
+	return enqueuePush(ctx, tx, OutboxCorrectiveTask, t.ID, body, t.CreatedAt)
 }
 
 // ChangeTaskStatus records the manager moving a task along (verified,
 // cancelled, …): the task's status, a history row and the push to HQ, in
 // one transaction. It returns the change's id (its idempotency key).
-func ChangeTaskStatus(ctx context.Context, db *DB, taskID, status, by, note string, at time.Time) (string, error) {
+func (db *DB) ChangeTaskStatus(ctx context.Context, taskID, status, by, note string, at time.Time) (string, error) {
 	if !validStatus(status) {
 		return "", fmt.Errorf("task %s: %q is not a task status (open, acknowledged, in_progress, done, verified, cancelled)", taskID, status)
 	}
 	id := uuid.NewString()
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE corrective_tasks SET status = ?, updated_at = ?,
 				done_at = CASE WHEN ? = 'done' THEN ? ELSE done_at END WHERE id = ?`, status, at.Unix(), status, at.Unix(), taskID)
 		if err != nil {
@@ -286,7 +291,7 @@ func ChangeTaskStatus(ctx context.Context, db *DB, taskID, status, by, note stri
 		if err != nil {
 			return err
 		}
-		return EnqueuePush(ctx, tx, OutboxTaskStatus, id, body, at)
+		return enqueuePush(ctx, tx, OutboxTaskStatus, id, body, at)
 	})
 	if err != nil {
 		return "", fmt.Errorf("change status of task %s to %s: %w", taskID, status, err)
@@ -318,7 +323,7 @@ type InspectionResult struct {
 // RecordInspectionResult stores a verdict (and the corrective task a fail
 // raises) with their pushes, in one transaction; HQ receives the task before
 // the verdict that names it.
-func RecordInspectionResult(ctx context.Context, db *DB, r InspectionResult) (InspectionResult, error) {
+func (db *DB) RecordInspectionResult(ctx context.Context, r InspectionResult) (InspectionResult, error) {
 	if r.Verdict != "pass" && r.Verdict != "fail" {
 		return r, fmt.Errorf("inspection verdict %q: choose pass or fail", r.Verdict)
 	}
@@ -328,7 +333,7 @@ func RecordInspectionResult(ctx context.Context, db *DB, r InspectionResult) (In
 	if r.DecidedAt.IsZero() {
 		r.DecidedAt = time.Now()
 	}
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
 		var remote sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT remote_id FROM snapshots WHERE id = ?`, r.SnapshotID).Scan(&remote); err != nil {
 			return fmt.Errorf("snapshot %d: %w", r.SnapshotID, MapError(err))
@@ -367,7 +372,7 @@ func RecordInspectionResult(ctx context.Context, db *DB, r InspectionResult) (In
 		if err != nil {
 			return err
 		}
-		return EnqueuePush(ctx, tx, OutboxInspectionResult, r.ID, body, r.DecidedAt)
+		return enqueuePush(ctx, tx, OutboxInspectionResult, r.ID, body, r.DecidedAt)
 	})
 	if err != nil {
 		return r, fmt.Errorf("inspection verdict on snapshot %d: %w", r.SnapshotID, err)
@@ -376,8 +381,8 @@ func RecordInspectionResult(ctx context.Context, db *DB, r InspectionResult) (In
 }
 
 // TaskStatusHistory lists a task's status changes, oldest first.
-func TaskStatusHistory(ctx context.Context, x Execer, taskID string) ([]TaskStatusChange, error) {
-	rows, err := x.QueryContext(ctx, `SELECT COALESCE(remote_id, ''), task_id, status, at, by, note, source
+func (db *DB) TaskStatusHistory(ctx context.Context, taskID string) ([]TaskStatusChange, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT COALESCE(remote_id, ''), task_id, status, at, by, note, source
 		FROM task_status_history WHERE task_id = ? ORDER BY at, id`, taskID)
 	if err != nil {
 		return nil, MapError(err)
@@ -392,6 +397,37 @@ func TaskStatusHistory(ctx context.Context, x Execer, taskID string) ([]TaskStat
 		}
 		c.At = time.Unix(at, 0)
 		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// TaskSummary is one corrective task as a store's list shows it.
+type TaskSummary struct {
+	ID    string
+	Title string
+	// Status is open, acknowledged, in_progress, done, verified or cancelled.
+	Status  string
+	DueOn   string // local date, "" when none
+	Created time.Time
+}
+
+// StoreTasks are a store's latest corrective tasks, newest first, at most limit.
+func (db *DB) StoreTasks(ctx context.Context, storeID int64, limit int) ([]TaskSummary, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, title, status, COALESCE(due_on, ''), created_at
+		FROM corrective_tasks WHERE store_id = ? ORDER BY created_at DESC LIMIT ?`, storeID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read the store's corrective tasks: %w", MapError(err))
+	}
+	defer rows.Close()
+	var out []TaskSummary
+	for rows.Next() {
+		var t TaskSummary
+		var created int64
+		if err := rows.Scan(&t.ID, &t.Title, &t.Status, &t.DueOn, &created); err != nil {
+			return nil, fmt.Errorf("read the store's corrective tasks: %w", err)
+		}
+		t.Created = time.Unix(created, 0).UTC()
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }

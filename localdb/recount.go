@@ -43,7 +43,7 @@ type RecountEvent struct {
 // rebuilds the camera's source='local' 15-minute buckets over the period and
 // refreshes the store's rollups, all in one transaction: either the whole
 // recount lands or nothing changes.
-func SaveRecount(ctx context.Context, db *DB, r *Recount, events []RecountEvent) error {
+func (db *DB) SaveRecount(ctx context.Context, r *Recount, events []RecountEvent) error {
 	if r.CameraID == 0 {
 		return fmt.Errorf("recount of %s: no camera given; a recount is stored against a camera", r.Video)
 	}
@@ -52,7 +52,7 @@ func SaveRecount(ctx context.Context, db *DB, r *Recount, events []RecountEvent)
 	}
 	from := r.StartedAt.UTC()
 	to := from.Add(r.Duration)
-	return db.Write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
 		var storeID int64
 		if err := tx.QueryRowContext(ctx, `SELECT store_id FROM cameras WHERE id = ?`, r.CameraID).Scan(&storeID); err != nil {
 			if err == sql.ErrNoRows {
@@ -115,8 +115,8 @@ func SaveRecount(ctx context.Context, db *DB, r *Recount, events []RecountEvent)
 // MarkTrackStaff records a reviewer's "this is staff" on one track of a
 // recount: its crossings become staff crossings (no longer entries) and the
 // camera's local buckets and the store's rollups follow.
-func MarkTrackStaff(ctx context.Context, db *DB, recountID int64, track int) error {
-	return db.Write(ctx, func(tx *sql.Tx) error {
+func (db *DB) MarkTrackStaff(ctx context.Context, recountID int64, track int) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
 		var cam, store, started, frames int64
 		var fps float64
 		err := tx.QueryRowContext(ctx, `SELECT r.camera_id, c.store_id, r.started_at, r.frames, r.fps FROM recounts r JOIN cameras c ON c.id = r.camera_id WHERE r.id = ?`, recountID).
@@ -141,8 +141,8 @@ func MarkTrackStaff(ctx context.Context, db *DB, recountID int64, track int) err
 }
 
 // RecountEvents lists the events of a recount in time order.
-func RecountEvents(ctx context.Context, x Execer, recountID int64) ([]RecountEvent, error) {
-	rows, err := x.QueryContext(ctx, `SELECT t_ms, frame, line, direction, track, staff, reentry, COALESCE(dwell_s, 0) FROM count_events WHERE recount_id = ? ORDER BY t_ms, id`, recountID)
+func (db *DB) RecountEvents(ctx context.Context, recountID int64) ([]RecountEvent, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT t_ms, frame, line, direction, track, staff, reentry, COALESCE(dwell_s, 0) FROM count_events WHERE recount_id = ? ORDER BY t_ms, id`, recountID)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func rebuildLocalBuckets(ctx context.Context, tx *sql.Tx, cameraID, storeID int6
 		cameraID, first, end, cameraID); err != nil {
 		return err
 	}
-	return RefreshRollups(ctx, tx, storeID, time.Unix(first, 0), time.Unix(end, 0))
+	return refreshRollups(ctx, tx, storeID, time.Unix(first, 0), time.Unix(end, 0))
 }
 
 // CountingCamera is a camera and its counting geometry, as a recount needs
@@ -222,10 +222,10 @@ type CountingCamera struct {
 }
 
 // CountingCameraByCode looks a camera up by its code.
-func CountingCameraByCode(ctx context.Context, x Execer, code string) (CountingCamera, error) {
+func (db *DB) CountingCameraByCode(ctx context.Context, code string) (CountingCamera, error) {
 	c := CountingCamera{Code: code, Lines: map[string]string{}}
 	var w, h sql.NullInt64
-	err := x.QueryRowContext(ctx, `SELECT id, store_id, frame_width, frame_height FROM cameras WHERE code = ?`, code).Scan(&c.ID, &c.StoreID, &w, &h)
+	err := db.r.QueryRowContext(ctx, `SELECT id, store_id, frame_width, frame_height FROM cameras WHERE code = ?`, code).Scan(&c.ID, &c.StoreID, &w, &h)
 	if err == sql.ErrNoRows {
 		return c, fmt.Errorf("camera %q is not in the local store; check the code or sync first: %w", code, ErrNotFound)
 	}
@@ -233,7 +233,7 @@ func CountingCameraByCode(ctx context.Context, x Execer, code string) (CountingC
 		return c, err
 	}
 	c.Width, c.Height = int(w.Int64), int(h.Int64)
-	rows, err := x.QueryContext(ctx, `SELECT kind, points FROM counting_lines WHERE camera_id = ?`, c.ID)
+	rows, err := db.r.QueryContext(ctx, `SELECT kind, points FROM counting_lines WHERE camera_id = ?`, c.ID)
 	if err != nil {
 		return c, err
 	}

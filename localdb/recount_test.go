@@ -10,7 +10,7 @@ import (
 func seedCamera(t *testing.T, db *DB) int64 {
 	t.Helper()
 	s := seedStore(t, db)
-	res, err := db.Writer().Exec(`INSERT INTO cameras (code, store_id, role) VALUES ('WH001-C1', ?, 'entrance')`, s.ID)
+	res, err := db.w.Exec(`INSERT INTO cameras (code, store_id, role) VALUES ('WH001-C1', ?, 'entrance')`, s.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ type bucketRow struct {
 
 func localBuckets(t *testing.T, db *DB, cam int64) []bucketRow {
 	t.Helper()
-	rows, err := db.Reader().Query(`SELECT bucket_start, entries, exits, passers_by, staff_excluded, reentries, dwell_n, dwell_sum_s
+	rows, err := db.r.Query(`SELECT bucket_start, entries, exits, passers_by, staff_excluded, reentries, dwell_n, dwell_sum_s
 		FROM count_buckets WHERE camera_id = ? AND source = 'local' ORDER BY bucket_start`, cam)
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +60,7 @@ func TestSaveRecountBuckets(t *testing.T) {
 		{At: at(16), Frame: 9600, Line: "entrance", Direction: "in", Track: 6},
 	}
 	r := &Recount{CameraID: cam, Video: "/footage/wh001-c1.mp4", StartedAt: start, Duration: 30 * time.Minute, Frames: 18000, FPS: 10}
-	if err := SaveRecount(ctx, db, r, events); err != nil {
+	if err := db.SaveRecount(ctx, r, events); err != nil {
 		t.Fatal(err)
 	}
 	got := localBuckets(t, db, cam)
@@ -78,14 +78,14 @@ func TestSaveRecountBuckets(t *testing.T) {
 			t.Errorf("bucket %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	back, err := RecountEvents(ctx, db.Reader(), r.ID)
+	back, err := db.RecountEvents(ctx, r.ID)
 	if err != nil || len(back) != len(events) || back[4].Dwell != 11*time.Minute || !back[1].Staff || !back[0].At.Equal(events[0].At) {
 		t.Fatalf("events came back as %+v (%v)", back, err)
 	}
 
 	// Recounting the same footage replaces the first recount: no doubling.
 	r2 := &Recount{CameraID: cam, Video: r.Video, StartedAt: start, Duration: 30 * time.Minute, Frames: 18000, FPS: 10}
-	if err := SaveRecount(ctx, db, r2, events[:1]); err != nil {
+	if err := db.SaveRecount(ctx, r2, events[:1]); err != nil {
 		t.Fatal(err)
 	}
 	got = localBuckets(t, db, cam)
@@ -93,20 +93,20 @@ func TestSaveRecountBuckets(t *testing.T) {
 		t.Errorf("after a recount of the same footage: %+v", got)
 	}
 	var n int
-	db.Reader().QueryRow(`SELECT COUNT(*) FROM recounts`).Scan(&n)
+	db.r.QueryRow(`SELECT COUNT(*) FROM recounts`).Scan(&n)
 	if n != 1 {
 		t.Errorf("%d recounts stored, want the newer one only", n)
 	}
 
 	// A reviewer marks track 1 as staff: the entry moves to staff.
-	if err := MarkTrackStaff(ctx, db, r2.ID, 1); err != nil {
+	if err := db.MarkTrackStaff(ctx, r2.ID, 1); err != nil {
 		t.Fatal(err)
 	}
 	got = localBuckets(t, db, cam)
 	if got[0].entries != 0 || got[0].staff != 1 {
 		t.Errorf("after marking track 1 as staff: %+v", got[0])
 	}
-	if err := MarkTrackStaff(ctx, db, r2.ID, 99); !errors.Is(err, ErrNotFound) {
+	if err := db.MarkTrackStaff(ctx, r2.ID, 99); !errors.Is(err, ErrNotFound) {
 		t.Errorf("marking a track that crossed nothing: %v", err)
 	}
 }
@@ -115,24 +115,24 @@ func TestSaveRecountRefusesUnknownCamera(t *testing.T) {
 	db := openTest(t)
 	seedCamera(t, db)
 	ctx := context.Background()
-	err := SaveRecount(ctx, db, &Recount{CameraID: 999, Video: "x.mp4", StartedAt: time.Now(), Duration: time.Minute, Frames: 600, FPS: 10},
+	err := db.SaveRecount(ctx, &Recount{CameraID: 999, Video: "x.mp4", StartedAt: time.Now(), Duration: time.Minute, Frames: 600, FPS: 10},
 		[]RecountEvent{{At: time.Now(), Line: "entrance", Direction: "in", Track: 1}})
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("recount for camera 999: %v, want ErrNotFound", err)
 	}
 	var n int
-	db.Reader().QueryRow(`SELECT COUNT(*) FROM count_events`).Scan(&n)
+	db.r.QueryRow(`SELECT COUNT(*) FROM count_events`).Scan(&n)
 	if n != 0 {
 		t.Errorf("%d events stored from a refused recount", n)
 	}
 	// A bad event rolls the whole recount back.
 	cam := int64(1)
-	err = SaveRecount(ctx, db, &Recount{CameraID: cam, Video: "y.mp4", StartedAt: time.Now(), Duration: time.Minute, Frames: 600, FPS: 10},
+	err = db.SaveRecount(ctx, &Recount{CameraID: cam, Video: "y.mp4", StartedAt: time.Now(), Duration: time.Minute, Frames: 600, FPS: 10},
 		[]RecountEvent{{At: time.Now(), Line: "entrance", Direction: "in", Track: 1}, {At: time.Now(), Line: "diagonal", Direction: "in", Track: 2}})
 	if !errors.Is(err, ErrConstraint) {
 		t.Fatalf("recount with a bad line name: %v, want ErrConstraint", err)
 	}
-	db.Reader().QueryRow(`SELECT COUNT(*) FROM recounts`).Scan(&n)
+	db.r.QueryRow(`SELECT COUNT(*) FROM recounts`).Scan(&n)
 	if n != 0 {
 		t.Errorf("%d recounts stored after a failed save", n)
 	}

@@ -84,7 +84,12 @@ type hourRow struct {
 // recount calls it after writing its buckets, so a screen never aggregates
 // raw 15-minute buckets on the fly. A few days of one store cost a handful of
 // indexed reads and one batched write.
-func RefreshRollups(ctx context.Context, x Execer, storeID int64, from, to time.Time) error {
+func (db *DB) RefreshRollups(ctx context.Context, storeID int64, from, to time.Time) error {
+	return refreshRollups(ctx, db.w, storeID, from, to)
+}
+
+// refreshRollups is RefreshRollups inside a caller's transaction.
+func refreshRollups(ctx context.Context, x execer, storeID int64, from, to time.Time) error {
 	// A settling sync that computed this store's figures from an older
 	// snapshot must not write them over these.
 	if _, err := x.ExecContext(ctx, `UPDATE rollup_backlog SET seq = ? WHERE store_id = ?`, nextBacklogSeq(), storeID); err != nil {
@@ -115,7 +120,7 @@ const (
 // computeRollups reads what the rollups of storeID over the local days
 // touching [from, to) are made of and computes them; nil when the span is
 // empty. It only reads, so it can run on a reader connection.
-func computeRollups(ctx context.Context, x Execer, storeID int64, from, to time.Time) (*rollupSet, error) {
+func computeRollups(ctx context.Context, x execer, storeID int64, from, to time.Time) (*rollupSet, error) {
 	if !to.After(from) {
 		return nil, nil
 	}
@@ -395,7 +400,7 @@ func computeRollups(ctx context.Context, x Execer, storeID int64, from, to time.
 }
 
 // write replaces the store's stored rollups of the set's days with it.
-func (s *rollupSet) write(ctx context.Context, x Execer) error {
+func (s *rollupSet) write(ctx context.Context, x execer) error {
 	if _, err := x.ExecContext(ctx, `DELETE FROM store_hourly WHERE store_id = ? AND hour_start >= ? AND hour_start < ?`, s.storeID, s.h0, s.h1); err != nil {
 		return MapError(err)
 	}
@@ -424,7 +429,7 @@ const periodSums = `count(*), sum(traded), sum(open_hours), sum(suspect_hours), 
 
 // refreshPeriods rebuilds the store's weekly and monthly sums for the ISO
 // weeks and months holding the local days first..last.
-func refreshPeriods(ctx context.Context, x Execer, storeID int64, first, last time.Time) error {
+func refreshPeriods(ctx context.Context, x execer, storeID int64, first, last time.Time) error {
 	monday := func(t time.Time) time.Time {
 		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 		return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
@@ -493,7 +498,7 @@ func b2i(b bool) int {
 	return 0
 }
 
-func openingHours(ctx context.Context, x Execer, storeID int64) ([]OpeningHours, error) {
+func openingHours(ctx context.Context, x execer, storeID int64) ([]OpeningHours, error) {
 	rows, err := x.QueryContext(ctx, `SELECT valid_from, valid_to, weekdays, opens, closes, priority FROM opening_hours WHERE store_id = ?`, storeID)
 	if err != nil {
 		return nil, MapError(err)

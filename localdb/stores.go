@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// Execer is satisfied by *sql.DB and *sql.Tx, so the typed writers below work
+// execer is satisfied by *sql.DB and *sql.Tx, so the typed writers below work
 // inside a caller's transaction (a sync page) or on their own.
-type Execer interface {
+type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -58,7 +58,12 @@ type Weekdays uint8
 const AllWeek Weekdays = 127
 
 // UpsertRegion inserts or updates a region.
-func UpsertRegion(ctx context.Context, x Execer, r Region) error {
+func (db *DB) UpsertRegion(ctx context.Context, r Region) error {
+	return upsertRegion(ctx, db.w, r)
+}
+
+// upsertRegion is UpsertRegion inside a caller's transaction.
+func upsertRegion(ctx context.Context, x execer, r Region) error {
 	_, err := x.ExecContext(ctx, `INSERT INTO regions(id, name, time_zone) VALUES (?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET name=excluded.name, time_zone=excluded.time_zone, updated_at=unixepoch()`,
 		r.ID, r.Name, r.TimeZone)
@@ -67,7 +72,12 @@ func UpsertRegion(ctx context.Context, x Execer, r Region) error {
 
 // UpsertStore inserts or updates a store by ID, replacing its tags and
 // opening hours with those given. Run it inside a transaction.
-func UpsertStore(ctx context.Context, x Execer, s Store) error {
+func (db *DB) UpsertStore(ctx context.Context, s Store) error {
+	return upsertStore(ctx, db.w, s)
+}
+
+// upsertStore is UpsertStore inside a caller's transaction.
+func upsertStore(ctx context.Context, x execer, s Store) error {
 	if s.TimeZone == "" {
 		return fmt.Errorf("store %s: no time zone", s.Code)
 	}
@@ -104,14 +114,24 @@ func UpsertStore(ctx context.Context, x Execer, s Store) error {
 }
 
 // DeleteStore removes a store and everything that hangs off it.
-func DeleteStore(ctx context.Context, x Execer, id int64) error {
+func (db *DB) DeleteStore(ctx context.Context, id int64) error {
+	return deleteStore(ctx, db.w, id)
+}
+
+// deleteStore is DeleteStore inside a caller's transaction.
+func deleteStore(ctx context.Context, x execer, id int64) error {
 	_, err := x.ExecContext(ctx, `DELETE FROM stores WHERE id = ?`, id)
 	return MapError(err)
 }
 
 // Stores lists the stores of a region (” for all), ordered by code, with
 // their tags and opening hours.
-func Stores(ctx context.Context, x Execer, regionID string) ([]Store, error) {
+func (db *DB) Stores(ctx context.Context, regionID string) ([]Store, error) {
+	return stores(ctx, db.r, regionID)
+}
+
+// stores is Stores inside a caller's transaction.
+func stores(ctx context.Context, x execer, regionID string) ([]Store, error) {
 	rows, err := x.QueryContext(ctx, `SELECT id, code, name, region_id, address, city, COALESCE(area_sqm, 0), time_zone,
 			COALESCE(opened_on, ''), COALESCE(closed_on, ''), staff_count
 		FROM stores WHERE ? = '' OR region_id = ? ORDER BY code`, regionID, regionID)
@@ -169,9 +189,16 @@ func Stores(ctx context.Context, x Execer, regionID string) ([]Store, error) {
 	return out, hrows.Err()
 }
 
+// StoreCount is how many stores the local store holds.
+func (db *DB) StoreCount(ctx context.Context) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM stores`).Scan(&n)
+	return n, MapError(err)
+}
+
 // StoreByCode returns one store, or ErrNotFound.
-func StoreByCode(ctx context.Context, x Execer, code string) (Store, error) {
-	all, err := Stores(ctx, x, "")
+func (db *DB) StoreByCode(ctx context.Context, code string) (Store, error) {
+	all, err := stores(ctx, db.r, "")
 	if err != nil {
 		return Store{}, err
 	}
@@ -184,8 +211,8 @@ func StoreByCode(ctx context.Context, x Execer, code string) (Store, error) {
 }
 
 // Setting reads a value from the settings table; ok is false when unset.
-func Setting(ctx context.Context, x Execer, key string) (value string, ok bool, err error) {
-	err = x.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&value)
+func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
+	err = db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&value)
 	if err == sql.ErrNoRows {
 		return "", false, nil
 	}
@@ -193,7 +220,7 @@ func Setting(ctx context.Context, x Execer, key string) (value string, ok bool, 
 }
 
 // SetSetting stores a value in the settings table.
-func SetSetting(ctx context.Context, x Execer, key, value string) error {
-	_, err := x.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
 	return MapError(err)
 }

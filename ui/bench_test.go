@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"storelens/app/insight"
-	"storelens/app/insight/synthchain"
 	"storelens/localdb"
+	"storelens/localdb/localdbtest/synthchain"
 )
 
 // benchChain opens the 2000-store × 1-year chain the insight benchmarks

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"storelens/app/insight/synthchain"
 	"storelens/localdb"
+	"storelens/localdb/localdbtest/synthchain"
 )
 
 // TestDashboardAndStorePageUnderXvfb opens the real window on a small

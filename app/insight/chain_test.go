@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"storelens/app/insight"
-	"storelens/app/insight/synthchain"
 	"storelens/localdb"
+	"storelens/localdb/localdbtest/synthchain"
 )
 
 // smallChain is a 60-store chain with 26 weeks of history and the story

@@ -11,6 +11,7 @@ import (
 
 	"storelens/app/insight"
 	"storelens/localdb"
+	"storelens/localdb/localdbtest"
 )
 
 // fx is a hand-made chain in a real SQLite file: stores open 10:00–22:00
@@ -30,15 +31,19 @@ func newFx(t *testing.T) *fx {
 	}
 	t.Cleanup(func() { db.Close() })
 	f := &fx{t: t, ctx: context.Background(), db: db, tz: map[int64]*time.Location{}}
-	f.write(func(tx *sql.Tx) error {
-		return localdb.UpsertRegion(f.ctx, tx, localdb.Region{ID: "R1", Name: "华中", TimeZone: "Asia/Shanghai"})
-	})
+	f.must(db.UpsertRegion(f.ctx, localdb.Region{ID: "R1", Name: "华中", TimeZone: "Asia/Shanghai"}))
 	return f
 }
 
+// write runs fn in one transaction on the test's own connection to the file.
 func (f *fx) write(fn func(tx *sql.Tx) error) {
 	f.t.Helper()
-	if err := f.db.Write(f.ctx, fn); err != nil {
+	f.must(localdbtest.InTx(f.ctx, localdbtest.Conn(f.t, f.db), fn))
+}
+
+func (f *fx) must(err error) {
+	f.t.Helper()
+	if err != nil {
 		f.t.Fatal(err)
 	}
 }
@@ -50,11 +55,9 @@ func (f *fx) store(id int64, code, tz string, tags ...string) {
 		f.t.Fatal(err)
 	}
 	f.tz[id] = loc
+	f.must(f.db.UpsertStore(f.ctx, localdb.Store{ID: id, Code: code, Name: code + "店", RegionID: "R1", City: "武汉", TimeZone: tz, Tags: tags,
+		Hours: []localdb.OpeningHours{{ValidFrom: "2020-01-01", ValidTo: "2030-12-31", Weekdays: localdb.AllWeek, Opens: "10:00", Closes: "22:00"}}}))
 	f.write(func(tx *sql.Tx) error {
-		if err := localdb.UpsertStore(f.ctx, tx, localdb.Store{ID: id, Code: code, Name: code + "店", RegionID: "R1", City: "武汉", TimeZone: tz, Tags: tags,
-			Hours: []localdb.OpeningHours{{ValidFrom: "2020-01-01", ValidTo: "2030-12-31", Weekdays: localdb.AllWeek, Opens: "10:00", Closes: "22:00"}}}); err != nil {
-			return err
-		}
 		_, err := tx.ExecContext(f.ctx, `INSERT INTO cameras(id, code, store_id, role) VALUES (?, ?, ?, 'entrance')`, id*10, code+"-ENT1", id)
 		return err
 	})
@@ -106,7 +109,7 @@ func (f *fx) refresh(id int64, firstDay, lastDay string) {
 	f.t.Helper()
 	from := f.at(id, firstDay, 0, 0)
 	to := f.at(id, lastDay, 0, 0).AddDate(0, 0, 1)
-	f.write(func(tx *sql.Tx) error { return localdb.RefreshRollups(f.ctx, tx, id, from, to) })
+	f.must(f.db.RefreshRollups(f.ctx, id, from, to))
 }
 
 func (f *fx) insight(now time.Time) *insight.Insight {
@@ -582,7 +585,7 @@ func TestRefreshRollupsReplaces(t *testing.T) {
 		`SELECT entries FROM store_monthly WHERE store_id = 1 AND local_day = '2026-11-01'`,
 	} {
 		var n int
-		if err := f.db.Reader().QueryRow(q).Scan(&n); err != nil || n != 12 {
+		if err := localdbtest.Conn(t, f.db).QueryRow(q).Scan(&n); err != nil || n != 12 {
 			t.Errorf("%s = %d (%v), want 12", q, n, err)
 		}
 	}
@@ -590,14 +593,12 @@ func TestRefreshRollupsReplaces(t *testing.T) {
 		_, err := tx.ExecContext(f.ctx, `UPDATE stores SET time_zone = 'Mars/Olympus' WHERE id = 1`)
 		return err
 	})
-	err = f.db.Write(f.ctx, func(tx *sql.Tx) error {
-		return localdb.RefreshRollups(f.ctx, tx, 1, f.at(1, day, 0, 0), f.at(1, day, 23, 0))
-	})
+	err = f.db.RefreshRollups(f.ctx, 1, f.at(1, day, 0, 0), f.at(1, day, 23, 0))
 	if err == nil || !strings.Contains(err.Error(), "Mars/Olympus") || !strings.Contains(err.Error(), "store 1") {
 		t.Errorf("error %v should name the store and the zone", err)
 	}
 	var n int
-	f.db.Reader().QueryRow(`SELECT entries FROM store_daily WHERE store_id = 1 AND local_day = ?`, day).Scan(&n)
+	localdbtest.Conn(t, f.db).QueryRow(`SELECT entries FROM store_daily WHERE store_id = 1 AND local_day = ?`, day).Scan(&n)
 	if n != 12 {
 		t.Errorf("stored rollup lost after a failed refresh: %d", n)
 	}

@@ -222,7 +222,7 @@ func (in *Insight) hours(ctx context.Context, s storeRec, p Period, withForecast
 	if !withForecast {
 		hfrom = from
 	}
-	rows, err := localdb.HourlyRows(ctx, in.db, s.ID, hfrom, to)
+	rows, err := in.db.HourlyRows(ctx, s.ID, hfrom, to)
 	if err != nil {
 		return nil, fmt.Errorf("read hours of store %s: %w", s.Code, err)
 	}
@@ -234,11 +234,11 @@ func (in *Insight) hours(ctx context.Context, s storeRec, p Period, withForecast
 	var profile func(week time.Time, weekend bool, hour int) float64
 	if withForecast {
 		first := p.From.AddDate(0, 0, -7*(ForecastHistoryWeeks+1))
-		days, err := localdb.DailyRows(ctx, in.db, s.ID, first.Format(dayFmt), p.LastDay())
+		days, err := in.db.DailyRows(ctx, s.ID, first.Format(dayFmt), p.LastDay())
 		if err != nil {
 			return nil, fmt.Errorf("read days of store %s: %w", s.Code, err)
 		}
-		weather, err := localdb.WeatherDays(ctx, in.db, s.City, first.Format(dayFmt), p.LastDay())
+		weather, err := in.db.WeatherDays(ctx, s.City, first.Format(dayFmt), p.LastDay())
 		if err != nil {
 			return nil, fmt.Errorf("read weather of %s: %w", s.City, err)
 		}
@@ -373,13 +373,13 @@ func (in *Insight) Backtest(ctx context.Context, f Filter, end time.Time, weeks 
 	covered := 0
 	weatherByCity := map[string]map[string]string{}
 	for _, s := range stores {
-		days, err := localdb.DailyRows(ctx, in.db, s.ID, first.Format(dayFmt), endDay.AddDate(0, 0, -1).Format(dayFmt))
+		days, err := in.db.DailyRows(ctx, s.ID, first.Format(dayFmt), endDay.AddDate(0, 0, -1).Format(dayFmt))
 		if err != nil {
 			return res, fmt.Errorf("read days of store %s: %w", s.Code, err)
 		}
 		weather, ok := weatherByCity[s.City]
 		if !ok {
-			if weather, err = localdb.WeatherDays(ctx, in.db, s.City, first.Format(dayFmt), endDay.Format(dayFmt)); err != nil {
+			if weather, err = in.db.WeatherDays(ctx, s.City, first.Format(dayFmt), endDay.Format(dayFmt)); err != nil {
 				return res, fmt.Errorf("read weather of %s: %w", s.City, err)
 			}
 			weatherByCity[s.City] = weather

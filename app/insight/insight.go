@@ -64,7 +64,6 @@
 package insight
 
 import (
-	"database/sql"
 	"errors"
 	"time"
 
@@ -150,7 +149,7 @@ type Params struct {
 // Insight answers the screens' questions. It is safe for concurrent use:
 // it holds no state but its parameters and reads through the read-only pool.
 type Insight struct {
-	db       *sql.DB
+	db       *localdb.DB
 	rules    Rules
 	holidays map[string]string
 	now      func() time.Time
@@ -170,7 +169,7 @@ func New(p Params) *Insight {
 	if now == nil {
 		now = time.Now
 	}
-	return &Insight{db: p.DB.Reader(), rules: r, holidays: h, now: now}
+	return &Insight{db: p.DB, rules: r, holidays: h, now: now}
 }
 
 // Rules returns the thresholds in use.

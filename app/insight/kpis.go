@@ -74,7 +74,7 @@ type storeRec struct {
 }
 
 func (in *Insight) stores(ctx context.Context, f Filter) ([]storeRec, error) {
-	all, err := localdb.Stores(ctx, in.db, f.RegionID)
+	all, err := in.db.Stores(ctx, f.RegionID)
 	if err != nil {
 		return nil, fmt.Errorf("read stores: %w", err)
 	}
@@ -96,7 +96,7 @@ func (in *Insight) stores(ctx context.Context, f Filter) ([]storeRec, error) {
 }
 
 func (in *Insight) storeByCode(ctx context.Context, code string) (storeRec, error) {
-	s, err := localdb.StoreWithCode(ctx, in.db, code)
+	s, err := in.db.StoreWithCode(ctx, code)
 	if errors.Is(err, localdb.ErrNotFound) {
 		return storeRec{}, fmt.Errorf("store %q is not in the local data: %w (check the code, or sync first)", code, ErrUnknownStore)
 	}

@@ -167,7 +167,7 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 	case p.Kind == Month && p.From.Day() == 1:
 		grain = localdb.GrainMonth
 	}
-	spans, err := localdb.DailyTotalsSplit(ctx, in.db, grain, f.RegionID, bounds)
+	spans, err := in.db.DailyTotalsSplit(ctx, grain, f.RegionID, bounds)
 	if err != nil {
 		return ov, fmt.Errorf("read KPIs of %s and the %d periods before: %w", p, nHist, err)
 	}
@@ -178,7 +178,7 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 	}
 	prev := spans[nHist-1]
 	ya := p.YearAgo()
-	yspans, err := localdb.DailyTotalsSplit(ctx, in.db, grain, f.RegionID, []string{ya.FirstDay(), ya.To.Format(dayFmt)})
+	yspans, err := in.db.DailyTotalsSplit(ctx, grain, f.RegionID, []string{ya.FirstDay(), ya.To.Format(dayFmt)})
 	if err != nil {
 		return ov, fmt.Errorf("read KPIs of %s a year earlier: %w", p, err)
 	}
@@ -302,7 +302,7 @@ func sortFlags(fs []Flag) {
 // earlyClosing lists, per store, the days it stopped counting entries well
 // before its scheduled closing time.
 func (in *Insight) earlyClosing(ctx context.Context, regionID string, p Period) (map[int64][]localdb.DailyRow, error) {
-	rows, err := localdb.EarlyClosedDays(ctx, in.db, regionID, p.FirstDay(), p.LastDay(), in.rules.EarlyCloseMinutes)
+	rows, err := in.db.EarlyClosedDays(ctx, regionID, p.FirstDay(), p.LastDay(), in.rules.EarlyCloseMinutes)
 	if err != nil {
 		return nil, fmt.Errorf("read closing times of %s: %w", p, err)
 	}
@@ -334,7 +334,7 @@ type flagger struct {
 }
 
 func (fl *flagger) days(s storeRec) ([]localdb.DailyRow, error) {
-	d, err := localdb.DailyRows(fl.ctx, fl.in.db, s.ID, fl.p.FirstDay(), fl.p.LastDay())
+	d, err := fl.in.db.DailyRows(fl.ctx, s.ID, fl.p.FirstDay(), fl.p.LastDay())
 	if err != nil {
 		return nil, fmt.Errorf("read days of store %s: %w", s.Code, err)
 	}
@@ -541,7 +541,7 @@ func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*
 	// Suspect counts.
 	if k.OpenHours > 0 && float64(k.SuspectHours)/float64(k.OpenHours) >= r.SuspectShare {
 		from, to := utcRange(p, s.loc)
-		hours, kinds, err := localdb.SuspectHours(fl.ctx, in.db, s.ID, from, to)
+		hours, kinds, err := in.db.SuspectHours(fl.ctx, s.ID, from, to)
 		if err != nil {
 			return nil, fmt.Errorf("read suspect hours of store %s: %w", s.Code, err)
 		}

@@ -188,7 +188,7 @@ func (in *Insight) staffRatio(s storeRec, hours []HourPoint) StaffRatio {
 func (in *Insight) monthly(ctx context.Context, s storeRec, p Period) ([]MonthPoint, error) {
 	last := p.To.AddDate(0, 0, -1)
 	first := time.Date(last.Year(), last.Month()-11, 1, 0, 0, 0, 0, time.UTC)
-	ms, err := localdb.MonthlyTotals(ctx, in.db, s.ID, first.Format(dayFmt), last.Format(dayFmt))
+	ms, err := in.db.MonthlyTotals(ctx, s.ID, first.Format(dayFmt), last.Format(dayFmt))
 	if err != nil {
 		return nil, fmt.Errorf("read months of store %s: %w", s.Code, err)
 	}
@@ -215,11 +215,11 @@ func (in *Insight) byWeather(ctx context.Context, s storeRec, p Period) ([]Weath
 	if p.From.Before(first) {
 		first = p.From
 	}
-	days, err := localdb.DailyRows(ctx, in.db, s.ID, first.Format(dayFmt), last.Format(dayFmt))
+	days, err := in.db.DailyRows(ctx, s.ID, first.Format(dayFmt), last.Format(dayFmt))
 	if err != nil {
 		return nil, fmt.Errorf("read days of store %s: %w", s.Code, err)
 	}
-	weather, err := localdb.WeatherDays(ctx, in.db, s.City, first.Format(dayFmt), last.Format(dayFmt))
+	weather, err := in.db.WeatherDays(ctx, s.City, first.Format(dayFmt), last.Format(dayFmt))
 	if err != nil {
 		return nil, fmt.Errorf("read weather of %s: %w", s.City, err)
 	}
@@ -260,7 +260,7 @@ const effectWeeks = 4
 // same weekday mix. Until the task is done, or while not a full week has
 // passed since, After is empty and Weeks is 0.
 func (in *Insight) TaskEffect(ctx context.Context, taskID string) (TaskEffect, error) {
-	t, err := localdb.TaskByID(ctx, in.db, taskID)
+	t, err := in.db.TaskByID(ctx, taskID)
 	if err != nil {
 		return TaskEffect{}, err
 	}
@@ -297,7 +297,7 @@ func (in *Insight) TaskEffect(ctx context.Context, taskID string) (TaskEffect, e
 	span := max(weeks, 1)
 	beforeFrom := created.AddDate(0, 0, -7*span)
 	te.BeforeFrom, te.BeforeTo = beforeFrom.Format(dayFmt), created.AddDate(0, 0, -1).Format(dayFmt)
-	bt, err := localdb.StoreDailyTotal(ctx, in.db, s.ID, te.BeforeFrom, te.BeforeTo)
+	bt, err := in.db.StoreDailyTotal(ctx, s.ID, te.BeforeFrom, te.BeforeTo)
 	if err != nil {
 		return te, fmt.Errorf("read KPIs of store %s before task %s: %w", s.Code, taskID, err)
 	}
@@ -306,7 +306,7 @@ func (in *Insight) TaskEffect(ctx context.Context, taskID string) (TaskEffect, e
 	if weeks > 0 {
 		te.Weeks = weeks
 		te.AfterFrom, te.AfterTo = afterFrom.Format(dayFmt), afterFrom.AddDate(0, 0, 7*weeks-1).Format(dayFmt)
-		at, err := localdb.StoreDailyTotal(ctx, in.db, s.ID, te.AfterFrom, te.AfterTo)
+		at, err := in.db.StoreDailyTotal(ctx, s.ID, te.AfterFrom, te.AfterTo)
 		if err != nil {
 			return te, fmt.Errorf("read KPIs of store %s after task %s: %w", s.Code, taskID, err)
 		}

@@ -63,7 +63,7 @@ func (e *Engine) Download(ctx context.Context, remoteID string) (string, error) 
 	unlock := e.lockClip(remoteID)
 	defer unlock()
 	what := "recording " + remoteID
-	rec, err := localdb.RecordingByRemoteID(ctx, e.cfg.DB.Writer(), remoteID)
+	rec, err := e.cfg.DB.RecordingByRemoteID(ctx, remoteID)
 	if err != nil {
 		if errors.Is(err, localdb.ErrNotFound) {
 			return "", &Error{Kind: ErrRejected, Collection: what, What: "it is not in the recordings index", Action: "sync first, then open the clip again"}
@@ -128,9 +128,7 @@ func (e *Engine) Download(ctx context.Context, remoteID string) (string, error) 
 }
 
 func (e *Engine) setState(ctx context.Context, rec localdb.CachedRecording, state, etag, path string, done int64, errText string) error {
-	return e.cfg.DB.Write(context.WithoutCancel(ctx), func(tx dbTx) error {
-		return localdb.SetRecordingState(context.WithoutCancel(ctx), tx, rec.ID, state, etag, path, done, errText)
-	})
+	return e.cfg.DB.SetRecordingState(context.WithoutCancel(ctx), rec.ID, state, etag, path, done, errText)
 }
 
 // transfer moves bytes from HQ into part, resuming when it can. It returns
@@ -323,7 +321,7 @@ func syncAndRename(part, final string) error {
 func (e *Engine) makeRoom(ctx context.Context, rec localdb.CachedRecording) error {
 	what := "recording " + rec.RemoteID
 	capBytes := int64(e.intSetting(ctx, SettingCacheMaxBytes, DefaultCacheMaxBytes))
-	used, err := localdb.CacheBytes(ctx, e.cfg.DB.Writer())
+	used, err := e.cfg.DB.CacheBytes(ctx)
 	if err != nil {
 		return storageError(what, err)
 	}
@@ -334,7 +332,7 @@ func (e *Engine) makeRoom(ctx context.Context, rec localdb.CachedRecording) erro
 	if used+need <= capBytes {
 		return nil
 	}
-	cands, err := localdb.EvictableRecordings(ctx, e.cfg.DB.Writer())
+	cands, err := e.cfg.DB.EvictableRecordings(ctx)
 	if err != nil {
 		return storageError(what, err)
 	}
@@ -345,7 +343,7 @@ func (e *Engine) makeRoom(ctx context.Context, rec localdb.CachedRecording) erro
 		if c.ID == rec.ID {
 			continue
 		}
-		if err := e.cfg.DB.Write(ctx, func(tx dbTx) error { return localdb.MarkRecordingEvicted(ctx, tx, c.ID) }); err != nil {
+		if err := e.cfg.DB.MarkRecordingEvicted(ctx, c.ID); err != nil {
 			if errors.Is(err, localdb.ErrConstraint) {
 				continue // opened or attached meanwhile
 			}
@@ -371,7 +369,7 @@ func (e *Engine) prefetchClips(ctx context.Context) (int, []string, error) {
 	if n == 0 {
 		return 0, nil, nil
 	}
-	recs, err := localdb.RecordingsToPrefetch(ctx, e.cfg.DB.Writer(), n)
+	recs, err := e.cfg.DB.RecordingsToPrefetch(ctx, n)
 	if err != nil {
 		return 0, nil, storageError("recordings", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"storelens/localdb"
+	"storelens/localdb/localdbtest"
 	"storelens/sync/demofeed"
 	"storelens/sync/feed"
 )
@@ -23,7 +24,7 @@ import (
 func clipHarness(t *testing.T) (*harness, *Engine, []localdb.CachedRecording) {
 	t.Helper()
 	h := newHarness(t, demofeed.Config{ClipDir: clipDir})
-	if err := localdb.SetSetting(context.Background(), h.db.Writer(), SettingPrefetchClips, "0"); err != nil {
+	if err := h.db.SetSetting(context.Background(), SettingPrefetchClips, "0"); err != nil {
 		t.Fatal(err)
 	}
 	e := h.engine(func(c *Config) {
@@ -32,7 +33,7 @@ func clipHarness(t *testing.T) (*harness, *Engine, []localdb.CachedRecording) {
 	if _, err := e.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := localdb.RecordingsToPrefetch(context.Background(), h.db.Reader(), 1000)
+	recs, err := h.db.RecordingsToPrefetch(context.Background(), 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func TestDownloadCutAtARandomByteResumes(t *testing.T) {
 	if hits[0].header.Get("Accept-Encoding") != "identity" {
 		t.Errorf("download asked Accept-Encoding %q, want identity", hits[0].header.Get("Accept-Encoding"))
 	}
-	st, _ := localdb.RecordingByRemoteID(context.Background(), h.db.Reader(), rec.RemoteID)
+	st, _ := h.db.RecordingByRemoteID(context.Background(), rec.RemoteID)
 	if st.State != "ready" || st.LocalPath != path {
 		t.Errorf("index says %s at %q", st.State, st.LocalPath)
 	}
@@ -117,7 +118,7 @@ func TestDownloadRestartsWhenTheClipChangesMidResume(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	final := filepath.Join(e.cacheDir(), clipName(rec.RemoteID))
-	st, _ := localdb.RecordingByRemoteID(context.Background(), h.db.Reader(), rec.RemoteID)
+	st, _ := h.db.RecordingByRemoteID(context.Background(), rec.RemoteID)
 	if st.State != "failed" || st.LocalPath != "" {
 		t.Errorf("index says %s at %q after a mismatching download", st.State, st.LocalPath)
 	}
@@ -134,7 +135,7 @@ func TestCacheCapEvictsLeastRecentlyViewedNeverOpenOrAttached(t *testing.T) {
 	ctx := context.Background()
 	a, b, c, d := recs[0], recs[1], recs[2], recs[3]
 	capBytes := a.Size + b.Size + max(c.Size, d.Size)/2
-	if err := localdb.SetSetting(ctx, h.db.Writer(), SettingCacheMaxBytes, strconv.FormatInt(capBytes, 10)); err != nil {
+	if err := h.db.SetSetting(ctx, SettingCacheMaxBytes, strconv.FormatInt(capBytes, 10)); err != nil {
 		t.Fatal(err)
 	}
 	pa, err := e.Download(ctx, a.RemoteID)
@@ -146,10 +147,10 @@ func TestCacheCapEvictsLeastRecentlyViewedNeverOpenOrAttached(t *testing.T) {
 		t.Fatal(err)
 	}
 	// a was viewed long ago, b just now (and is closed again).
-	h.db.Writer().Exec(`UPDATE recordings SET last_viewed_at = 1000 WHERE remote_id = ?`, a.RemoteID)
-	bb, _ := localdb.RecordingByRemoteID(ctx, h.db.Reader(), b.RemoteID)
-	localdb.OpenRecording(ctx, h.db.Writer(), bb.ID, until)
-	localdb.CloseRecording(ctx, h.db.Writer(), bb.ID)
+	localdbtest.Conn(t, h.db).Exec(`UPDATE recordings SET last_viewed_at = 1000 WHERE remote_id = ?`, a.RemoteID)
+	bb, _ := h.db.RecordingByRemoteID(ctx, b.RemoteID)
+	h.db.OpenRecording(ctx, bb.ID, until)
+	h.db.CloseRecording(ctx, bb.ID)
 	if _, err := e.Download(ctx, c.RemoteID); err != nil {
 		t.Fatal(err)
 	}
@@ -160,9 +161,9 @@ func TestCacheCapEvictsLeastRecentlyViewedNeverOpenOrAttached(t *testing.T) {
 		t.Error("the recently viewed clip was evicted")
 	}
 	// Now b is open in a player and c is a task's evidence: neither may go.
-	localdb.OpenRecording(ctx, h.db.Writer(), bb.ID, until)
-	cc, _ := localdb.RecordingByRemoteID(ctx, h.db.Reader(), c.RemoteID)
-	if _, err := localdb.CreateCorrectiveTask(ctx, h.db, localdb.CorrectiveTask{StoreID: 1, Title: "整改", RecordingID: cc.ID}); err != nil {
+	h.db.OpenRecording(ctx, bb.ID, until)
+	cc, _ := h.db.RecordingByRemoteID(ctx, c.RemoteID)
+	if _, err := h.db.CreateCorrectiveTask(ctx, localdb.CorrectiveTask{StoreID: 1, Title: "整改", RecordingID: cc.ID}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = e.Download(ctx, d.RemoteID)
@@ -170,7 +171,7 @@ func TestCacheCapEvictsLeastRecentlyViewedNeverOpenOrAttached(t *testing.T) {
 		t.Fatalf("err = %v; want a full cache naming open or attached clips", err)
 	}
 	for _, r := range []localdb.CachedRecording{b, c} {
-		st, _ := localdb.RecordingByRemoteID(ctx, h.db.Reader(), r.RemoteID)
+		st, _ := h.db.RecordingByRemoteID(ctx, r.RemoteID)
 		if st.State != "ready" {
 			t.Errorf("clip %s is %s; an open or attached clip was evicted", r.RemoteID, st.State)
 		}

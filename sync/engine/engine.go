@@ -13,7 +13,6 @@ package engine
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -26,7 +25,6 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
-	"storelens/localdb"
 	"storelens/sync/feed"
 )
 
@@ -57,7 +55,7 @@ type Config struct {
 	// header to the feed's own host.
 	Token string
 	// DB is the local store the engine writes.
-	DB *localdb.DB
+	DB Store
 	// FeedName names the feed's cursors in the local store; "" uses the
 	// feed URL's scheme, host and path. The built-in demo passes "demo" so
 	// its random port does not make every start a first sync.
@@ -223,7 +221,7 @@ func (e *Engine) run(ctx context.Context) (sum Summary, err error) {
 		err := e.pullAll(ctx, &sum)
 		if errors.Is(err, errCursorExpired) && attempt == 0 {
 			e.log.Info("feed cursors expired; reading every collection again", "feed", scrub(e.feed, nil))
-			if err := e.cfg.DB.Write(ctx, func(tx dbTx) error { return localdb.ResetFeedCursors(ctx, tx, e.feed) }); err != nil {
+			if err := e.cfg.DB.ResetFeedCursors(ctx, e.feed); err != nil {
 				return sum, storageError("", err)
 			}
 			sum.Resynced = true
@@ -245,7 +243,7 @@ func (e *Engine) run(ctx context.Context) (sum Summary, err error) {
 	}
 	// Fold the write-ahead log back into the database so a big first sync
 	// does not leave hundreds of megabytes of WAL behind.
-	if _, err := e.cfg.DB.Writer().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if err := e.cfg.DB.Checkpoint(ctx); err != nil {
 		e.log.Debug("checkpoint after sync", "error", err.Error())
 	}
 	// Pushes made while the pull ran go out now.
@@ -350,8 +348,5 @@ func (e *Engine) readErrorBody(resp *http.Response) *feed.Error {
 	fe.Action = scrub(fe.Action, []string{e.cfg.Token})
 	return &fe
 }
-
-// dbTx is the transaction localdb.DB.Write hands out.
-type dbTx = *sql.Tx
 
 func (e *Engine) secrets() []string { return []string{e.cfg.Token} }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"storelens/localdb"
+	"storelens/localdb/localdbtest"
 	"storelens/sync/demofeed"
 	"storelens/sync/feed"
 )
@@ -28,7 +30,7 @@ func TestBusyFeedIsRetriedThenSyncs(t *testing.T) {
 	if got := len(h.hits.to(feed.CollectionPath(feed.CollStores))); got != 4 {
 		t.Errorf("stores were requested %d times, want 3 failures + 1 success", got)
 	}
-	if n := count(t, h.db.Reader(), `SELECT count(*) FROM stores`); n != 120 {
+	if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM stores`); n != 120 {
 		t.Errorf("%d stores stored, want 120", n)
 	}
 }
@@ -49,7 +51,7 @@ func TestHugeRetryAfterIsCappedAndCancellable(t *testing.T) {
 	// With a long cap, cancelling the run ends the wait at once.
 	h.feed.Inject(demofeed.Fault{PathPrefix: feed.CollectionPath(feed.CollRegions), Status: http.StatusTooManyRequests, RetryAfter: "86400"})
 	local := h.db
-	if err := local.Write(context.Background(), func(tx dbTx) error { return localdb.ResetFeedCursors(context.Background(), tx, e.FeedName()) }); err != nil {
+	if err := local.ResetFeedCursors(context.Background(), e.FeedName()); err != nil {
 		t.Fatal(err)
 	}
 	e2 := h.engine(func(c *Config) { c.Collections = small; c.MaxRetryWait = time.Hour })
@@ -114,7 +116,7 @@ func TestTokenNeverLoggedNorInErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.feed.Inject(demofeed.Fault{PathPrefix: feed.CollectionPath(feed.CollRegions), Status: http.StatusServiceUnavailable, Times: 20, RetryAfter: "0"})
-	localdb.ResetFeedCursors(context.Background(), h.db.Writer(), e.FeedName())
+	h.db.ResetFeedCursors(context.Background(), e.FeedName())
 	_, err := e.Run(context.Background())
 	if err == nil {
 		t.Fatal("a feed failing every retry should fail the sync")
@@ -149,20 +151,20 @@ func TestBrokenPagesAreRejectedWhole(t *testing.T) {
 			if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "sync of stores") || !strings.Contains(err.Error(), "nothing of that page was stored") {
 				t.Fatalf("err = %v; want a rejection naming stores", err)
 			}
-			if n := count(t, h.db.Reader(), `SELECT count(*) FROM stores`); n != 0 {
+			if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM stores`); n != 0 {
 				t.Errorf("%d stores of the broken page were stored", n)
 			}
-			if cur, _, _ := localdb.FeedCursor(context.Background(), h.db.Reader(), e.FeedName(), feed.CollStores); cur != "" {
+			if cur, _, _ := h.db.FeedCursor(context.Background(), e.FeedName(), feed.CollStores); cur != "" {
 				t.Errorf("the cursor moved past a rejected page")
 			}
-			if n := count(t, h.db.Reader(), `SELECT count(*) FROM regions`); n != 1 {
+			if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM regions`); n != 1 {
 				t.Errorf("the region stored before the broken page is gone (%d)", n)
 			}
 			// The next run stores it whole.
 			if _, err := e.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			if n := count(t, h.db.Reader(), `SELECT count(*) FROM stores`); n != 120 {
+			if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM stores`); n != 120 {
 				t.Errorf("%d stores after the retry, want 120", n)
 			}
 		})
@@ -175,7 +177,7 @@ func TestLostReplyIsRetriedWithTheSameKey(t *testing.T) {
 	if _, err := e.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	task, err := localdb.CreateCorrectiveTask(context.Background(), h.db, localdb.CorrectiveTask{StoreID: 7, Title: "门口迎宾不到位",
+	task, err := h.db.CreateCorrectiveTask(context.Background(), localdb.CorrectiveTask{StoreID: 7, Title: "门口迎宾不到位",
 		Body: "10:41–11:15 店员在门口玩手机", KPI: "entry_rate", CreatedBy: "区域经理"})
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +200,7 @@ func TestLostReplyIsRetriedWithTheSameKey(t *testing.T) {
 	if sum.Pushed != 1 {
 		t.Errorf("pushed %d", sum.Pushed)
 	}
-	if n, _ := localdb.PendingPushCount(context.Background(), h.db.Reader()); n != 0 {
+	if n, _ := h.db.PendingPushCount(context.Background()); n != 0 {
 		t.Errorf("%d pushes still pending after HQ acknowledged", n)
 	}
 }
@@ -211,14 +213,14 @@ func TestCursorExpiredResyncsAndKeepsTheOutbox(t *testing.T) {
 	if _, err := e.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	before := count(t, h.db.Reader(), `SELECT count(*) FROM weather`)
-	task, err := localdb.CreateCorrectiveTask(context.Background(), h.db, localdb.CorrectiveTask{StoreID: 3, Title: "橱窗陈列更新", CreatedBy: "m"})
+	before := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM weather`)
+	task, err := h.db.CreateCorrectiveTask(context.Background(), localdb.CorrectiveTask{StoreID: 3, Title: "橱窗陈列更新", CreatedBy: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// HQ drops a staff member and rebuilds its data; for now it refuses
 	// the push: it stays queued.
-	staff := count(t, h.db.Reader(), `SELECT count(*) FROM staff`)
+	staff := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM staff`)
 	h.feed.Delete(feed.CollStaff, "101")
 	h.feed.Rotate()
 	h.feed.Inject(demofeed.Fault{PathPrefix: feed.PathCorrectiveTasks, Status: http.StatusBadRequest})
@@ -233,13 +235,13 @@ func TestCursorExpiredResyncsAndKeepsTheOutbox(t *testing.T) {
 	if n := len(h.hits.to(feed.CollectionPath(feed.CollRegions))); n != 2 {
 		t.Errorf("regions read %d times, want the expired read and the fresh one", n)
 	}
-	if n := count(t, h.db.Reader(), `SELECT count(*) FROM staff`); n != staff-1 || count(t, h.db.Reader(), `SELECT count(*) FROM staff WHERE id = 101`) != 0 {
+	if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM staff`); n != staff-1 || count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM staff WHERE id = 101`) != 0 {
 		t.Errorf("%d staff after the re-read, want %d: the one HQ dropped (no tombstone after a 410) should be gone", n, staff-1)
 	}
-	if got := count(t, h.db.Reader(), `SELECT count(*) FROM weather`); got != before {
+	if got := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM weather`); got != before {
 		t.Errorf("weather rows %d after the re-read, want %d (no duplicates, none lost)", got, before)
 	}
-	if n, _ := localdb.PendingPushCount(context.Background(), h.db.Reader()); n != 1 {
+	if n, _ := h.db.PendingPushCount(context.Background()); n != 1 {
 		t.Fatalf("outbox holds %d pushes after the resync, want the unsent task", n)
 	}
 	// An hour later HQ takes it.
@@ -258,25 +260,21 @@ func TestDiskFullKeepsWhatWasStored(t *testing.T) {
 	if _, err := e.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	stores := count(t, h.db.Reader(), `SELECT count(*) FROM stores`)
-	// SQLite's own limit on the file's size makes the next page fail the
-	// way a full disk does.
-	var pages int64
-	h.db.Writer().QueryRow(`PRAGMA page_count`).Scan(&pages)
-	if _, err := h.db.Writer().Exec(`PRAGMA max_page_count = ` + itoa(pages+2)); err != nil {
-		t.Fatal(err)
-	}
-	e2 := h.engine(func(c *Config) { c.Collections = []string{feed.CollWeather} })
+	stores := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM stores`)
+	// The disk fills up after the page's rows are written, before its
+	// commit: the store says so the way localdb maps SQLite's SQLITE_FULL
+	// (tested in localdb against a real size limit).
+	e2 := h.engine(func(c *Config) { c.Collections = []string{feed.CollWeather}; c.DB = fullDisk{c.DB} })
 	_, err := e2.Run(context.Background())
 	if !errors.Is(err, ErrStorage) || !strings.Contains(err.Error(), "disk is full") || !strings.Contains(err.Error(), "weather") {
 		t.Fatalf("err = %v; want a disk-full error naming weather", err)
 	}
-	if n := count(t, h.db.Reader(), `SELECT count(*) FROM weather`); n != 0 {
+	if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM weather`); n != 0 {
 		t.Errorf("%d weather rows of the failed page were kept", n)
 	}
 	var ok string
-	h.db.Reader().QueryRow(`PRAGMA integrity_check`).Scan(&ok)
-	if ok != "ok" || count(t, h.db.Reader(), `SELECT count(*) FROM stores`) != stores {
+	localdbtest.Conn(t, h.db).QueryRow(`PRAGMA integrity_check`).Scan(&ok)
+	if ok != "ok" || count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM stores`) != stores {
 		t.Errorf("after disk full: integrity %q, stores changed", ok)
 	}
 }
@@ -304,8 +302,8 @@ func TestReadOnlyDataDirIsAClearError(t *testing.T) {
 	t.Logf("read-only data folder: %v", err)
 	exec.Command("chattr", append([]string{"-i", h.dir}, files...)...).Run()
 	var ok string
-	h.db.Reader().QueryRow(`PRAGMA integrity_check`).Scan(&ok)
-	if ok != "ok" || count(t, h.db.Reader(), `SELECT count(*) FROM stores`) != 120 {
+	localdbtest.Conn(t, h.db).QueryRow(`PRAGMA integrity_check`).Scan(&ok)
+	if ok != "ok" || count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM stores`) != 120 {
 		t.Errorf("after the read-only folder: integrity %q", ok)
 	}
 }
@@ -322,11 +320,11 @@ func TestRollupsAreSettledBesideLaterPulls(t *testing.T) {
 	if _, err := e.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := localdb.RollupBacklog(context.Background(), h.db.Reader()); n != 0 {
+	if n, _ := h.db.RollupBacklog(context.Background()); n != 0 {
 		t.Errorf("%d stores still owe rollups after the run", n)
 	}
 	var staffed int64
-	h.db.Reader().QueryRow(`SELECT count(*) FROM store_hourly WHERE staff > 0`).Scan(&staffed)
+	localdbtest.Conn(t, h.db).QueryRow(`SELECT count(*) FROM store_hourly WHERE staff > 0`).Scan(&staffed)
 	if staffed == 0 {
 		t.Error("no hour of the rollups counts staff on shift")
 	}
@@ -342,7 +340,7 @@ func TestBusyPushEndpointDoesNotStopThePull(t *testing.T) {
 	if _, err := e.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	task, err := localdb.CreateCorrectiveTask(context.Background(), h.db, localdb.CorrectiveTask{StoreID: 9, Title: "试衣间排队", CreatedBy: "m"})
+	task, err := h.db.CreateCorrectiveTask(context.Background(), localdb.CorrectiveTask{StoreID: 9, Title: "试衣间排队", CreatedBy: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +353,7 @@ func TestBusyPushEndpointDoesNotStopThePull(t *testing.T) {
 	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "outbox") {
 		t.Errorf("warnings %q; want one about the queued push", sum.Warnings)
 	}
-	if n := count(t, h.db.Reader(), `SELECT count(*) FROM staff WHERE id = 101`); n != 0 {
+	if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM staff WHERE id = 101`); n != 0 {
 		t.Error("the pull did not run: the staff member HQ deleted is still here")
 	}
 	now = now.Add(2 * time.Minute)
@@ -365,4 +363,17 @@ func TestBusyPushEndpointDoesNotStopThePull(t *testing.T) {
 	if _, ok := h.feed.CorrectiveTasks()[task.ID]; !ok {
 		t.Error("the queued task never reached HQ")
 	}
+}
+
+// fullDisk is the local store on a disk that fills up during a page: the
+// page's rows are written, then the commit cannot be made.
+type fullDisk struct{ Store }
+
+func (d fullDisk) ApplyFeedPage(ctx context.Context, feedName, coll, next string, complete bool, fn func(p *localdb.FeedPage) error) (int, error) {
+	return d.Store.ApplyFeedPage(ctx, feedName, coll, next, complete, func(p *localdb.FeedPage) error {
+		if err := fn(p); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: free some space or move the data directory (--data-dir): database or disk is full", localdb.ErrDiskFull)
+	})
 }

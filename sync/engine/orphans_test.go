@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"storelens/localdb/localdbtest"
 	"storelens/sync/demofeed"
 	"storelens/sync/feed"
 )
@@ -21,22 +22,22 @@ func TestItemsOfAMissingStoreAreSkippedNotBlocking(t *testing.T) {
 		t.Fatal(err)
 	}
 	var gone int64
-	if err := h.db.Reader().QueryRow(`SELECT store_id FROM cameras ORDER BY id LIMIT 1`).Scan(&gone); err != nil {
+	if err := localdbtest.Conn(t, h.db).QueryRow(`SELECT store_id FROM cameras ORDER BY id LIMIT 1`).Scan(&gone); err != nil {
 		t.Fatal(err)
 	}
-	cams := count(t, h.db.Reader(), `SELECT count(*) FROM cameras`)
-	goneCams := count(t, h.db.Reader(), `SELECT count(*) FROM cameras WHERE store_id = ?`, gone)
-	staff := count(t, h.db.Reader(), `SELECT count(*) FROM staff`)
-	goneStaff := count(t, h.db.Reader(), `SELECT count(*) FROM staff WHERE store_id = ?`, gone)
+	cams := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM cameras`)
+	goneCams := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM cameras WHERE store_id = ?`, gone)
+	staff := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM staff`)
+	goneStaff := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM staff WHERE store_id = ?`, gone)
 	if goneCams == 0 || goneStaff == 0 {
 		t.Fatalf("store %d has %d cameras and %d staff; the test needs some", gone, goneCams, goneStaff)
 	}
 	// The store goes; the other collections are read afresh (as after HQ
 	// expired the cursors), without the stores collection to bring it back.
-	if _, err := h.db.Writer().Exec(`DELETE FROM stores WHERE id = ?`, gone); err != nil {
+	if _, err := localdbtest.Conn(t, h.db).Exec(`DELETE FROM stores WHERE id = ?`, gone); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.db.Writer().Exec(`UPDATE sync_cursors SET cursor = '' WHERE collection IN ('cameras', 'staff')`); err != nil {
+	if _, err := localdbtest.Conn(t, h.db).Exec(`UPDATE sync_cursors SET cursor = '' WHERE collection IN ('cameras', 'staff')`); err != nil {
 		t.Fatal(err)
 	}
 	e = h.engine(func(c *Config) { c.Collections = colls[2:] })
@@ -44,10 +45,10 @@ func TestItemsOfAMissingStoreAreSkippedNotBlocking(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the sync stopped on items of a missing store: %v", err)
 	}
-	if got := count(t, h.db.Reader(), `SELECT count(*) FROM cameras`); got != cams-goneCams {
+	if got := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM cameras`); got != cams-goneCams {
 		t.Errorf("cameras: %d stored, want the %d of the stores still held", got, cams-goneCams)
 	}
-	if got := count(t, h.db.Reader(), `SELECT count(*) FROM staff`); got != staff-goneStaff {
+	if got := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM staff`); got != staff-goneStaff {
 		t.Errorf("staff: %d stored, want %d", got, staff-goneStaff)
 	}
 	var skipped int64

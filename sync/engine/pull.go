@@ -69,7 +69,7 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 	st = CollectionStats{Name: coll}
 	t0 := time.Now()
 	defer func() { st.Took = time.Since(t0) }()
-	cursor, _, err := localdb.FeedCursor(ctx, e.cfg.DB.Writer(), e.feed, coll)
+	cursor, _, err := e.cfg.DB.FeedCursor(ctx, e.feed, coll)
 	if err != nil {
 		return st, storageError(coll, err)
 	}
@@ -168,7 +168,7 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 // earlier run deferred, one store per transaction; quiet keeps it from
 // reporting progress.
 func (e *Engine) settleRollups(ctx context.Context, quiet bool) error {
-	n, err := localdb.RollupBacklog(ctx, e.cfg.DB.Writer())
+	n, err := e.cfg.DB.RollupBacklog(ctx)
 	if err != nil || n == 0 {
 		return storageErrorOrNil("rollups", err)
 	}
@@ -538,7 +538,7 @@ func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 // intSetting reads a whole-number setting, or def when unset or unusable.
 func (e *Engine) intSetting(ctx context.Context, key string, def int) int {
-	v, ok, err := localdb.Setting(ctx, e.cfg.DB.Reader(), key)
+	v, ok, err := e.cfg.DB.Setting(ctx, key)
 	if err != nil || !ok {
 		return def
 	}

@@ -33,7 +33,7 @@ const refusedRetry = time.Hour
 // answers from memory, never a second task. A push HQ refuses is kept with
 // HQ's reason and a warning; an unreachable HQ stops the run.
 func (e *Engine) pushOutbox(ctx context.Context) (delivered int, warnings []string, err error) {
-	items, err := localdb.PendingPushes(ctx, e.cfg.DB.Writer(), e.cfg.Now(), 0)
+	items, err := e.cfg.DB.PendingPushes(ctx, e.cfg.Now(), 0)
 	if err != nil {
 		return 0, nil, storageError("outbox", err)
 	}
@@ -43,26 +43,20 @@ func (e *Engine) pushOutbox(ctx context.Context) (delivered int, warnings []stri
 		if err != nil {
 			// Not delivered: the attempt is recorded, the push stays queued.
 			wctx := context.WithoutCancel(ctx)
-			e.cfg.DB.Write(wctx, func(tx dbTx) error {
-				// Not again in this run: the pull runs first.
-				return localdb.MarkPushFailed(wctx, tx, it.Key, err.Error(), e.cfg.Now().Add(time.Minute))
-			})
+			// Not again in this run: the pull runs first.
+			e.cfg.DB.MarkPushFailed(wctx, it.Key, err.Error(), e.cfg.Now().Add(time.Minute))
 			return delivered, warnings, err
 		}
 		if refusal != "" {
 			w := fmt.Sprintf("HQ refused the %s %s: %s", what, it.Key, refusal)
 			warnings = append(warnings, w)
 			e.log.Warn("push refused", "kind", it.Kind, "key", it.Key, "reason", refusal)
-			if err := e.cfg.DB.Write(ctx, func(tx dbTx) error {
-				return localdb.MarkPushFailed(ctx, tx, it.Key, refusal, e.cfg.Now().Add(refusedRetry))
-			}); err != nil {
+			if err := e.cfg.DB.MarkPushFailed(ctx, it.Key, refusal, e.cfg.Now().Add(refusedRetry)); err != nil {
 				return delivered, warnings, storageError("outbox", err)
 			}
 			continue
 		}
-		if err := e.cfg.DB.Write(ctx, func(tx dbTx) error {
-			return localdb.MarkPushDelivered(ctx, tx, it.Key, ans, e.cfg.Now())
-		}); err != nil {
+		if err := e.cfg.DB.MarkPushDelivered(ctx, it.Key, ans, e.cfg.Now()); err != nil {
 			return delivered, warnings, storageError("outbox", err)
 		}
 		delivered++

@@ -42,7 +42,7 @@ func prepareDir(t *testing.T, dir string) {
 	}
 	defer db.Close()
 	// Two days of receipts keep each run short enough to kill it many times.
-	if err := localdb.SetSetting(context.Background(), db.Writer(), "sync.receipt_window_days", "2"); err != nil {
+	if err := db.SetSetting(context.Background(), "sync.receipt_window_days", "2"); err != nil {
 		t.Fatal(err)
 	}
 }

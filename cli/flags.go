@@ -39,8 +39,8 @@ func openInsight(ctx context.Context, env Env) (*app.App, *insight.Insight, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	var n int
-	if err := core.DB().Reader().QueryRowContext(ctx, `SELECT count(*) FROM stores`).Scan(&n); err != nil {
+	n, err := core.DB().StoreCount(ctx)
+	if err != nil {
 		core.Close()
 		return nil, nil, fmt.Errorf("read stores in %s: %w", core.DB().Path(), err)
 	}
@@ -49,7 +49,7 @@ func openInsight(ctx context.Context, env Env) (*app.App, *insight.Insight, erro
 		core.Close()
 		return nil, nil, fmt.Errorf("no stores in %s yet: run `storelens sync` (or pass --data-dir with the folder that holds your data)", path)
 	}
-	return core, insight.New(insight.Params{DB: core.DB()}), nil
+	return core, core.Insight(), nil
 }
 
 func langFlag(s string) (string, error) {

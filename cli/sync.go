@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"storelens/localdb"
+	"storelens/app"
 	"storelens/sync/engine"
 	"storelens/sync/feed"
 )
@@ -24,9 +25,6 @@ func init() {
 	})
 }
 
-// settingFeedURL is where the app keeps the HQ feed address (app.SettingFeedURL).
-const settingFeedURL = "sync.feed_url"
-
 func runSync(ctx context.Context, env Env, args []string) error {
 	fs := NewFlagSet(&env, "sync")
 	feedURL := fs.String("feed", "", "HQ feed URL, up to /v1 (default: the one saved by the app)")
@@ -38,48 +36,11 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	if err := ParseFlags(fs, args); err != nil {
 		return err
 	}
-	dir := env.DataDir
-	if dir == "" {
-		d, err := localdb.DefaultDir()
-		if err != nil {
-			return fmt.Errorf("find a data folder: %w (pass --data-dir)", err)
-		}
-		dir = d
-	}
-	db, err := localdb.Open(ctx, localdb.Options{Dir: dir})
-	if err != nil {
-		return fmt.Errorf("open the local store: %w", err)
-	}
-	defer db.Close()
-	url := strings.TrimSpace(*feedURL)
-	if url == "" {
-		v, ok, err := localdb.Setting(ctx, db.Reader(), settingFeedURL)
-		if err != nil {
-			return err
-		}
-		if !ok || v == "" {
-			return fmt.Errorf("no HQ feed given: pass --feed URL (e.g. --feed http://127.0.0.1:8700 for `storelens demo-feed`)")
-		}
-		url = v
-	}
 	level := slog.LevelWarn
 	if *verbose {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
-	token := os.Getenv("STORELENS_TOKEN")
-	probe, err := engine.New(engine.Config{FeedURL: url, Token: "-", DB: db})
-	if err != nil {
-		return err
-	}
-	if token == "" {
-		t, err := engine.NewTokens(log).Get(probe.FeedName())
-		if err != nil {
-			return fmt.Errorf("no sign-in token for %s: set STORELENS_TOKEN (the demo feed accepts \"demo\") or sign in once in the app", probe.FeedName())
-		}
-		token = t
-	}
-	bar := newProgressLine(env.Stderr, *quiet)
 	var colls []string
 	if *only != "" {
 		for _, c := range strings.Split(*only, ",") {
@@ -90,16 +51,25 @@ func runSync(ctx context.Context, env Env, args []string) error {
 			colls = append(colls, c)
 		}
 	}
-	e, err := engine.New(engine.Config{FeedURL: url, Token: token, DB: db, Logger: log, Progress: bar.show,
-		Collections: colls, PageLimit: *pageLimit})
+	core, err := app.New(ctx, app.Config{DataDir: env.DataDir, Logger: log})
 	if err != nil {
-		return err
+		return fmt.Errorf("open the local store: %w", err)
 	}
+	defer core.Close()
+	url := strings.TrimSpace(*feedURL)
+	token := os.Getenv("STORELENS_TOKEN")
+	bar := newProgressLine(env.Stderr, *quiet)
 	t0 := time.Now()
-	sum, err := e.Run(ctx)
+	sum, err := core.SyncOnce(ctx, app.SyncOnceRequest{FeedURL: url, Token: token, Collections: colls, PageLimit: *pageLimit, Progress: bar.show})
 	bar.finish()
+	switch {
+	case url == "" && errors.Is(err, engine.ErrConfig):
+		return fmt.Errorf("no HQ feed given: pass --feed URL (e.g. --feed http://127.0.0.1:8477 for `storelens demo-feed`)")
+	case token == "" && errors.Is(err, engine.ErrSignIn) && sum.Rows == 0:
+		return fmt.Errorf("%w; set STORELENS_TOKEN (the demo feed accepts \"demo\") or sign in once in the app", err)
+	}
 	el := time.Since(t0)
-	size := dbSize(db.Path())
+	size := dbSize(core.DB().Path())
 	for _, w := range sum.Warnings {
 		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
 	}

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"storelens/app/cli"
-	"storelens/app/insight/synthchain"
+	"storelens/cli"
 	"storelens/localdb"
+	"storelens/localdb/localdbtest/synthchain"
 )
 
 func chainDir(t *testing.T) string {

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"storelens/localdb"
+	"storelens/localdb/localdbtest"
 )
 
 // Options shape a chain. Zero fields take the defaults of Defaults.
@@ -97,12 +98,17 @@ func Build(ctx context.Context, db *localdb.DB, o Options, progress func(done, t
 	first := o.End.AddDate(0, 0, -o.Days)
 	// Weather per city and day.
 	weather := map[string][]string{}
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		for r := 0; r < o.Regions; r++ {
-			if err := localdb.UpsertRegion(ctx, tx, localdb.Region{ID: fmt.Sprintf("R%02d", r+1), Name: fmt.Sprintf("区域%02d", r+1), TimeZone: "Asia/Shanghai"}); err != nil {
-				return err
-			}
+	for r := 0; r < o.Regions; r++ {
+		if err := db.UpsertRegion(ctx, localdb.Region{ID: fmt.Sprintf("R%02d", r+1), Name: fmt.Sprintf("区域%02d", r+1), TimeZone: "Asia/Shanghai"}); err != nil {
+			return err
 		}
+	}
+	raw, err := localdbtest.Open(db)
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	err = localdbtest.InTx(ctx, raw, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO weather(city, day, condition, temp_min_c, temp_max_c, precip_mm) VALUES (?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
@@ -163,7 +169,7 @@ func Build(ctx context.Context, db *localdb.DB, o Options, progress func(done, t
 		if o.Stories && sp.code == StoryLowRate {
 			sp.rate = 0.02
 		}
-		if err := writeStore(ctx, db, o, sp, first, weather[c.name], holidays, rng); err != nil {
+		if err := writeStore(ctx, db, raw, o, sp, first, weather[c.name], holidays, rng); err != nil {
 			return fmt.Errorf("synthetic chain: store %s: %w", sp.code, err)
 		}
 		if progress != nil {
@@ -226,18 +232,18 @@ func poisson(rng *rand.Rand, lambda float64) int64 {
 	}
 }
 
-func writeStore(ctx context.Context, db *localdb.DB, o Options, sp storeSpec, first time.Time, weather []string, holidays map[string]bool, rng *rand.Rand) error {
+func writeStore(ctx context.Context, db *localdb.DB, raw *sql.DB, o Options, sp storeSpec, first time.Time, weather []string, holidays map[string]bool, rng *rand.Rand) error {
 	loc, err := time.LoadLocation(sp.zone)
 	if err != nil {
 		return err
 	}
-	return db.Write(ctx, func(tx *sql.Tx) error {
-		s := localdb.Store{ID: sp.id, Code: sp.code, Name: sp.city + fmt.Sprintf("%d号店", sp.id), RegionID: sp.region, City: sp.city,
-			TimeZone: sp.zone, StaffCount: sp.staff * 2, Tags: []string{sp.tag},
-			Hours: []localdb.OpeningHours{{ValidFrom: "2000-01-01", ValidTo: "2099-12-31", Weekdays: localdb.AllWeek, Opens: "10:00", Closes: "22:00"}}}
-		if err := localdb.UpsertStore(ctx, tx, s); err != nil {
-			return err
-		}
+	s := localdb.Store{ID: sp.id, Code: sp.code, Name: sp.city + fmt.Sprintf("%d号店", sp.id), RegionID: sp.region, City: sp.city,
+		TimeZone: sp.zone, StaffCount: sp.staff * 2, Tags: []string{sp.tag},
+		Hours: []localdb.OpeningHours{{ValidFrom: "2000-01-01", ValidTo: "2099-12-31", Weekdays: localdb.AllWeek, Opens: "10:00", Closes: "22:00"}}}
+	if err := db.UpsertStore(ctx, s); err != nil {
+		return err
+	}
+	err = localdbtest.InTx(ctx, raw, func(tx *sql.Tx) error {
 		cam := sp.id * 10
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cameras(id, code, store_id, role) VALUES (?, ?, ?, 'entrance')`, cam, sp.code+"-ENT1", sp.id); err != nil {
 			return err
@@ -340,10 +346,14 @@ func writeStore(ctx context.Context, db *localdb.DB, o Options, sp storeSpec, fi
 				}
 			}
 		}
-		from := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc)
-		to := time.Date(o.End.Year(), o.End.Month(), o.End.Day(), 0, 0, 0, 0, loc)
-		return localdb.RefreshRollups(ctx, tx, sp.id, from, to)
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	from := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc)
+	to := time.Date(o.End.Year(), o.End.Month(), o.End.Day(), 0, 0, 0, 0, loc)
+	return db.RefreshRollups(ctx, sp.id, from, to)
 }
 
 // Cached opens the chain of o under dir, building it first when dir holds
@@ -367,11 +377,11 @@ func Cached(ctx context.Context, dir string, o Options, progress func(done, tota
 		db.Close()
 		return nil, err
 	}
-	if _, err := db.Writer().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if err := db.Checkpoint(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if _, err := db.Writer().ExecContext(ctx, `ANALYZE`); err != nil {
+	if err := db.Analyze(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
