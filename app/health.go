@@ -8,6 +8,7 @@ import (
 	"math"
 	"time"
 
+	"storelens/app/vocab"
 	"storelens/localdb"
 	"storelens/vision/health"
 )
@@ -137,7 +138,7 @@ func CheckHealth(ctx context.Context, db *localdb.DB, req HealthCheckRequest) (*
 		rec.Reference = &localdb.CameraReferenceRecord{CameraID: place.CameraID, LearntAt: time.Now().UTC(), LearntFrom: learntFrom, Reference: refBlob}
 	}
 	for _, a := range rep.Alerts {
-		h := localdb.HealthAlert{CameraID: place.CameraID, Kind: string(a.Kind), Source: localdb.HealthFromLocal,
+		h := localdb.HealthAlert{CameraID: place.CameraID, Kind: string(a.Kind), Source: vocab.AlertFromLocal,
 			Started: start.Add(footageSpan(a.Start)), Measure: healthFinite(a.Measure)}
 		if a.End != nil {
 			h.Ended = start.Add(footageSpan(*a.End))

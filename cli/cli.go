@@ -12,6 +12,8 @@ import (
 	"io"
 	"os"
 	"sort"
+	"storelens/app"
+	"storelens/localdb"
 	"strings"
 )
 
@@ -121,4 +123,20 @@ func Exit(err error) int {
 		return 0
 	}
 	return Fail(os.Stderr, err)
+}
+
+// withStoreIf runs fn on the app's local store when needed (a command given
+// a camera stores what it finds), else with none: a bare video is checked
+// without opening, or creating, a database.
+func withStoreIf[T any](ctx context.Context, env Env, needed bool, fn func(db *localdb.DB) (T, error)) (T, error) {
+	if !needed {
+		return fn(nil)
+	}
+	core, err := app.New(ctx, app.Config{DataDir: env.DataDir})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer core.Close()
+	return fn(core.DB())
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"storelens/app"
+	"storelens/localdb"
 	"storelens/vision"
 )
 
@@ -135,18 +136,7 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	if !*asJSON {
 		req.Progress = progressBar(env.Stderr)
 	}
-	var out *app.RecountOutcome
-	var err error
-	if *camera != "" {
-		core, oerr := app.New(ctx, app.Config{DataDir: env.DataDir})
-		if oerr != nil {
-			return oerr
-		}
-		defer core.Close()
-		out, err = core.Recount(ctx, req)
-	} else {
-		out, err = app.Recount(ctx, nil, req)
-	}
+	out, err := withStoreIf(ctx, env, *camera != "", func(db *localdb.DB) (*app.RecountOutcome, error) { return app.Recount(ctx, db, req) })
 	if !*asJSON {
 		fmt.Fprintln(env.Stderr)
 	}

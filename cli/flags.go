@@ -32,6 +32,16 @@ type flagJSONItem struct {
 	Hours  []string `json:"hours"`
 }
 
+// openPeriod reads a --period and opens the app's insight on env's store.
+func openPeriod(ctx context.Context, env Env, period string) (insight.Period, *app.App, *insight.Insight, error) {
+	p, err := insight.ParsePeriod(period, nil)
+	if err != nil {
+		return p, nil, nil, err
+	}
+	core, in, err := openInsight(ctx, env)
+	return p, core, in, err
+}
+
 // openInsight opens the local store of env and an Insight over it; it fails
 // with a next step when the store holds no stores yet.
 func openInsight(ctx context.Context, env Env) (*app.App, *insight.Insight, error) {
@@ -80,11 +90,7 @@ func runFlags(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "storelens flags: --period is required, e.g. --period 2026-W47")
 		return ErrUsage
 	}
-	p, err := insight.ParsePeriod(*periodS, nil)
-	if err != nil {
-		return err
-	}
-	core, in, err := openInsight(ctx, env)
+	p, core, in, err := openPeriod(ctx, env, *periodS)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"storelens/app"
+	"storelens/localdb"
 	"storelens/vision/health"
 )
 
@@ -71,18 +72,7 @@ func runHealth(ctx context.Context, env Env, args []string) error {
 		}
 		req.Start = t
 	}
-	var out *app.HealthCheckOutcome
-	var err error
-	if *camera != "" {
-		core, oerr := app.New(ctx, app.Config{DataDir: env.DataDir})
-		if oerr != nil {
-			return oerr
-		}
-		defer core.Close()
-		out, err = core.CheckHealth(ctx, req)
-	} else {
-		out, err = app.CheckHealth(ctx, nil, req)
-	}
+	out, err := withStoreIf(ctx, env, *camera != "", func(db *localdb.DB) (*app.HealthCheckOutcome, error) { return app.CheckHealth(ctx, db, req) })
 	if err != nil {
 		return err
 	}

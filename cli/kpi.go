@@ -45,11 +45,7 @@ func runKPI(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "storelens kpi: --store and --period are required, e.g. --store WH001 --period 2026-W47")
 		return ErrUsage
 	}
-	p, err := insight.ParsePeriod(*periodS, nil)
-	if err != nil {
-		return err
-	}
-	core, in, err := openInsight(ctx, env)
+	p, core, in, err := openPeriod(ctx, env, *periodS)
 	if err != nil {
 		return err
 	}

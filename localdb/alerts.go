@@ -6,19 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"storelens/app/vocab"
 	"strings"
 	"time"
-)
-
-// Camera alert kinds and sources, as stored in camera_alerts.
-const (
-	HealthOcclusion = "occlusion"
-	HealthMoved     = "moved"
-	HealthDefocus   = "defocus"
-	HealthNoSignal  = "no_signal"
-
-	HealthFromDevice = "device" // reported by the camera, arrives through sync
-	HealthFromLocal  = "local"  // found on this machine by a footage check
 )
 
 // HealthAlert is one stretch of time during which a camera could not be
@@ -29,8 +19,8 @@ type HealthAlert struct {
 	ID       int64
 	RemoteID string // the device feed's id; "" for alerts found locally
 	CameraID int64
-	Kind     string // HealthOcclusion, HealthMoved, HealthDefocus or HealthNoSignal
-	Source   string // HealthFromDevice or HealthFromLocal
+	Kind     string // one of vocab.AlertKinds
+	Source   string // vocab.AlertFromDevice or vocab.AlertFromLocal
 	Started  time.Time
 	// Ended is zero while the alert is open.
 	Ended time.Time
@@ -46,12 +36,12 @@ func (a HealthAlert) Open() bool { return a.Ended.IsZero() }
 
 func (a HealthAlert) validate() error {
 	switch a.Kind {
-	case HealthOcclusion, HealthMoved, HealthDefocus, HealthNoSignal:
+	case vocab.AlertOcclusion, vocab.AlertMoved, vocab.AlertDefocus, vocab.AlertNoSignal:
 	default:
 		return fmt.Errorf("camera alert of camera %d: unknown kind %q (want occlusion, moved, defocus or no_signal)", a.CameraID, a.Kind)
 	}
 	switch a.Source {
-	case HealthFromDevice, HealthFromLocal:
+	case vocab.AlertFromDevice, vocab.AlertFromLocal:
 	default:
 		return fmt.Errorf("camera alert of camera %d: unknown source %q (want device or local)", a.CameraID, a.Source)
 	}
@@ -451,7 +441,7 @@ func (db *DB) StoreHealthCheck(ctx context.Context, c HealthCheckRecord) (Health
 			return err
 		}
 		from := c.Start
-		open, err := healthAlerts(ctx, tx, AlertFilter{CameraID: c.CameraID, Source: HealthFromLocal, OpenOnly: true, To: c.Start})
+		open, err := healthAlerts(ctx, tx, AlertFilter{CameraID: c.CameraID, Source: vocab.AlertFromLocal, OpenOnly: true, To: c.Start})
 		if err != nil {
 			return err
 		}

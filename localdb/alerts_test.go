@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"storelens/app/vocab"
 	"testing"
 	"time"
 )
@@ -73,7 +74,7 @@ func TestAlertMarksOverlappingCountsSuspect(t *testing.T) {
 	var id int64
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		id, err = insertHealthAlert(ctx, tx, HealthAlert{CameraID: 7, Kind: HealthOcclusion, Source: HealthFromLocal,
+		id, err = insertHealthAlert(ctx, tx, HealthAlert{CameraID: 7, Kind: vocab.AlertOcclusion, Source: vocab.AlertFromLocal,
 			Started: day.Add(2*time.Hour + 20*time.Minute), Ended: day.Add(2*time.Hour + 50*time.Minute), Measure: 0.33,
 			Detail: `{"blocked_share":0.33}`})
 		return err
@@ -123,7 +124,7 @@ func TestCloseCameraAlert(t *testing.T) {
 	s := seedStore(t, db)
 	seedHealthCamera(t, db, 7, "WH001-C1", s.ID)
 	start := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
-	id, err := db.InsertHealthAlert(ctx, HealthAlert{CameraID: 7, Kind: HealthNoSignal, Source: HealthFromLocal, Started: start})
+	id, err := db.InsertHealthAlert(ctx, HealthAlert{CameraID: 7, Kind: vocab.AlertNoSignal, Source: vocab.AlertFromLocal, Started: start})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,14 +162,14 @@ func TestBadAlertIsRefusedAndNothingIsLost(t *testing.T) {
 	s := seedStore(t, db)
 	seedHealthCamera(t, db, 7, "WH001-C1", s.ID)
 	start := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
-	good := HealthAlert{CameraID: 7, Kind: HealthDefocus, Source: HealthFromLocal, Started: start, Ended: start.Add(time.Hour)}
+	good := HealthAlert{CameraID: 7, Kind: vocab.AlertDefocus, Source: vocab.AlertFromLocal, Started: start, Ended: start.Add(time.Hour)}
 	bad := []HealthAlert{
-		{CameraID: 7, Kind: "smudge", Source: HealthFromLocal, Started: start},
-		{CameraID: 7, Kind: HealthMoved, Source: "guess", Started: start},
-		{CameraID: 7, Kind: HealthMoved, Source: HealthFromLocal, Started: start, Ended: start.Add(-time.Second)},
-		{CameraID: 7, Kind: HealthMoved, Source: HealthFromLocal},
-		{CameraID: 7, Kind: HealthMoved, Source: HealthFromLocal, Started: start, Detail: "{not json"},
-		{CameraID: 404, Kind: HealthMoved, Source: HealthFromLocal, Started: start},
+		{CameraID: 7, Kind: "smudge", Source: vocab.AlertFromLocal, Started: start},
+		{CameraID: 7, Kind: vocab.AlertMoved, Source: "guess", Started: start},
+		{CameraID: 7, Kind: vocab.AlertMoved, Source: vocab.AlertFromLocal, Started: start, Ended: start.Add(-time.Second)},
+		{CameraID: 7, Kind: vocab.AlertMoved, Source: vocab.AlertFromLocal},
+		{CameraID: 7, Kind: vocab.AlertMoved, Source: vocab.AlertFromLocal, Started: start, Detail: "{not json"},
+		{CameraID: 404, Kind: vocab.AlertMoved, Source: vocab.AlertFromLocal, Started: start},
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		if _, err := insertHealthAlert(ctx, tx, good); err != nil {
@@ -186,7 +187,7 @@ func TestBadAlertIsRefusedAndNothingIsLost(t *testing.T) {
 		}
 	}
 	got, _ := db.HealthAlerts(ctx, AlertFilter{})
-	if len(got) != 1 || got[0].Kind != HealthDefocus {
+	if len(got) != 1 || got[0].Kind != vocab.AlertDefocus {
 		t.Errorf("after refused alerts the store holds %+v, want only the first", got)
 	}
 }
@@ -211,7 +212,7 @@ func TestAlertHoursOnTheStoresClock(t *testing.T) {
 	start := time.Date(2026, 11, 20, 2, 20, 0, 0, time.UTC)
 	end := start.Add(50 * time.Minute)
 	for _, cam := range []int64{7, 9} {
-		if _, err := db.InsertHealthAlert(ctx, HealthAlert{CameraID: cam, Kind: HealthOcclusion, Source: HealthFromLocal, Started: start, Ended: end}); err != nil {
+		if _, err := db.InsertHealthAlert(ctx, HealthAlert{CameraID: cam, Kind: vocab.AlertOcclusion, Source: vocab.AlertFromLocal, Started: start, Ended: end}); err != nil {
 			t.Fatal(err)
 		}
 	}

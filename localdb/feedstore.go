@@ -955,11 +955,12 @@ func (p *FeedPage) PruneReceipts(keep int64) error {
 
 // --- camera alerts ---
 
-// CameraAlert is an alert raised by a camera device. EndedAt is 0 while open.
-type CameraAlert struct {
+// DeviceAlert is an alert a camera device raised, as HQ's feed sends it.
+// EndedAt is 0 while open.
+type DeviceAlert struct {
 	RemoteID  string
 	CameraID  int64
-	Kind      string // occlusion, moved, defocus, no_signal
+	Kind      string // one of vocab.AlertKinds
 	StartedAt int64
 	EndedAt   int64
 	Measure   float64
@@ -968,7 +969,7 @@ type CameraAlert struct {
 
 // UpsertCameraAlert stores a device alert and marks the store's rollups
 // over the alert's period stale (suspect hours).
-func (p *FeedPage) UpsertCameraAlert(a CameraAlert) error {
+func (p *FeedPage) UpsertCameraAlert(a DeviceAlert) error {
 	if skip, err := p.orphan("alert "+a.RemoteID, 0, a.CameraID); skip || err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"storelens/app/vocab"
 	"strings"
 	"testing"
 	"time"
@@ -158,7 +159,7 @@ func TestCorrectiveTaskAndItsPushCommitTogether(t *testing.T) {
 		t.Errorf("push %s carries %v", items[0].Key, body)
 	}
 	hist, _ := db.TaskStatusHistory(ctx, task.ID)
-	if len(hist) != 1 || hist[0].Status != TaskOpen || hist[0].Source != "local" {
+	if len(hist) != 1 || hist[0].Status != vocab.TaskOpen || hist[0].Source != "local" {
 		t.Errorf("history %+v", hist)
 	}
 	// A task for a store that does not exist leaves neither task nor push.
@@ -188,9 +189,9 @@ func TestStatusChangesFromHQMoveTheTaskForward(t *testing.T) {
 	var stored []bool
 	_, err = db.ApplyFeedPage(ctx, "hq", "task_status", "x", true, func(p *FeedPage) error {
 		for _, c := range []TaskStatusChange{
-			{RemoteID: task.ID + "/done", TaskID: task.ID, Status: TaskDone, At: t0.Add(3 * time.Hour), By: "店长"},
-			{RemoteID: task.ID + "/acknowledged", TaskID: task.ID, Status: TaskAcknowledged, At: t0.Add(time.Hour)},
-			{RemoteID: "other/acknowledged", TaskID: "not-here", Status: TaskAcknowledged, At: t0},
+			{RemoteID: task.ID + "/done", TaskID: task.ID, Status: vocab.TaskDone, At: t0.Add(3 * time.Hour), By: "店长"},
+			{RemoteID: task.ID + "/acknowledged", TaskID: task.ID, Status: vocab.TaskAcknowledged, At: t0.Add(time.Hour)},
+			{RemoteID: "other/acknowledged", TaskID: "not-here", Status: vocab.TaskAcknowledged, At: t0},
 		} {
 			ok, err := p.ApplyTaskStatusChange(c)
 			if err != nil {
@@ -206,7 +207,7 @@ func TestStatusChangesFromHQMoveTheTaskForward(t *testing.T) {
 	var status string
 	var doneAt int64
 	db.r.QueryRow(`SELECT status, COALESCE(done_at, 0) FROM corrective_tasks WHERE id = ?`, task.ID).Scan(&status, &doneAt)
-	if status != TaskDone || doneAt != t0.Add(3*time.Hour).Unix() {
+	if status != vocab.TaskDone || doneAt != t0.Add(3*time.Hour).Unix() {
 		t.Errorf("task is %s (done at %d); an older change must not move it back", status, doneAt)
 	}
 	hist, _ := db.TaskStatusHistory(ctx, task.ID)
@@ -214,7 +215,7 @@ func TestStatusChangesFromHQMoveTheTaskForward(t *testing.T) {
 		t.Errorf("history %d rows, stored %v", len(hist), stored)
 	}
 	// The manager verifies: status, history and push in one go.
-	if _, err := db.ChangeTaskStatus(ctx, task.ID, TaskVerified, "张经理", "复核通过", t0.Add(5*time.Hour)); err != nil {
+	if _, err := db.ChangeTaskStatus(ctx, task.ID, vocab.TaskVerified, "张经理", "复核通过", t0.Add(5*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := db.PendingPushCount(ctx); n != 2 {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"storelens/app/vocab"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -18,16 +20,6 @@ const (
 	OutboxCorrectiveTask   = "corrective_task"
 	OutboxTaskStatus       = "task_status"
 	OutboxInspectionResult = "inspection_result"
-)
-
-// Task statuses, as in corrective_tasks.status and the feed.
-const (
-	TaskOpen         = "open"
-	TaskAcknowledged = "acknowledged"
-	TaskInProgress   = "in_progress"
-	TaskDone         = "done"
-	TaskVerified     = "verified"
-	TaskCancelled    = "cancelled"
 )
 
 // OutboxItem is one push waiting for (or having received) HQ's answer.
@@ -208,7 +200,7 @@ func (db *DB) CreateCorrectiveTask(ctx context.Context, t CorrectiveTask) (Corre
 		t.ID = uuid.NewString()
 	}
 	if t.Status == "" {
-		t.Status = TaskOpen
+		t.Status = vocab.TaskOpen
 	}
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = time.Now()
@@ -271,7 +263,7 @@ func createTask(ctx context.Context, tx *sql.Tx, t CorrectiveTask) error {
 // one transaction. It returns the change's id (its idempotency key).
 func (db *DB) ChangeTaskStatus(ctx context.Context, taskID, status, by, note string, at time.Time) (string, error) {
 	if !validStatus(status) {
-		return "", fmt.Errorf("task %s: %q is not a task status (open, acknowledged, in_progress, done, verified, cancelled)", taskID, status)
+		return "", fmt.Errorf("task %s: %q is not a task status (%s)", taskID, status, strings.Join(vocab.TaskStatuses, ", "))
 	}
 	id := uuid.NewString()
 	err := db.write(ctx, func(tx *sql.Tx) error {
@@ -299,13 +291,7 @@ func (db *DB) ChangeTaskStatus(ctx context.Context, taskID, status, by, note str
 	return id, nil
 }
 
-func validStatus(s string) bool {
-	switch s {
-	case TaskOpen, TaskAcknowledged, TaskInProgress, TaskDone, TaskVerified, TaskCancelled:
-		return true
-	}
-	return false
-}
+func validStatus(s string) bool { return vocab.Valid(vocab.TaskStatuses, s) }
 
 // InspectionResult is a manager's verdict on an inspection snapshot.
 type InspectionResult struct {
@@ -346,7 +332,7 @@ func (db *DB) RecordInspectionResult(ctx context.Context, r InspectionResult) (I
 				t.ID = uuid.NewString()
 			}
 			if t.Status == "" {
-				t.Status = TaskOpen
+				t.Status = vocab.TaskOpen
 			}
 			if t.EvidenceSnapshotID == 0 {
 				t.EvidenceSnapshotID = r.SnapshotID

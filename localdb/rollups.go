@@ -3,6 +3,7 @@ package localdb
 import (
 	"context"
 	"fmt"
+	"storelens/app/vocab"
 	"sync"
 	"time"
 )
@@ -16,7 +17,7 @@ const (
 	AlertSuspectBucket = 16
 )
 
-var alertBits = map[string]int{"occlusion": AlertOcclusion, "moved": AlertMoved, "defocus": AlertDefocus, "no_signal": AlertNoSignal}
+var alertBits = map[string]int{vocab.AlertOcclusion: AlertOcclusion, vocab.AlertMoved: AlertMoved, vocab.AlertDefocus: AlertDefocus, vocab.AlertNoSignal: AlertNoSignal}
 
 // ScheduleOn resolves a store's opening hours on the local date day: the
 // rules covering the date and its weekday, highest priority first, then the

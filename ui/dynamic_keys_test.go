@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"storelens/app/insight"
+	"storelens/app/vocab"
 )
 
 // TestDynamicKeysAreTranslated covers the keys built from data, which a
@@ -16,17 +17,17 @@ func TestDynamicKeysAreTranslated(t *testing.T) {
 	for _, m := range append(insight.Metrics, insight.StaffExcluded) {
 		keys = append(keys, "metric."+string(m))
 	}
-	for _, k := range []insight.FlagKind{insight.BelowTagAverage, insight.SharpDrop, insight.EarlyClosing, insight.AbnormalEntryRate, insight.SuspectCounts} {
-		keys = append(keys, "flag."+string(k))
+	for _, k := range vocab.FlagKinds {
+		keys = append(keys, "flag."+k)
 	}
-	// The CHECK constraints of camera_alerts.kind and weather.condition.
-	for _, k := range []string{"occlusion", "moved", "defocus", "no_signal"} {
+	for _, k := range vocab.AlertKinds {
 		keys = append(keys, "alert."+k)
 	}
+	// The CHECK constraint of weather.condition.
 	for _, c := range []string{"sunny", "cloudy", "rain", "heavy_rain", "snow", "fog"} {
 		keys = append(keys, "weather."+c)
 	}
-	for _, st := range []string{"open", "acknowledged", "in_progress", "done", "verified", "cancelled"} {
+	for _, st := range vocab.TaskStatuses {
 		keys = append(keys, "task."+st)
 	}
 	for _, k := range keys {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"storelens/app/vocab"
 )
 
 // Metric names a KPI, with the names of product.md. The string is the key
@@ -280,11 +282,11 @@ type FlagKind string
 
 // The kinds of flag.
 const (
-	BelowTagAverage   FlagKind = "below_tag_average"
-	SharpDrop         FlagKind = "sharp_drop"
-	EarlyClosing      FlagKind = "early_closing"
-	AbnormalEntryRate FlagKind = "abnormal_entry_rate"
-	SuspectCounts     FlagKind = "suspect_counts"
+	BelowTagAverage   FlagKind = vocab.FlagBelowTagAverage
+	SharpDrop         FlagKind = vocab.FlagSharpDrop
+	EarlyClosing      FlagKind = vocab.FlagEarlyClosing
+	AbnormalEntryRate FlagKind = vocab.FlagAbnormalEntryRate
+	SuspectCounts     FlagKind = vocab.FlagSuspectCounts
 )
 
 // Text is a sentence in both of the UI's languages.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"storelens/app/vocab"
 	"storelens/sync/feed"
 )
 
@@ -290,7 +291,7 @@ func TestStoriesAreInTheData(t *testing.T) {
 		}
 		for d := from; d <= to; d++ {
 			for _, a := range c.alerts(c.byCode[st.StoreCode], d, sc) {
-				if a.Kind == feed.AlertOcclusion && a.CameraID == c.byCode[st.StoreCode].cameras[0].ID {
+				if a.Kind == vocab.AlertOcclusion && a.CameraID == c.byCode[st.StoreCode].cameras[0].ID {
 					t.Errorf("the device raised an occlusion alert on %s; the story wants it silent", d)
 				}
 			}
@@ -307,7 +308,7 @@ func TestStoriesAreInTheData(t *testing.T) {
 		}
 		var moved bool
 		for _, a := range c.alerts(c.byCode[st.StoreCode], mv, sc) {
-			moved = moved || a.Kind == feed.AlertMoved
+			moved = moved || a.Kind == vocab.AlertMoved
 		}
 		if !moved {
 			t.Error("no 'moved' alert on the day the camera moved")

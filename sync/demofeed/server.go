@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"storelens/app/vocab"
 	"storelens/sync/feed"
 )
 
@@ -648,7 +649,7 @@ func (s *Server) pushTask(w http.ResponseWriter, r *http.Request) {
 		now := s.cfg.Now()
 		s.tasks[t.ID] = t
 		st := s.storeByID(t.StoreID)
-		steps := []string{feed.TaskAcknowledged, feed.TaskInProgress, feed.TaskDone}
+		steps := []string{vocab.TaskAcknowledged, vocab.TaskInProgress, vocab.TaskDone}
 		by := st.staff[0].Name
 		notes := []string{"店长已收到", "正在整改", "已整改，请复核"}
 		for i, status := range steps {
@@ -693,12 +694,12 @@ func (s *Server) pushTaskStatus(w http.ResponseWriter, r *http.Request) {
 			return http.StatusNotFound, &feed.Error{Code: feed.CodeNotFound, Message: "task " + c.TaskID + " is not known at HQ", Action: "push the corrective task first"}
 		}
 		switch c.Status {
-		case feed.TaskVerified, feed.TaskCancelled, feed.TaskOpen, feed.TaskDone:
+		case vocab.TaskVerified, vocab.TaskCancelled, vocab.TaskOpen, vocab.TaskDone:
 		default:
 			return invalid("task status change", "status "+strconv.Quote(c.Status)+" cannot be set by a manager", "send verified, cancelled, open or done")
 		}
 		now := s.cfg.Now()
-		if c.Status == feed.TaskCancelled || c.Status == feed.TaskVerified {
+		if c.Status == vocab.TaskCancelled || c.Status == vocab.TaskVerified {
 			// The store stops working on it: drop its pending steps.
 			kept := s.changes[:0]
 			for _, x := range s.changes {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"storelens/app/vocab"
 	"storelens/sync/feed"
 )
 
@@ -515,18 +516,18 @@ func (c *chain) alerts(s *store, d day, sc storyClock) []feed.CameraAlert {
 	for _, cam := range s.cameras {
 		if r.float() < .006 {
 			st := d.at(s.loc, 120+r.intn(120)).Unix()
-			out = append(out, feed.CameraAlert{ID: fmt.Sprintf("al-%d-%s-n", cam.ID, d), CameraID: cam.ID, Kind: feed.AlertNoSignal,
+			out = append(out, feed.CameraAlert{ID: fmt.Sprintf("al-%d-%s-n", cam.ID, d), CameraID: cam.ID, Kind: vocab.AlertNoSignal,
 				StartedAt: st, EndedAt: st + int64(600+r.intn(3000)), Detail: `{"reason":"network"}`})
 		}
 		if r.float() < .004 {
 			st := d.at(s.loc, 11*60+r.intn(8*60)).Unix()
-			out = append(out, feed.CameraAlert{ID: fmt.Sprintf("al-%d-%s-o", cam.ID, d), CameraID: cam.ID, Kind: feed.AlertOcclusion,
+			out = append(out, feed.CameraAlert{ID: fmt.Sprintf("al-%d-%s-o", cam.ID, d), CameraID: cam.ID, Kind: vocab.AlertOcclusion,
 				StartedAt: st, EndedAt: st + int64(120+r.intn(400)), Measure: math.Round(r.between(.3, .6)*100) / 100, Detail: `{"covered":"partial"}`})
 		}
 	}
 	if s.feed.Code == storyMoved && d == sc.moveDay() {
 		st := d.at(s.loc, 11*60).Unix()
-		out = append(out, feed.CameraAlert{ID: fmt.Sprintf("al-%d-%s-m", s.cameras[0].ID, d), CameraID: s.cameras[0].ID, Kind: feed.AlertMoved,
+		out = append(out, feed.CameraAlert{ID: fmt.Sprintf("al-%d-%s-m", s.cameras[0].ID, d), CameraID: s.cameras[0].ID, Kind: vocab.AlertMoved,
 			StartedAt: st, Measure: 0.41, Detail: `{"similarity_to_reference":0.41}`})
 	}
 	return out

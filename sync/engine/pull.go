@@ -492,7 +492,7 @@ var decoders = map[string]decodeFunc{
 			if x.Detail != "" && !json.Valid([]byte(x.Detail)) {
 				return fmt.Errorf("alert %s: detail is not JSON", x.ID)
 			}
-			return p.UpsertCameraAlert(localdb.CameraAlert{RemoteID: x.ID, CameraID: x.CameraID, Kind: x.Kind, StartedAt: x.StartedAt,
+			return p.UpsertCameraAlert(localdb.DeviceAlert{RemoteID: x.ID, CameraID: x.CameraID, Kind: x.Kind, StartedAt: x.StartedAt,
 				EndedAt: x.EndedAt, Measure: x.Measure, Detail: x.Detail})
 		}, func(p *localdb.FeedPage, k string) error { return p.DeleteCameraAlert(k) })
 	},

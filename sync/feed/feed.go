@@ -338,14 +338,6 @@ type ReceiptLine struct {
 	AmountFen    int64  `json:"amount_fen"`
 }
 
-// Alert kinds raised by devices.
-const (
-	AlertOcclusion = "occlusion"
-	AlertMoved     = "moved"
-	AlertDefocus   = "defocus"
-	AlertNoSignal  = "no_signal"
-)
-
 // CameraAlert is an alert a camera raised itself. EndedAt is 0 while open.
 type CameraAlert struct {
 	ID        string  `json:"id"`
@@ -405,16 +397,6 @@ type Snapshot struct {
 
 // Key is the snapshot's stable key.
 func (s Snapshot) Key() string { return s.ID }
-
-// Task statuses.
-const (
-	TaskOpen         = "open"
-	TaskAcknowledged = "acknowledged"
-	TaskInProgress   = "in_progress"
-	TaskDone         = "done"
-	TaskVerified     = "verified"
-	TaskCancelled    = "cancelled"
-)
 
 // TaskStatusChange is a corrective task moving along at the store, reported
 // back by HQ.

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"gocv.io/x/gocv"
+
+	"storelens/app/vocab"
 )
 
 // Kind is what is wrong with a camera; the values match the local store's
@@ -29,10 +31,10 @@ type Kind string
 
 // The kinds of camera alert.
 const (
-	Occlusion Kind = "occlusion" // part of the view is blocked
-	Moved     Kind = "moved"     // the view is shifted or rotated
-	Defocus   Kind = "defocus"   // the picture is blurred
-	NoSignal  Kind = "no_signal" // black, frozen or unreadable frames, or the stream stopped
+	Occlusion Kind = vocab.AlertOcclusion // part of the view is blocked
+	Moved     Kind = vocab.AlertMoved     // the view is shifted or rotated
+	Defocus   Kind = vocab.AlertDefocus   // the picture is blurred
+	NoSignal  Kind = vocab.AlertNoSignal  // black, frozen or unreadable frames, or the stream stopped
 )
 
 // Kinds lists every kind in a fixed order.
