@@ -32,3 +32,17 @@ func TestSyncWithoutFeedSaysWhatToSetUp(t *testing.T) {
 		t.Fatal("the sync never reported that no feed is set")
 	}
 }
+
+// A removed listener hears no more changes; the others still do.
+func TestSyncStateListenerCanBeRemoved(t *testing.T) {
+	a := &App{}
+	var kept, removed int
+	a.OnSyncState(func(SyncState) { kept++ })
+	stop := a.OnSyncState(func(SyncState) { removed++ })
+	a.UpdateSyncState(func(s *SyncState) { s.Phase = "stores" })
+	stop()
+	a.UpdateSyncState(func(s *SyncState) { s.Phase = "counts" })
+	if kept != 3 || removed != 2 {
+		t.Errorf("kept listener called %d times (want 3: once on registering, twice on changes), removed one %d (want 2)", kept, removed)
+	}
+}

@@ -33,14 +33,18 @@ func (s SyncState) Fraction() float64 {
 type syncStatus struct {
 	mu        sync.Mutex
 	state     SyncState
-	observers []func(SyncState)
+	next      int
+	observers map[int]func(SyncState)
 }
 
 func (s *syncStatus) set(fn func(*SyncState)) {
 	s.mu.Lock()
 	fn(&s.state)
 	st := s.state
-	obs := append([]func(SyncState){}, s.observers...)
+	obs := make([]func(SyncState), 0, len(s.observers))
+	for _, o := range s.observers {
+		obs = append(obs, o)
+	}
 	s.mu.Unlock()
 	for _, o := range obs {
 		o(st)
@@ -56,12 +60,24 @@ func (a *App) SyncState() SyncState {
 
 // OnSyncState registers fn to be called with every change of the sync
 // state, from whichever goroutine made the change, and once right away.
-func (a *App) OnSyncState(fn func(SyncState)) {
+// The returned function removes fn; a screen that is rebuilt (a language
+// switch) calls it so the old screen stops listening.
+func (a *App) OnSyncState(fn func(SyncState)) (remove func()) {
 	a.sync.mu.Lock()
-	a.sync.observers = append(a.sync.observers, fn)
+	if a.sync.observers == nil {
+		a.sync.observers = map[int]func(SyncState){}
+	}
+	id := a.sync.next
+	a.sync.next++
+	a.sync.observers[id] = fn
 	st := a.sync.state
 	a.sync.mu.Unlock()
 	fn(st)
+	return func() {
+		a.sync.mu.Lock()
+		delete(a.sync.observers, id)
+		a.sync.mu.Unlock()
+	}
 }
 
 // UpdateSyncState changes the sync state and notifies the observers.

@@ -49,7 +49,7 @@ func BenchmarkClickToScreen(b *testing.B) {
 
 	b.Run("dashboard-period-2000-stores", func(b *testing.B) {
 		src := &timedRegion{in: ins}
-		d := NewDashboard(src, nil, nil, end)
+		d := NewDashboard(Runner{Inline: true}, src, nil, nil, end)
 		w := test.NewWindow(d.Content())
 		defer w.Close()
 		w.Resize(size)
@@ -74,7 +74,7 @@ func BenchmarkClickToScreen(b *testing.B) {
 	b.Run("store-page-week", func(b *testing.B) {
 		p := defaultPeriod(end)
 		src := &timedStore{in: ins}
-		s := NewStorePage(src, nil, end)
+		s := NewStorePage(Runner{Inline: true}, src, nil, end)
 		w := test.NewWindow(s.Content())
 		defer w.Close()
 		w.Resize(size)
@@ -135,7 +135,7 @@ func BenchmarkClickToScreenDataDir(b *testing.B) {
 	ins := insight.New(insight.Params{DB: db})
 	src := &timedRegion{in: ins}
 	now := time.Now()
-	d := NewDashboard(src, nil, nil, now)
+	d := NewDashboard(Runner{Inline: true}, src, nil, nil, now)
 	w := test.NewWindow(d.Content())
 	defer w.Close()
 	w.Resize(fyne.NewSize(1366, 768))

@@ -60,6 +60,7 @@ var colMetric = map[int]insight.Metric{
 // store table against tag averages (flagged stores first), and which
 // stores' numbers are suspect now.
 type Dashboard struct {
+	run    Runner
 	src    regionSource
 	alerts alertSource
 	sync   func() app.SyncState
@@ -94,8 +95,8 @@ type Dashboard struct {
 
 // NewDashboard builds the dashboard over src; alerts and sync may be nil.
 // It loads the default period right away.
-func NewDashboard(src regionSource, alerts alertSource, sync func() app.SyncState, now time.Time) *Dashboard {
-	d := &Dashboard{src: src, alerts: alerts, sync: sync, sortCol: -1, selected: -1, loaded: make(chan struct{}, 64)}
+func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() app.SyncState, now time.Time) *Dashboard {
+	d := &Dashboard{run: run, src: src, alerts: alerts, sync: sync, sortCol: -1, selected: -1, loaded: make(chan struct{}, 64)}
 	d.picker = newPeriodPicker(defaultPeriod(now), func(insight.Period) { d.load() })
 	d.tagSel = widget.NewSelect([]string{lang.X("dashboard.alltags", "All tags")}, func(s string) {
 		t := s
@@ -131,7 +132,7 @@ func NewDashboard(src regionSource, alerts alertSource, sync func() app.SyncStat
 	d.table = d.newTable()
 
 	search := container.NewGridWrap(fyne.NewSize(180, d.search.MinSize().Height), d.search)
-	bar := container.NewHBox(d.picker.box, d.tagSel, search, d.flaggedOnly, d.openBtn)
+	bar := container.NewHBox(d.picker.Content(), d.tagSel, search, d.flaggedOnly, d.openBtn)
 	tiles := container.NewGridWithColumns(len(d.tiles))
 	for _, t := range d.tiles {
 		tiles.Add(t)
@@ -143,7 +144,7 @@ func NewDashboard(src regionSource, alerts alertSource, sync func() app.SyncStat
 	))
 	split := container.NewHSplit(container.NewBorder(container.NewVBox(d.busy, d.status), nil, nil, nil, d.table), right)
 	split.Offset = 0.76
-	d.content = container.NewBorder(container.NewVBox(bar, d.picker.errLabel, tiles), nil, nil, nil, split)
+	d.content = container.NewBorder(container.NewVBox(bar, d.picker.Problem(), tiles), nil, nil, nil, split)
 	d.load()
 	return d
 }
@@ -204,7 +205,7 @@ func (d *Dashboard) load() {
 	d.busy.Show()
 	d.busy.Start()
 	d.status.Hide()
-	inBackground(func() {
+	d.run.Go(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		ov, err := d.src.Region(ctx, p, f)
@@ -592,17 +593,7 @@ func (d *Dashboard) selectRow(row int) {
 	d.detail.SetText(b.String())
 }
 
-func flagKindLabel(k insight.FlagKind) string {
-	def := map[insight.FlagKind]string{
-		insight.BelowTagAverage: "Below its tag average", insight.SharpDrop: "Sharp drop",
-		insight.EarlyClosing: "Traffic stops before closing time", insight.AbnormalEntryRate: "Abnormal entry rate",
-		insight.SuspectCounts: "Counts suspect",
-	}[k]
-	if def == "" {
-		def = string(k)
-	}
-	return translated("flag."+string(k), def)
-}
+func flagKindLabel(k insight.FlagKind) string { return translated("flag."+string(k), string(k)) }
 
 func (d *Dashboard) openSelected() {
 	if d.selected < 0 || d.selected >= len(d.rows) || d.OnOpenStore == nil {
@@ -669,13 +660,7 @@ func cameraName(a app.CameraAlert) string {
 	return a.CameraCode
 }
 
-func alertKindLabel(k string) string {
-	def := map[string]string{"occlusion": "lens blocked", "moved": "camera moved", "defocus": "out of focus", "no_signal": "no signal"}[k]
-	if def == "" {
-		def = k
-	}
-	return translated("alert."+k, def)
-}
+func alertKindLabel(k string) string { return translated("alert."+k, k) }
 
 // translated looks up a key built from data (a metric, flag kind, alert
 // kind or weather condition); TestDynamicKeysAreTranslated checks that

@@ -99,7 +99,7 @@ func codesShown(d *Dashboard) []string {
 func newTestDashboard(t *testing.T) (*Dashboard, *fakeRegion) {
 	test.NewTempApp(t)
 	src := &fakeRegion{ov: demoOverview()}
-	d := NewDashboard(src, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	d := NewDashboard(Runner{Inline: true}, src, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	w := test.NewWindow(d.Content())
 	w.Resize(d.Content().MinSize().Max(fyneSize(1366, 768)))
 	t.Cleanup(w.Close)
@@ -223,7 +223,7 @@ func (failingRegion) Region(context.Context, insight.Period, insight.Filter) (in
 
 func TestDashboardEmptyAndFailingSayWhatToDo(t *testing.T) {
 	test.NewTempApp(t)
-	d := NewDashboard(&fakeRegion{}, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	d := NewDashboard(Runner{Inline: true}, &fakeRegion{}, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	w := test.NewWindow(d.Content())
 	defer w.Close()
 	waitLoaded(t, d.loadedSignal())
@@ -234,7 +234,7 @@ func TestDashboardEmptyAndFailingSayWhatToDo(t *testing.T) {
 		t.Errorf("no stores: entries tile shows %q", v)
 	}
 
-	f := NewDashboard(failingRegion{}, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	f := NewDashboard(Runner{Inline: true}, failingRegion{}, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	w2 := test.NewWindow(f.Content())
 	defer w2.Close()
 	waitLoaded(t, f.loadedSignal())

@@ -74,6 +74,22 @@ func kindIndex(k insight.PeriodKind) int {
 // Period is the period shown.
 func (pp *periodPicker) Period() insight.Period { return pp.p }
 
+// Show shows p without telling the screen: the screen is about to load p
+// itself (a store opened from the dashboard for the dashboard's period).
+func (pp *periodPicker) Show(p insight.Period) {
+	on := pp.onChange
+	pp.onChange = nil
+	pp.set(p)
+	pp.onChange = on
+}
+
+// Content is the picker's row: kind, back, the period, forward.
+func (pp *periodPicker) Content() fyne.CanvasObject { return pp.box }
+
+// Problem is the line under the row that explains a period that cannot be
+// read; it is hidden while there is none.
+func (pp *periodPicker) Problem() fyne.CanvasObject { return pp.errLabel }
+
 // set shows p and tells the screen.
 func (pp *periodPicker) set(p insight.Period) {
 	pp.p = p

@@ -67,7 +67,7 @@ func TestDashboardAndStorePageUnderXvfb(t *testing.T) {
 			if share < 0.05 || colours < 64 {
 				t.Errorf("the %s looks empty: %.2f%% drawn, %d colours; see %s\n%s", c.area, 100*share, colours, path, logs.String())
 			}
-			for _, bad := range []string{"Error in Fyne call thread", "Translation failure", "panic:"} {
+			for _, bad := range []string{"Error in Fyne call thread", "Translation failure", "panic:", "WARNING: DATA RACE"} {
 				if strings.Contains(logs.String(), bad) {
 					t.Errorf("the app logged %q:\n%s", bad, logs.String())
 				}

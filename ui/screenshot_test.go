@@ -53,7 +53,10 @@ func startXvfb(t *testing.T) string {
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "storelens")
-	cmd := exec.Command("go", "build", "-o", bin, "storelens")
+	// With the race detector: the window's real goroutine path (background
+	// queries and chart renders handing back through fyne.Do) is checked
+	// here, where headless tests run that work inline.
+	cmd := exec.Command("go", "build", "-race", "-o", bin, "storelens")
 	cmd.Dir = ".."
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -94,7 +94,7 @@ func (sh *Shell) feedForm() fyne.CanvasObject {
 		signIn.Disable()
 		result.Importance = widget.MediumImportance
 		result.SetText(lang.X("settings.signin.busy", "Signing in…"))
-		inBackground(func() {
+		sh.run.Go(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			persistent, err := sh.core.SignIn(ctx, u, tok)
@@ -157,7 +157,7 @@ func (sh *Shell) syncForm() fyne.CanvasObject {
 			}
 			vals[i] = n
 		}
-		inBackground(func() {
+		sh.run.Go(func() {
 			for i, r := range rows {
 				if err := sh.core.SetIntSetting(context.Background(), r.s, vals[i]); err != nil {
 					fyne.Do(func() {

@@ -15,14 +15,9 @@ import (
 
 // Area keys, stable across languages; the last one shown is remembered.
 const (
-	AreaDashboard   = "dashboard"
-	AreaStores      = "stores"
-	AreaReview      = "review"
-	AreaTasks       = "tasks"
-	AreaInspections = "inspections"
-	AreaCashier     = "cashier"
-	AreaReports     = "reports"
-	AreaSettings    = "settings"
+	AreaDashboard = "dashboard"
+	AreaStores    = "stores"
+	AreaSettings  = "settings"
 )
 
 // area is one entry of the navigation.
@@ -34,13 +29,8 @@ type area struct {
 
 func areas() []area {
 	return []area{
-		{AreaDashboard, theme.HomeIcon(), func(sh *Shell) fyne.CanvasObject { return sh.dashboardScreen() }},
-		{AreaStores, theme.StorageIcon(), func(sh *Shell) fyne.CanvasObject { return sh.storeScreen() }},
-		{AreaReview, theme.MediaVideoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.review") }},
-		{AreaTasks, theme.ListIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.tasks") }},
-		{AreaInspections, theme.MediaPhotoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.inspections") }},
-		{AreaCashier, theme.AccountIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.cashier") }},
-		{AreaReports, theme.DocumentIcon(), func(sh *Shell) fyne.CanvasObject { return sh.emptyState("empty.reports") }},
+		{AreaDashboard, theme.HomeIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.dash.Content() }},
+		{AreaStores, theme.StorageIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.store.Content() }},
 		{AreaSettings, theme.SettingsIcon(), func(sh *Shell) fyne.CanvasObject { return sh.settingsScreen() }},
 	}
 }
@@ -51,15 +41,20 @@ type Shell struct {
 	fa   fyne.App
 	win  fyne.Window
 	core *app.App
+	run  Runner
+
+	screens    *shellScreens // rebuilt with the navigation
+	stopStatus func()        // removes the status bar's sync listener
 
 	root   *fyne.Container
 	tabs   *container.AppTabs
 	status *syncBar
 }
 
-// NewShell builds the frame for core in win.
-func NewShell(fa fyne.App, win fyne.Window, core *app.App) *Shell {
-	sh := &Shell{fa: fa, win: win, core: core, root: container.NewStack()}
+// NewShell builds the frame for core in win; run carries the screens'
+// background work (the zero Runner in the window).
+func NewShell(fa fyne.App, win fyne.Window, core *app.App, run Runner) *Shell {
+	sh := &Shell{fa: fa, win: win, core: core, run: run, root: container.NewStack()}
 	sh.build()
 	return sh
 }
@@ -69,7 +64,10 @@ func (sh *Shell) Content() fyne.CanvasObject { return sh.root }
 
 // Start connects the shell to the core's background services.
 func (sh *Shell) Start(ctx context.Context) {
-	sh.core.OnSyncState(func(s app.SyncState) {
+	if sh.stopStatus != nil {
+		sh.stopStatus()
+	}
+	sh.stopStatus = sh.core.OnSyncState(func(s app.SyncState) {
 		fyne.Do(func() { sh.status.show(s) })
 	})
 	sh.core.StartSync(ctx)
@@ -81,6 +79,10 @@ func (sh *Shell) build() {
 	if sh.tabs != nil && sh.tabs.Selected() != nil {
 		last = sh.currentKey()
 	}
+	if sh.screens != nil {
+		sh.screens.stop()
+	}
+	sh.screens = sh.newScreens()
 	var items []*container.TabItem
 	for _, a := range areas() {
 		items = append(items, container.NewTabItemWithIcon(lang.X("nav."+a.key, a.key), a.icon, a.build(sh)))
@@ -123,23 +125,6 @@ func (sh *Shell) Show(key string) {
 
 // Current is the key of the area on screen.
 func (sh *Shell) Current() string { return sh.currentKey() }
-
-// emptyState is what an area shows before there is anything to show: what
-// the area is for and the next step.
-func (sh *Shell) emptyState(key string) fyne.CanvasObject {
-	msg := widget.NewLabel(lang.X(key, key))
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Alignment = fyne.TextAlignCenter
-	nodata := widget.NewLabelWithStyle(lang.X("empty.nodata", "No data yet"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	syncNow := widget.NewButtonWithIcon(lang.X("empty.action.sync", "Sync now"), theme.ViewRefreshIcon(), sh.core.SyncNow)
-	syncNow.Importance = widget.HighImportance
-	settings := widget.NewButtonWithIcon(lang.X("empty.action.settings", "Open settings"), theme.SettingsIcon(), func() { sh.Show(AreaSettings) })
-	return container.NewCenter(container.NewVBox(
-		nodata,
-		container.NewGridWrap(fyne.NewSize(520, 80), msg),
-		container.NewCenter(container.NewHBox(syncNow, settings)),
-	))
-}
 
 func appTitle() string {
 	return lang.X("app.title", "StoreLens") + " · StoreLens " + app.Version

@@ -21,7 +21,7 @@ func newTestShell(t *testing.T) (*Shell, fyne.Window) {
 	}
 	t.Cleanup(func() { core.Close() })
 	w := test.NewTempWindow(t, nil)
-	sh := NewShell(fa, w, core)
+	sh := NewShell(fa, w, core, Runner{Inline: true})
 	w.SetContent(sh.Content())
 	w.Resize(fyne.NewSize(1366, 768))
 	return sh, w
@@ -50,9 +50,9 @@ func TestNavigationReachesEveryArea(t *testing.T) {
 		}
 	}
 	// The last area is remembered for the next start.
-	sh.Show(AreaTasks)
-	if got := sh.fa.Preferences().String(prefLastArea); got != AreaTasks {
-		t.Errorf("last area saved as %q, want %q", got, AreaTasks)
+	sh.Show(AreaStores)
+	if got := sh.fa.Preferences().String(prefLastArea); got != AreaStores {
+		t.Errorf("last area saved as %q, want %q", got, AreaStores)
 	}
 }
 
@@ -63,13 +63,19 @@ func TestBothLanguagesLabelEveryArea(t *testing.T) {
 		lang string
 		want []string
 	}{
-		{LangEnglish, []string{"Dashboard", "Stores", "Review", "Tasks", "Inspections", "Cashier audit", "Reports", "Settings"}},
-		{LangChinese, []string{"区域看板", "门店", "视频回放", "待办单", "定时抓拍", "收银稽核", "报表", "设置"}},
+		// Only the areas that work are offered; review, tasks, inspections,
+		// the cashier audit and reports join when they are built.
+		{LangEnglish, []string{"Dashboard", "Stores", "Settings"}},
+		{LangChinese, []string{"区域看板", "门店", "设置"}},
 	}
 	for _, c := range cases {
 		SetLanguage(c.lang)
 		sh, w := newTestShell(t)
 		got := tabTexts(sh)
+		if len(got) != len(c.want) {
+			t.Errorf("%s: tabs %q, want %q", c.lang, got, c.want)
+			continue
+		}
 		for i := range c.want {
 			if got[i] != c.want[i] {
 				t.Errorf("%s: tab %d = %q, want %q", c.lang, i, got[i], c.want[i])
@@ -78,11 +84,7 @@ func TestBothLanguagesLabelEveryArea(t *testing.T) {
 		if CurrentLanguage() != c.lang {
 			t.Errorf("CurrentLanguage() = %q after switching to %q", CurrentLanguage(), c.lang)
 		}
-		// Empty areas explain themselves in the same language.
-		sh.Show(AreaTasks)
-		if !containsLabel(w.Content(), map[string]string{LangEnglish: "No data yet — sync from HQ or start the demo chain.", LangChinese: "暂无数据 —— 请从总部同步，或启动演示数据。"}[c.lang]) {
-			t.Errorf("%s: the empty Tasks area does not say what to do next", c.lang)
-		}
+		_ = w
 	}
 	SetLanguage(LangEnglish)
 }

@@ -37,6 +37,7 @@ var storeTileMetrics = []insight.Metric{insight.Entries, insight.EntryRate, insi
 // StorePage is one store: header, KPIs with ranks, flags and camera alerts,
 // and the charts; a click on a time chart selects that moment for footage.
 type StorePage struct {
+	run  Runner
 	src  storeSource
 	prof profileSource
 	// OnFootage opens the footage review of store code at t; it reports
@@ -71,8 +72,8 @@ type StorePage struct {
 }
 
 // NewStorePage builds an empty store page; Open shows a store.
-func NewStorePage(src storeSource, prof profileSource, now time.Time) *StorePage {
-	s := &StorePage{src: src, prof: prof, loc: time.UTC, loaded: make(chan struct{}, 64)}
+func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time) *StorePage {
+	s := &StorePage{run: run, src: src, prof: prof, loc: time.UTC, loaded: make(chan struct{}, 64)}
 	s.picker = newPeriodPicker(defaultPeriod(now), func(insight.Period) { s.load() })
 	s.codeSel = widget.NewSelectEntry(nil)
 	s.codeSel.SetPlaceHolder(lang.X("store.code", "Store code"))
@@ -107,8 +108,8 @@ func NewStorePage(src storeSource, prof profileSource, now time.Time) *StorePage
 	s.status.Wrapping = fyne.TextWrapWord
 	s.status.Hide()
 
-	s.forecast, s.trafficConv, s.hourly, s.staff = NewChartView(), NewChartView(), NewChartView(), NewChartView()
-	s.trend, s.weather, s.recount = NewChartView(), NewChartView(), NewChartView()
+	s.forecast, s.trafficConv, s.hourly, s.staff = NewChartView(run), NewChartView(run), NewChartView(run), NewChartView(run)
+	s.trend, s.weather, s.recount = NewChartView(run), NewChartView(run), NewChartView(run)
 	for _, c := range []*ChartView{s.forecast, s.trafficConv, s.staff, s.trend, s.recount} {
 		c.OnPick = s.picked
 	}
@@ -120,7 +121,7 @@ func NewStorePage(src storeSource, prof profileSource, now time.Time) *StorePage
 	s.weather.OnPick = s.picked
 
 	codeBox := container.NewGridWrap(fyne.NewSize(240, s.codeSel.MinSize().Height), s.codeSel)
-	bar := container.NewHBox(codeBox, s.picker.box)
+	bar := container.NewHBox(codeBox, s.picker.Content())
 	tiles := container.NewGridWithColumns(len(s.tiles))
 	for _, t := range s.tiles {
 		tiles.Add(t)
@@ -148,7 +149,7 @@ func NewStorePage(src storeSource, prof profileSource, now time.Time) *StorePage
 	s.body.Hide()
 	s.empty = widget.NewLabel(lang.X("store.choose", "Open a store from the dashboard (double-click a row) or type its code above."))
 	s.empty.Alignment = fyne.TextAlignCenter
-	s.content = container.NewBorder(container.NewVBox(bar, s.picker.errLabel, s.busy, s.status), nil, nil, nil,
+	s.content = container.NewBorder(container.NewVBox(bar, s.picker.Problem(), s.busy, s.status), nil, nil, nil,
 		container.NewStack(container.NewCenter(s.empty), container.NewVScroll(container.NewPadded(s.body))))
 	return s
 }
@@ -177,12 +178,7 @@ func (s *StorePage) Open(code string, p insight.Period) {
 	s.code = code
 	s.showCode(code)
 	if p != s.picker.Period() {
-		s.picker.p = p
-		s.picker.entry.SetText(p.String())
-		s.picker.kind.OnChanged, s.picker.onChange = nil, nil
-		s.picker.kind.SetSelectedIndex(kindIndex(p.Kind))
-		s.picker.kind.OnChanged = func(string) { s.picker.setKind(periodKinds[s.picker.kind.SelectedIndex()]) }
-		s.picker.onChange = func(insight.Period) { s.load() }
+		s.picker.Show(p)
 	}
 	s.load()
 }
@@ -222,7 +218,7 @@ func (s *StorePage) load() {
 	for _, c := range s.charts() {
 		c.SetLoading()
 	}
-	inBackground(func() {
+	s.run.Go(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		det, err := s.src.Store(ctx, code, p)
@@ -459,14 +455,7 @@ func (s *StorePage) showTasks(tasks []app.TaskSummary) {
 	s.tasks.SetText(strings.TrimSpace(b.String()))
 }
 
-func taskStatusLabel(st string) string {
-	def := map[string]string{"open": "open", "acknowledged": "acknowledged", "in_progress": "in progress",
-		"done": "done", "verified": "verified", "cancelled": "cancelled"}[st]
-	if def == "" {
-		def = st
-	}
-	return translated("task."+st, def)
-}
+func taskStatusLabel(st string) string { return translated("task."+st, st) }
 
 // picked handles a click on a chart.
 func (s *StorePage) picked(h chart.Hit) {
@@ -672,33 +661,18 @@ func allNaN(ps []chart.Point) bool {
 type shellScreens struct {
 	dash  *Dashboard
 	store *StorePage
+	// stop removes the screens' sync listener when they are rebuilt.
+	stop func()
 }
 
-var screens = map[*Shell]*shellScreens{} // UI goroutine only
-
-// footageReview opens footage of a store at a time; nil until the review
-// screen registers itself with RegisterFootageReview.
-var footageReview func(sh *Shell, code string, t time.Time) bool
-
-// RegisterFootageReview makes chart and flag clicks on the store page open
-// the footage review: fn shows store code's footage at t and reports
-// whether it could. Call it before the window is built.
-func RegisterFootageReview(fn func(sh *Shell, code string, t time.Time) bool) { footageReview = fn }
-
-// dashboardScreen builds the region dashboard and, with it, the store page
-// it opens stores on.
-func (sh *Shell) dashboardScreen() fyne.CanvasObject {
+// newScreens builds the region dashboard and the store page it opens
+// stores on, and has the dashboard reload when a sync brings new figures.
+func (sh *Shell) newScreens() *shellScreens {
 	core := sh.core
 	ins := core.Insight()
 	st := &shellScreens{}
-	st.store = NewStorePage(ins, core, time.Now())
-	st.store.OnFootage = func(code string, t time.Time) bool {
-		if footageReview == nil {
-			return false
-		}
-		return footageReview(sh, code, t)
-	}
-	st.dash = NewDashboard(ins, core, core.SyncState, time.Now())
+	st.store = NewStorePage(sh.run, ins, core, time.Now())
+	st.dash = NewDashboard(sh.run, ins, core, core.SyncState, time.Now())
 	st.dash.OnOpenStore = func(code string, p insight.Period) {
 		st.store.Open(code, p)
 		sh.Show(AreaStores)
@@ -715,10 +689,9 @@ func (sh *Shell) dashboardScreen() fyne.CanvasObject {
 			st.store.Open(ov.Stores[0].Store.Code, ov.Period)
 		}
 	}
-	screens[sh] = st
 	// When a sync run ends, show the fresh figures.
 	lastSync := core.SyncState().LastSync // UI goroutine only
-	core.OnSyncState(func(s app.SyncState) {
+	st.stop = core.OnSyncState(func(s app.SyncState) {
 		if s.Running {
 			return
 		}
@@ -727,22 +700,10 @@ func (sh *Shell) dashboardScreen() fyne.CanvasObject {
 				return
 			}
 			lastSync = s.LastSync
-			if cur, ok := screens[sh]; ok && cur == st {
-				st.dash.load()
-			}
+			st.dash.load()
 		})
 	})
-	return st.dash.Content()
-}
-
-// storeScreen is the store page built with the dashboard.
-func (sh *Shell) storeScreen() fyne.CanvasObject {
-	st, ok := screens[sh]
-	if !ok {
-		sh.dashboardScreen()
-		st = screens[sh]
-	}
-	return st.store.Content()
+	return st
 }
 
 // minEntriesForConversion is the fewest entries an hour needs before its

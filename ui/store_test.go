@@ -79,7 +79,7 @@ func waitChart(t *testing.T, c *ChartView) *chart.Rendered {
 func TestStorePageChartClickSelectsThatHour(t *testing.T) {
 	test.NewTempApp(t)
 	d, loc := oneDayStore(t)
-	s := NewStorePage(fakeStore{d}, fakeProfile{}, time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
+	s := NewStorePage(Runner{Inline: true}, fakeStore{d}, fakeProfile{}, time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
 	w := test.NewWindow(s.Content())
 	w.Resize(fyne.NewSize(1366, 768))
 	defer w.Close()
@@ -130,7 +130,7 @@ func TestStorePageChartClickSelectsThatHour(t *testing.T) {
 func TestStorePagePartialDataLooksDeliberate(t *testing.T) {
 	test.NewTempApp(t)
 	d, _ := oneDayStore(t)
-	s := NewStorePage(fakeStore{d}, fakeProfile{}, time.Now())
+	s := NewStorePage(Runner{Inline: true}, fakeStore{d}, fakeProfile{}, time.Now())
 	w := test.NewWindow(s.Content())
 	w.Resize(fyne.NewSize(1366, 768))
 	defer w.Close()
@@ -166,7 +166,7 @@ func TestChartRedrawsForTheTheme(t *testing.T) {
 	for _, h := range d.Hourly {
 		fi.Actual = append(fi.Actual, chart.Point{T: h.Start, V: float64(h.Entries)})
 	}
-	c := NewChartView()
+	c := NewChartView(Runner{Inline: true})
 	w := test.NewWindow(c)
 	defer w.Close()
 	w.Resize(fyne.NewSize(600, 300))
@@ -193,7 +193,7 @@ func TestChartRedrawsForTheTheme(t *testing.T) {
 func TestStoreChooserShowsTheOpenStore(t *testing.T) {
 	test.NewTempApp(t)
 	d, _ := oneDayStore(t)
-	s := NewStorePage(fakeStore{d}, fakeProfile{}, time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
+	s := NewStorePage(Runner{Inline: true}, fakeStore{d}, fakeProfile{}, time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
 	w := test.NewWindow(s.Content())
 	defer w.Close()
 	s.SetStores([]string{"S001 中南路店", "S002 光谷店"})

@@ -34,7 +34,7 @@ func Run(ctx context.Context, core *app.App) error {
 	SetLanguage(fa.Preferences().String(prefLanguage))
 	applyTheme(fa, fa.Preferences().String(prefTheme))
 	w := fa.NewWindow(appTitle())
-	sh := NewShell(fa, w, core)
+	sh := NewShell(fa, w, core, Runner{})
 	w.SetContent(sh.Content())
 	p := fa.Preferences()
 	w.Resize(fyne.NewSize(float32(p.IntWithFallback(prefWindowW, defaultWindowW)), float32(p.IntWithFallback(prefWindowH, defaultWindowH))))

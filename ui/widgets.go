@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"image/png"
 	"sync"
-	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,16 +21,34 @@ import (
 	"storelens/app/chart"
 )
 
-// inBackground runs slow work (queries, chart rendering) off the UI
-// goroutine; its results come back through fyne.Do. Fyne's test driver runs
-// fyne.Do on the calling goroutine instead of a UI loop, so under `go test`
-// the work runs inline and headless tests stay free of data races.
-func inBackground(f func()) {
-	if testing.Testing() {
-		f()
+// Runner runs a screen's slow work (queries, chart rendering) off the UI
+// goroutine; the work hands its results back through fyne.Do. The zero
+// value is the window's: each piece of work gets a goroutine, and a
+// debounced chart re-render waits for its delay. Inline runs the work on
+// the caller's goroutine at once, for headless tests, whose fyne.Do runs on
+// the caller too: a screen is then complete when the call returns.
+type Runner struct {
+	Inline bool
+}
+
+// Go runs work in the background (or inline).
+func (r Runner) Go(work func()) {
+	if r.Inline {
+		work()
 		return
 	}
-	go f()
+	go work()
+}
+
+// After runs work in the background after delay and returns the timer
+// that can stop it; inline, or without a delay, it runs work now and
+// returns nil.
+func (r Runner) After(delay time.Duration, work func()) *time.Timer {
+	if r.Inline || delay <= 0 {
+		r.Go(work)
+		return nil
+	}
+	return time.AfterFunc(delay, work)
 }
 
 // chartDraw renders one chart at the size and theme it is given; it runs
@@ -51,6 +68,7 @@ type ChartView struct {
 	// why this chart is empty and what would fill it.
 	NoData string
 
+	run    Runner
 	img    *canvas.Image
 	status *widget.Label
 	busy   *widget.ProgressBarInfinite
@@ -67,8 +85,9 @@ type ChartView struct {
 }
 
 // NewChartView is an empty chart showing the loading state until SetDraw.
-func NewChartView() *ChartView {
+func NewChartView(run Runner) *ChartView {
 	c := &ChartView{
+		run:    run,
 		img:    canvas.NewImageFromImage(nil),
 		status: widget.NewLabel(lang.X("chart.loading", "Loading…")),
 		busy:   widget.NewProgressBarInfinite(),
@@ -222,13 +241,12 @@ func (c *ChartView) rerender(delay time.Duration) {
 			c.img.Refresh()
 		})
 	}
-	if delay <= 0 || testing.Testing() {
-		inBackground(run)
-		return
+	t := c.run.After(delay, run)
+	if t != nil {
+		c.mu.Lock()
+		c.timer = t
+		c.mu.Unlock()
 	}
-	c.mu.Lock()
-	c.timer = time.AfterFunc(delay, run)
-	c.mu.Unlock()
 }
 
 func (c *ChartView) showStatus(msg string, busy bool) {
