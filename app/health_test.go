@@ -12,7 +12,7 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"storelens/assets"
+	"storelens/assets/assetstest"
 	"storelens/localdb"
 	"storelens/localdb/localdbtest"
 	"storelens/vision"
@@ -24,10 +24,7 @@ import (
 // (from < 0: never).
 func bannerClip(t *testing.T, seconds, from float64) string {
 	t.Helper()
-	src, err := assets.SampleFootage("vtest.avi")
-	if err != nil {
-		t.Skip(err)
-	}
+	src := assetstest.Footage(t, "vtest.avi")
 	s, err := vision.OpenSource(src)
 	if err != nil {
 		t.Fatal(err)

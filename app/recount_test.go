@@ -6,17 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"storelens/assets"
+	"storelens/assets/assetstest"
 	"storelens/localdb"
 	"storelens/localdb/localdbtest"
 	"storelens/vision"
 )
 
 func TestRecountStoresEventsAndBuckets(t *testing.T) {
-	video, err := assets.SampleFootage("vtest.avi")
-	if err != nil {
-		t.Skip(err)
-	}
+	video := assetstest.Footage(t, "vtest.avi")
 	ctx := context.Background()
 	db, err := localdb.Open(ctx, localdb.Options{Dir: t.TempDir()})
 	if err != nil {

@@ -9,10 +9,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"storelens/assets/assetstest"
 	"strings"
 	"testing"
-
-	"storelens/assets"
 )
 
 func runCountCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
@@ -27,10 +26,7 @@ func runCountCmd(t *testing.T, args ...string) (stdout, stderr string, err error
 }
 
 func TestCountJSON(t *testing.T) {
-	video, err := assets.SampleFootage("vtest.avi")
-	if err != nil {
-		t.Skip(err)
-	}
+	video := assetstest.Footage(t, "vtest.avi")
 	out, _, err := runCountCmd(t, "--video", video, "--line", "384,120,384,576", "--outside-line", "560,100,560,576", "--json")
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +87,7 @@ func TestCountBadInput(t *testing.T) {
 	dir := t.TempDir()
 	text := filepath.Join(dir, "door.avi")
 	os.WriteFile(text, []byte(strings.Repeat("not video ", 100)), 0o600)
-	video, _ := assets.SampleFootage("vtest.avi")
+	video := assetstest.Footage(t, "vtest.avi")
 	for _, tc := range []struct {
 		name    string
 		args    []string

@@ -15,7 +15,7 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"storelens/assets"
+	"storelens/assets/assetstest"
 	"storelens/vision"
 )
 
@@ -23,10 +23,7 @@ import (
 // black from 12 s on and stays black to the end.
 func blackoutClip(t *testing.T) string {
 	t.Helper()
-	src, err := assets.SampleFootage("vtest.avi")
-	if err != nil {
-		t.Skip(err)
-	}
+	src := assetstest.Footage(t, "vtest.avi")
 	s, err := vision.OpenSource(src)
 	if err != nil {
 		t.Fatal(err)

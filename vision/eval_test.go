@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"storelens/assets/assetstest"
 	"testing"
 	"time"
 
@@ -30,10 +31,7 @@ var evalLines = []NamedLine{
 }
 
 func groundTruth(t testing.TB) *GroundTruth {
-	p, err := footageFile("pets09_s2l1_gt.txt")
-	if err != nil {
-		t.Skip(err)
-	}
+	p := assetstest.Footage(t, "pets09_s2l1_gt.txt")
 	gt, err := LoadGroundTruth(p, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -19,15 +19,12 @@ import (
 	"gocv.io/x/gocv"
 
 	"storelens/assets"
+	"storelens/assets/assetstest"
 )
 
 func footage(t testing.TB, name string) string {
 	t.Helper()
-	p, err := assets.SampleFootage(name)
-	if err != nil {
-		t.Skipf("sample footage missing: %v", err)
-	}
-	return p
+	return assetstest.Footage(t, name)
 }
 
 func TestOpenSourceBadInput(t *testing.T) {
@@ -41,10 +38,7 @@ func TestOpenSourceBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gtText, err := footageFile("pets09_s2l1_gt.txt")
-	if err != nil {
-		t.Skip(err)
-	}
+	gtText := assetstest.Footage(t, "pets09_s2l1_gt.txt")
 	cut := filepath.Join(dir, "cut.avi")
 	os.WriteFile(cut, whole[:2048], 0o600)
 

@@ -11,18 +11,14 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"storelens/assets"
+	"storelens/assets/assetstest"
 	"storelens/vision"
 )
 
 // sample finds a sample clip or skips the test when the footage is absent.
 func sample(t testing.TB, name string) string {
 	t.Helper()
-	p, err := assets.SampleFootage(name)
-	if err != nil {
-		t.Skip(err)
-	}
-	return p
+	return assetstest.Footage(t, name)
 }
 
 // alteration changes frame in place; ts is seconds into the written video.
