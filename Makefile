@@ -1,6 +1,6 @@
 # StoreLens — one command to run, one to test. Both install what is missing.
 #   make run    open the app on the built-in demo chain
-#   make test   vet + every test (race detector on), API spec lint included
+#   make test   gofmt, vet, staticcheck, then every test (race detector on) and the API spec lint
 
 SHELL      := /bin/bash
 GO         ?= go
@@ -53,10 +53,9 @@ build: deps
 run: build
 	./$(BIN) --demo
 
-test: deps test-go lint-spec
+test: deps lint test-go lint-spec
 
 test-go:
-	$(GO) vet ./...
 	$(GO) test -race -timeout 40m ./...
 
 lint-spec:
