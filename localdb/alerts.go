@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
-	"storelens/app/vocab"
 	"strings"
 	"time"
+
+	"storelens/app/vocab"
 )
 
 // HealthAlert is one stretch of time during which a camera could not be
@@ -486,4 +488,136 @@ func (db *DB) StoreHealthCheck(ctx context.Context, c HealthCheckRecord) (Health
 		return refreshRollups(ctx, tx, c.StoreID, from, c.End.Add(time.Second))
 	})
 	return out, err
+}
+
+// DeviceAlert is an alert a camera device raised, as HQ's feed sends it.
+// EndedAt is 0 while open.
+type DeviceAlert struct {
+	RemoteID  string
+	CameraID  int64
+	Kind      string // one of vocab.AlertKinds
+	StartedAt int64
+	EndedAt   int64
+	Measure   float64
+	Detail    string // JSON object, '' for none
+}
+
+// UpsertCameraAlert stores a device alert and marks the store's rollups
+// over the alert's period stale (suspect hours).
+func (p *FeedPage) UpsertCameraAlert(a DeviceAlert) error {
+	if skip, err := p.orphan("alert "+a.RemoteID, 0, a.CameraID); skip || err != nil {
+		return err
+	}
+	store, err := p.cameraStore(a.CameraID)
+	if err != nil {
+		return fmt.Errorf("alert %s: %w", a.RemoteID, err)
+	}
+	if a.Detail == "" {
+		a.Detail = "{}"
+	}
+	var old struct{ from, to sql.NullInt64 }
+	p.tx.QueryRowContext(p.ctx, `SELECT started_at, COALESCE(ended_at, ?) FROM camera_alerts WHERE remote_id = ?`, time.Now().Unix(), a.RemoteID).Scan(&old.from, &old.to)
+	if _, err := p.exec(`INSERT INTO camera_alerts(remote_id, camera_id, kind, source, started_at, ended_at, measure, detail)
+		VALUES (?, ?, ?, 'device', ?, NULLIF(?, 0), ?, ?)
+		ON CONFLICT(remote_id) DO UPDATE SET camera_id = excluded.camera_id, kind = excluded.kind, started_at = excluded.started_at,
+			ended_at = excluded.ended_at, measure = excluded.measure, detail = excluded.detail`,
+		a.RemoteID, a.CameraID, a.Kind, a.StartedAt, a.EndedAt, a.Measure, a.Detail); err != nil {
+		return fmt.Errorf("alert %s on camera %d: %w", a.RemoteID, a.CameraID, err)
+	}
+	end := a.EndedAt
+	if end == 0 {
+		end = time.Now().Unix()
+	}
+	p.touch(store, a.StartedAt, end)
+	if old.from.Valid {
+		p.touch(store, old.from.Int64, old.to.Int64)
+	}
+	p.rows++
+	return nil
+}
+
+// DeleteCameraAlert removes a device alert.
+func (p *FeedPage) DeleteCameraAlert(remoteID string) error {
+	var store, from, to int64
+	err := p.tx.QueryRowContext(p.ctx, `SELECT c.store_id, a.started_at, COALESCE(a.ended_at, unixepoch()) FROM camera_alerts a
+		JOIN cameras c ON c.id = a.camera_id WHERE a.remote_id = ?`, remoteID).Scan(&store, &from, &to)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := p.exec(`DELETE FROM camera_alerts WHERE remote_id = ?`, remoteID); err != nil {
+		return err
+	}
+	p.touch(store, from, to)
+	return nil
+}
+
+// SuspectHours lists the UTC starts of one store's suspect hours in [from, to).
+func (db *DB) SuspectHours(ctx context.Context, storeID int64, from, to time.Time) ([]time.Time, int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT hour_start, alert_kinds FROM store_hourly
+		WHERE store_id = ? AND hour_start >= ? AND hour_start < ? AND suspect = 1 ORDER BY hour_start`, storeID, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, 0, MapError(err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	kinds := 0
+	for rows.Next() {
+		var t int64
+		var k int
+		if err := rows.Scan(&t, &k); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, time.Unix(t, 0).UTC())
+		kinds |= k
+	}
+	return out, kinds, MapError(rows.Err())
+}
+
+// StoreCameraAlert is one camera problem that makes a store's counts suspect.
+type StoreCameraAlert struct {
+	StoreCode  string
+	StoreName  string
+	CameraCode string
+	CameraName string
+	// Kind is occlusion, moved, defocus or no_signal.
+	Kind string
+	// Source is device (reported by the camera) or local (found here).
+	Source  string
+	Started time.Time
+	// Ended is zero while the alert is still open.
+	Ended time.Time
+}
+
+// Open reports whether the alert has not ended.
+func (c StoreCameraAlert) Open() bool { return c.Ended.IsZero() }
+
+// CameraAlertsSince lists the camera alerts open now or started at or after
+// since, newest first (at most 500), of one store (storeID) or of every
+// store (0).
+func (db *DB) CameraAlertsSince(ctx context.Context, since time.Time, storeID int64) ([]StoreCameraAlert, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT s.code, s.name, c.code, c.name, al.kind, al.source, al.started_at, COALESCE(al.ended_at, 0)
+		FROM camera_alerts al JOIN cameras c ON c.id = al.camera_id JOIN stores s ON s.id = c.store_id
+		WHERE (al.ended_at IS NULL OR al.started_at >= ?) AND (? = 0 OR s.id = ?)
+		ORDER BY al.started_at DESC LIMIT 500`, since.Unix(), storeID, storeID)
+	if err != nil {
+		return nil, fmt.Errorf("read camera alerts: %w", MapError(err))
+	}
+	defer rows.Close()
+	var out []StoreCameraAlert
+	for rows.Next() {
+		var c StoreCameraAlert
+		var started, ended int64
+		if err := rows.Scan(&c.StoreCode, &c.StoreName, &c.CameraCode, &c.CameraName, &c.Kind, &c.Source, &started, &ended); err != nil {
+			return nil, fmt.Errorf("read camera alerts: %w", err)
+		}
+		c.Started = time.Unix(started, 0).UTC()
+		if ended > 0 {
+			c.Ended = time.Unix(ended, 0).UTC()
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

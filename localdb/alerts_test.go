@@ -5,9 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"storelens/app/vocab"
 	"testing"
 	"time"
+
+	"storelens/app/vocab"
 )
 
 // seedHealthCamera adds an entrance camera to the store of seedStore.

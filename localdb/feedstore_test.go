@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"storelens/app/vocab"
 	"strings"
 	"testing"
 	"time"
+
+	"storelens/app/vocab"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")

@@ -3,9 +3,10 @@ package localdb
 import (
 	"context"
 	"fmt"
-	"storelens/app/vocab"
 	"sync"
 	"time"
+
+	"storelens/app/vocab"
 )
 
 // Alert kinds as bits of store_hourly.alert_kinds / store_daily.alert_kinds.

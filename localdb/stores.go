@@ -224,3 +224,64 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 	_, err := db.w.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
 	return MapError(err)
 }
+
+// UpsertRegion stores a region.
+func (p *FeedPage) UpsertRegion(r Region) error {
+	p.rows++
+	return upsertRegion(p.ctx, p.tx, r)
+}
+
+// DeleteRegion removes a region that has no stores left.
+func (p *FeedPage) DeleteRegion(id string) error {
+	_, err := p.exec(`DELETE FROM regions WHERE id = ? AND NOT EXISTS (SELECT 1 FROM stores WHERE region_id = ?)`, id, id)
+	return err
+}
+
+// UpsertStore stores a store with its tags and opening hours.
+func (p *FeedPage) UpsertStore(s Store) error {
+	if ok, err := p.hasParent("regions", "id", s.RegionID); err != nil {
+		return err
+	} else if !ok {
+		p.skip(fmt.Sprintf("store %s (region %s is not known)", s.Code, s.RegionID))
+		return nil
+	}
+	p.setParent("stores", s.ID, true)
+	p.rows++
+	delete(p.zones, s.ID)
+	return upsertStore(p.ctx, p.tx, s)
+}
+
+// DeleteStore removes a store and everything hanging off it.
+func (p *FeedPage) DeleteStore(id int64) error {
+	p.parents = nil // its cameras go with it
+	return deleteStore(p.ctx, p.tx, id)
+}
+
+// StoreWithCode reads one store (case-insensitive code) with its tags and
+// opening hours, without reading the whole chain; ErrNotFound when absent.
+func (db *DB) StoreWithCode(ctx context.Context, code string) (Store, error) {
+	var s Store
+	err := db.r.QueryRowContext(ctx, `SELECT id, code, name, region_id, address, city, COALESCE(area_sqm, 0), time_zone,
+			COALESCE(opened_on, ''), COALESCE(closed_on, ''), staff_count
+		FROM stores WHERE code = ? COLLATE NOCASE ORDER BY code = ? DESC LIMIT 1`, code, code).Scan(&s.ID, &s.Code, &s.Name, &s.RegionID, &s.Address, &s.City, &s.AreaSqm, &s.TimeZone, &s.OpenedOn, &s.ClosedOn, &s.StaffCount)
+	if err != nil {
+		return Store{}, fmt.Errorf("store %q: %w", code, MapError(err))
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT t.name FROM store_tags st JOIN tags t ON t.id = st.tag_id WHERE st.store_id = ? ORDER BY t.name`, s.ID)
+	if err != nil {
+		return Store{}, MapError(err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return Store{}, err
+		}
+		s.Tags = append(s.Tags, name)
+	}
+	rows.Close()
+	if s.Hours, err = openingHours(ctx, db.r, s.ID); err != nil {
+		return Store{}, err
+	}
+	return s, nil
+}

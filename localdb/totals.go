@@ -1,5 +1,8 @@
 package localdb
 
+// This file holds the reads of the rollup tables (store_hourly, store_daily,
+// store_weekly, store_monthly) that insight computes every KPI from.
+
 import (
 	"context"
 	"database/sql"
@@ -216,54 +219,6 @@ func (db *DB) HourlyRows(ctx context.Context, storeID int64, from, to time.Time)
 	return out, MapError(rows.Err())
 }
 
-// WeatherDays maps the local dates of city in [firstDay, lastDay] to their
-// weather condition.
-func (db *DB) WeatherDays(ctx context.Context, city, firstDay, lastDay string) (map[string]string, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT day, condition FROM weather WHERE city = ? AND day >= ? AND day <= ?`, city, firstDay, lastDay)
-	if err != nil {
-		return nil, MapError(err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var d, c string
-		if err := rows.Scan(&d, &c); err != nil {
-			return nil, err
-		}
-		out[d] = c
-	}
-	return out, MapError(rows.Err())
-}
-
-// TaskForEffect is what the task-effect figure needs of a corrective task.
-type TaskForEffect struct {
-	ID, Title, KPI, Status string
-	StoreID                int64
-	CreatedAt              time.Time
-	DoneAt                 time.Time // zero while not done
-}
-
-// TaskByID reads a corrective task; the done time is done_at, else the first
-// 'done' (or 'verified') in its status history.
-func (db *DB) TaskByID(ctx context.Context, id string) (TaskForEffect, error) {
-	var t TaskForEffect
-	var kpi sql.NullString
-	var created int64
-	var done sql.NullInt64
-	err := db.r.QueryRowContext(ctx, `SELECT id, title, kpi, status, store_id, created_at,
-			COALESCE(done_at, (SELECT min(at) FROM task_status_history h WHERE h.task_id = t.id AND h.status IN ('done', 'verified')))
-		FROM corrective_tasks t WHERE id = ?`, id).Scan(&t.ID, &t.Title, &kpi, &t.Status, &t.StoreID, &created, &done)
-	if err != nil {
-		return t, fmt.Errorf("corrective task %s: %w", id, MapError(err))
-	}
-	t.KPI = kpi.String
-	t.CreatedAt = time.Unix(created, 0).UTC()
-	if done.Valid {
-		t.DoneAt = time.Unix(done.Int64, 0).UTC()
-	}
-	return t, nil
-}
-
 // MonthTotal is a store's sums over one local calendar month.
 type MonthTotal struct {
 	Month                            string // 'YYYY-MM'
@@ -287,57 +242,6 @@ func (db *DB) MonthlyTotals(ctx context.Context, storeID int64, firstDay, lastDa
 		out = append(out, m)
 	}
 	return out, MapError(rows.Err())
-}
-
-// SuspectHours lists the UTC starts of one store's suspect hours in [from, to).
-func (db *DB) SuspectHours(ctx context.Context, storeID int64, from, to time.Time) ([]time.Time, int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT hour_start, alert_kinds FROM store_hourly
-		WHERE store_id = ? AND hour_start >= ? AND hour_start < ? AND suspect = 1 ORDER BY hour_start`, storeID, from.Unix(), to.Unix())
-	if err != nil {
-		return nil, 0, MapError(err)
-	}
-	defer rows.Close()
-	var out []time.Time
-	kinds := 0
-	for rows.Next() {
-		var t int64
-		var k int
-		if err := rows.Scan(&t, &k); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, time.Unix(t, 0).UTC())
-		kinds |= k
-	}
-	return out, kinds, MapError(rows.Err())
-}
-
-// StoreWithCode reads one store (case-insensitive code) with its tags and
-// opening hours, without reading the whole chain; ErrNotFound when absent.
-func (db *DB) StoreWithCode(ctx context.Context, code string) (Store, error) {
-	var s Store
-	err := db.r.QueryRowContext(ctx, `SELECT id, code, name, region_id, address, city, COALESCE(area_sqm, 0), time_zone,
-			COALESCE(opened_on, ''), COALESCE(closed_on, ''), staff_count
-		FROM stores WHERE code = ? COLLATE NOCASE ORDER BY code = ? DESC LIMIT 1`, code, code).Scan(&s.ID, &s.Code, &s.Name, &s.RegionID, &s.Address, &s.City, &s.AreaSqm, &s.TimeZone, &s.OpenedOn, &s.ClosedOn, &s.StaffCount)
-	if err != nil {
-		return Store{}, fmt.Errorf("store %q: %w", code, MapError(err))
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT t.name FROM store_tags st JOIN tags t ON t.id = st.tag_id WHERE st.store_id = ? ORDER BY t.name`, s.ID)
-	if err != nil {
-		return Store{}, MapError(err)
-	}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return Store{}, err
-		}
-		s.Tags = append(s.Tags, name)
-	}
-	rows.Close()
-	if s.Hours, err = openingHours(ctx, db.r, s.ID); err != nil {
-		return Store{}, err
-	}
-	return s, nil
 }
 
 // DailyTotalsSplit sums store_daily per store over consecutive spans of

@@ -1,0 +1,58 @@
+package localdb
+
+import "fmt"
+
+// Camera is one camera of a store with its counting geometry.
+type Camera struct {
+	ID          int64
+	Code        string
+	StoreID     int64
+	Name        string
+	Role        string // entrance, storefront, till, floor
+	StreamURL   string
+	SnapshotURL string
+	FrameWidth  int
+	FrameHeight int
+	Lines       []CountingLine
+}
+
+// CountingLine is a line or zone of a camera in image pixels: Kind is
+// entrance, outside, staff_zone or till_zone; Points "x1,y1,x2,y2[,…]".
+type CountingLine struct {
+	Kind   string
+	Points string
+}
+
+// UpsertCamera stores a camera and replaces its counting lines.
+func (p *FeedPage) UpsertCamera(c Camera) error {
+	if skip, err := p.orphan("camera "+c.Code, c.StoreID, 0); skip || err != nil {
+		return err
+	}
+	p.setParent("cameras", c.ID, true)
+	if _, err := p.exec(`INSERT INTO cameras(id, code, store_id, name, role, stream_url, snapshot_url, frame_width, frame_height)
+		VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0))
+		ON CONFLICT(id) DO UPDATE SET code = excluded.code, store_id = excluded.store_id, name = excluded.name, role = excluded.role,
+			stream_url = excluded.stream_url, snapshot_url = excluded.snapshot_url, frame_width = excluded.frame_width,
+			frame_height = excluded.frame_height, updated_at = unixepoch()`,
+		c.ID, c.Code, c.StoreID, c.Name, c.Role, c.StreamURL, c.SnapshotURL, c.FrameWidth, c.FrameHeight); err != nil {
+		return fmt.Errorf("camera %s: %w", c.Code, err)
+	}
+	p.camStore[c.ID] = c.StoreID
+	if _, err := p.exec(`DELETE FROM counting_lines WHERE camera_id = ?`, c.ID); err != nil {
+		return err
+	}
+	for _, l := range c.Lines {
+		if _, err := p.exec(`INSERT INTO counting_lines(camera_id, kind, points) VALUES (?, ?, ?)`, c.ID, l.Kind, l.Points); err != nil {
+			return fmt.Errorf("camera %s line %s: %w", c.Code, l.Kind, err)
+		}
+	}
+	p.rows++
+	return nil
+}
+
+// DeleteCamera removes a camera with its counts, footage index and alerts.
+func (p *FeedPage) DeleteCamera(id int64) error {
+	p.setParent("cameras", id, false)
+	_, err := p.exec(`DELETE FROM cameras WHERE id = ?`, id)
+	return err
+}
