@@ -182,10 +182,3 @@ func healthFinite(x float64) float64 {
 	}
 	return x
 }
-
-func earlier(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}

@@ -18,7 +18,6 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"storelens/assets"
 	"storelens/assets/assetstest"
 )
 
@@ -237,8 +236,6 @@ func openFootage(t testing.TB, name string) *Source {
 	t.Cleanup(func() { src.Close() })
 	return src
 }
-
-func footageFile(name string) (string, error) { return assets.SampleFootage(name) }
 
 // TestSourceVariableFrameRate: a recording whose camera slowed to 5 fps
 // after 40 s keeps its real timeline (frame 499 is at 59.8 s, not 49.9 s).
