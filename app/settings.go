@@ -45,13 +45,25 @@ func (a *App) IntSetting(ctx context.Context, s Setting) int64 {
 	return n / s.Unit
 }
 
+// OutOfRange is the error of a value outside a setting's limits, in the
+// unit the screen shows. The screen says it with the field's own name.
+type OutOfRange struct {
+	Setting  Setting
+	Value    int64
+	Min, Max int64
+}
+
+func (e *OutOfRange) Error() string {
+	return fmt.Sprintf("%d is outside %d…%d", e.Value, e.Min, e.Max)
+}
+
 // SetIntSetting stores a numeric setting given in the unit the screen
-// shows. A value outside the setting's limits is refused with an error
-// that says the limits, and nothing is stored.
+// shows. A value outside the setting's limits is refused with an
+// *OutOfRange that says the limits, and nothing is stored.
 func (a *App) SetIntSetting(ctx context.Context, s Setting, shown int64) error {
 	v := shown * s.Unit
 	if v < s.Min || v > s.Max {
-		return fmt.Errorf("%s: %d is outside %d…%d", s.Key, shown, s.Min/s.Unit, s.Max/s.Unit)
+		return &OutOfRange{Setting: s, Value: shown, Min: s.Min / s.Unit, Max: s.Max / s.Unit}
 	}
 	return a.db.SetSetting(ctx, s.Key, strconv.FormatInt(v, 10))
 }

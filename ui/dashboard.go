@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -98,7 +97,7 @@ type Dashboard struct {
 func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() app.SyncState, now time.Time) *Dashboard {
 	d := &Dashboard{run: run, src: src, alerts: alerts, sync: sync, sortCol: -1, selected: -1, loaded: make(chan struct{}, 64)}
 	d.picker = newPeriodPicker(defaultPeriod(now), func(insight.Period) { d.load() })
-	d.tagSel = widget.NewSelect([]string{lang.X("dashboard.alltags", "All tags")}, func(s string) {
+	d.tagSel = widget.NewSelect([]string{tr("dashboard.alltags", "All tags")}, func(s string) {
 		t := s
 		if d.tagSel.SelectedIndex() <= 0 {
 			t = ""
@@ -110,10 +109,10 @@ func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() 
 	})
 	d.tagSel.SetSelectedIndex(0)
 	d.search = widget.NewEntry()
-	d.search.SetPlaceHolder(lang.X("dashboard.search", "Find store, code or tag"))
+	d.search.SetPlaceHolder(tr("dashboard.search", "Find store, code or tag"))
 	d.search.OnChanged = func(string) { d.refilter() }
-	d.flaggedOnly = widget.NewCheck(lang.X("dashboard.flaggedonly", "Flagged only"), func(bool) { d.refilter() })
-	d.openBtn = widget.NewButtonWithIcon(lang.X("dashboard.open", "Open store"), theme.NavigateNextIcon(), func() { d.openSelected() })
+	d.flaggedOnly = widget.NewCheck(tr("dashboard.flaggedonly", "Flagged only"), func(bool) { d.refilter() })
+	d.openBtn = widget.NewButtonWithIcon(tr("dashboard.open", "Open store"), theme.NavigateNextIcon(), func() { d.openSelected() })
 	d.openBtn.Importance = widget.HighImportance
 	d.openBtn.Disable()
 	for _, m := range dashboardTileMetrics {
@@ -125,7 +124,7 @@ func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() 
 	d.status = widget.NewLabel("")
 	d.status.Wrapping = fyne.TextWrapWord
 	d.status.Hide()
-	d.detail = widget.NewLabel(lang.X("dashboard.pick", "Select a store to read its flags. Double-click or press “Open store” for its page."))
+	d.detail = widget.NewLabel(tr("dashboard.pick", "Select a store to read its flags. Double-click or press “Open store” for its page."))
 	d.detail.Wrapping = fyne.TextWrapWord
 	d.health = widget.NewLabel("")
 	d.health.Wrapping = fyne.TextWrapWord
@@ -138,9 +137,9 @@ func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() 
 		tiles.Add(t)
 	}
 	right := container.NewVScroll(container.NewVBox(
-		heading(lang.X("dashboard.flags", "Why this store is flagged")), d.detail,
+		heading(tr("dashboard.flags", "Why this store is flagged")), d.detail,
 		widget.NewSeparator(),
-		heading(lang.X("dashboard.health", "Suspect numbers and sync")), d.health,
+		heading(tr("dashboard.health", "Suspect numbers and sync")), d.health,
 	))
 	split := container.NewHSplit(container.NewBorder(container.NewVBox(d.busy, d.status), nil, nil, nil, d.table), right)
 	split.Offset = 0.76
@@ -171,7 +170,7 @@ func formatMetric(m insight.Metric, v float64, ok bool) string {
 	case insight.Sales:
 		return "¥" + groupDigits(fmt.Sprintf("%.0f", v/100))
 	case insight.Dwell:
-		return lang.X("unit.minutes", "{{.N}} min", map[string]any{"N": fmt.Sprintf("%.1f", v/60)})
+		return tr("unit.minutes", "{{.N}} min", map[string]any{"N": fmt.Sprintf("%.1f", v/60)})
 	}
 	return insight.FormatValue(m, v, ok)
 }
@@ -221,7 +220,7 @@ func (d *Dashboard) load() {
 			d.busy.Stop()
 			d.busy.Hide()
 			if err != nil {
-				d.status.SetText(lang.X("dashboard.error", "The region for {{.Period}} could not be loaded: {{.Err}}. Check the data folder in Settings, or sync again.", map[string]any{"Period": p.String(), "Err": err.Error()}))
+				d.status.SetText(tr("dashboard.error", "The region for {{.Period}} could not be loaded: {{.Err}}. Check the data folder in Settings, or sync again.", map[string]any{"Period": p.String(), "Err": err.Error()}))
 				d.status.Importance = widget.DangerImportance
 				d.status.Show()
 			} else {
@@ -250,7 +249,7 @@ func (d *Dashboard) apply(ov insight.RegionOverview) {
 		d.tagAvg[ta.Tag] = ta
 	}
 	if d.tag == "" {
-		opts := []string{lang.X("dashboard.alltags", "All tags")}
+		opts := []string{tr("dashboard.alltags", "All tags")}
 		for _, ta := range ov.TagAverages {
 			opts = append(opts, ta.Tag)
 		}
@@ -261,7 +260,7 @@ func (d *Dashboard) apply(ov insight.RegionOverview) {
 		d.setTile(d.tiles[i], m, ov)
 	}
 	if len(ov.Stores) == 0 {
-		d.status.SetText(lang.X("dashboard.empty", "No stores in {{.Period}} yet. Sync from HQ (bottom right) or start the demo chain with --demo.", map[string]any{"Period": ov.Period.String()}))
+		d.status.SetText(tr("dashboard.empty", "No stores in {{.Period}} yet. Sync from HQ (bottom right) or start the demo chain with --demo.", map[string]any{"Period": ov.Period.String()}))
 		d.status.Importance = widget.MediumImportance
 		d.status.Show()
 	}
@@ -274,7 +273,7 @@ func (d *Dashboard) setTile(t *KPITile, m insight.Metric, ov insight.RegionOverv
 			continue
 		}
 		change, good := changeText(m, tile.Change())
-		t.Set(formatMetric(m, tile.Value, tile.OK), change, good, lang.X("dashboard.tile.stores", "{{.N}} stores", map[string]any{"N": len(ov.Stores)}))
+		t.Set(formatMetric(m, tile.Value, tile.OK), change, good, tr("dashboard.tile.stores", "{{.N}} stores", map[string]any{"N": len(ov.Stores)}))
 		return
 	}
 	v, ok := ov.Total.Value(m)
@@ -286,7 +285,7 @@ func (d *Dashboard) setTile(t *KPITile, m insight.Metric, ov insight.RegionOverv
 func changeText(m insight.Metric, c insight.Change) (string, int) {
 	rel, ok := c.Relative()
 	if !ok {
-		return lang.X("change.none", "no previous period to compare"), 0
+		return tr("change.none", "no previous period to compare"), 0
 	}
 	arrow, good := "▲", 1
 	if rel < 0 {
@@ -295,7 +294,7 @@ func changeText(m insight.Metric, c insight.Change) (string, int) {
 	if math.Abs(rel) < 0.0005 {
 		arrow, good = "=", 0
 	}
-	return fmt.Sprintf("%s %.1f%% %s", arrow, math.Abs(rel)*100, lang.X("change.vsprev", "vs previous period")), good
+	return fmt.Sprintf("%s %.1f%% %s", arrow, math.Abs(rel)*100, tr("change.vsprev", "vs previous period")), good
 }
 
 // refilter applies the search, the flagged-only switch and the sort.
@@ -419,15 +418,15 @@ func (d *Dashboard) tagAverageFor(s insight.StoreKPIs, m insight.Metric) (float6
 func (d *Dashboard) columnTitle(col int) string {
 	switch col {
 	case colFlags:
-		return lang.X("dashboard.col.flags", "Flags")
+		return tr("dashboard.col.flags", "Flags")
 	case colStore:
-		return lang.X("dashboard.col.store", "Store")
+		return tr("dashboard.col.store", "Store")
 	case colTags:
-		return lang.X("dashboard.col.tags", "Tags")
+		return tr("dashboard.col.tags", "Tags")
 	case colRank:
-		return lang.X("dashboard.col.rank", "Rank")
+		return tr("dashboard.col.rank", "Rank")
 	case colReason:
-		return lang.X("dashboard.col.reason", "Reason")
+		return tr("dashboard.col.reason", "Reason")
 	}
 	return metricLabel(colMetric[col])
 }
@@ -502,7 +501,7 @@ func (d *Dashboard) cellText(row, col int) (text, marker string, markColor fyne.
 			return fmt.Sprintf("⚑ %d", len(s.Flags)), "", ""
 		}
 		if s.Closed {
-			return lang.X("dashboard.closed", "closed"), "", ""
+			return tr("dashboard.closed", "closed"), "", ""
 		}
 		return "", "", ""
 	case colStore:
@@ -521,7 +520,7 @@ func (d *Dashboard) cellText(row, col int) (text, marker string, markColor fyne.
 		}
 		txt := s.Flags[0].Reason.In(CurrentLanguage())
 		if len(s.Flags) > 1 {
-			txt += " " + lang.X("dashboard.more", "(+{{.N}} more)", map[string]any{"N": len(s.Flags) - 1})
+			txt += " " + tr("dashboard.more", "(+{{.N}} more)", map[string]any{"N": len(s.Flags) - 1})
 		}
 		return txt, "", ""
 	}
@@ -579,7 +578,7 @@ func (d *Dashboard) selectRow(row int) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s · %s\n", s.Store.Code, s.Store.Name, strings.Join(s.Store.Tags, "、"))
 	if len(s.Flags) == 0 {
-		b.WriteString(lang.X("dashboard.noflags", "No flags: this store is in line with its tag this period."))
+		b.WriteString(tr("dashboard.noflags", "No flags: this store is in line with its tag this period."))
 	}
 	for _, f := range s.Flags {
 		fmt.Fprintf(&b, "\n⚑ %s\n%s\n", flagKindLabel(f.Kind), f.Reason.In(CurrentLanguage()))
@@ -587,7 +586,7 @@ func (d *Dashboard) selectRow(row int) {
 	for _, m := range []insight.Metric{insight.DailyEntries, insight.EntryRate, insight.Conversion, insight.ATV} {
 		v, ok := s.KPIs.Value(m)
 		if avg, tag, aok := d.tagAverageFor(s, m); aok {
-			fmt.Fprintf(&b, "\n%s: %s · %s %s", metricLabel(m), formatMetric(m, v, ok), lang.X("dashboard.tagavg", "average of {{.Tag}}", map[string]any{"Tag": tag}), formatMetric(m, avg, true))
+			fmt.Fprintf(&b, "\n%s: %s · %s %s", metricLabel(m), formatMetric(m, v, ok), tr("dashboard.tagavg", "average of {{.Tag}}", map[string]any{"Tag": tag}), formatMetric(m, avg, true))
 		}
 	}
 	d.detail.SetText(b.String())
@@ -610,11 +609,11 @@ func (d *Dashboard) showHealth(alerts []app.CameraAlert, err error) {
 		st := d.sync()
 		switch {
 		case st.Running:
-			b.WriteString(lang.X("dashboard.sync.running", "Sync is running: the figures will update when it finishes."))
+			b.WriteString(tr("dashboard.sync.running", "Sync is running: the figures will update when it finishes."))
 		case st.LastSync.IsZero():
-			b.WriteString(lang.X("dashboard.sync.never", "Never synced: the figures are what is stored on this laptop."))
+			b.WriteString(tr("dashboard.sync.never", "Never synced: the figures are what is stored on this laptop."))
 		default:
-			b.WriteString(lang.X("dashboard.sync.last", "Data synced {{.Time}}.", map[string]any{"Time": st.LastSync.Local().Format("2006-01-02 15:04")}))
+			b.WriteString(tr("dashboard.sync.last", "Data synced {{.Time}}.", map[string]any{"Time": st.LastSync.Local().Format("2006-01-02 15:04")}))
 		}
 		if st.Err != "" {
 			b.WriteString("\n" + st.Err)
@@ -639,16 +638,16 @@ func (d *Dashboard) showHealth(alerts []app.CameraAlert, err error) {
 		if open > 30 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n• %s %s · %s: %s %s", a.StoreCode, a.StoreName, cameraName(a), alertKindLabel(a.Kind), lang.X("dashboard.alert.since", "since {{.Time}}", map[string]any{"Time": a.Started.Local().Format("01-02 15:04")}))
+		fmt.Fprintf(&b, "\n• %s %s · %s: %s %s", a.StoreCode, a.StoreName, cameraName(a), alertKindLabel(a.Kind), tr("dashboard.alert.since", "since {{.Time}}", map[string]any{"Time": a.Started.Local().Format("01-02 15:04")}))
 	}
 	if open > 30 {
-		b.WriteString("\n" + lang.X("dashboard.alert.more", "… and {{.N}} more open camera alerts", map[string]any{"N": open - 30}))
+		b.WriteString("\n" + tr("dashboard.alert.more", "… and {{.N}} more open camera alerts", map[string]any{"N": open - 30}))
 	}
 	if err != nil {
-		b.WriteString("\n" + lang.X("dashboard.alert.error", "Camera alerts could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
+		b.WriteString("\n" + tr("dashboard.alert.error", "Camera alerts could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
 	}
 	if suspect == 0 && open == 0 && err == nil {
-		b.WriteString("\n" + lang.X("dashboard.health.ok", "No open camera alerts: every store's counts can be trusted for this period."))
+		b.WriteString("\n" + tr("dashboard.health.ok", "No open camera alerts: every store's counts can be trusted for this period."))
 	}
 	d.health.SetText(strings.TrimSpace(b.String()))
 }
@@ -665,4 +664,4 @@ func alertKindLabel(k string) string { return translated("alert."+k, k) }
 // translated looks up a key built from data (a metric, flag kind, alert
 // kind or weather condition); TestDynamicKeysAreTranslated checks that
 // every value the data can take has a translation in both languages.
-func translated(key, fallback string) string { return lang.X(key, fallback) }
+func translated(key, fallback string) string { return tr(key, fallback) }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"storelens/app/i18n"
 	"storelens/app/insight"
 )
 
@@ -56,9 +57,9 @@ func storeRow(code, name, tag string, daily, entryRate float64, flags ...insight
 // far below its tag, one with suspect counts) and two ordinary.
 func demoOverview() insight.RegionOverview {
 	below := insight.Flag{Store: "B002", Kind: insight.BelowTagAverage, Metric: insight.EntryRate, Severity: 0.6, Tag: "商场店",
-		Reason: insight.Text{ZH: "进店率 2.40%，商场店均值 6.10%（3 家）", EN: "entry rate 2.40% vs 6.10% average of 商场店, 3 stores"}}
+		Reason: i18n.Say("reason.below_tag", "Metric", insight.EntryRate.LabelKey(), "Value", "2.40%", "Tag", "商场店", "Average", "6.10%", "Stores", 3, "Gap", "61%")}
 	suspect := insight.Flag{Store: "C003", Kind: insight.SuspectCounts, Severity: 0.2,
-		Reason: insight.Text{ZH: "30% 的营业小时计数可疑：入口摄像头被遮挡", EN: "30% of open hours suspect: entrance camera blocked"}}
+		Reason: i18n.Say("reason.suspect", "Suspect", 30, "Open", 100, "Kinds", i18n.Labels{"alert.occlusion"})}
 	ov := insight.RegionOverview{
 		Stores: []insight.StoreKPIs{
 			storeRow("A001", "万达店", "商场店", 300, 0.08),

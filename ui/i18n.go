@@ -1,60 +1,69 @@
 package ui
 
 import (
-	"embed"
 	"os"
 	"strings"
+	"sync/atomic"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
+	"storelens/app/i18n"
 )
 
-//go:embed translations
-var translations embed.FS
+// translations is the one catalogue of words, shared with the headless
+// commands and the reports (package app/i18n).
+var translations = i18n.Files
 
 // Language codes the UI offers. "" follows the system locale.
 const (
 	LangSystem  = ""
-	LangChinese = "zh"
-	LangEnglish = "en"
+	LangChinese = i18n.Chinese
+	LangEnglish = i18n.English
 )
 
-// SetLanguage switches the UI language to code (LangChinese, LangEnglish or
-// LangSystem). Fyne's lang package reads the locale from the environment each
-// time translations are loaded, so the switch sets the locale variables and
-// reloads. Screens built afterwards speak the new language.
+// language is the language the window speaks. It is process-wide, as a
+// desktop application's language is; the Settings screen changes it.
+var language atomic.Value
+
+// SetLanguage switches the UI language to code (LangChinese, LangEnglish,
+// or LangSystem for the system locale, English where the locale names no
+// language StoreLens speaks). Screens built afterwards speak the new
+// language; the shell rebuilds its screens after a switch.
 func SetLanguage(code string) {
-	switch code {
-	case LangChinese:
-		os.Setenv("LANGUAGE", "zh_CN")
-		os.Setenv("LC_ALL", "zh_CN.UTF-8")
-	case LangEnglish:
-		os.Setenv("LANGUAGE", "en_US")
-		os.Setenv("LC_ALL", "en_US.UTF-8")
-	default:
-		// A bare C/POSIX locale (a fresh server, a CI box) names no language.
-		if l := systemLocale(); l == "" || l == "C" || l == "POSIX" || strings.HasPrefix(l, "C.") {
-			os.Setenv("LANGUAGE", "en_US")
-			os.Setenv("LC_ALL", "en_US.UTF-8")
+	if code == LangSystem {
+		code = LangEnglish
+		if c, ok := i18n.Lang(systemLocale()); ok {
+			code = c
 		}
 	}
-	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
-		fyne.LogError("load translations", err)
-	}
+	language.Store(code)
 }
 
 // CurrentLanguage is the language the UI speaks now: LangChinese or LangEnglish.
 func CurrentLanguage() string {
-	if strings.HasPrefix(lang.X("app.title", "StoreLens"), "店") {
-		return LangChinese
+	if c, ok := language.Load().(string); ok {
+		return c
 	}
 	return LangEnglish
+}
+
+// tr is the sentence of key in the UI's language from the catalogue, with
+// data filled in. The fallback documents the English at the call site; the
+// catalogue's tests make sure every key used has both languages.
+func tr(key, fallback string, data ...map[string]any) string {
+	var args map[string]any
+	if len(data) > 0 {
+		args = data[0]
+	}
+	if c := i18n.Default(); c.Has(CurrentLanguage(), key) {
+		return c.T(CurrentLanguage(), key, args)
+	}
+	return fallback
 }
 
 func systemLocale() string {
 	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
 		if v := os.Getenv(k); v != "" {
-			return v
+			// LANGUAGE may list several, "zh_CN:en".
+			return strings.SplitN(v, ":", 2)[0]
 		}
 	}
 	return ""

@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -29,10 +28,10 @@ var periodKinds = []insight.PeriodKind{insight.Day, insight.Week, insight.Month,
 
 func periodKindLabels() []string {
 	return []string{
-		lang.X("period.day", "Day"),
-		lang.X("period.week", "Week"),
-		lang.X("period.month", "Month"),
-		lang.X("period.custom", "Custom"),
+		tr("period.day", "Day"),
+		tr("period.week", "Week"),
+		tr("period.month", "Month"),
+		tr("period.custom", "Custom"),
 	}
 }
 
@@ -143,7 +142,7 @@ func (pp *periodPicker) step(n int) {
 func (pp *periodPicker) typed(s string) {
 	p, err := insight.ParsePeriod(s, time.UTC)
 	if err != nil {
-		pp.errLabel.SetText(lang.X("period.bad", "Cannot read the period “{{.Text}}”: write a day (2026-11-20), a week (2026-W47), a month (2026-11) or a range (2026-11-01..2026-11-15).", map[string]any{"Text": s}))
+		pp.errLabel.SetText(tr("period.bad", "Cannot read the period “{{.Text}}”: write a day (2026-11-20), a week (2026-W47), a month (2026-11) or a range (2026-11-01..2026-11-15).", map[string]any{"Text": s}))
 		pp.errLabel.Show()
 		return
 	}

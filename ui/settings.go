@@ -2,13 +2,13 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"storelens/app"
@@ -16,7 +16,7 @@ import (
 
 func (sh *Shell) settingsScreen() fyne.CanvasObject {
 	p := sh.fa.Preferences()
-	langs := []string{lang.X("settings.language.system", "System default"), "中文", "English"}
+	langs := []string{tr("settings.language.system", "System default"), "中文", "English"}
 	codes := []string{LangSystem, LangChinese, LangEnglish}
 	langSel := widget.NewSelect(langs, nil)
 	for i, c := range codes {
@@ -34,7 +34,7 @@ func (sh *Shell) settingsScreen() fyne.CanvasObject {
 		sh.build()
 	}
 
-	themes := []string{lang.X("settings.theme.system", "System"), lang.X("settings.theme.light", "Light"), lang.X("settings.theme.dark", "Dark")}
+	themes := []string{tr("settings.theme.system", "System"), tr("settings.theme.light", "Light"), tr("settings.theme.dark", "Dark")}
 	themeCodes := []string{themeSystem, themeLight, themeDark}
 	themeSel := widget.NewSelect(themes, nil)
 	for i, c := range themeCodes {
@@ -51,19 +51,19 @@ func (sh *Shell) settingsScreen() fyne.CanvasObject {
 	dataDir := widget.NewLabel(sh.core.Config().DataDir)
 	dataDir.Wrapping = fyne.TextWrapBreak
 	general := widget.NewForm(
-		widget.NewFormItem(lang.X("settings.language", "Language"), langSel),
-		widget.NewFormItem(lang.X("settings.theme", "Theme"), themeSel),
-		widget.NewFormItem(lang.X("settings.datadir", "Data folder"), dataDir),
-		widget.NewFormItem(lang.X("settings.version", "Version"), widget.NewLabel(app.Version)),
+		widget.NewFormItem(tr("settings.language", "Language"), langSel),
+		widget.NewFormItem(tr("settings.theme", "Theme"), themeSel),
+		widget.NewFormItem(tr("settings.datadir", "Data folder"), dataDir),
+		widget.NewFormItem(tr("settings.version", "Version"), widget.NewLabel(app.Version)),
 	)
 	return container.NewVScroll(container.NewPadded(container.NewVBox(
-		widget.NewLabelWithStyle(lang.X("settings.section.general", "General"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(tr("settings.section.general", "General"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		general,
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle(lang.X("settings.section.hq", "HQ feed"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(tr("settings.section.hq", "HQ feed"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		sh.feedForm(),
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle(lang.X("settings.section.sync", "Sync and footage"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(tr("settings.section.sync", "Sync and footage"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		sh.syncForm(),
 	)))
 }
@@ -72,28 +72,28 @@ func (sh *Shell) settingsScreen() fyne.CanvasObject {
 // token in the OS keyring (or kept in memory when there is none).
 func (sh *Shell) feedForm() fyne.CanvasObject {
 	url := widget.NewEntry()
-	url.SetPlaceHolder(lang.X("settings.feed.placeholder", "https://hq.example.com/storelens"))
+	url.SetPlaceHolder(tr("settings.feed.placeholder", "https://hq.example.com/storelens"))
 	token := widget.NewPasswordEntry()
-	token.SetPlaceHolder(lang.X("settings.token.placeholder", "token from HQ"))
+	token.SetPlaceHolder(tr("settings.token.placeholder", "token from HQ"))
 	result := widget.NewLabel("")
 	result.Wrapping = fyne.TextWrapWord
 	if sh.core.Config().Demo {
-		result.SetText(lang.X("settings.feed.demo", "Running on the built-in demo chain."))
+		result.SetText(tr("settings.feed.demo", "Running on the built-in demo chain."))
 	}
 	// Settings are single-row reads of the local file, as cheap as reading
 	// Fyne's own preferences, so they are read while the screen is built.
 	url.SetText(sh.core.FeedURL(context.Background()))
 	var signIn *widget.Button
-	signIn = widget.NewButton(lang.X("settings.signin", "Sign in and sync"), func() {
+	signIn = widget.NewButton(tr("settings.signin", "Sign in and sync"), func() {
 		u, tok := strings.TrimSpace(url.Text), strings.TrimSpace(token.Text)
 		if u == "" || tok == "" {
 			result.Importance = widget.DangerImportance
-			result.SetText(lang.X("settings.signin.missing", "Enter the feed address and the token HQ gave you."))
+			result.SetText(tr("settings.signin.missing", "Enter the feed address and the token HQ gave you."))
 			return
 		}
 		signIn.Disable()
 		result.Importance = widget.MediumImportance
-		result.SetText(lang.X("settings.signin.busy", "Signing in…"))
+		result.SetText(tr("settings.signin.busy", "Signing in…"))
 		sh.run.Go(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
@@ -103,23 +103,23 @@ func (sh *Shell) feedForm() fyne.CanvasObject {
 				switch {
 				case err != nil:
 					result.Importance = widget.DangerImportance
-					result.SetText(lang.X("settings.signin.failed", "Could not sign in: {{.Err}}", map[string]any{"Err": err.Error()}))
+					result.SetText(tr("settings.signin.failed", "Could not sign in: {{.Err}}", map[string]any{"Err": err.Error()}))
 				case persistent:
 					result.Importance = widget.SuccessImportance
 					token.SetText("")
-					result.SetText(lang.X("settings.signin.keyring", "Signed in. The token is kept in the system keyring; syncing now."))
+					result.SetText(tr("settings.signin.keyring", "Signed in. The token is kept in the system keyring; syncing now."))
 				default:
 					result.Importance = widget.WarningImportance
 					token.SetText("")
-					result.SetText(lang.X("settings.signin.memory", "Signed in, but this system has no keyring: the token is kept only until StoreLens closes. Syncing now."))
+					result.SetText(tr("settings.signin.memory", "Signed in, but this system has no keyring: the token is kept only until StoreLens closes. Syncing now."))
 				}
 			})
 		})
 	})
 	signIn.Importance = widget.HighImportance
 	return container.NewVBox(widget.NewForm(
-		widget.NewFormItem(lang.X("settings.feed", "HQ feed address"), url),
-		widget.NewFormItem(lang.X("settings.token", "Token"), token),
+		widget.NewFormItem(tr("settings.feed", "HQ feed address"), url),
+		widget.NewFormItem(tr("settings.token", "Token"), token),
 	), container.NewHBox(signIn), result)
 }
 
@@ -130,10 +130,10 @@ func (sh *Shell) syncForm() fyne.CanvasObject {
 		label string
 	}
 	rows := []row{
-		{app.SettingSyncEvery, lang.X("settings.sync.every", "Sync every (minutes)")},
-		{app.SettingReceipts, lang.X("settings.sync.receipts", "Keep receipts for (days)")},
-		{app.SettingCacheGB, lang.X("settings.sync.cache", "Footage cache (GB)")},
-		{app.SettingPrefetch, lang.X("settings.sync.prefetch", "Clips fetched ahead")},
+		{app.SettingSyncEvery, tr("settings.sync.every", "Sync every (minutes)")},
+		{app.SettingReceipts, tr("settings.sync.receipts", "Keep receipts for (days)")},
+		{app.SettingCacheGB, tr("settings.sync.cache", "Footage cache (GB)")},
+		{app.SettingPrefetch, tr("settings.sync.prefetch", "Clips fetched ahead")},
 	}
 	form := widget.NewForm()
 	entries := make([]*widget.Entry, len(rows))
@@ -146,13 +146,13 @@ func (sh *Shell) syncForm() fyne.CanvasObject {
 		entries[i].SetText(strconv.FormatInt(sh.core.IntSetting(context.Background(), r.s), 10))
 	}
 	result := widget.NewLabel("")
-	save := widget.NewButton(lang.X("settings.save", "Save"), func() {
+	save := widget.NewButton(tr("settings.save", "Save"), func() {
 		vals := make([]int64, len(rows))
 		for i, e := range entries {
 			n, err := strconv.ParseInt(strings.TrimSpace(e.Text), 10, 64)
 			if err != nil {
 				result.Importance = widget.DangerImportance
-				result.SetText(lang.X("settings.invalid", "{{.Field}}: enter a whole number.", map[string]any{"Field": rows[i].label}))
+				result.SetText(tr("settings.invalid", "{{.Field}}: enter a whole number.", map[string]any{"Field": rows[i].label}))
 				return
 			}
 			vals[i] = n
@@ -162,16 +162,27 @@ func (sh *Shell) syncForm() fyne.CanvasObject {
 				if err := sh.core.SetIntSetting(context.Background(), r.s, vals[i]); err != nil {
 					fyne.Do(func() {
 						result.Importance = widget.DangerImportance
-						result.SetText(lang.X("settings.outofrange", "{{.Field}}: {{.Err}}", map[string]any{"Field": rows[i].label, "Err": err.Error()}))
+						result.SetText(settingError(rows[i].label, err))
 					})
 					return
 				}
 			}
 			fyne.Do(func() {
 				result.Importance = widget.SuccessImportance
-				result.SetText(lang.X("settings.saved", "Saved"))
+				result.SetText(tr("settings.saved", "Saved"))
 			})
 		})
 	})
 	return container.NewVBox(form, container.NewHBox(save), result)
+}
+
+// settingError says why a value was refused, naming the field as the
+// screen names it, in the UI's language.
+func settingError(field string, err error) string {
+	var oor *app.OutOfRange
+	if errors.As(err, &oor) {
+		return tr("settings.outofrange", "{{.Field}}: {{.Value}} is outside {{.Min}}…{{.Max}}",
+			map[string]any{"Field": field, "Value": oor.Value, "Min": oor.Min, "Max": oor.Max})
+	}
+	return tr("settings.notsaved", "{{.Field}} was not saved: {{.Err}}", map[string]any{"Field": field, "Err": err.Error()})
 }

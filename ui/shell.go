@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -85,7 +84,7 @@ func (sh *Shell) build() {
 	sh.screens = sh.newScreens()
 	var items []*container.TabItem
 	for _, a := range areas() {
-		items = append(items, container.NewTabItemWithIcon(lang.X("nav."+a.key, a.key), a.icon, a.build(sh)))
+		items = append(items, container.NewTabItemWithIcon(tr("nav."+a.key, a.key), a.icon, a.build(sh)))
 	}
 	sh.tabs = container.NewAppTabs(items...)
 	sh.tabs.SetTabLocation(container.TabLocationLeading)
@@ -127,7 +126,7 @@ func (sh *Shell) Show(key string) {
 func (sh *Shell) Current() string { return sh.currentKey() }
 
 func appTitle() string {
-	return lang.X("app.title", "StoreLens") + " · StoreLens " + app.Version
+	return tr("app.title", "StoreLens") + " · StoreLens " + app.Version
 }
 
 // syncBar is the status area along the bottom of the window.
@@ -158,7 +157,7 @@ func newSyncBar(sh *Shell) *syncBar {
 func (b *syncBar) object() fyne.CanvasObject { return b.box }
 
 func (b *syncBar) relabel() {
-	b.button.SetText(lang.X("sync.now", "Sync now"))
+	b.button.SetText(tr("sync.now", "Sync now"))
 	b.show(b.last)
 }
 
@@ -169,22 +168,22 @@ func (b *syncBar) show(s app.SyncState) {
 	case s.Running:
 		phase := s.Phase
 		if phase != "" {
-			phase = lang.X("sync.phase."+phase, phase)
+			phase = tr("sync.phase."+phase, phase)
 		}
 		if s.Done > 0 {
-			phase = lang.X("sync.items", "{{.Phase}} · {{.Count}} items", map[string]any{"Phase": phase, "Count": s.Done})
+			phase = tr("sync.items", "{{.Phase}} · {{.Count}} items", map[string]any{"Phase": phase, "Count": s.Done})
 		}
-		b.label.SetText(lang.X("sync.running", "Syncing {{.Phase}}…", map[string]any{"Phase": phase}))
+		b.label.SetText(tr("sync.running", "Syncing {{.Phase}}…", map[string]any{"Phase": phase}))
 	case s.LastSync.IsZero():
-		b.label.SetText(lang.X("sync.never", "Not synced yet"))
+		b.label.SetText(tr("sync.never", "Not synced yet"))
 	default:
-		b.label.SetText(lang.X("sync.last", "Last sync: {{.Time}}", map[string]any{"Time": s.LastSync.Local().Format(time.DateTime)}))
+		b.label.SetText(tr("sync.last", "Last sync: {{.Time}}", map[string]any{"Time": s.LastSync.Local().Format(time.DateTime)}))
 	}
 	switch {
 	case s.Offline:
-		b.errLine.SetText(lang.X("sync.offline", "Offline"))
+		b.errLine.SetText(tr("sync.offline", "Offline"))
 	case s.ErrKind != "":
-		b.errLine.SetText(lang.X("sync.err."+s.ErrKind, s.ErrKind) + " — " + s.Err)
+		b.errLine.SetText(tr("sync.err."+s.ErrKind, s.ErrKind) + " — " + s.Err)
 	default:
 		b.errLine.SetText(s.Err)
 	}

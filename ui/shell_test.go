@@ -227,4 +227,20 @@ func TestSettingsSaveRefusesBadValuesAndKeepsGoodOnes(t *testing.T) {
 	if got := sh.core.IntSetting(context.Background(), app.SettingCacheGB); got != 8 {
 		t.Errorf("cache = %d GB after saving 8", got)
 	}
+	// Out of range: the field is named as the screen names it, with the
+	// limits, never by its storage key.
+	entries[2].SetText("0")
+	test.Tap(save)
+	if !containsLabel(w.Content(), "Sync every (minutes): 0 is outside 1…1440; enter a value in that range") {
+		var labels []string
+		walk(w.Content(), func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && l.Text != "" {
+				labels = append(labels, l.Text)
+			}
+		})
+		t.Errorf("no message names the interval and its limits: %q", labels)
+	}
+	if got := sh.core.IntSetting(context.Background(), app.SettingSyncEvery); got != 15 {
+		t.Errorf("a refused interval changed the setting to %d", got)
+	}
 }

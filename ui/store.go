@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -76,7 +75,7 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 	s := &StorePage{run: run, src: src, prof: prof, loc: time.UTC, loaded: make(chan struct{}, 64)}
 	s.picker = newPeriodPicker(defaultPeriod(now), func(insight.Period) { s.load() })
 	s.codeSel = widget.NewSelectEntry(nil)
-	s.codeSel.SetPlaceHolder(lang.X("store.code", "Store code"))
+	s.codeSel.SetPlaceHolder(tr("store.code", "Store code"))
 	s.codeSel.OnSubmitted = func(c string) { s.Open(strings.TrimSpace(c), s.picker.Period()) }
 	s.codeSel.OnChanged = func(c string) {
 		for _, o := range s.options {
@@ -86,9 +85,9 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 			}
 		}
 	}
-	s.title = widget.NewLabelWithStyle(lang.X("store.none", "No store open"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.title = widget.NewLabelWithStyle(tr("store.none", "No store open"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.title.SizeName = theme.SizeNameSubHeadingText
-	s.info = widget.NewLabel(lang.X("store.choose", "Open a store from the dashboard (double-click a row) or type its code above."))
+	s.info = widget.NewLabel(tr("store.choose", "Open a store from the dashboard (double-click a row) or type its code above."))
 	s.info.Wrapping = fyne.TextWrapWord
 	s.schedule = widget.NewLabel("")
 	s.schedule.Wrapping = fyne.TextWrapWord
@@ -98,7 +97,7 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 	s.flags = container.NewVBox()
 	s.alerts = widget.NewLabel("")
 	s.alerts.Wrapping = fyne.TextWrapWord
-	s.pickNote = widget.NewLabel(lang.X("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
+	s.pickNote = widget.NewLabel(tr("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
 	s.pickNote.Wrapping = fyne.TextWrapWord
 	s.pickNote.Importance = widget.LowImportance
 	s.busy = widget.NewProgressBarInfinite()
@@ -113,10 +112,10 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 	for _, c := range []*ChartView{s.forecast, s.trafficConv, s.staff, s.trend, s.recount} {
 		c.OnPick = s.picked
 	}
-	s.recount.NoData = lang.X("chart.recount.none", "No local recount of this store's footage in the period: device counts are shown unchecked.")
-	s.weather.NoData = lang.X("chart.weather.none", "No weather records for this store's city in the period.")
-	s.trend.NoData = lang.X("chart.trend.none", "Not enough history for a monthly trend yet.")
-	s.staff.NoData = lang.X("chart.staff.none", "No staff shifts on record for the period, so the staff ratio cannot be computed.")
+	s.recount.NoData = tr("chart.recount.none", "No local recount of this store's footage in the period: device counts are shown unchecked.")
+	s.weather.NoData = tr("chart.weather.none", "No weather records for this store's city in the period.")
+	s.trend.NoData = tr("chart.trend.none", "Not enough history for a monthly trend yet.")
+	s.staff.NoData = tr("chart.staff.none", "No staff shifts on record for the period, so the staff ratio cannot be computed.")
 	s.hourly.OnPick = s.picked
 	s.weather.OnPick = s.picked
 
@@ -127,7 +126,7 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 		tiles.Add(t)
 	}
 	titled := func(key, def string, c *ChartView) fyne.CanvasObject {
-		return container.NewBorder(heading(lang.X(key, def)), nil, nil, nil, c)
+		return container.NewBorder(heading(tr(key, def)), nil, nil, nil, c)
 	}
 	charts := container.NewGridWithColumns(2,
 		titled("chart.forecast", "Real vs predicted traffic", s.forecast),
@@ -141,13 +140,13 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 	s.tasks = widget.NewLabel("")
 	s.tasks.Wrapping = fyne.TextWrapWord
 	side := container.NewGridWithColumns(2,
-		container.NewVBox(heading(lang.X("store.flags", "Flags")), s.flags),
-		container.NewVBox(heading(lang.X("store.alerts", "Camera alerts")), s.alerts,
-			heading(lang.X("store.tasks", "Corrective tasks")), s.tasks),
+		container.NewVBox(heading(tr("store.flags", "Flags")), s.flags),
+		container.NewVBox(heading(tr("store.alerts", "Camera alerts")), s.alerts,
+			heading(tr("store.tasks", "Corrective tasks")), s.tasks),
 	)
 	s.body = container.NewVBox(s.title, s.info, s.schedule, tiles, side, widget.NewSeparator(), s.pickNote, charts)
 	s.body.Hide()
-	s.empty = widget.NewLabel(lang.X("store.choose", "Open a store from the dashboard (double-click a row) or type its code above."))
+	s.empty = widget.NewLabel(tr("store.choose", "Open a store from the dashboard (double-click a row) or type its code above."))
 	s.empty.Alignment = fyne.TextAlignCenter
 	s.content = container.NewBorder(container.NewVBox(bar, s.picker.Problem(), s.busy, s.status), nil, nil, nil,
 		container.NewStack(container.NewCenter(s.empty), container.NewVScroll(container.NewPadded(s.body))))
@@ -234,9 +233,9 @@ func (s *StorePage) load() {
 			s.busy.Stop()
 			s.busy.Hide()
 			if err != nil {
-				msg := lang.X("store.error", "Store {{.Code}} could not be loaded for {{.Period}}: {{.Err}}. Check the code, or sync again.", map[string]any{"Code": code, "Period": p.String(), "Err": err.Error()})
+				msg := tr("store.error", "Store {{.Code}} could not be loaded for {{.Period}}: {{.Err}}. Check the code, or sync again.", map[string]any{"Code": code, "Period": p.String(), "Err": err.Error()})
 				if errors.Is(err, insight.ErrUnknownStore) || errors.Is(err, app.ErrStoreNotFound) {
-					msg = lang.X("store.unknown", "There is no store {{.Code}} on this laptop. Pick one from the list or the dashboard.", map[string]any{"Code": code})
+					msg = tr("store.unknown", "There is no store {{.Code}} on this laptop. Pick one from the list or the dashboard.", map[string]any{"Code": code})
 				}
 				s.status.SetText(msg)
 				s.status.Importance = widget.DangerImportance
@@ -273,17 +272,17 @@ func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr err
 		info = append(info, d.Store.City)
 	}
 	if len(d.Store.Tags) > 0 {
-		info = append(info, lang.X("store.tags", "Tags: {{.Tags}}", map[string]any{"Tags": strings.Join(d.Store.Tags, "、")}))
+		info = append(info, tr("store.tags", "Tags: {{.Tags}}", map[string]any{"Tags": strings.Join(d.Store.Tags, "、")}))
 	} else {
-		info = append(info, lang.X("store.notags", "No tag: compared with no other store"))
+		info = append(info, tr("store.notags", "No tag: compared with no other store"))
 	}
 	staff := d.Store.StaffCount
 	if prof.Store.StaffCount > 0 {
 		staff = prof.Store.StaffCount
 	}
-	info = append(info, lang.X("store.staff", "Staff: {{.N}}", map[string]any{"N": staff}))
+	info = append(info, tr("store.staff", "Staff: {{.N}}", map[string]any{"N": staff}))
 	if prof.Store.OpenedOn != "" {
-		info = append(info, lang.X("store.opened", "Opened {{.Day}}", map[string]any{"Day": prof.Store.OpenedOn}))
+		info = append(info, tr("store.opened", "Opened {{.Day}}", map[string]any{"Day": prof.Store.OpenedOn}))
 	}
 	s.info.SetText(strings.Join(info, " · "))
 	s.schedule.SetText(scheduleText(hoursInPeriod(prof.Store.Hours, d.Period), d.Store.OpeningHours))
@@ -298,7 +297,7 @@ func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr err
 	s.showAlerts(prof.Alerts, perr)
 	s.showTasks(prof.Tasks)
 	s.pickNote.Importance = widget.LowImportance
-	s.pickNote.SetText(lang.X("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
+	s.pickNote.SetText(tr("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
 	s.setCharts(d)
 }
 
@@ -306,16 +305,16 @@ func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr err
 func rankText(d insight.StoreDetail, m insight.Metric) string {
 	var parts []string
 	if r, ok := d.Rank[m]; ok && r.Position > 0 {
-		parts = append(parts, lang.X("store.rank.region", "#{{.P}}/{{.N}} in region", map[string]any{"P": r.Position, "N": r.Of}))
+		parts = append(parts, tr("store.rank.region", "#{{.P}}/{{.N}} in region", map[string]any{"P": r.Position, "N": r.Of}))
 	}
 	for _, tag := range d.Store.Tags {
 		if r, ok := d.TagRank[tag][m]; ok && r.Position > 0 {
-			parts = append(parts, lang.X("store.rank.tag", "#{{.P}}/{{.N}} in {{.Tag}}", map[string]any{"P": r.Position, "N": r.Of, "Tag": tag}))
+			parts = append(parts, tr("store.rank.tag", "#{{.P}}/{{.N}} in {{.Tag}}", map[string]any{"P": r.Position, "N": r.Of, "Tag": tag}))
 			break
 		}
 	}
 	if len(parts) == 0 {
-		return lang.X("store.rank.none", "not ranked (too little data)")
+		return tr("store.rank.none", "not ranked (too little data)")
 	}
 	return strings.Join(parts, " · ")
 }
@@ -324,11 +323,11 @@ func rankText(d insight.StoreDetail, m insight.Metric) string {
 func scheduleText(hours []app.OpeningHours, today string) string {
 	if len(hours) == 0 {
 		if today != "" {
-			return lang.X("store.hours.today", "Opening hours today: {{.H}}", map[string]any{"H": today})
+			return tr("store.hours.today", "Opening hours today: {{.H}}", map[string]any{"H": today})
 		}
-		return lang.X("store.hours.none", "No opening hours on record: every hour counts as open.")
+		return tr("store.hours.none", "No opening hours on record: every hour counts as open.")
 	}
-	lines := []string{lang.X("store.hours", "Opening hours:")}
+	lines := []string{tr("store.hours", "Opening hours:")}
 	for _, h := range hours {
 		lines = append(lines, fmt.Sprintf("  %s – %s · %s · %s–%s", h.ValidFrom, h.ValidTo, weekdaysText(h.Weekdays), h.Opens, h.Closes))
 	}
@@ -351,11 +350,11 @@ func hoursInPeriod(hours []app.OpeningHours, p insight.Period) []app.OpeningHour
 // weekdaysText names a weekday set: "every day", "Mon–Fri", "Sat, Sun".
 func weekdaysText(w app.Weekdays) string {
 	if w == app.AllWeek {
-		return lang.X("weekday.all", "every day")
+		return tr("weekday.all", "every day")
 	}
 	names := []string{
-		lang.X("weekday.mon", "Mon"), lang.X("weekday.tue", "Tue"), lang.X("weekday.wed", "Wed"), lang.X("weekday.thu", "Thu"),
-		lang.X("weekday.fri", "Fri"), lang.X("weekday.sat", "Sat"), lang.X("weekday.sun", "Sun"),
+		tr("weekday.mon", "Mon"), tr("weekday.tue", "Tue"), tr("weekday.wed", "Wed"), tr("weekday.thu", "Thu"),
+		tr("weekday.fri", "Fri"), tr("weekday.sat", "Sat"), tr("weekday.sun", "Sun"),
 	}
 	var parts []string
 	for i := 0; i < 7; {
@@ -377,13 +376,13 @@ func weekdaysText(w app.Weekdays) string {
 		}
 		i = j + 1
 	}
-	return strings.Join(parts, lang.X("list.sep", ", "))
+	return strings.Join(parts, tr("list.sep", ", "))
 }
 
 func (s *StorePage) showFlags(d insight.StoreDetail) {
 	s.flags.RemoveAll()
 	if len(d.Flags) == 0 {
-		s.flags.Add(widget.NewLabel(lang.X("store.noflags", "No flags for this period.")))
+		s.flags.Add(widget.NewLabel(tr("store.noflags", "No flags for this period.")))
 	}
 	open := map[int64]bool{}
 	for _, h := range d.Hourly {
@@ -424,31 +423,31 @@ func (s *StorePage) showFlags(d insight.StoreDetail) {
 func (s *StorePage) showAlerts(alerts []app.CameraAlert, err error) {
 	var b strings.Builder
 	for _, a := range alerts {
-		state := lang.X("store.alert.open", "open")
+		state := tr("store.alert.open", "open")
 		if !a.Open() {
-			state = lang.X("store.alert.ended", "ended {{.Time}}", map[string]any{"Time": a.Ended.In(s.loc).Format("01-02 15:04")})
+			state = tr("store.alert.ended", "ended {{.Time}}", map[string]any{"Time": a.Ended.In(s.loc).Format("01-02 15:04")})
 		}
-		fmt.Fprintf(&b, "• %s: %s · %s %s · %s\n", cameraName(a), alertKindLabel(a.Kind), lang.X("store.alert.from", "from"), a.Started.In(s.loc).Format("01-02 15:04"), state)
+		fmt.Fprintf(&b, "• %s: %s · %s %s · %s\n", cameraName(a), alertKindLabel(a.Kind), tr("store.alert.from", "from"), a.Started.In(s.loc).Format("01-02 15:04"), state)
 	}
 	if err != nil {
-		b.WriteString(lang.X("dashboard.alert.error", "Camera alerts could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
+		b.WriteString(tr("dashboard.alert.error", "Camera alerts could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
 	}
 	if b.Len() == 0 {
-		b.WriteString(lang.X("store.noalerts", "No camera alerts in this period."))
+		b.WriteString(tr("store.noalerts", "No camera alerts in this period."))
 	}
 	s.alerts.SetText(strings.TrimSpace(b.String()))
 }
 
 func (s *StorePage) showTasks(tasks []app.TaskSummary) {
 	if len(tasks) == 0 {
-		s.tasks.SetText(lang.X("store.notasks", "No corrective tasks for this store yet."))
+		s.tasks.SetText(tr("store.notasks", "No corrective tasks for this store yet."))
 		return
 	}
 	var b strings.Builder
 	for _, t := range tasks {
 		fmt.Fprintf(&b, "• %s · %s", t.Title, taskStatusLabel(t.Status))
 		if t.DueOn != "" {
-			b.WriteString(" · " + lang.X("store.task.due", "due {{.Day}}", map[string]any{"Day": t.DueOn}))
+			b.WriteString(" · " + tr("store.task.due", "due {{.Day}}", map[string]any{"Day": t.DueOn}))
 		}
 		b.WriteString("\n")
 	}
@@ -461,13 +460,13 @@ func taskStatusLabel(st string) string { return translated("task."+st, st) }
 func (s *StorePage) picked(h chart.Hit) {
 	switch {
 	case !h.Time.IsZero() && math.IsNaN(h.Value):
-		s.pickNote.SetText(lang.X("store.pick.closed", "{{.Time}}: no counts at that hour (closed, or no data); pick an hour with traffic.", map[string]any{"Time": h.Time.In(s.loc).Format("2006-01-02 15:04")}))
+		s.pickNote.SetText(tr("store.pick.closed", "{{.Time}}: no counts at that hour (closed, or no data); pick an hour with traffic.", map[string]any{"Time": h.Time.In(s.loc).Format("2006-01-02 15:04")}))
 		s.pickNote.Importance = widget.MediumImportance
 		s.pickNote.Refresh()
 	case !h.Time.IsZero():
 		s.pickTime(h.Time)
 	case h.Hour >= 0:
-		s.pickNote.SetText(lang.X("store.pick.hour", "{{.H}}:00 is an average over the period's days; pick an hour on a time chart to see its footage.", map[string]any{"H": fmt.Sprintf("%02d", h.Hour)}))
+		s.pickNote.SetText(tr("store.pick.hour", "{{.H}}:00 is an average over the period's days; pick an hour on a time chart to see its footage.", map[string]any{"H": fmt.Sprintf("%02d", h.Hour)}))
 	}
 }
 
@@ -477,16 +476,16 @@ func (s *StorePage) pickTime(t time.Time) {
 	s.pickNote.Importance = widget.HighImportance
 	when := t.In(s.loc).Format("2006-01-02 15:04")
 	if s.OnFootage != nil && s.OnFootage(s.code, t) {
-		s.pickNote.SetText(lang.X("store.pick.opening", "Opening the footage of {{.Time}}…", map[string]any{"Time": when}))
+		s.pickNote.SetText(tr("store.pick.opening", "Opening the footage of {{.Time}}…", map[string]any{"Time": when}))
 		return
 	}
-	s.pickNote.SetText(lang.X("store.pick.noreview", "Selected {{.Time}} ({{.Code}}). Footage review is not available yet — it comes with the review screen.", map[string]any{"Time": when, "Code": s.code}))
+	s.pickNote.SetText(tr("store.pick.noreview", "Selected {{.Time}} ({{.Code}}). Footage review is not available yet — it comes with the review screen.", map[string]any{"Time": when, "Code": s.code}))
 }
 
 // setCharts hands each chart its data.
 func (s *StorePage) setCharts(d insight.StoreDetail) {
 	loc := s.loc
-	name := func(key, def string) string { return lang.X(key, def) }
+	name := func(key, def string) string { return tr(key, def) }
 	long := d.Period.NumDays() > 7
 
 	// Real vs predicted, per hour (per day beyond a week).
@@ -610,7 +609,7 @@ func (s *StorePage) setCharts(d insight.StoreDetail) {
 		sr.Hours = append(sr.Hours, chart.StaffHour{T: h.Start, Ratio: v, Class: cl})
 	}
 
-	tr := chart.TrendInput{Name: metricLabel(insight.EntryRate)}
+	trend := chart.TrendInput{Name: metricLabel(insight.EntryRate)}
 	for _, m := range d.Monthly {
 		t, err := time.ParseInLocation("2006-01", m.Month, loc)
 		if err != nil {
@@ -620,10 +619,10 @@ func (s *StorePage) setCharts(d insight.StoreDetail) {
 		if m.EntryRate.Valid() {
 			v = m.EntryRate.Value()
 		}
-		tr.Months = append(tr.Months, chart.Point{T: t, V: v})
+		trend.Months = append(trend.Months, chart.Point{T: t, V: v})
 	}
-	if allNaN(tr.Months) {
-		tr.Months = nil
+	if allNaN(trend.Months) {
+		trend.Months = nil
 	}
 
 	wi := chart.CategoryInput{Name: name("chart.dailyentries", "Entries per day")}
@@ -633,7 +632,7 @@ func (s *StorePage) setCharts(d insight.StoreDetail) {
 		}
 		wi.Categories = append(wi.Categories, chart.Category{
 			Key:   w.Condition,
-			Label: translated("weather."+w.Condition, w.Condition) + " " + lang.X("chart.days", "({{.N}} d)", map[string]any{"N": w.Days}),
+			Label: translated("weather."+w.Condition, w.Condition) + " " + tr("chart.days", "({{.N}} d)", map[string]any{"N": w.Days}),
 			Value: w.DailyEntries,
 		})
 	}
@@ -642,7 +641,7 @@ func (s *StorePage) setCharts(d insight.StoreDetail) {
 	s.trafficConv.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.TrafficConversion(o, tc) }, loc)
 	s.hourly.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.HourlyProfile(o, hp) }, loc)
 	s.staff.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.StaffRatio(o, sr) }, loc)
-	s.trend.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.EntryRateTrend(o, tr) }, loc)
+	s.trend.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.EntryRateTrend(o, trend) }, loc)
 	s.weather.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.TrafficByWeather(o, wi) }, loc)
 	s.recount.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.DeviceVsLocal(o, rc) }, loc)
 }

@@ -40,7 +40,7 @@ func TestEveryLabelIsTranslated(t *testing.T) {
 			t.Errorf("en.json lacks %q (zh: %q)", k, zh[k])
 		}
 	}
-	use := regexp.MustCompile(`lang\.(?:X|L|XN)\(\s*"([^"]+)"\s*[,)]`)
+	use := regexp.MustCompile(`\btr\(\s*"([^"]+)"\s*[,)]`)
 	files, _ := filepath.Glob("*.go")
 	var missing []string
 	for _, f := range files {

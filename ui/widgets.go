@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -89,7 +88,7 @@ func NewChartView(run Runner) *ChartView {
 	c := &ChartView{
 		run:    run,
 		img:    canvas.NewImageFromImage(nil),
-		status: widget.NewLabel(lang.X("chart.loading", "Loading…")),
+		status: widget.NewLabel(tr("chart.loading", "Loading…")),
 		busy:   widget.NewProgressBarInfinite(),
 	}
 	c.img.FillMode = canvas.ImageFillStretch
@@ -131,7 +130,7 @@ func (c *ChartView) SetLoading() {
 	c.last = nil
 	c.gen++
 	c.mu.Unlock()
-	c.showStatus(lang.X("chart.loading", "Loading…"), true)
+	c.showStatus(tr("chart.loading", "Loading…"), true)
 }
 
 // SetDraw gives the chart its data (as a drawing function) and the store's
@@ -226,12 +225,12 @@ func (c *ChartView) rerender(delay time.Duration) {
 				c.img.Image = nil
 				msg := c.NoData
 				if msg == "" {
-					msg = lang.X("chart.nodata", "No data for this chart in the period.")
+					msg = tr("chart.nodata", "No data for this chart in the period.")
 				}
 				c.showStatus(msg, false)
 			case err != nil:
 				c.img.Image = nil
-				c.showStatus(lang.X("chart.error", "This chart could not be drawn: {{.Err}}", map[string]any{"Err": err.Error()}), false)
+				c.showStatus(tr("chart.error", "This chart could not be drawn: {{.Err}}", map[string]any{"Err": err.Error()}), false)
 			default:
 				c.img.Image = img
 				c.status.Hide()

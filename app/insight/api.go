@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"storelens/app/i18n"
 	"storelens/app/vocab"
 )
 
@@ -30,21 +31,12 @@ const (
 // Metrics lists the KPIs in the order screens show them.
 var Metrics = []Metric{Entries, PassersBy, EntryRate, Transactions, Conversion, Sales, ATV, Dwell, DailyEntries}
 
-// Label is the metric's name in the language lang ("zh" or "en").
-func (m Metric) Label(lang string) string {
-	zh := map[Metric]string{Entries: "进店客流", PassersBy: "过店客流", EntryRate: "进店率", Transactions: "成交笔数",
-		Conversion: "成交率", Sales: "销售额", ATV: "客单价", Dwell: "平均停留时长", StaffExcluded: "店员排除", DailyEntries: "日均进店客流"}
-	en := map[Metric]string{Entries: "entries", PassersBy: "passers-by", EntryRate: "entry rate", Transactions: "transactions",
-		Conversion: "conversion", Sales: "sales", ATV: "ATV", Dwell: "dwell", StaffExcluded: "staff excluded", DailyEntries: "entries per day"}
-	if lang == "zh" {
-		if s, ok := zh[m]; ok {
-			return s
-		}
-	} else if s, ok := en[m]; ok {
-		return s
-	}
-	return string(m)
-}
+// LabelKey is the metric's name as a catalogue key ("metric.entry_rate").
+func (m Metric) LabelKey() i18n.Label { return i18n.Label("metric." + string(m)) }
+
+// Label is the metric's name in the language lang ("zh" or "en"), from the
+// catalogue.
+func (m Metric) Label(lang string) string { return i18n.Default().T(lang, string(m.LabelKey()), nil) }
 
 // Ratio is a quotient kept as its two sides, so "no passers-by" shows as
 // "—" instead of 0% or a division by zero. The zero value is undefined.
@@ -289,19 +281,10 @@ const (
 	SuspectCounts     FlagKind = vocab.FlagSuspectCounts
 )
 
-// Text is a sentence in both of the UI's languages.
-type Text struct {
-	ZH string `json:"zh"`
-	EN string `json:"en"`
-}
-
-// In returns the sentence in lang ("zh" or "en"; anything else is English).
-func (t Text) In(lang string) string {
-	if lang == "zh" {
-		return t.ZH
-	}
-	return t.EN
-}
+// Text is a sentence for a person (a flag's reason, a summary) as
+// catalogue phrases: the front end renders it in the manager's language
+// with Text.In (package app/i18n).
+type Text = i18n.Text
 
 // Flag is one reason for a manager to look at a store, with the numbers and
 // the hours or days that raised it so the UI can jump to the footage.
@@ -408,10 +391,7 @@ func (s StaffShares) NotOptimal() float64 { return s.Over + s.Under }
 // Summary says the shares in a sentence ("80% of hours not optimal: 70%
 // over-staffed, 10% under-staffed").
 func (s StaffShares) Summary() Text {
-	return Text{
-		ZH: fmt.Sprintf("%.0f%% 的营业小时人员配置不合理：%.0f%% 人员过剩，%.0f%% 人手不足", 100*s.NotOptimal(), 100*s.Over, 100*s.Under),
-		EN: fmt.Sprintf("%.0f%% of hours not optimal: %.0f%% over-staffed, %.0f%% under-staffed", 100*s.NotOptimal(), 100*s.Over, 100*s.Under),
-	}
+	return i18n.Say("staff.summary", "NotOptimal", pct0(100*s.NotOptimal()), "Over", pct0(100*s.Over), "Under", pct0(100*s.Under))
 }
 
 // StaffRatio is the store's staffing over the period.

@@ -44,18 +44,18 @@ func TestSyntheticChainFlagsStoriesWithoutFlood(t *testing.T) {
 	flagged := map[string][]insight.Flag{}
 	for _, f := range ov.Flags {
 		flagged[f.Store] = append(flagged[f.Store], f)
-		t.Logf("%s %s %s", f.Store, f.Kind, f.Reason.EN)
+		t.Logf("%s %s %s", f.Store, f.Kind, f.Reason.In("en"))
 	}
 	has := func(code string, kind insight.FlagKind, m insight.Metric, words ...string) {
 		t.Helper()
 		for _, f := range flagged[code] {
 			if f.Kind == kind && (m == "" || f.Metric == m) {
 				for _, w := range words {
-					if !strings.Contains(f.Reason.EN, w) {
-						t.Errorf("%s %s reason %q lacks %q", code, kind, f.Reason.EN, w)
+					if !strings.Contains(f.Reason.In("en"), w) {
+						t.Errorf("%s %s reason %q lacks %q", code, kind, f.Reason.In("en"), w)
 					}
 				}
-				if f.Reason.ZH == "" || len(f.Days)+len(f.Hours) == 0 {
+				if f.Reason.In("zh") == "" || f.Reason.In("zh") == f.Reason.In("en") || len(f.Days)+len(f.Hours) == 0 {
 					t.Errorf("%s %s: no Chinese reason or no triggering days/hours: %+v", code, kind, f)
 				}
 				return
@@ -78,7 +78,7 @@ func TestSyntheticChainFlagsStoriesWithoutFlood(t *testing.T) {
 		others++
 		for _, f := range fs {
 			if f.Kind != insight.BelowTagAverage {
-				t.Errorf("ordinary store %s flagged %s: %s", code, f.Kind, f.Reason.EN)
+				t.Errorf("ordinary store %s flagged %s: %s", code, f.Kind, f.Reason.In("en"))
 			}
 		}
 	}

@@ -107,7 +107,7 @@ func TestDemoChainStoriesAreFlagged(t *testing.T) {
 		t.Logf("%s: %d of %d stores flagged", p, len(by), n)
 		for code, fs := range by {
 			for _, f := range fs {
-				t.Logf("  %s %s: %s", code, f.Kind, f.Reason.EN)
+				t.Logf("  %s %s: %s", code, f.Kind, f.Reason.In("en"))
 			}
 		}
 		return by, n
@@ -117,8 +117,8 @@ func TestDemoChainStoriesAreFlagged(t *testing.T) {
 		for i, f := range by[code] {
 			if f.Kind == kind && (m == "" || f.Metric == m) {
 				for _, w := range words {
-					if !strings.Contains(f.Reason.EN, w) {
-						t.Errorf("%s %s: reason %q lacks %q", code, kind, f.Reason.EN, w)
+					if !strings.Contains(f.Reason.In("en"), w) {
+						t.Errorf("%s %s: reason %q lacks %q", code, kind, f.Reason.In("en"), w)
 					}
 				}
 				return &by[code][i]
@@ -186,7 +186,7 @@ func TestDemoChainStoriesAreFlagged(t *testing.T) {
 	find(by, s.StoreCode, insight.SharpDrop, insight.DailyEntries, "down 8")
 	for _, f := range by[s.StoreCode] {
 		if f.Kind == insight.EarlyClosing {
-			t.Errorf("blocked lens read as early closing: %s", f.Reason.EN)
+			t.Errorf("blocked lens read as early closing: %s", f.Reason.In("en"))
 		}
 	}
 

@@ -273,12 +273,12 @@ func TestTagAverageFlagsTheWeakStore(t *testing.T) {
 		t.Fatalf("M5 flags %+v, want entry rate below tag average", rows["M5"].Flags)
 	}
 	for _, w := range []string{"2.00%", "8.40%", "商场店", "5 stores", "76% below", "rank 5 of 5"} {
-		if !strings.Contains(below.Reason.EN, w) {
-			t.Errorf("reason %q lacks %q", below.Reason.EN, w)
+		if !strings.Contains(below.Reason.In("en"), w) {
+			t.Errorf("reason %q lacks %q", below.Reason.In("en"), w)
 		}
 	}
-	if !strings.Contains(below.Reason.ZH, "进店率 2.00%") || !strings.Contains(below.Reason.ZH, "8.40%") {
-		t.Errorf("Chinese reason %q", below.Reason.ZH)
+	if !strings.Contains(below.Reason.In("zh"), "进店率 2.00%") || !strings.Contains(below.Reason.In("zh"), "8.40%") {
+		t.Errorf("Chinese reason %q", below.Reason.In("zh"))
 	}
 	if len(below.Days) != 7 {
 		t.Errorf("triggering days %v, want the 7 days of the week", below.Days)
@@ -335,8 +335,8 @@ func TestEarlyClosingPointsAtTheEvening(t *testing.T) {
 		t.Fatalf("flags %+v of %d stores, want one early_closing", flags, n)
 	}
 	fl := flags[0]
-	if want := "traffic stopped by 19:45 on 3 of 7 trading days, scheduled closing 22:00 (about 2h15m early)"; fl.Reason.EN != want {
-		t.Errorf("reason %q, want %q", fl.Reason.EN, want)
+	if want := "traffic stopped by 19:45 on 3 of 7 trading days, scheduled closing 22:00 (about 2h15m early)"; fl.Reason.In("en") != want {
+		t.Errorf("reason %q, want %q", fl.Reason.In("en"), want)
 	}
 	if strings.Join(fl.Days, ",") != "2026-11-17,2026-11-18,2026-11-19" {
 		t.Errorf("days %v", fl.Days)
@@ -371,8 +371,8 @@ func TestSuspectHoursFromCameraAlert(t *testing.T) {
 		t.Fatalf("flags %+v", d.Flags)
 	}
 	fl := d.Flags[0]
-	if fl.Reason.EN != "counts suspect in 3 of 12 open hours (lens blocked); traffic figures may be wrong" || !strings.Contains(fl.Reason.ZH, "遮挡") {
-		t.Errorf("reason %q / %q", fl.Reason.EN, fl.Reason.ZH)
+	if fl.Reason.In("en") != "counts suspect in 3 of 12 open hours (lens blocked); traffic figures may be wrong" || !strings.Contains(fl.Reason.In("zh"), "遮挡") {
+		t.Errorf("reason %q / %q", fl.Reason.In("en"), fl.Reason.In("zh"))
 	}
 	if len(fl.Hours) != 3 || !fl.Hours[0].Equal(f.at(1, day, 12, 0)) || !fl.Hours[2].Equal(f.at(1, day, 14, 0)) {
 		t.Errorf("hours %v, want 12:00–14:00 local", fl.Hours)
@@ -448,7 +448,7 @@ func TestStaffRatioClasses(t *testing.T) {
 			t.Errorf("hour %d: %v entries, %v staff → %s, want %s", i, h.Entries, h.Staff, h.Class, want[i])
 		}
 	}
-	if got := s.All.Summary().EN; got != "67% of hours not optimal: 33% over-staffed, 33% under-staffed" {
+	if got := s.All.Summary().In("en"); got != "67% of hours not optimal: 33% over-staffed, 33% under-staffed" {
 		t.Errorf("summary %q", got)
 	}
 	if s.Weekday.Hours != 3 || s.Weekend.Hours != 0 {
@@ -485,8 +485,8 @@ func TestSharpDropAgainstOwnHistory(t *testing.T) {
 	if drop == nil {
 		t.Fatalf("flags %+v, want a sharp drop of entries", flags)
 	}
-	if want := "entries per day 48.0, down 60% from 120.0 on average over the previous 4 weeks"; drop.Reason.EN != want {
-		t.Errorf("reason %q, want %q", drop.Reason.EN, want)
+	if want := "Entries/day 48.0, down 60% from 120.0 on average over the previous 4 weeks"; drop.Reason.In("en") != want {
+		t.Errorf("reason %q, want %q", drop.Reason.In("en"), want)
 	}
 	if len(drop.Days) != 7 {
 		t.Errorf("days %v", drop.Days)
@@ -524,8 +524,8 @@ func TestTaskEffectSameWeekdayMix(t *testing.T) {
 	if !near(te.Change.Before, 0.02) || !near(te.Change.Now, 0.08) {
 		t.Errorf("change %+v, want 2%% → 8%%", te.Change)
 	}
-	if te.Summary.EN != "entry rate 2.00% → 8.00% (4 weeks before vs after)" {
-		t.Errorf("summary %q", te.Summary.EN)
+	if te.Summary.In("en") != "Entry rate 2.00% → 8.00% (4 weeks before vs after)" {
+		t.Errorf("summary %q", te.Summary.In("en"))
 	}
 	if _, err := f.insight(time.Now()).TaskEffect(f.ctx, "nope"); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("unknown task error %v", err)

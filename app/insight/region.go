@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
+	"storelens/app/i18n"
+	"storelens/app/vocab"
 	"storelens/localdb"
 )
 
@@ -506,8 +507,7 @@ func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*
 			}
 			if worst != nil {
 				mean := worst.Mean[DailyEntries]
-				f.Reason.ZH += fmt.Sprintf("；日均进店客流 %.1f，低于%s均值 %.1f", v, worst.Tag, mean)
-				f.Reason.EN += fmt.Sprintf("; entries per day %.1f vs %.1f average of %s", v, mean, worst.Tag)
+				f.Reason = f.Reason.And("reason.early.tag", "Value", fmt.Sprintf("%.1f", v), "Tag", worst.Tag, "Average", fmt.Sprintf("%.1f", mean))
 				f.Tag = worst.Tag
 			}
 		}
@@ -592,93 +592,76 @@ func medianInt(v []int) int {
 	return s[len(s)/2]
 }
 
-func periodWords(p Period) (zh, en string) {
+// periodsKey names "days", "weeks", "months" or "periods" in the catalogue.
+func periodsKey(p Period) i18n.Label {
 	switch p.Kind {
 	case Day:
-		return "天", "days"
+		return "period.n.days"
 	case Week:
-		return "周", "weeks"
+		return "period.n.weeks"
 	case Month:
-		return "个月", "months"
+		return "period.n.months"
 	}
-	return "期", "periods"
+	return "period.n.periods"
 }
 
+func pct0(x float64) string { return fmt.Sprintf("%.0f%%", x) }
+
 func reasonBelowTag(m Metric, v float64, ta *TagAverage, rk Rank, streak int, p Period) Text {
-	vs, ms := FormatValue(m, v, true), FormatValue(m, ta.Mean[m], true)
 	gap := 100 * (ta.Mean[m] - v) / ta.Mean[m]
-	zh := fmt.Sprintf("%s %s，比%s均值 %s（%d 家店）低 %.0f%%", m.Label("zh"), vs, ta.Tag, ms, ta.N[m], gap)
-	en := fmt.Sprintf("%s %s vs %s average of %s (%d stores), %.0f%% below", m.Label("en"), vs, ms, ta.Tag, ta.N[m], gap)
+	t := i18n.Say("reason.below_tag", "Metric", m.LabelKey(), "Value", FormatValue(m, v, true), "Tag", ta.Tag,
+		"Average", FormatValue(m, ta.Mean[m], true), "Stores", ta.N[m], "Gap", pct0(gap))
 	if rk.Of > 0 {
-		zh += fmt.Sprintf("，标签内排名 %d/%d", rk.Position, rk.Of)
-		en += fmt.Sprintf(", rank %d of %d in the tag", rk.Position, rk.Of)
+		t = t.And("reason.below_tag.rank", "Position", rk.Position, "Of", rk.Of)
 	}
 	if streak > 1 {
-		pz, pe := periodWords(p)
-		zh += fmt.Sprintf("；已连续 %d %s偏低", streak, pz)
-		en += fmt.Sprintf("; below %d %s running", streak, pe)
+		t = t.And("reason.below_tag.streak", "N", streak, "Periods", periodsKey(p))
 	}
-	return Text{ZH: zh, EN: en}
+	return t
 }
 
 func reasonDrop(m Metric, v, ref, drop float64, n int, p Period) Text {
-	pz, pe := periodWords(p)
-	return Text{
-		ZH: fmt.Sprintf("%s %s，比前 %d %s的平均 %s 下降 %.0f%%", m.Label("zh"), FormatValue(m, v, true), n, pz, FormatValue(m, ref, true), 100*drop),
-		EN: fmt.Sprintf("%s %s, down %.0f%% from %s on average over the previous %d %s", m.Label("en"), FormatValue(m, v, true), 100*drop, FormatValue(m, ref, true), n, pe),
-	}
+	return i18n.Say("reason.drop", "Metric", m.LabelKey(), "Value", FormatValue(m, v, true), "Drop", pct0(100*drop),
+		"Before", FormatValue(m, ref, true), "N", n, "Periods", periodsKey(p))
 }
 
 func reasonEarly(last, close, days, traded int) Text {
 	early := close - last
-	dur := fmt.Sprintf("%dh%02dm", early/60, early%60)
-	durZH := fmt.Sprintf("%d 小时 %d 分", early/60, early%60)
-	return Text{
-		ZH: fmt.Sprintf("%d/%d 个营业日客流在 %s 前就停止，计划营业至 %s（提前约 %s）", days, traded, clock(last), clock(close), durZH),
-		EN: fmt.Sprintf("traffic stopped by %s on %d of %d trading days, scheduled closing %s (about %s early)", clock(last), days, traded, clock(close), dur),
-	}
+	return i18n.Say("reason.early", "Days", days, "Traded", traded, "Last", clock(last), "Close", clock(close),
+		"Early", i18n.Say("duration.hm", "H", early/60, "M", fmt.Sprintf("%02d", early%60)))
 }
 
 func reasonEntryRate(v, low, high float64) Text {
 	if v < low {
-		return Text{
-			ZH: fmt.Sprintf("进店率 %.2f%% 异常偏低（低于 %.0f%%）：检查门口迎宾与计数线", 100*v, 100*low),
-			EN: fmt.Sprintf("entry rate %.2f%% is abnormally low (below %.0f%%): check the door and the counting lines", 100*v, 100*low),
-		}
+		return i18n.Say("reason.entry_rate.low", "Rate", fmt.Sprintf("%.2f%%", 100*v), "Bound", pct0(100*low))
 	}
-	return Text{
-		ZH: fmt.Sprintf("进店率 %.2f%% 异常偏高（高于 %.0f%%）：过店计数线可能有误", 100*v, 100*high),
-		EN: fmt.Sprintf("entry rate %.2f%% is abnormally high (above %.0f%%): the passers-by line may be miscounting", 100*v, 100*high),
-	}
+	return i18n.Say("reason.entry_rate.high", "Rate", fmt.Sprintf("%.2f%%", 100*v), "Bound", pct0(100*high))
 }
 
-func alertNames(kinds int) (zh, en string) {
-	var z, e []string
+// alertKeys are the catalogue keys of the alert kinds in kinds (bits of
+// the rollups' alert_kinds).
+func alertKeys(kinds int) i18n.Labels {
 	if kinds&(localdb.AlertOcclusion|localdb.AlertMoved|localdb.AlertDefocus|localdb.AlertNoSignal) != 0 {
 		kinds &^= localdb.AlertSuspectBucket // the alert is the explanation
 	}
+	var out i18n.Labels
 	for _, a := range []struct {
-		bit    int
-		zh, en string
+		bit int
+		key string
 	}{
-		{localdb.AlertOcclusion, "遮挡", "lens blocked"},
-		{localdb.AlertMoved, "移位", "camera moved"},
-		{localdb.AlertDefocus, "失焦", "defocused"},
-		{localdb.AlertNoSignal, "无信号", "no signal"},
-		{localdb.AlertSuspectBucket, "计数被标记为可疑", "counts marked suspect"},
+		{localdb.AlertOcclusion, "alert." + vocab.AlertOcclusion},
+		{localdb.AlertMoved, "alert." + vocab.AlertMoved},
+		{localdb.AlertDefocus, "alert." + vocab.AlertDefocus},
+		{localdb.AlertNoSignal, "alert." + vocab.AlertNoSignal},
+		{localdb.AlertSuspectBucket, "alert.suspect_bucket"},
 	} {
 		if kinds&a.bit != 0 {
-			z = append(z, a.zh)
-			e = append(e, a.en)
+			out = append(out, a.key)
 		}
 	}
-	return strings.Join(z, "、"), strings.Join(e, ", ")
+	return out
 }
 
 func reasonSuspect(sus, open, kinds int) Text {
-	z, e := alertNames(kinds)
-	return Text{
-		ZH: fmt.Sprintf("%d 个营业小时中有 %d 个计数可疑（%s），客流数据可能失真", open, sus, z),
-		EN: fmt.Sprintf("counts suspect in %d of %d open hours (%s); traffic figures may be wrong", sus, open, e),
-	}
+	return i18n.Say("reason.suspect", "Suspect", sus, "Open", open, "Kinds", alertKeys(kinds))
 }

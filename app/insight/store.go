@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"storelens/app/i18n"
 	"storelens/localdb"
 )
 
@@ -316,15 +317,12 @@ func (in *Insight) TaskEffect(ctx context.Context, taskID string) (TaskEffect, e
 	bs := FormatValue(m, te.Change.Before, te.Change.BeforeOK)
 	switch {
 	case !te.Done:
-		te.Summary = Text{ZH: fmt.Sprintf("%s 整改前 %s；待办未完成", m.Label("zh"), bs), EN: fmt.Sprintf("%s before the task %s; task not done yet", m.Label("en"), bs)}
+		te.Summary = i18n.Say("effect.not_done", "Metric", m.LabelKey(), "Before", bs)
 	case weeks == 0:
-		te.Summary = Text{ZH: fmt.Sprintf("%s 整改前 %s；完成后还不足一周", m.Label("zh"), bs), EN: fmt.Sprintf("%s before the task %s; less than a week since it was done", m.Label("en"), bs)}
+		te.Summary = i18n.Say("effect.too_soon", "Metric", m.LabelKey(), "Before", bs)
 	default:
 		as := FormatValue(m, te.Change.Now, te.Change.NowOK)
-		te.Summary = Text{
-			ZH: fmt.Sprintf("%s %s → %s（前后各 %d 周）", m.Label("zh"), bs, as, weeks),
-			EN: fmt.Sprintf("%s %s → %s (%d weeks before vs after)", m.Label("en"), bs, as, weeks),
-		}
+		te.Summary = i18n.Say("effect.measured", "Metric", m.LabelKey(), "Before", bs, "After", as, "Weeks", weeks)
 	}
 	return te, nil
 }
