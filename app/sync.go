@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"storelens/app/i18n"
 	"storelens/sync/engine"
 )
 
@@ -189,7 +190,7 @@ func (a *App) engineConfig(ctx context.Context, s *syncService, feedURL, token s
 		url = v
 	}
 	if url == "" {
-		return engine.Config{}, &engine.Error{Kind: engine.ErrConfig, What: "no HQ feed address is set", Action: "enter it in Settings (or start with --demo to try the demo chain)"}
+		return engine.Config{}, &engine.Error{Kind: engine.ErrConfig, What: i18n.Say("sync.what.no_feed"), Action: i18n.Say("sync.do.enter_feed")}
 	}
 	if token == "" {
 		probe, err := engine.New(engine.Config{FeedURL: url, Token: "-", DB: a.db})
@@ -198,7 +199,7 @@ func (a *App) engineConfig(ctx context.Context, s *syncService, feedURL, token s
 		}
 		t, err := s.tokens.Get(probe.FeedName())
 		if err != nil {
-			return engine.Config{}, &engine.Error{Kind: engine.ErrSignIn, What: "not signed in to " + probe.FeedName(), Action: "sign in in Settings"}
+			return engine.Config{}, &engine.Error{Kind: engine.ErrSignIn, What: i18n.Say("sync.what.signed_out", "Feed", probe.FeedName()), Action: i18n.Say("sync.do.sign_in_settings")}
 		}
 		token = t
 	}
@@ -308,13 +309,18 @@ func (s *syncService) runOnce(ctx context.Context) {
 		st.Phase = ""
 		if err == nil {
 			st.LastSync = time.Now()
-			st.Err = ""
+			st.Err, st.ErrText = "", nil
 			if len(sum.Warnings) > 0 {
 				st.Err = sum.Warnings[0]
 			}
 			return
 		}
 		st.Err = err.Error()
+		st.ErrText = nil
+		var ee *engine.Error
+		if errors.As(err, &ee) {
+			st.ErrText = ee.Text()
+		}
 		st.Offline = errors.Is(err, engine.ErrOffline)
 		st.ErrKind = syncErrKind(err)
 	})

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"storelens/app/i18n"
 	"sync"
 	"time"
 )
@@ -13,7 +14,10 @@ type SyncState struct {
 	Total    int64     // items expected, 0 when unknown
 	Bytes    int64     // bytes received in this run
 	LastSync time.Time // end of the last complete run, zero if never
-	Err      string    // the last run's error in plain words, "" if none
+	Err      string    // the last run's error in plain words (English), "" if none
+	// ErrText is Err as catalogue phrases, for the window to show in the
+	// manager's language; empty when the error has no phrases.
+	ErrText i18n.Text
 	// ErrKind sorts Err: signin, offline, config, storage, rejected,
 	// cancelled or other ("" when the run succeeded or Err is a warning).
 	ErrKind string

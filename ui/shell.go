@@ -182,6 +182,8 @@ func (b *syncBar) show(s app.SyncState) {
 	switch {
 	case s.Offline:
 		b.errLine.SetText(tr("sync.offline", "Offline"))
+	case s.ErrKind != "" && len(s.ErrText) > 0:
+		b.errLine.SetText(tr("sync.err."+s.ErrKind, s.ErrKind) + " — " + s.ErrText.In(CurrentLanguage()))
 	case s.ErrKind != "":
 		b.errLine.SetText(tr("sync.err."+s.ErrKind, s.ErrKind) + " — " + s.Err)
 	default:

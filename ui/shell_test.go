@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"storelens/app"
+	"storelens/app/i18n"
+	"storelens/sync/engine"
 )
 
 func newTestShell(t *testing.T) (*Shell, fyne.Window) {
@@ -243,4 +246,24 @@ func TestSettingsSaveRefusesBadValuesAndKeepsGoodOnes(t *testing.T) {
 	if got := sh.core.IntSetting(context.Background(), app.SettingSyncEvery); got != 15 {
 		t.Errorf("a refused interval changed the setting to %d", got)
 	}
+}
+
+// A failed sync's detail is in the window's language, naming the
+// collection as the status bar does.
+func TestSyncErrorDetailSpeaksTheUILanguage(t *testing.T) {
+	e := &engine.Error{Kind: engine.ErrSignIn, Collection: "stores", What: i18n.Say("sync.what.token_refused", "Code", "HTTP 401"),
+		Action: i18n.Say("sync.do.sign_in_again")}
+	for _, c := range []struct{ lang, want, coll, not string }{
+		{LangChinese, "总部未接受登录令牌（HTTP 401）", "同步门店时", "HQ did not"},
+		{LangEnglish, "HQ did not accept the sign-in token (HTTP 401)", "sync of stores", "总部"},
+	} {
+		SetLanguage(c.lang)
+		sh, _ := newTestShell(t)
+		sh.status.show(app.SyncState{Err: e.Error(), ErrText: e.Text(), ErrKind: "signin"})
+		got := sh.status.errLine.Text
+		if !strings.Contains(got, c.want) || !strings.Contains(got, c.coll) || strings.Contains(got, c.not) {
+			t.Errorf("%s: error line %q, want %q in the UI's language with the collection's label", c.lang, got, c.want)
+		}
+	}
+	SetLanguage(LangEnglish)
 }

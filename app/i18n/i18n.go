@@ -82,6 +82,16 @@ func P(key string, kv ...any) Phrase {
 // And is t followed by the phrase key with its arguments.
 func (t Text) And(key string, kv ...any) Text { return append(t[:len(t):len(t)], P(key, kv...)) }
 
+// Has reports whether one of t's phrases is key.
+func (t Text) Has(key string) bool {
+	for _, p := range t {
+		if p.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 // In renders t in lang with the built-in catalogue.
 func (t Text) In(lang string) string { return Default().Text(lang, t) }
 

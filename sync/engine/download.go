@@ -66,7 +66,7 @@ func (e *Engine) Download(ctx context.Context, remoteID string) (string, error) 
 	rec, err := e.cfg.DB.RecordingByRemoteID(ctx, remoteID)
 	if err != nil {
 		if errors.Is(err, localdb.ErrNotFound) {
-			return "", &Error{Kind: ErrRejected, Collection: what, What: "it is not in the recordings index", Action: "sync first, then open the clip again"}
+			return "", &Error{Kind: ErrRejected, Collection: what, What: say("what.not_indexed"), Action: say("do.sync_then_open")}
 		}
 		return "", storageError(what, err)
 	}
@@ -112,11 +112,9 @@ func (e *Engine) Download(ctx context.Context, remoteID string) (string, error) 
 	}
 	if n != rec.Size || sum != rec.SHA256 {
 		os.Remove(part)
-		msg := fmt.Sprintf("the downloaded clip does not match HQ's index (%d bytes, SHA-256 %.12s…; the index says %d bytes, %.12s…); the download was discarded",
-			n, sum, rec.Size, rec.SHA256)
-		e.setState(ctx, rec, "failed", "", "", 0, msg)
-		return "", &Error{Kind: ErrRejected, Collection: what, What: msg,
-			Action: "sync again so the index matches HQ's current copy, then open the clip again"}
+		msg := say("what.clip_mismatch", "Got", n, "GotSum", short(sum), "Want", rec.Size, "WantSum", short(rec.SHA256))
+		e.setState(ctx, rec, "failed", "", "", 0, msg.In("en"))
+		return "", &Error{Kind: ErrRejected, Collection: what, What: msg, Action: say("do.sync_index_then_open")}
 	}
 	if err := syncAndRename(part, final); err != nil {
 		return "", storageError(what, err)
@@ -146,7 +144,7 @@ func (e *Engine) transfer(ctx context.Context, rec *localdb.CachedRecording, par
 	}
 	u, same, err := e.resolve(rec.URL)
 	if err != nil {
-		return false, &Error{Kind: ErrRejected, Collection: what, What: "its download address in the index is not a URL", Action: "sync again"}
+		return false, &Error{Kind: ErrRejected, Collection: what, What: say("what.bad_clip_url"), Action: say("do.sync")}
 	}
 	// A transfer that stalls (no byte for idleTimeout) is cut and resumed,
 	// rather than waiting for ever on a dead connection.
@@ -165,7 +163,7 @@ func (e *Engine) transfer(ctx context.Context, rec *localdb.CachedRecording, par
 		req.Header.Set("If-Range", rec.ETag)
 	}
 	stalled := func() error {
-		return &Error{Kind: ErrOffline, Collection: what, What: fmt.Sprintf("the transfer stalled (nothing for %v)", idleTimeout), Action: "it continues from where it stopped"}
+		return &Error{Kind: ErrOffline, Collection: what, What: say("what.stalled", "Idle", idleTimeout.String()), Action: say("do.continues")}
 	}
 	resp, err := e.http.Do(req)
 	if err != nil {
@@ -187,7 +185,7 @@ func (e *Engine) transfer(ctx context.Context, rec *localdb.CachedRecording, par
 			// Not the continuation asked for: never splice; start over.
 			os.Remove(part)
 			rec.ETag = ""
-			return false, &Error{Kind: ErrOffline, Collection: what, What: "HQ answered with another part of the clip than asked", Action: "retry"}
+			return false, &Error{Kind: ErrOffline, Collection: what, What: say("what.wrong_range"), Action: say("do.retry")}
 		}
 		f, err = os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
@@ -208,7 +206,7 @@ func (e *Engine) transfer(ctx context.Context, rec *localdb.CachedRecording, par
 	case http.StatusRequestedRangeNotSatisfiable:
 		os.Remove(part)
 		rec.ETag = ""
-		return false, &Error{Kind: ErrOffline, Collection: what, What: "HQ could not continue the download", Action: "retry"}
+		return false, &Error{Kind: ErrOffline, Collection: what, What: say("what.no_resume"), Action: say("do.retry")}
 	default:
 		return false, e.statusError(what, resp)
 	}
@@ -355,8 +353,7 @@ func (e *Engine) makeRoom(ctx context.Context, rec localdb.CachedRecording) erro
 	}
 	if used+need > capBytes {
 		return &Error{Kind: ErrStorage, Collection: what,
-			What:   fmt.Sprintf("the footage cache is full (%d MB of %d MB) with clips that are open or attached to tasks", used>>20, capBytes>>20),
-			Action: "close a clip, or raise the footage cache size in Settings"}
+			What: say("what.cache_full", "Used", used>>20, "Cap", capBytes>>20), Action: say("do.cache_full")}
 	}
 	return nil
 }
@@ -378,7 +375,7 @@ func (e *Engine) prefetchClips(ctx context.Context) (int, []string, error) {
 	for _, r := range recs {
 		if _, err := e.Download(ctx, r.RemoteID); err != nil {
 			var se *Error
-			if errors.As(err, &se) && (se.Kind == ErrRejected || (se.Kind == ErrStorage && strings.Contains(se.What, "cache is full"))) {
+			if errors.As(err, &se) && (se.Kind == ErrRejected || (se.Kind == ErrStorage && se.What.Has("sync.what.cache_full"))) {
 				warns = append(warns, err.Error())
 				continue
 			}

@@ -109,15 +109,14 @@ func New(cfg Config) (*Engine, error) {
 	}
 	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(cfg.FeedURL), "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, &Error{Kind: ErrConfig, What: fmt.Sprintf("the feed address %q is not an http(s) URL", scrub(cfg.FeedURL, []string{cfg.Token})),
-			Action: "enter HQ's feed address, e.g. https://hq.example.com/feed"}
+		return nil, &Error{Kind: ErrConfig, What: say("what.bad_url", "URL", fmt.Sprintf("%q", scrub(cfg.FeedURL, []string{cfg.Token}))),
+			Action: say("do.enter_url")}
 	}
 	if u.User != nil || u.RawQuery != "" {
-		return nil, &Error{Kind: ErrConfig, What: "the feed address carries a user name or query",
-			Action: "enter the address alone; the token goes in the sign-in field, never in the URL"}
+		return nil, &Error{Kind: ErrConfig, What: say("what.url_userinfo"), Action: say("do.url_alone")}
 	}
 	if cfg.Token == "" {
-		return nil, &Error{Kind: ErrSignIn, What: "no sign-in token for " + u.Host, Action: "sign in in Settings, or set STORELENS_TOKEN"}
+		return nil, &Error{Kind: ErrSignIn, What: say("what.no_token", "Host", u.Host), Action: say("do.sign_in")}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -230,8 +229,7 @@ func (e *Engine) run(ctx context.Context) (sum Summary, err error) {
 			continue
 		}
 		if errors.Is(err, errCursorExpired) {
-			return sum, &Error{Kind: ErrRejected, What: "HQ expired the cursors again right after a full re-read",
-				Action: "sync again later; if it keeps happening, tell HQ's support"}
+			return sum, &Error{Kind: ErrRejected, What: say("what.cursors_again"), Action: say("do.later_support")}
 		}
 		if err != nil {
 			return sum, err

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"storelens/app/i18n"
 	"storelens/localdb"
 )
 
@@ -36,25 +37,35 @@ var errCursorExpired = errors.New("cursor expired")
 // recording, or push), what happened, and what to do next. It never
 // carries the token or a URL's query.
 type Error struct {
-	Kind       error  // one of the Err* kinds above
-	Collection string // collection, "outbox" or "recording <id>"; "" for the run
-	What       string // what happened, in plain words
-	Action     string // what to do next
-	Err        error  // the underlying error, already scrubbed
+	Kind       error     // one of the Err* kinds above
+	Collection string    // collection, "outbox" or "recording <id>"; "" for the run
+	What       i18n.Text // what happened, in plain words
+	Action     i18n.Text // what to do next
+	Err        error     // the underlying error, already scrubbed
 }
 
-// Error reads "sync of counts: HQ sent a page that was cut short …; sync again".
-func (e *Error) Error() string {
-	s := "sync"
+// Text is the whole message as catalogue phrases, for a person in either
+// language: "sync of counts: HQ's page arrived cut short …; sync again".
+func (e *Error) Text() i18n.Text {
+	var t i18n.Text
 	if e.Collection != "" {
-		s += " of " + e.Collection
+		// A collection is named as the status bar names it.
+		var coll any = e.Collection
+		if k := "sync.phase." + e.Collection; i18n.Default().Has(i18n.English, k) {
+			coll = i18n.Label(k)
+		}
+		t = i18n.Say("sync.err.in", "Coll", coll, "What", e.What)
+	} else {
+		t = i18n.Say("sync.err.run", "What", e.What)
 	}
-	s += ": " + e.What
-	if e.Action != "" {
-		s += "; " + e.Action
+	if len(e.Action) > 0 {
+		t = t.And("sync.err.next", "Action", e.Action)
 	}
-	return s
+	return t
 }
+
+// Error is the message in English, for logs and the command line's -v.
+func (e *Error) Error() string { return e.Text().In(i18n.English) }
 
 // Is matches the error's Kind.
 func (e *Error) Is(target error) bool { return e.Kind == target }
@@ -69,15 +80,13 @@ func (s scrubbedError) Error() string { return s.msg }
 func (e *Engine) wrapTransport(coll string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return &Error{Kind: ErrOffline, Collection: coll, What: "HQ took too long to answer",
-				Action: "check the network and sync again", Err: scrubbedError{scrub(err.Error(), e.secrets())}}
+			return &Error{Kind: ErrOffline, Collection: coll, What: say("what.slow"), Action: say("do.network"), Err: scrubbedError{scrub(err.Error(), e.secrets())}}
 		}
-		return &Error{Kind: ErrCancelled, Collection: coll, What: "stopped before the end; what was received so far is kept",
-			Action: "sync again to continue where it stopped", Err: context.Canceled}
+		return &Error{Kind: ErrCancelled, Collection: coll, What: say("what.stopped"), Action: say("do.continue"), Err: context.Canceled}
 	}
 	return &Error{Kind: ErrOffline, Collection: coll,
-		What:   "HQ's feed at " + e.base.Host + " could not be reached (" + scrub(rootCause(err), e.secrets()) + ")",
-		Action: "check the network or VPN and sync again; everything already synced stays available offline",
+		What:   say("what.unreachable", "Host", e.base.Host, "Cause", scrub(rootCause(err), e.secrets())),
+		Action: say("do.offline"),
 		Err:    scrubbedError{scrub(err.Error(), e.secrets())}}
 }
 
@@ -101,22 +110,17 @@ func (e *Engine) statusError(coll string, resp *http.Response) error {
 	code := fmt.Sprintf("HTTP %d", resp.StatusCode)
 	switch resp.StatusCode {
 	case http.StatusUnauthorized, http.StatusForbidden:
-		return &Error{Kind: ErrSignIn, Collection: coll, What: "HQ did not accept the sign-in token (" + code + ")",
-			Action: "sign in again in Settings (or set STORELENS_TOKEN for the command line)"}
+		return &Error{Kind: ErrSignIn, Collection: coll, What: say("what.token_refused", "Code", code), Action: say("do.sign_in_again")}
 	case http.StatusGone:
 		return errCursorExpired
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout, http.StatusInternalServerError:
-		return &Error{Kind: ErrOffline, Collection: coll, What: fmt.Sprintf("HQ stayed busy or failing through %d tries (%s%s)", e.cfg.Retries+1, code, hq),
-			Action: "sync again later; everything already synced stays available offline"}
+		return &Error{Kind: ErrOffline, Collection: coll, What: say("what.busy", "Tries", e.cfg.Retries+1, "Code", code, "HQ", hq), Action: say("do.later")}
 	case http.StatusNotImplemented:
-		return &Error{Kind: ErrRejected, Collection: coll, What: "HQ does not offer this (" + code + hq + ")",
-			Action: "ask HQ whether its feed supports it, or update StoreLens"}
+		return &Error{Kind: ErrRejected, Collection: coll, What: say("what.not_offered", "Code", code, "HQ", hq), Action: say("do.ask_or_update")}
 	case http.StatusNotFound:
-		return &Error{Kind: ErrRejected, Collection: coll, What: "HQ has no such thing (" + code + hq + ")",
-			Action: "check the feed address in Settings: it should end before /v1"}
+		return &Error{Kind: ErrRejected, Collection: coll, What: say("what.no_such", "Code", code, "HQ", hq), Action: say("do.check_url")}
 	default:
-		return &Error{Kind: ErrRejected, Collection: coll, What: "HQ refused the request (" + code + hq + ")",
-			Action: "this needs a fix in StoreLens or at HQ; report it with this message"}
+		return &Error{Kind: ErrRejected, Collection: coll, What: say("what.refused", "Code", code, "HQ", hq), Action: say("do.report")}
 	}
 }
 
@@ -127,29 +131,32 @@ func storageError(coll string, err error) error {
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		return &Error{Kind: ErrCancelled, Collection: coll, What: "stopped before the end; what was received so far is kept",
-			Action: "sync again to continue where it stopped", Err: err}
+		return &Error{Kind: ErrCancelled, Collection: coll, What: say("what.stopped"), Action: say("do.continue"), Err: err}
 	case errors.Is(err, localdb.ErrDiskFull):
-		return &Error{Kind: ErrStorage, Collection: coll, What: "the disk is full; the page being stored was not kept and nothing stored before was damaged",
-			Action: "free some disk space (or move the data folder with --data-dir) and sync again", Err: err}
+		return &Error{Kind: ErrStorage, Collection: coll, What: say("what.disk_full"), Action: say("do.free_space"), Err: err}
 	case errors.Is(err, localdb.ErrReadOnlyDir):
-		return &Error{Kind: ErrStorage, Collection: coll, What: "the data folder cannot be written; nothing was changed",
-			Action: "make the data folder writable or choose another with --data-dir, then sync again", Err: err}
+		return &Error{Kind: ErrStorage, Collection: coll, What: say("what.read_only"), Action: say("do.writable"), Err: err}
 	case strings.Contains(err.Error(), "disk I/O error") || strings.Contains(err.Error(), "readonly") ||
 		strings.Contains(err.Error(), "not permitted") || strings.Contains(err.Error(), "permission denied"):
-		return &Error{Kind: ErrStorage, Collection: coll, What: "the data folder could not be written (" + err.Error() + "); the page was not kept and nothing stored before was damaged",
-			Action: "make the data folder writable (or choose another with --data-dir) and check the disk, then sync again", Err: err}
+		return &Error{Kind: ErrStorage, Collection: coll, What: say("what.write_failed", "Detail", err.Error()), Action: say("do.writable_check"), Err: err}
 	case errors.Is(err, localdb.ErrConstraint):
-		return &Error{Kind: ErrRejected, Collection: coll, What: "HQ sent rows that contradict what is stored (" + err.Error() + "); that page was not kept",
-			Action: "sync again; if it repeats, report it to HQ", Err: err}
+		return &Error{Kind: ErrRejected, Collection: coll, What: say("what.contradict", "Detail", err.Error()), Action: say("do.report_hq"), Err: err}
 	}
 	// What is left is an item the local store cannot take (a bucket outside
 	// its day, an unknown time zone, …): HQ's data, not the disk.
-	return &Error{Kind: ErrRejected, Collection: coll, What: "HQ sent an item that cannot be stored (" + err.Error() + "); that page was not kept",
-		Action: "sync again; if it repeats, report it to HQ", Err: err}
+	return &Error{Kind: ErrRejected, Collection: coll, What: say("what.unstorable", "Detail", err.Error()), Action: say("do.report_hq"), Err: err}
 }
 
-func rejectedPage(coll, what string, err error) error {
-	return &Error{Kind: ErrRejected, Collection: coll, What: what + "; nothing of that page was stored",
-		Action: "sync again; if it repeats, HQ's feed is sending bad data: report it", Err: err}
+func rejectedPage(coll string, what i18n.Text, err error) error {
+	return &Error{Kind: ErrRejected, Collection: coll, What: say("what.page_bad", "What", what), Action: say("do.bad_feed"), Err: err}
+}
+
+// say is a sentence of the sync's part of the catalogue ("sync.<key>").
+func say(key string, kv ...any) i18n.Text { return i18n.Say("sync."+key, kv...) }
+
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12]
+	}
+	return sum
 }

@@ -212,7 +212,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func (e *Engine) fetchPage(ctx context.Context, coll, cursor string, windowDays int) (*decodedPage, error) {
 	dec, ok := decoders[coll]
 	if !ok {
-		return nil, &Error{Kind: ErrConfig, Collection: coll, What: "StoreLens does not know this collection", Action: "update StoreLens"}
+		return nil, &Error{Kind: ErrConfig, Collection: coll, What: say("what.unknown_coll"), Action: say("do.update")}
 	}
 	u, _, _ := e.resolve(feed.CollectionPath(coll))
 	q := url.Values{}
@@ -257,7 +257,7 @@ func (e *Engine) fetchPage(ctx context.Context, coll, cursor string, windowDays 
 	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
 		gz, err := gzip.NewReader(cr)
 		if err != nil {
-			return nil, rejectedPage(coll, "HQ sent a page that is not valid gzip ("+scrub(err.Error(), e.secrets())+")", err)
+			return nil, rejectedPage(coll, say("what.not_gzip", "Detail", scrub(err.Error(), e.secrets())), err)
 		}
 		defer gz.Close()
 		body = gz
@@ -274,16 +274,16 @@ func (e *Engine) fetchPage(ctx context.Context, coll, cursor string, windowDays 
 		if errors.As(err, &se) {
 			return nil, err
 		}
-		what := "HQ sent a page that could not be read (" + scrub(err.Error(), e.secrets()) + ")"
+		what := say("what.unreadable", "Detail", scrub(err.Error(), e.secrets()))
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			what = "HQ's page arrived cut short (the connection ended before the announced length)"
+			what = say("what.cut_short")
 		}
 		return nil, rejectedPage(coll, what, scrubbedError{scrub(err.Error(), e.secrets())})
 	}
 	// Anything left unread (or a read error at the very end) means the body
 	// did not match what was announced.
 	if n, err := io.Copy(io.Discard, body); err != nil || n > 0 {
-		return nil, rejectedPage(coll, "HQ's page did not end where announced", err)
+		return nil, rejectedPage(coll, say("what.overlong"), err)
 	}
 	pg.bytes = cr.n
 	return pg, nil
@@ -322,10 +322,10 @@ func decodePage[T any](coll string, r io.Reader, timeOf func(*T) int64, put func
 		return nil, err
 	}
 	if pg.Collection != "" && pg.Collection != coll {
-		return nil, rejectedPage(coll, fmt.Sprintf("HQ answered with a page of %q instead", pg.Collection), nil)
+		return nil, rejectedPage(coll, say("what.wrong_coll", "Got", fmt.Sprintf("%q", pg.Collection)), nil)
 	}
 	if pg.HasMore && pg.NextCursor == "" {
-		return nil, rejectedPage(coll, "HQ said more pages follow but sent no cursor to read them", nil)
+		return nil, rejectedPage(coll, say("what.no_cursor"), nil)
 	}
 	d := &decodedPage{next: pg.NextCursor, hasMore: pg.HasMore, items: len(pg.Items)}
 	for i := range pg.Items {
