@@ -485,158 +485,8 @@ func (s *StorePage) pickTime(t time.Time) {
 // setCharts hands each chart its data.
 func (s *StorePage) setCharts(d insight.StoreDetail) {
 	loc := s.loc
-	name := func(key, def string) string { return tr(key, def) }
-	long := d.Period.NumDays() > 7
-
-	// Real vs predicted, per hour (per day beyond a week).
-	fi := chart.ForecastInput{Step: time.Hour, ActualName: name("chart.actual", "Entries"), BandName: name("chart.band", "Predicted range")}
-	tc := chart.TrafficConversionInput{Step: time.Hour, EntriesName: name("metric.entries", "Entries"), ConversionName: name("metric.conversion", "Conversion")}
-	rc := chart.CountComparisonInput{Step: time.Hour, DeviceName: name("chart.device", "Device count"), LocalName: name("chart.local", "Local recount")}
-	if long {
-		fi.Step, tc.Step = 24*time.Hour, 24*time.Hour
-		type day struct {
-			t                 time.Time
-			e, tr, lo, hi     float64
-			open, hasForecast bool
-		}
-		var days []*day
-		idx := map[string]*day{}
-		for _, h := range d.Hourly {
-			dd, ok := idx[h.LocalDay]
-			if !ok {
-				lt := h.Start.In(loc)
-				dd = &day{t: time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)}
-				idx[h.LocalDay] = dd
-				days = append(days, dd)
-			}
-			if h.Open {
-				dd.open = true
-				dd.e += float64(h.Entries)
-				dd.tr += float64(h.Transactions)
-			}
-			if h.Predicted.High > 0 {
-				dd.hasForecast = true
-				dd.lo += h.Predicted.Low
-				dd.hi += h.Predicted.High
-			}
-		}
-		for _, dd := range days {
-			v := math.NaN()
-			if dd.open {
-				v = dd.e
-			}
-			fi.Actual = append(fi.Actual, chart.Point{T: dd.t, V: v})
-			if dd.hasForecast {
-				fi.Band = append(fi.Band, chart.BandPoint{T: dd.t, Low: dd.lo, High: dd.hi})
-			}
-			conv := hourConversion(int64(dd.e), int64(dd.tr))
-			if dd.open {
-				tc.Buckets = append(tc.Buckets, chart.HourTraffic{T: dd.t, Entries: dd.e, Conversion: conv})
-			}
-		}
-	} else {
-		// Every hour of the period is on the axis; closed hours are gaps,
-		// so a line never bridges a night.
-		for _, h := range d.Hourly {
-			v := math.NaN()
-			if h.Open {
-				v = float64(h.Entries)
-			}
-			fi.Actual = append(fi.Actual, chart.Point{T: h.Start, V: v})
-			lo, hi := math.NaN(), math.NaN()
-			if h.Predicted.High > 0 {
-				lo, hi = h.Predicted.Low, h.Predicted.High
-			}
-			fi.Band = append(fi.Band, chart.BandPoint{T: h.Start, Low: lo, High: hi})
-			e, conv := math.NaN(), math.NaN()
-			if h.Open {
-				e = float64(h.Entries)
-				conv = hourConversion(h.Entries, h.Transactions)
-			}
-			tc.Buckets = append(tc.Buckets, chart.HourTraffic{T: h.Start, Entries: e, Conversion: conv})
-		}
-		tc.Buckets = trimClosed(tc.Buckets)
-	}
-	hasBand := false
-	for _, b := range fi.Band {
-		if !math.IsNaN(b.High) {
-			hasBand = true
-		}
-	}
-	if allNaN(fi.Actual) && !hasBand {
-		fi.Actual, fi.Band = nil, nil
-	}
-	for _, h := range d.Recount {
-		if !h.HasLocal {
-			continue
-		}
-		rc.Device = append(rc.Device, chart.Point{T: h.Start, V: float64(h.Entries)})
-		rc.Local = append(rc.Local, chart.Point{T: h.Start, V: float64(h.LocalEntries)})
-	}
-
-	var hp chart.HourlyProfileInput
-	hp.WeekdayName, hp.WeekendName = name("chart.weekday", "Weekdays"), name("chart.weekend", "Weekends & holidays")
-	for i := range hp.Weekday {
-		hp.Weekday[i], hp.Weekend[i] = math.NaN(), math.NaN()
-	}
-	for _, h := range d.Distribution.Weekday {
-		if h.Hour >= 0 && h.Hour < 24 && h.Days > 0 {
-			hp.Weekday[h.Hour] = h.MeanEntries
-		}
-	}
-	for _, h := range d.Distribution.WeekendHol {
-		if h.Hour >= 0 && h.Hour < 24 && h.Days > 0 {
-			hp.Weekend[h.Hour] = h.MeanEntries
-		}
-	}
-
-	sr := chart.StaffRatioInput{Step: time.Hour, BandLow: d.Staff.Band.Low, BandHigh: d.Staff.Band.High,
-		OverName: name("staff.over", "Over-staffed"), OptimalName: name("staff.optimal", "Optimal"), UnderName: name("staff.under", "Under-staffed")}
-	for _, h := range d.Staff.Hours {
-		v := math.NaN()
-		if h.Ratio.Valid() {
-			v = h.Ratio.Value()
-		}
-		cl := chart.StaffUnknown
-		switch h.Class {
-		case insight.OverStaffed:
-			cl = chart.StaffOver
-		case insight.Optimal:
-			cl = chart.StaffOptimal
-		case insight.UnderStaffed:
-			cl = chart.StaffUnder
-		}
-		sr.Hours = append(sr.Hours, chart.StaffHour{T: h.Start, Ratio: v, Class: cl})
-	}
-
-	trend := chart.TrendInput{Name: metricLabel(insight.EntryRate)}
-	for _, m := range d.Monthly {
-		t, err := time.ParseInLocation("2006-01", m.Month, loc)
-		if err != nil {
-			continue
-		}
-		v := math.NaN()
-		if m.EntryRate.Valid() {
-			v = m.EntryRate.Value()
-		}
-		trend.Months = append(trend.Months, chart.Point{T: t, V: v})
-	}
-	if allNaN(trend.Months) {
-		trend.Months = nil
-	}
-
-	wi := chart.CategoryInput{Name: name("chart.dailyentries", "Entries per day")}
-	for _, w := range d.Weather {
-		if w.Days == 0 {
-			continue
-		}
-		wi.Categories = append(wi.Categories, chart.Category{
-			Key:   w.Condition,
-			Label: translated("weather."+w.Condition, w.Condition) + " " + tr("chart.days", "({{.N}} d)", map[string]any{"N": w.Days}),
-			Value: w.DailyEntries,
-		})
-	}
-
+	c := chart.ForStore(d, loc, storeChartNames())
+	fi, tc, hp, sr, trend, wi, rc := c.Forecast, c.TrafficConversion, c.Hourly, c.Staff, c.Trend, c.Weather, c.Recount
 	s.forecast.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.Forecast(o, fi) }, loc)
 	s.trafficConv.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.TrafficConversion(o, tc) }, loc)
 	s.hourly.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.HourlyProfile(o, hp) }, loc)
@@ -644,15 +494,6 @@ func (s *StorePage) setCharts(d insight.StoreDetail) {
 	s.trend.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.EntryRateTrend(o, trend) }, loc)
 	s.weather.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.TrafficByWeather(o, wi) }, loc)
 	s.recount.SetDraw(func(o chart.Options) (*chart.Rendered, error) { return chart.DeviceVsLocal(o, rc) }, loc)
-}
-
-func allNaN(ps []chart.Point) bool {
-	for _, p := range ps {
-		if !math.IsNaN(p.V) {
-			return false
-		}
-	}
-	return true
 }
 
 // shellScreens are the dashboard and store page of one shell, built
@@ -705,34 +546,17 @@ func (sh *Shell) newScreens() *shellScreens {
 	return st
 }
 
-// minEntriesForConversion is the fewest entries an hour needs before its
-// conversion is drawn: 2 receipts over 1 entry is not a 200% conversion,
-// it is noise that would flatten the rest of the curve.
-const minEntriesForConversion = 5
-
-// hourConversion is transactions / entries, NaN when there are too few
-// entries or no POS data.
-func hourConversion(entries, transactions int64) float64 {
-	if entries < minEntriesForConversion || transactions <= 0 {
-		return math.NaN()
+// storeChartNames are the store charts' words in the UI's language.
+func storeChartNames() chart.StoreNames {
+	return chart.StoreNames{
+		Actual: tr("chart.actual", "Entries"), Band: tr("chart.band", "Predicted range"),
+		Entries: tr("metric.entries", "Entries"), Conversion: tr("metric.conversion", "Conversion"),
+		Device: tr("chart.device", "Device count"), Local: tr("chart.local", "Local recount"),
+		Weekday: tr("chart.weekday", "Weekdays"), Weekend: tr("chart.weekend", "Weekends & holidays"),
+		Over: tr("staff.over", "Over-staffed"), Optimal: tr("staff.optimal", "Optimal"), Under: tr("staff.under", "Under-staffed"),
+		EntryRate: metricLabel(insight.EntryRate), DailyEntries: tr("chart.dailyentries", "Entries per day"),
+		Weather: func(cond string, days int) string {
+			return translated("weather."+cond, cond) + " " + tr("chart.days", "({{.N}} d)", map[string]any{"N": days})
+		},
 	}
-	return float64(transactions) / float64(entries)
-}
-
-// trimClosed drops the closed hours before the first and after the last
-// open hour, keeping those in between as gaps.
-func trimClosed(b []chart.HourTraffic) []chart.HourTraffic {
-	first, last := -1, -1
-	for i, x := range b {
-		if !math.IsNaN(x.Entries) {
-			if first < 0 {
-				first = i
-			}
-			last = i
-		}
-	}
-	if first < 0 {
-		return nil
-	}
-	return b[first : last+1]
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"storelens/app/i18n"
@@ -144,6 +145,20 @@ func (k KPIs) Format(m Metric) string {
 	return FormatValue(m, v, ok)
 }
 
+// MinEntriesForConversion is the fewest entries an hour (or day) needs
+// before its conversion is drawn: 2 receipts over 1 entry is not a 200%
+// conversion, it is noise that would flatten the rest of the curve.
+const MinEntriesForConversion = 5
+
+// HourConversion is transactions / entries for a chart's hour or day, NaN
+// when there are too few entries or no POS data.
+func HourConversion(entries, transactions int64) float64 {
+	if entries < MinEntriesForConversion || transactions <= 0 {
+		return math.NaN()
+	}
+	return float64(transactions) / float64(entries)
+}
+
 // FormatValue renders a value of metric m like KPIs.Format.
 func FormatValue(m Metric, v float64, ok bool) string {
 	if !ok || math.IsNaN(v) {
@@ -153,13 +168,41 @@ func FormatValue(m Metric, v float64, ok bool) string {
 	case EntryRate, Conversion:
 		return fmt.Sprintf("%.2f%%", 100*v)
 	case Sales, ATV:
-		return fmt.Sprintf("¥%.2f", v/100)
+		return FormatMoney(int64(math.Round(v)))
 	case Dwell:
 		return fmt.Sprintf("%.1f min", v/60)
 	case DailyEntries:
 		return fmt.Sprintf("%.1f", v)
 	}
-	return fmt.Sprintf("%.0f", v)
+	return GroupDigits(fmt.Sprintf("%.0f", v))
+}
+
+// FormatMoney writes an amount in fen as yuan to the cent with thousands
+// separators: 1234567 → "¥12,345.67". It is the one money format of every
+// screen, command and report.
+func FormatMoney(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s¥%s.%02d", sign, GroupDigits(fmt.Sprint(fen/100)), fen%100)
+}
+
+// GroupDigits puts thousands separators into an integer's digits.
+func GroupDigits(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // StoreInfo is what a screen shows in a store's header.

@@ -1,0 +1,57 @@
+package ui
+
+// This file holds the words and numbers every screen writes the same way:
+// metric, flag and alert labels from the catalogue, values in insight's
+// format, changes against the previous period.
+
+import (
+	"fmt"
+	"math"
+	"storelens/app/insight"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+func heading(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// formatMetric writes a value for a manager: insight's format (thousands
+// separators, the one money format), with dwell's unit in the UI's language.
+func formatMetric(m insight.Metric, v float64, ok bool) string {
+	if m == insight.Dwell && ok && !math.IsNaN(v) {
+		return tr("unit.minutes", "{{.N}} min", map[string]any{"N": fmt.Sprintf("%.1f", v/60)})
+	}
+	return insight.FormatValue(m, v, ok)
+}
+
+func metricLabel(m insight.Metric) string {
+	return translated("metric."+string(m), m.Label(CurrentLanguage()))
+}
+
+// changeText says a change against the previous period ("▲ 12.3% vs
+// previous") and whether it is good (+1), bad (-1) or neither.
+func changeText(m insight.Metric, c insight.Change) (string, int) {
+	rel, ok := c.Relative()
+	if !ok {
+		return tr("change.none", "no previous period to compare"), 0
+	}
+	arrow, good := "▲", 1
+	if rel < 0 {
+		arrow, good = "▼", -1
+	}
+	if math.Abs(rel) < 0.0005 {
+		arrow, good = "=", 0
+	}
+	return fmt.Sprintf("%s %.1f%% %s", arrow, math.Abs(rel)*100, tr("change.vsprev", "vs previous period")), good
+}
+
+func flagKindLabel(k insight.FlagKind) string { return translated("flag."+string(k), string(k)) }
+
+func alertKindLabel(k string) string { return translated("alert."+k, k) }
+
+// translated looks up a key built from data (a metric, flag kind, alert
+// kind or weather condition); TestDynamicKeysAreTranslated checks that
+// every value the data can take has a translation in both languages.
+func translated(key, fallback string) string { return tr(key, fallback) }
