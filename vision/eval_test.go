@@ -288,6 +288,10 @@ func TestEvaluateRandomLines(t *testing.T) {
 	if seed == 1 {
 		// Reached: in 94.6% gross / 98.7% net, out 95.5% / 98.9%.
 		checkFloor(t, ev, "40 random lines", 0.93, 0.96)
+	} else {
+		// Any other seed: the worst of the ten seeds measured in
+		// docs/counting.md (seed 6 in: 89.1% gross; seed 5 in: 96.7% net).
+		checkFloor(t, ev, fmt.Sprintf("40 random lines, seed %d", seed), 0.88, 0.96)
 	}
 }
 
@@ -341,5 +345,9 @@ func TestCountingOnAnnotatedBoxes(t *testing.T) {
 	if seed == 1 {
 		// Reached: in 98.0% gross and net, out 97.8%.
 		checkFloor(t, ev, "annotated boxes", 0.96, 0.96)
+	} else {
+		// Any other seed: the annotated boxes reach 94–98% gross
+		// (docs/counting.md); below 93% the rules got worse.
+		checkFloor(t, ev, fmt.Sprintf("annotated boxes, seed %d", seed), 0.93, 0.95)
 	}
 }

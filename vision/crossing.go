@@ -1,0 +1,202 @@
+package vision
+
+// This file is the counting stage: a track's foot point against each line,
+// with the hysteresis, settling and walking rules that decide a crossing.
+
+import (
+	"math"
+	"time"
+)
+
+type countLine struct {
+	name string
+	line Line // in work pixels
+}
+
+// lineState is a track's hysteresis state for one line.
+type lineState struct {
+	side      int     // -1 in side, +1 out side, 0 not yet established
+	lastD     float64 // signed distance at the last observation
+	lastFrame int
+	lastFoot  Pt
+	seen      bool
+	crossF    float64 // frame (fractional) where the path last met the line
+	crossT    time.Duration
+	lastT     time.Duration
+	crossAt   Pt
+	crossSet  bool
+	pend      int // the side the foot is on now, and for how many looks
+	pendN     int
+}
+
+func (c *Counter) overlapsOther(t *Track, all []*Track) bool {
+	for _, o := range all {
+		if o != t && IoU(o.Box(), t.Box()) > 0.05 {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Counter) toFrame(p Pt) Pt { return Pt{p.X / c.scale, p.Y / c.scale} }
+
+// atSide reports whether a box's foot point lies at the left or right side
+// of the picture (within sideMargin of the box's width) or beyond it: a
+// person walking in or out of the picture, only partly seen, whose box was
+// widened to a whole person's by guess (inFrame). Such a foot point sets no
+// side and counts no crossing, as the annotation of a person only starts
+// once they are in the picture. On PETS09's random lines it removed 16 %
+// of the counting errors on the seeds it was chosen on and 6 % on the
+// others.
+func (c *Counter) atSide(b Box) bool {
+	x := b.Foot().X
+	m := sideMargin * b.W
+	return x < m || x > c.tr.frameW-m
+}
+
+// sideMargin is atSide's margin, as a share of the person's width.
+const sideMargin = 0.1
+
+// observe runs the hysteresis of every line on a track's foot point: a
+// side counts once the foot is a margin (a share of the person's height)
+// beyond the line, and a crossing is a change of counted side, placed in time
+// where the path last met the line. Jitter on the line or a U-turn inside
+// the margin never changes the side, so it never counts.
+func (c *Counter) observe(t *Track, b Box) {
+	foot := b.Foot()
+	margin := math.Max(1.5, c.cfg.Hysteresis*b.H)
+	for len(t.lines) < len(c.lines) {
+		t.lines = append(t.lines, lineState{})
+	}
+	for li, cl := range c.lines {
+		st := &t.lines[li]
+		d := cl.line.SignedDist(foot)
+		if st.seen && sign(d) != sign(st.lastD) {
+			k := st.lastD / (st.lastD - d)
+			st.crossF = float64(st.lastFrame) + k*float64(c.frame-st.lastFrame)
+			st.crossT = st.lastT + time.Duration(k*float64(c.now-st.lastT))
+			st.crossAt = Pt{st.lastFoot.X + k*(foot.X-st.lastFoot.X), st.lastFoot.Y + k*(foot.Y-st.lastFoot.Y)}
+			st.crossSet = true
+		}
+		side := 0
+		if d <= -margin {
+			side = -1
+		} else if d >= margin {
+			side = 1
+		}
+		// A side counts once the foot has stayed on it for a moment
+		// (settleFrames): a foot point that jumps for a frame or two, when
+		// two people merge into one blob or a limb is taken for the body,
+		// neither crosses nor sets where the person is.
+		if side != 0 {
+			if side == st.pend {
+				st.pendN++
+			} else {
+				st.pend, st.pendN = side, 1
+			}
+			if st.pendN < c.settleFrames {
+				side = 0
+			}
+		}
+		walking := t.confirmed && c.walking(t, b.H)
+		if side != 0 && st.side != 0 && side != st.side && walking {
+			c.emit(t, li, side, foot)
+		}
+		// A tentative track keeps the side it was born on, so a crossing
+		// made before confirmation is still counted once it is confirmed;
+		// so does a track not (yet) walking, so its crossing counts once it
+		// is seen to walk and never if it only sways like a branch.
+		if side != 0 && (st.side == 0 || walking) {
+			st.side = side
+		}
+		st.lastD, st.lastFrame, st.lastFoot, st.lastT, st.seen = d, c.frame, foot, c.now, true
+	}
+}
+
+// emit records a crossing of line li by t to side (−1 in, +1 out), timed
+// where the path met the line, if it met it between the line's ends.
+func (c *Counter) emit(t *Track, li, side int, foot Pt) {
+	st := &t.lines[li]
+	cl := c.lines[li]
+	f, at, when := float64(c.frame), foot, c.now
+	if st.crossSet {
+		f, at, when = st.crossF, st.crossAt, st.crossT
+	}
+	if a := cl.line.Along(at); a < -0.02 || a > 1.02 {
+		return
+	}
+	dir := DirIn
+	if side > 0 {
+		dir = DirOut
+	}
+	c.events = append(c.events, &Event{T: when, Frame: int(math.Round(f)), Line: cl.name, Dir: dir, Track: t.ID})
+	if c.tracksByID == nil {
+		c.tracksByID = map[int]*Track{}
+	}
+	c.tracksByID[t.ID] = t
+}
+
+// walking reports whether a track moves like a person walking: it is big
+// enough, has been followed for a whole second and detected in most of it,
+// and over that second its foot point went at least 0.15 of its
+// height, along a path at most twice as long as the straight line. Swaying
+// branches, flags and flickering light go back and forth and never pass; a
+// blob of moving leaves that lasts a few looks and leaps to the next one
+// is not followed for a second. (A person's crossing made earlier still
+// counts once they pass: their side is kept until then.)
+func (c *Counter) walking(t *Track, h float64) bool {
+	if h < c.minHeight {
+		return false // too small to be a person this camera counts
+	}
+	seen := 0
+	for _, ok := range t.pathSeen {
+		if ok {
+			seen++
+		}
+	}
+	if 2*seen < len(t.pathSeen) {
+		return false // detected in too few of its recent frames to be trusted
+	}
+	n := len(t.path)
+	if n < cap(t.path) {
+		return false
+	}
+	oldest := t.path[t.pathAt%n]
+	newest := t.path[(t.pathAt+n-1)%n]
+	var l float64
+	for i := 1; i < n; i++ {
+		a, b := t.path[(t.pathAt+i-1)%n], t.path[(t.pathAt+i)%n]
+		l += math.Hypot(b.X-a.X, b.Y-a.Y)
+	}
+	d := math.Hypot(newest.X-oldest.X, newest.Y-oldest.Y)
+	return d >= 0.15*h && d >= 0.5*l
+}
+
+// remember adds the track's foot point of this frame, and whether it was
+// detected, to its last second.
+func (c *Counter) remember(t *Track, p Pt, seen bool) {
+	if t.path == nil {
+		n := max(3, int(math.Ceil(c.afps)))
+		t.path = make([]Pt, 0, n)
+		t.pathSeen = make([]bool, 0, n)
+	}
+	if len(t.path) < cap(t.path) {
+		t.path = append(t.path, p)
+		t.pathSeen = append(t.pathSeen, seen)
+		return
+	}
+	t.path[t.pathAt] = p
+	t.pathSeen[t.pathAt] = seen
+	t.pathAt = (t.pathAt + 1) % len(t.path)
+}
+
+// sideSettle is how long a foot point must stay past a line's margin for
+// its side to count.
+const sideSettle = 0.3 // seconds
+
+func sign(v float64) int {
+	if v < 0 {
+		return -1
+	}
+	return 1
+}
