@@ -5,7 +5,6 @@
 package app
 
 import (
-	_ "github.com/go-pdf/fpdf"
 	_ "github.com/google/uuid"
 	_ "github.com/hashicorp/go-retryablehttp"
 	_ "github.com/wcharczuk/go-chart/v2"
