@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"storelens/app"
+	"storelens/app/i18n"
 	"storelens/app/insight"
 )
 
@@ -62,12 +62,10 @@ func openInsight(ctx context.Context, env Env) (*app.App, *insight.Insight, erro
 	return core, core.Insight(), nil
 }
 
+// langFlag reads --lang: zh or en (zh-CN, cn, en_US … are understood).
 func langFlag(s string) (string, error) {
-	switch strings.ToLower(s) {
-	case "zh", "zh-cn", "cn":
-		return "zh", nil
-	case "en":
-		return "en", nil
+	if c, ok := i18n.Lang(s); ok {
+		return c, nil
 	}
 	return "", fmt.Errorf("--lang %q: use zh or en", s)
 }
