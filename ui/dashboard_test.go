@@ -248,3 +248,27 @@ func TestDashboardEmptyAndFailingSayWhatToDo(t *testing.T) {
 		t.Errorf("a failed load says %q; it must name the period, the cause and the next step", f.status.Text)
 	}
 }
+
+// The dashboard as a manager sees it, on fixed data, in both languages at
+// 1366×768, with a flagged store selected: compared with the golden images
+// in testdata/ (Fyne's test painter and theme, so they are exact).
+func TestDashboardLooksAsItShould(t *testing.T) {
+	for _, lang := range []string{LangEnglish, LangChinese} {
+		t.Run(lang, func(t *testing.T) {
+			SetLanguage(lang)
+			defer SetLanguage(LangEnglish)
+			test.NewTempApp(t)
+			d := NewDashboard(Runner{Inline: true}, &fakeRegion{ov: demoOverview()}, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+			w := test.NewWindow(d.Content())
+			t.Cleanup(w.Close)
+			w.Resize(fyneSize(1366, 768))
+			waitLoaded(t, d.loadedSignal())
+			d.table.Select(tableCell(0, colStore))
+			// Lay the window out again, as the window's event loop would
+			// after the panel's text changed.
+			w.Resize(fyneSize(1366, 767))
+			w.Resize(fyneSize(1366, 768))
+			test.AssertImageMatches(t, "dashboard_"+lang+"_1366.png", w.Canvas().Capture())
+		})
+	}
+}

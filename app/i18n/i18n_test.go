@@ -48,7 +48,7 @@ func TestBothLanguagesHaveTheSameKeysAndArguments(t *testing.T) {
 // phrase's own language and joins lists as the language does.
 func TestTextRendersLabelsAndListsInItsLanguage(t *testing.T) {
 	txt := Say("reason.suspect", "Suspect", 3, "Open", 12, "Kinds", Labels{"alert.occlusion", "alert.moved"})
-	if got, want := txt.In(English), "counts suspect in 3 of 12 open hours (lens blocked, camera moved); traffic figures may be wrong"; got != want {
+	if got, want := txt.In(English), "Counts suspect in 3 of 12 open hours (lens blocked, camera moved); traffic figures may be wrong"; got != want {
 		t.Errorf("en: %q, want %q", got, want)
 	}
 	if got, want := txt.In(Chinese), "12 个营业小时中有 3 个计数可疑（镜头被遮挡、摄像头移位），客流数据可能失真"; got != want {

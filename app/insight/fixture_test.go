@@ -335,7 +335,7 @@ func TestEarlyClosingPointsAtTheEvening(t *testing.T) {
 		t.Fatalf("flags %+v of %d stores, want one early_closing", flags, n)
 	}
 	fl := flags[0]
-	if want := "traffic stopped by 19:45 on 3 of 7 trading days, scheduled closing 22:00 (about 2h15m early)"; fl.Reason.In("en") != want {
+	if want := "Traffic stopped by 19:45 on 3 of 7 trading days, scheduled closing 22:00 (about 2h15m early)"; fl.Reason.In("en") != want {
 		t.Errorf("reason %q, want %q", fl.Reason.In("en"), want)
 	}
 	if strings.Join(fl.Days, ",") != "2026-11-17,2026-11-18,2026-11-19" {
@@ -371,7 +371,7 @@ func TestSuspectHoursFromCameraAlert(t *testing.T) {
 		t.Fatalf("flags %+v", d.Flags)
 	}
 	fl := d.Flags[0]
-	if fl.Reason.In("en") != "counts suspect in 3 of 12 open hours (lens blocked); traffic figures may be wrong" || !strings.Contains(fl.Reason.In("zh"), "遮挡") {
+	if fl.Reason.In("en") != "Counts suspect in 3 of 12 open hours (lens blocked); traffic figures may be wrong" || !strings.Contains(fl.Reason.In("zh"), "遮挡") {
 		t.Errorf("reason %q / %q", fl.Reason.In("en"), fl.Reason.In("zh"))
 	}
 	if len(fl.Hours) != 3 || !fl.Hours[0].Equal(f.at(1, day, 12, 0)) || !fl.Hours[2].Equal(f.at(1, day, 14, 0)) {
