@@ -254,9 +254,20 @@ func (a *App) SyncOnce(ctx context.Context, req SyncOnceRequest) (engine.Summary
 
 func (s *syncService) loop(ctx context.Context) {
 	defer close(s.done)
+	failures := 0
 	for {
-		s.runOnce(ctx)
+		offline := s.runOnce(ctx)
 		wait := s.interval(ctx)
+		// A run that ended on the network tries again sooner than the
+		// regular interval: 30 s, 1, 2, 4 … minutes, never later than it.
+		if offline {
+			wait = min(wait, offlineRetry(failures))
+			failures++
+		} else {
+			failures = 0
+		}
+		next := time.Now().Add(wait)
+		s.a.UpdateSyncState(func(st *SyncState) { st.NextTry = next })
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -281,7 +292,14 @@ func (s *syncService) interval(ctx context.Context) time.Duration {
 	return time.Duration(m) * time.Minute
 }
 
-func (s *syncService) runOnce(ctx context.Context) {
+// offlineRetry is the wait after the n-th run in a row that ended offline.
+func offlineRetry(n int) time.Duration {
+	return min(30*time.Second<<min(n, 10), DefaultSyncInterval)
+}
+
+// runOnce runs one sync and reports whether it ended because HQ could not
+// be reached.
+func (s *syncService) runOnce(ctx context.Context) (offline bool) {
 	a := s.a
 	a.UpdateSyncState(func(st *SyncState) {
 		st.Running, st.Phase, st.Done, st.Total, st.Bytes, st.Err, st.ErrKind, st.Offline = true, "", 0, 0, 0, "", "", false
@@ -304,9 +322,11 @@ func (s *syncService) runOnce(ctx context.Context) {
 	} else {
 		a.log.Info("sync finished", "rows", sum.Rows, "bytes", sum.Bytes, "took", sum.Duration.Round(time.Millisecond), "pushed", sum.Pushed)
 	}
+	offline = errors.Is(err, engine.ErrOffline)
 	a.UpdateSyncState(func(st *SyncState) {
 		st.Running = false
 		st.Phase = ""
+		st.Retry, st.Retries, st.RetryWhy = 0, 0, ""
 		if err == nil {
 			st.LastSync = time.Now()
 			st.Err, st.ErrText = "", nil
@@ -324,6 +344,7 @@ func (s *syncService) runOnce(ctx context.Context) {
 		st.Offline = errors.Is(err, engine.ErrOffline)
 		st.ErrKind = syncErrKind(err)
 	})
+	return offline
 }
 
 // syncErrKind sorts a failed run for the status bar, which names the kind
@@ -352,6 +373,12 @@ func (a *App) onProgress(p engine.Progress) {
 		st.Running = p.Phase != engine.PhaseDone
 		switch p.Phase {
 		case engine.PhasePull:
+			if p.Retry > 0 {
+				// A page is being read again: say so, keep the counts.
+				st.Phase, st.Retry, st.Retries, st.RetryWhy = p.Collection, p.Retry, p.Retries, p.RetryWhy
+				return
+			}
+			st.Retry, st.Retries, st.RetryWhy = 0, 0, ""
 			st.Phase, st.Done, st.Bytes, st.Total = p.Collection, p.RunItems, p.RunBytes, 0
 			if p.Fraction > 0.01 {
 				st.Total = int64(float64(p.RunItems) / p.Fraction)

@@ -46,3 +46,14 @@ func TestSyncStateListenerCanBeRemoved(t *testing.T) {
 		t.Errorf("kept listener called %d times (want 3: once on registering, twice on changes), removed one %d (want 2)", kept, removed)
 	}
 }
+
+// After runs that end offline the background sync tries again sooner than
+// its interval, backing off, never later than the interval.
+func TestOfflineRetriesBackOffWithinTheInterval(t *testing.T) {
+	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, DefaultSyncInterval, DefaultSyncInterval}
+	for n, w := range want {
+		if got := offlineRetry(n); got != w {
+			t.Errorf("after %d offline runs: wait %v, want %v", n+1, got, w)
+		}
+	}
+}

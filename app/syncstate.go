@@ -22,6 +22,13 @@ type SyncState struct {
 	// cancelled or other ("" when the run succeeded or Err is a warning).
 	ErrKind string
 	Offline bool // the feed could not be reached
+	// NextTry is when the background sync runs next (sooner after a run
+	// that ended offline); zero before the first run ends.
+	NextTry time.Time
+	// Retry, Retries and RetryWhy say that a page is being read again after
+	// it broke off (engine.Progress); zero otherwise.
+	Retry, Retries int
+	RetryWhy       string
 }
 
 // Fraction is the progress in [0,1], or -1 when the total is unknown.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"storelens/app"
+	"storelens/app/i18n"
 	"storelens/sync/engine"
 	"storelens/sync/feed"
 )
@@ -139,14 +140,22 @@ func (p *progressLine) show(pr engine.Progress) {
 		pct = fmt.Sprintf("%3.0f%% ", 100*pr.Fraction)
 	}
 	var line string
-	switch pr.Phase {
-	case engine.PhasePull:
+	switch {
+	case pr.Phase == engine.PhasePull && pr.Retry > 0:
+		c := i18n.Default()
+		line = c.T(i18n.English, "sync.retrying", map[string]any{"Phase": pr.Collection, "N": pr.Retry, "Of": pr.Retries,
+			"Why": c.T(i18n.English, "sync.break."+pr.RetryWhy, nil)})
+		if !p.tty {
+			fmt.Fprintln(p.w, line)
+			return
+		}
+	case pr.Phase == engine.PhasePull:
 		line = fmt.Sprintf("%s[%d/%d] %-20s %9d rows %8.1f MB  (run: %d rows)", pct, pr.Index, pr.Of, pr.Collection, pr.Items, float64(pr.Bytes)/1e6, pr.RunItems)
-	case engine.PhasePush:
+	case pr.Phase == engine.PhasePush:
 		line = fmt.Sprintf("sending to HQ: %d of %d", pr.Index, pr.Of)
-	case engine.PhaseRollups:
+	case pr.Phase == engine.PhaseRollups:
 		line = fmt.Sprintf("%supdating figures: %d stores", pct, pr.Items)
-	case engine.PhaseDownload:
+	case pr.Phase == engine.PhaseDownload:
 		line = fmt.Sprintf("%sclip %s: %.1f MB", pct, pr.Collection, float64(pr.Items)/1e6)
 	}
 	if p.tty {

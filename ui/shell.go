@@ -165,6 +165,9 @@ func (b *syncBar) relabel() {
 func (b *syncBar) show(s app.SyncState) {
 	b.last = s
 	switch {
+	case s.Running && s.Retry > 0:
+		b.label.SetText(tr("sync.retrying", "Retrying {{.Phase}} ({{.N}}/{{.Of}}) after a {{.Why}}…", map[string]any{
+			"Phase": tr("sync.phase."+s.Phase, s.Phase), "N": s.Retry, "Of": s.Retries, "Why": tr("sync.break."+s.RetryWhy, s.RetryWhy)}))
 	case s.Running:
 		phase := s.Phase
 		if phase != "" {
@@ -180,6 +183,8 @@ func (b *syncBar) show(s app.SyncState) {
 		b.label.SetText(tr("sync.last", "Last sync: {{.Time}}", map[string]any{"Time": s.LastSync.Local().Format(time.DateTime)}))
 	}
 	switch {
+	case s.Offline && !s.NextTry.IsZero():
+		b.errLine.SetText(tr("sync.offline.next", "Offline — trying again at {{.Time}}", map[string]any{"Time": s.NextTry.Local().Format("15:04:05")}))
 	case s.Offline:
 		b.errLine.SetText(tr("sync.offline", "Offline"))
 	case s.ErrKind != "" && len(s.ErrText) > 0:

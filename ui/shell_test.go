@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -264,6 +265,29 @@ func TestSyncErrorDetailSpeaksTheUILanguage(t *testing.T) {
 		if !strings.Contains(got, c.want) || !strings.Contains(got, c.coll) || strings.Contains(got, c.not) {
 			t.Errorf("%s: error line %q, want %q in the UI's language with the collection's label", c.lang, got, c.want)
 		}
+	}
+	SetLanguage(LangEnglish)
+}
+
+// While a page is read again the status bar says so instead of freezing;
+// offline, it says when the next try is.
+func TestSyncBarSaysRetriesAndTheNextTry(t *testing.T) {
+	SetLanguage(LangEnglish)
+	sh, _ := newTestShell(t)
+	b := sh.status
+	b.show(app.SyncState{Running: true, Phase: "counts", Retry: 3, Retries: 8, RetryWhy: "dropped"})
+	if want := "Retrying counts (3/8) after a dropped connection…"; b.label.Text != want {
+		t.Errorf("label %q, want %q", b.label.Text, want)
+	}
+	next := time.Date(2026, 12, 2, 9, 30, 0, 0, time.Local)
+	b.show(app.SyncState{Offline: true, ErrKind: "offline", NextTry: next})
+	if want := "Offline — trying again at 09:30:00"; b.errLine.Text != want {
+		t.Errorf("error line %q, want %q", b.errLine.Text, want)
+	}
+	SetLanguage(LangChinese)
+	b.show(app.SyncState{Running: true, Phase: "counts", Retry: 3, Retries: 8, RetryWhy: "dropped"})
+	if !strings.Contains(b.label.Text, "（3/8）") || !strings.Contains(b.label.Text, "连接中断") {
+		t.Errorf("zh label %q", b.label.Text)
 	}
 	SetLanguage(LangEnglish)
 }

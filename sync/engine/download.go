@@ -104,6 +104,16 @@ func (e *Engine) Download(ctx context.Context, remoteID string) (string, error) 
 		if attempt == maxResumes {
 			return "", lastErr
 		}
+		if err != nil {
+			// Back off before resuming, as a page read again does.
+			t := time.NewTimer(e.retryWait(attempt))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return "", e.wrapTransport(what, context.Canceled)
+			case <-t.C:
+			}
+		}
 	}
 	// Length and checksum, over the whole file, before it counts.
 	sum, n, err := hashFile(part)

@@ -73,6 +73,13 @@ type Config struct {
 	MaxRetryWait time.Duration
 	// PageTimeout bounds one page request including its body (default 2 min).
 	PageTimeout time.Duration
+	// PageRetries is how often a page that broke off on the way (connection
+	// dropped, body cut short, stalled, HQ busy past the quick retries) is
+	// read again within the run before the run ends (default 8).
+	PageRetries int
+	// StallTimeout is how long a page's body may deliver nothing before
+	// the read is abandoned and the page read again (default 30 s).
+	StallTimeout time.Duration
 	// Collections limits a run to these collections, in this order; nil is
 	// feed.Collections.
 	Collections []string
@@ -129,6 +136,12 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.PageTimeout <= 0 {
 		cfg.PageTimeout = 2 * time.Minute
+	}
+	if cfg.PageRetries == 0 {
+		cfg.PageRetries = 8
+	}
+	if cfg.StallTimeout <= 0 {
+		cfg.StallTimeout = 30 * time.Second
 	}
 	if cfg.Collections == nil {
 		cfg.Collections = feed.Collections

@@ -134,22 +134,58 @@ func TestTokenNeverLoggedNorInErrors(t *testing.T) {
 	}
 }
 
-func TestBrokenPagesAreRejectedWhole(t *testing.T) {
-	for _, f := range []demofeed.Fault{
-		{PathPrefix: feed.CollectionPath(feed.CollStores), TruncateBody: true},
-		{PathPrefix: feed.CollectionPath(feed.CollStores), MalformedJSON: true},
+// A page that breaks off once is read again within the run; one that
+// arrives cut short at the same byte every time, or malformed, is HQ's
+// feed sending bad data: the run ends, nothing of the page is stored, the
+// cursor stays, and what earlier pages stored stays.
+func TestBrokenPagesAreRetriedOrRejectedWhole(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		fault  demofeed.Fault
+		finish bool
+		want   []string
+	}{
+		{"short body once", demofeed.Fault{PathPrefix: feed.CollectionPath(feed.CollStores), TruncateBody: true}, true, nil},
+		{"short body every time", demofeed.Fault{PathPrefix: feed.CollectionPath(feed.CollStores), TruncateBody: true, Times: 99}, false,
+			[]string{"sync of stores", "cut short at the same byte", "nothing of that page was stored"}},
+		{"malformed JSON", demofeed.Fault{PathPrefix: feed.CollectionPath(feed.CollStores), MalformedJSON: true}, false,
+			[]string{"sync of stores", "could not be read", "nothing of that page was stored"}},
 	} {
-		name := "short body"
-		if f.MalformedJSON {
-			name = "malformed JSON"
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, demofeed.Config{})
-			h.feed.Inject(f)
-			e := h.engine(func(c *Config) { c.Collections = small; c.Retries = 1 })
+			h.feed.Inject(c.fault)
+			var retries []Progress
+			e := h.engine(func(cfg *Config) {
+				cfg.Collections = small
+				cfg.Retries = 1
+				cfg.PageRetries = 3
+				cfg.MaxRetryWait = 50 * time.Millisecond
+				cfg.Progress = func(p Progress) {
+					if p.Retry > 0 {
+						retries = append(retries, p)
+					}
+				}
+			})
 			_, err := e.Run(context.Background())
-			if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "sync of stores") || !strings.Contains(err.Error(), "nothing of that page was stored") {
-				t.Fatalf("err = %v; want a rejection naming stores", err)
+			if c.finish {
+				if err != nil {
+					t.Fatalf("a page cut short once ended the run: %v", err)
+				}
+				if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM stores`); n != 120 {
+					t.Errorf("%d stores after the page was read again, want 120", n)
+				}
+				if len(retries) != 1 || retries[0].RetryWhy != breakCut || retries[0].Collection != feed.CollStores || retries[0].Retries != 3 {
+					t.Errorf("progress during the retry: %+v; want one retry of stores after a page cut short", retries)
+				}
+				return
+			}
+			if !errors.Is(err, ErrRejected) {
+				t.Fatalf("err = %v; want HQ's feed named as sending bad data", err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("err %q does not say %q", err, w)
+				}
 			}
 			if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM stores`); n != 0 {
 				t.Errorf("%d stores of the broken page were stored", n)
@@ -160,12 +196,12 @@ func TestBrokenPagesAreRejectedWhole(t *testing.T) {
 			if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM regions`); n != 1 {
 				t.Errorf("the region stored before the broken page is gone (%d)", n)
 			}
-			// The next run stores it whole.
+			h.feed.ClearFaults()
 			if _, err := e.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if n := count(t, localdbtest.Conn(t, h.db), `SELECT count(*) FROM stores`); n != 120 {
-				t.Errorf("%d stores after the retry, want 120", n)
+				t.Errorf("%d stores after the next run, want 120", n)
 			}
 		})
 	}

@@ -31,6 +31,11 @@ type Progress struct {
 	Fraction float64
 	// Done is set on the last Progress of a run.
 	Done bool
+	// Retry counts, while a page is read again after it broke off, the
+	// attempt (1 … Retries); RetryWhy says why: dropped, cut, stalled or
+	// busy (catalogue key "sync.break.<why>"). Zero otherwise.
+	Retry, Retries int
+	RetryWhy       string
 }
 
 // weights say how much of a first sync each collection is, for Fraction.

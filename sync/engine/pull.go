@@ -83,7 +83,7 @@ func (e *Engine) pull(ctx context.Context, idx int, coll string) (st CollectionS
 		defer close(ch)
 		cur := cursor
 		for {
-			pg, err := e.fetchPage(fctx, coll, cur, window)
+			pg, err := e.fetchPageRetrying(fctx, idx, coll, cur, window)
 			select {
 			case ch <- fetched{pg, err}:
 			case <-fctx.Done():
@@ -194,15 +194,24 @@ func storageErrorOrNil(coll string, err error) error {
 	return storageError(coll, err)
 }
 
-// countingReader counts the bytes read through it.
+// countingReader counts the bytes read through it, keeps the first read
+// error and tells the stall watch about every byte.
 type countingReader struct {
-	r io.Reader
-	n int64
+	r     io.Reader
+	n     int64
+	err   error
+	watch *idleWatch
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if n > 0 && c.watch != nil {
+		c.watch.alive()
+	}
+	if err != nil && c.err == nil {
+		c.err = err
+	}
 	return n, err
 }
 
@@ -252,7 +261,11 @@ func (e *Engine) fetchPage(ctx context.Context, coll, cursor string, windowDays 
 	if resp.StatusCode != http.StatusOK {
 		return nil, e.statusError(coll, resp)
 	}
-	cr := &countingReader{r: resp.Body}
+	// A connection that stops delivering is noticed, not waited on: no
+	// byte for StallTimeout cancels the request, and the page is read again.
+	stall := newIdleWatch(e.cfg.StallTimeout, cancel)
+	defer stall.stop()
+	cr := &countingReader{r: resp.Body, watch: stall}
 	var body io.Reader = cr
 	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
 		gz, err := gzip.NewReader(cr)
@@ -267,17 +280,27 @@ func (e *Engine) fetchPage(ctx context.Context, coll, cursor string, windowDays 
 		if ctx.Err() != nil {
 			return nil, e.wrapTransport(coll, ctx.Err())
 		}
+		if stall.fired() {
+			return nil, &pageBreak{why: breakStalled, at: cr.n, err: e.wrapTransport(coll, context.DeadlineExceeded)}
+		}
 		if pctx.Err() != nil {
-			return nil, e.wrapTransport(coll, pctx.Err())
+			return nil, &pageBreak{why: breakStalled, at: cr.n, err: e.wrapTransport(coll, pctx.Err())}
 		}
 		var se *Error
 		if errors.As(err, &se) {
 			return nil, err
 		}
-		what := say("what.unreadable", "Detail", scrub(err.Error(), e.secrets()))
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			what = say("what.cut_short")
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(cr.err, io.ErrUnexpectedEOF) {
+			// The body ended before its announced length.
+			return nil, &pageBreak{why: breakCut, at: cr.n, err: rejectedPage(coll, say("what.cut_short"), scrubbedError{scrub(err.Error(), e.secrets())})}
 		}
+		if cr.err != nil && !errors.Is(cr.err, io.EOF) {
+			// The connection broke while the body arrived (reset, a
+			// proxy giving up): the network's fault, and a read to repeat.
+			return nil, &pageBreak{why: breakDropped, at: cr.n, err: rejectedPage(coll,
+				say("what.dropped", "Detail", scrub(rootCause(cr.err), e.secrets())), scrubbedError{scrub(cr.err.Error(), e.secrets())})}
+		}
+		what := say("what.unreadable", "Detail", scrub(err.Error(), e.secrets()))
 		return nil, rejectedPage(coll, what, scrubbedError{scrub(err.Error(), e.secrets())})
 	}
 	// Anything left unread (or a read error at the very end) means the body
