@@ -87,7 +87,7 @@ func TestFlagsAndKPICommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"entry rate", "abnormal_entry_rate", synthchain.StoryLowRate} {
+	for _, w := range []string{"Entry rate", "is abnormally low", "abnormal_entry_rate", synthchain.StoryLowRate} {
 		if !strings.Contains(kpi, w) {
 			t.Errorf("kpi output lacks %q:\n%s", w, kpi)
 		}

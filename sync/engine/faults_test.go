@@ -111,11 +111,11 @@ func TestTokenNeverLoggedNorInErrors(t *testing.T) {
 	// Failures of every kind, each logged by the retrying client.
 	h.feed.Inject(demofeed.Fault{PathPrefix: feed.CollectionPath(feed.CollStores), Status: http.StatusServiceUnavailable, Times: 2, RetryAfter: "0"})
 	h.feed.Inject(demofeed.Fault{PathPrefix: feed.CollectionPath(feed.CollCameras), DropReply: true})
-	e := h.engine(func(c *Config) { c.Collections = small; c.Token = token })
+	e := h.engine(func(c *Config) { c.Collections = small; c.Token = token; c.PageRetries = 1 })
 	if _, err := e.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	h.feed.Inject(demofeed.Fault{PathPrefix: feed.CollectionPath(feed.CollRegions), Status: http.StatusServiceUnavailable, Times: 20, RetryAfter: "0"})
+	h.feed.Inject(demofeed.Fault{PathPrefix: feed.CollectionPath(feed.CollRegions), Status: http.StatusServiceUnavailable, Times: 200, RetryAfter: "0"})
 	h.db.ResetFeedCursors(context.Background(), e.FeedName())
 	_, err := e.Run(context.Background())
 	if err == nil {

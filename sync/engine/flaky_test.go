@@ -176,6 +176,18 @@ func flakySync(t testing.TB, seed uint64, rates faultRates, clean bool, colls []
 		t.Fatal(err)
 	}
 	defer db.Close()
+	if !clean {
+		// A corrective task made offline goes out through the same network.
+		if err := db.UpsertRegion(context.Background(), localdb.Region{ID: demofeed.RegionID, Name: "华中区", TimeZone: "Asia/Shanghai"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.UpsertStore(context.Background(), localdb.Store{ID: 7, Code: "WH007", Name: "武汉江汉路店", RegionID: demofeed.RegionID, TimeZone: "Asia/Shanghai"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateCorrectiveTask(context.Background(), localdb.CorrectiveTask{StoreID: 7, Title: "门口迎宾不到位", CreatedBy: "区域经理"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	retries := 0
 	e, err := New(Config{FeedURL: url, Token: "demo", DB: db, FeedName: "flaky", MaxRetryWait: 2 * time.Second,
 		StallTimeout: rates.StallFor / 2, PageRetries: 8, Collections: colls, PageLimit: pageLimit,
@@ -192,6 +204,9 @@ func flakySync(t testing.TB, seed uint64, rates faultRates, clean bool, colls []
 	took := time.Since(t0)
 	if err != nil {
 		t.Fatalf("one sync through the flaky network (seed %d) did not finish: %v; faults %v", seed, err, net.tally())
+	}
+	if n := len(fs.CorrectiveTasks()); !clean && n != 1 {
+		t.Errorf("HQ holds %d corrective tasks after pushes through the flaky network, want exactly 1", n)
 	}
 	return storedRows(t, db), sum, retries, net.tally(), took
 }
