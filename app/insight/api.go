@@ -177,13 +177,19 @@ func FormatValue(m Metric, v float64, ok bool) string {
 	return GroupDigits(fmt.Sprintf("%.0f", v))
 }
 
-// FormatMoney writes an amount in fen as yuan to the cent with thousands
-// separators: 1234567 → "¥12,345.67". It is the one money format of every
-// screen, command and report.
+// FormatMoney writes an amount in fen for a person to read, with thousands
+// separators: to the cent below ¥10,000 ("¥412.50", a basket), in whole
+// yuan from there on ("¥1,234,568", a week's sales, where cents are noise
+// that would only widen the screen). It is the one money format of every
+// screen, command and report text; files for working (Excel) carry the
+// exact amount as a number.
 func FormatMoney(fen int64) string {
 	sign := ""
 	if fen < 0 {
 		sign, fen = "-", -fen
+	}
+	if fen >= 1_000_000 {
+		return sign + "¥" + GroupDigits(fmt.Sprint((fen+50)/100))
 	}
 	return fmt.Sprintf("%s¥%s.%02d", sign, GroupDigits(fmt.Sprint(fen/100)), fen%100)
 }

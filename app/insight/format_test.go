@@ -6,14 +6,16 @@ import (
 	"storelens/app/insight"
 )
 
-// One money format everywhere: yuan to the cent with thousands separators.
+// One money format everywhere: thousands separators, cents below ¥10,000.
 func TestMoneyAndCountsFormatOneWay(t *testing.T) {
 	for _, c := range []struct {
 		m    insight.Metric
 		v    float64
 		want string
 	}{
-		{insight.Sales, 123456789, "¥1,234,567.89"},
+		{insight.Sales, 123456789, "¥1,234,568"},
+		{insight.Sales, 999999, "¥9,999.99"},
+		{insight.Sales, 1000000, "¥10,000"},
 		{insight.ATV, 41250, "¥412.50"},
 		{insight.Sales, 5, "¥0.05"},
 		{insight.Entries, 1234567, "1,234,567"},
