@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	"storelens/app/insight"
 	"storelens/localdb"
@@ -32,7 +34,15 @@ type Config struct {
 	// that many items; 0 asks for the largest.
 	SyncCollections []string
 	SyncPageLimit   int
+	// Existing opens only a data folder that already holds a local store:
+	// a command that only reads must not leave an empty database in a
+	// folder given by mistake. New then fails with ErrNoStore.
+	Existing bool
 }
+
+// ErrNoStore is returned by New with Config.Existing when the data folder
+// holds no local store.
+var ErrNoStore = errors.New("no StoreLens data in this folder")
 
 // App is one running StoreLens: the local store and the services on it.
 type App struct {
@@ -56,6 +66,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return nil, fmt.Errorf("find a data directory: %w (pass --data-dir)", err)
 		}
 		cfg.DataDir = d
+	}
+	if cfg.Existing {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, localdb.FileName)); err != nil {
+			return nil, fmt.Errorf("%w: %s (sync into it first with `storelens sync --data-dir %s`, or pass the folder that holds your data)", ErrNoStore, cfg.DataDir, cfg.DataDir)
+		}
 	}
 	db, err := localdb.Open(ctx, localdb.Options{Dir: cfg.DataDir})
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -45,7 +47,7 @@ func openPeriod(ctx context.Context, env Env, period string) (insight.Period, *a
 // openInsight opens the local store of env and an Insight over it; it fails
 // with a next step when the store holds no stores yet.
 func openInsight(ctx context.Context, env Env) (*app.App, *insight.Insight, error) {
-	core, err := app.New(ctx, app.Config{DataDir: env.DataDir})
+	core, err := app.New(ctx, app.Config{DataDir: env.DataDir, Existing: true})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,6 +62,22 @@ func openInsight(ctx context.Context, env Env) (*app.App, *insight.Insight, erro
 		return nil, nil, fmt.Errorf("no stores in %s yet: run `storelens sync` (or pass --data-dir with the folder that holds your data)", path)
 	}
 	return core, core.Insight(), nil
+}
+
+// known checks a filter's value against what the local store holds, so a
+// typo is an error listing the valid values instead of "0 of 0 flagged".
+func known(ctx context.Context, flag, value string, list func(context.Context) ([]string, error)) error {
+	if value == "" {
+		return nil
+	}
+	valid, err := list(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(valid, value) {
+		return nil
+	}
+	return fmt.Errorf("%s %q: no store on this laptop has it; choose one of %s", flag, value, strings.Join(valid, ", "))
 }
 
 // langFlag reads --lang: zh or en (zh-CN, cn, en_US … are understood).
@@ -93,6 +111,12 @@ func runFlags(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer core.Close()
+	if err := known(ctx, "--region", *region, core.DB().RegionIDs); err != nil {
+		return err
+	}
+	if err := known(ctx, "--tag", *tag, core.DB().TagNames); err != nil {
+		return err
+	}
 	flags, n, err := in.Flags(ctx, p, insight.Filter{RegionID: *region, Tag: *tag})
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +118,36 @@ func TestFlagsCommandErrorsSayWhatToDo(t *testing.T) {
 	}
 	if _, _, err := run(t, t.TempDir(), "flags", "--period", "2026-W47"); err == nil || !strings.Contains(err.Error(), "storelens sync") {
 		t.Errorf("empty data dir: %v", err)
+	}
+}
+
+// A filter value nobody has, or a data folder with no data, is an error
+// that says what is valid and what to do, and creates nothing.
+func TestFlagsRefusesUnknownFiltersAndMissingData(t *testing.T) {
+	dir := chainDir(t)
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--period", "2026-W47", "--tag", "机场店"}, []string{`--tag "机场店"`, "choose one of", "商场店"}},
+		{[]string{"--period", "2026-W47", "--region", "R99"}, []string{`--region "R99"`, "choose one of", "R01"}},
+	} {
+		out, _, err := run(t, dir, "flags", c.args...)
+		if err == nil {
+			t.Fatalf("flags %v: no error, printed %q", c.args, out)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("flags %v: error %q does not say %q", c.args, err, w)
+			}
+		}
+	}
+	empty := t.TempDir() + "/nothing-here"
+	_, _, err := run(t, empty, "flags", "--period", "2026-W47")
+	if err == nil || !strings.Contains(err.Error(), "no StoreLens data") || !strings.Contains(err.Error(), "storelens sync") {
+		t.Fatalf("flags on a folder with no data: %v", err)
+	}
+	if _, statErr := os.Stat(empty); !os.IsNotExist(statErr) {
+		t.Errorf("a read command created %s", empty)
 	}
 }

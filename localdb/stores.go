@@ -189,6 +189,33 @@ func stores(ctx context.Context, x execer, regionID string) ([]Store, error) {
 	return out, hrows.Err()
 }
 
+// TagNames lists the tags the local stores carry, by name.
+func (db *DB) TagNames(ctx context.Context) ([]string, error) {
+	return db.strings(ctx, `SELECT DISTINCT t.name FROM tags t JOIN store_tags st ON st.tag_id = t.id ORDER BY t.name`)
+}
+
+// RegionIDs lists the regions that hold stores, by id.
+func (db *DB) RegionIDs(ctx context.Context) ([]string, error) {
+	return db.strings(ctx, `SELECT DISTINCT region_id FROM stores ORDER BY region_id`)
+}
+
+func (db *DB) strings(ctx context.Context, q string) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, q)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
 // StoreCount is how many stores the local store holds.
 func (db *DB) StoreCount(ctx context.Context) (int, error) {
 	var n int
