@@ -57,10 +57,19 @@ func TestDashboardAndStorePageUnderXvfb(t *testing.T) {
 			}
 			defer func() { cmd.Process.Kill(); cmd.Wait() }()
 			waitForWindow(t, display, c.title, 60*time.Second)
-			time.Sleep(6 * time.Second) // queries and charts render in the background
+			// Queries and charts render in the background (slower in the
+			// race-detector build): look again each second until the
+			// screen is drawn, for up to 45 s.
 			path := filepath.Join(shotDir(t), fmt.Sprintf("%s-%s.png", c.area, c.lang))
-			img := screenshot(t, display, path)
-			share, colours := drawnShare(img)
+			var share float64
+			var colours int
+			for deadline := time.Now().Add(45 * time.Second); ; {
+				time.Sleep(time.Second)
+				share, colours = drawnShare(screenshot(t, display, path))
+				if (share >= 0.05 && colours >= 64) || time.Now().After(deadline) {
+					break
+				}
+			}
 			t.Logf("%s %s: %.1f%% of pixels drawn, %d colours (%s)", c.area, c.lang, 100*share, colours, path)
 			// A dashboard full of rows or a page of charts draws far more than
 			// an empty state does.

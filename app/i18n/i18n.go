@@ -1,15 +1,15 @@
 // Package i18n is StoreLens's one catalogue of words: every sentence a
 // person reads, on a screen, from a command or in a report, comes from the
 // JSON files in translations/ (zh-Hans.json, en.json), looked up by key.
-// The window registers the same files with Fyne's lang package; the
-// headless commands and the reports render through Catalogue.
+// The window (through ui's tr), the headless commands and the reports all
+// render through Catalogue.
 //
 // Lower layers do not write sentences: they return a Text, a sequence of
 // Phrases, each a catalogue key with its arguments (numbers already
 // formatted, names as they are, and Labels for words that are themselves in
 // the catalogue, such as a metric's name). The front end renders the Text
 // in the manager's language. Templates use Go's text/template syntax
-// ({{.Name}}), as Fyne's lang does, so one file serves both.
+// ({{.Name}}).
 package i18n
 
 import (
