@@ -557,7 +557,7 @@ func (p *FeedPage) DeleteCameraAlert(remoteID string) error {
 // SuspectHours lists the UTC starts of one store's suspect hours in [from, to).
 func (db *DB) SuspectHours(ctx context.Context, storeID int64, from, to time.Time) ([]time.Time, int, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT hour_start, alert_kinds FROM store_hourly
-		WHERE store_id = ? AND hour_start >= ? AND hour_start < ? AND suspect = 1 ORDER BY hour_start`, storeID, from.Unix(), to.Unix())
+		WHERE store_id = ? AND hour_start >= ? AND hour_start < ? AND suspect = 1 AND open = 1 ORDER BY hour_start`, storeID, from.Unix(), to.Unix())
 	if err != nil {
 		return nil, 0, MapError(err)
 	}

@@ -190,11 +190,57 @@ func TestDemoChainStoriesAreFlagged(t *testing.T) {
 		}
 	}
 
-	// The moved camera: a device alert and an entry rate fallen by half or more.
+	// The moved camera: a device alert. Its counts are suspect, so the one
+	// flag says so and lists the open hours it covers; its fallen entry rate
+	// is neither a drop nor a gap to the tag, and it takes no traffic rank.
 	s = stories[demofeed.StoryCameraMoved]
-	by, _ = flagsOf(insight.WeekOf(day(s.From)))
-	find(by, s.StoreCode, insight.SuspectCounts, "", "camera moved")
-	find(by, s.StoreCode, insight.SharpDrop, insight.EntryRate)
+	moved := insight.WeekOf(day(s.From))
+	by, _ = flagsOf(moved)
+	if f := find(by, s.StoreCode, insight.SuspectCounts, "", "camera moved"); f != nil {
+		if len(by[s.StoreCode]) != 1 {
+			t.Errorf("%s has suspect counts yet %d flags: %v", s.StoreCode, len(by[s.StoreCode]), by[s.StoreCode])
+		}
+		if len(f.Hours) != int(f.Value) {
+			t.Errorf("%s suspect flag lists %d hours, its reason says %v suspect open hours", s.StoreCode, len(f.Hours), f.Value)
+		}
+	}
+	ov, err := in.Region(ctx, moved, insight.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range ov.Stores {
+		if row.Store.Code != s.StoreCode {
+			continue
+		}
+		hours, err := in.Hourly(ctx, row.Store.Code, moved)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open := map[time.Time]bool{}
+		for _, h := range hours {
+			open[h.Start] = h.Open
+		}
+		for _, f := range row.Flags {
+			for _, h := range f.Hours {
+				if !open[h] {
+					t.Errorf("%s flag lists %s, not an open hour", s.StoreCode, h)
+				}
+			}
+		}
+		for _, m := range []insight.Metric{insight.EntryRate, insight.DailyEntries, insight.Conversion} {
+			if r := row.Rank[m]; r.Position != 0 {
+				t.Errorf("%s with suspect counts ranks %d/%d in %s", s.StoreCode, r.Position, r.Of, m)
+			}
+		}
+		if r := row.Rank[insight.Sales]; r.Position == 0 {
+			t.Errorf("%s lost its sales rank: the till is not the camera", s.StoreCode)
+		}
+	}
+	for _, ta := range ov.TagAverages {
+		if n := ta.N[insight.EntryRate]; n >= ta.Stores && slicesContains(storeTags(ov, s.StoreCode), ta.Tag) {
+			t.Errorf("tag %s averages the entry rate of all %d stores, the suspect one included", ta.Tag, n)
+		}
+	}
 
 	// An ordinary week: November's second week, no story but the moved
 	// camera (still in alert) and the early closings.
@@ -233,4 +279,22 @@ func TestDemoChainForecastBeatsSeasonalNaive(t *testing.T) {
 	if bt.MAPE >= bt.BaselineMAPE {
 		t.Errorf("forecast MAPE %.3f does not beat seasonal-naive %.3f", bt.MAPE, bt.BaselineMAPE)
 	}
+}
+
+func storeTags(ov insight.RegionOverview, code string) []string {
+	for _, r := range ov.Stores {
+		if r.Store.Code == code {
+			return r.Store.Tags
+		}
+	}
+	return nil
+}
+
+func slicesContains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
 }

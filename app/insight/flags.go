@@ -89,9 +89,15 @@ func (fl *flagger) storeFlags(s storeRec, k KPIs, hist []KPIs, tags map[string]*
 	}
 	c := &storeCase{s: s, k: k, hist: hist, tags: tags, tagsHist: tagsHist, tagRank: tagRank, early: early,
 		base: Flag{Store: s.Code, StoreName: s.Name}, comparable: fl.in.comparable(k, fl.p)}
-	for _, rule := range []func(*storeCase) ([]Flag, error){
+	rules := []func(*storeCase) ([]Flag, error){
 		fl.belowTagAverage, fl.sharpDrop, fl.earlyClosing, fl.abnormalEntryRate, fl.suspectCounts,
-	} {
+	}
+	if fl.in.CountsSuspect(k) {
+		// Every other rule reads the door counts: the one thing to say is
+		// that the camera needs fixing.
+		rules = rules[len(rules)-1:]
+	}
+	for _, rule := range rules {
 		fs, err := rule(c)
 		if err != nil {
 			return nil, err
@@ -278,9 +284,9 @@ func (fl *flagger) abnormalEntryRate(c *storeCase) (out []Flag, err error) {
 // suspectCounts: too many open hours under a camera alert or suspect
 // counts (rule suspect_counts).
 func (fl *flagger) suspectCounts(c *storeCase) (out []Flag, err error) {
-	in, p, r := fl.in, fl.p, fl.in.rules
+	in, p := fl.in, fl.p
 	// Suspect counts.
-	if c.k.OpenHours > 0 && float64(c.k.SuspectHours)/float64(c.k.OpenHours) >= r.SuspectShare {
+	if in.CountsSuspect(c.k) {
 		from, to := utcRange(p, c.s.loc)
 		hours, kinds, err := in.db.SuspectHours(fl.ctx, c.s.ID, from, to)
 		if err != nil {

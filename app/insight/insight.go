@@ -42,6 +42,22 @@
 //     miscounting line or a store nobody walks into;
 //   - suspect_counts: at least Rules.SuspectShare (10%) of open hours carry
 //     a camera alert or a suspect device bucket, so the KPIs above may lie.
+//     The flag lists those open hours (never the night hours of an alert
+//     that stayed open).
+//
+// # Suspect counts
+//
+// A store whose counts are suspect (suspect_counts above) is judged on its
+// camera only: it gets the suspect_counts flag and no other, since every
+// other rule reads the door counts; it has no region or tag rank in the
+// traffic metrics (entries, passers-by, entry rate, conversion, dwell,
+// entries per day), and its traffic figures stay out of the tag averages and
+// z-scores other stores are judged against, so one moved camera cannot pull
+// a tag's average down and hide a weak store. Sales, transactions and ATV
+// come from the till and keep their ranks. A history period whose counts
+// were suspect is left out of the store's own baseline (sharp_drop). Below
+// the share, the few suspect hours stay in the store's totals: they are
+// shown (open hours, of which suspect) but do not change a judgement.
 //
 // A store closed the whole period is never flagged for its KPIs, and a store
 // without a tag is compared with nobody (it can still drop, close early or

@@ -32,11 +32,33 @@ func comparableH(k KPIs, minH int) bool {
 	return k.TradingDays > 0 && k.OpenHours >= minH
 }
 
+// trafficMetric reports whether m is computed from the door counts, so
+// suspect counts make it untrustworthy (sales and ATV stay good).
+func trafficMetric(m Metric) bool {
+	switch m {
+	case Entries, PassersBy, EntryRate, Conversion, Dwell, DailyEntries:
+		return true
+	}
+	return false
+}
+
+// CountsSuspect reports whether so many of the store's open hours carry a
+// camera alert or a suspect device bucket (Rules.SuspectShare) that its
+// counts cannot be judged: it then gets the suspect_counts flag only, no
+// traffic rank, and stays out of the tag averages of traffic metrics.
+func (in *Insight) CountsSuspect(k KPIs) bool {
+	return k.OpenHours > 0 && float64(k.SuspectHours)/float64(k.OpenHours) >= in.rules.SuspectShare
+}
+
 // metricOK is the metric's value when it is defined and backed by enough
-// data (rates need Rules.MinEntries entries or passers-by behind them).
+// data (rates need Rules.MinEntries entries or passers-by behind them) and,
+// for a traffic metric, when the counts are not suspect.
 func (in *Insight) metricOK(k KPIs, m Metric) (float64, bool) {
 	v, ok := k.Value(m)
 	if !ok {
+		return 0, false
+	}
+	if trafficMetric(m) && in.CountsSuspect(k) {
 		return 0, false
 	}
 	switch m {
