@@ -578,8 +578,10 @@ func (db *DB) SuspectHours(ctx context.Context, storeID int64, from, to time.Tim
 
 // StoreCameraAlert is one camera problem that makes a store's counts suspect.
 type StoreCameraAlert struct {
-	StoreCode  string
-	StoreName  string
+	StoreCode string
+	StoreName string
+	// TimeZone is the store's IANA zone: show Started and Ended in it.
+	TimeZone   string
 	CameraCode string
 	CameraName string
 	// Kind is occlusion, moved, defocus or no_signal.
@@ -598,7 +600,7 @@ func (c StoreCameraAlert) Open() bool { return c.Ended.IsZero() }
 // since, newest first (at most 500), of one store (storeID) or of every
 // store (0).
 func (db *DB) CameraAlertsSince(ctx context.Context, since time.Time, storeID int64) ([]StoreCameraAlert, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT s.code, s.name, c.code, c.name, al.kind, al.source, al.started_at, COALESCE(al.ended_at, 0)
+	rows, err := db.r.QueryContext(ctx, `SELECT s.code, s.name, s.time_zone, c.code, c.name, al.kind, al.source, al.started_at, COALESCE(al.ended_at, 0)
 		FROM camera_alerts al JOIN cameras c ON c.id = al.camera_id JOIN stores s ON s.id = c.store_id
 		WHERE (al.ended_at IS NULL OR al.started_at >= ?) AND (? = 0 OR s.id = ?)
 		ORDER BY al.started_at DESC LIMIT 500`, since.Unix(), storeID, storeID)
@@ -610,7 +612,7 @@ func (db *DB) CameraAlertsSince(ctx context.Context, since time.Time, storeID in
 	for rows.Next() {
 		var c StoreCameraAlert
 		var started, ended int64
-		if err := rows.Scan(&c.StoreCode, &c.StoreName, &c.CameraCode, &c.CameraName, &c.Kind, &c.Source, &started, &ended); err != nil {
+		if err := rows.Scan(&c.StoreCode, &c.StoreName, &c.TimeZone, &c.CameraCode, &c.CameraName, &c.Kind, &c.Source, &started, &ended); err != nil {
 			return nil, fmt.Errorf("read camera alerts: %w", err)
 		}
 		c.Started = time.Unix(started, 0).UTC()

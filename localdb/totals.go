@@ -302,3 +302,13 @@ func (db *DB) DailyTotalsSplit(ctx context.Context, grain Grain, regionID string
 	}
 	return out, MapError(rows.Err())
 }
+
+// DataDays are the first and last local days on which any store traded or
+// counted (” and ” before the first sync brings data).
+func (db *DB) DataDays(ctx context.Context) (first, last string, err error) {
+	var f, l sql.NullString
+	err = db.r.QueryRowContext(ctx, `SELECT
+		(SELECT local_day FROM store_daily WHERE traded = 1 ORDER BY local_day LIMIT 1),
+		(SELECT local_day FROM store_daily WHERE traded = 1 ORDER BY local_day DESC LIMIT 1)`).Scan(&f, &l)
+	return f.String, l.String, MapError(err)
+}

@@ -114,7 +114,10 @@ func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() 
 		widget.NewSeparator(),
 		heading(tr("dashboard.health", "Suspect numbers and sync")), d.health,
 	))
-	split := container.NewHSplit(container.NewBorder(container.NewVBox(d.busy, d.status), nil, nil, nil, d.table), right)
+	legend := widget.NewLabel(tr("dashboard.legend", "▲ ▼ beside a figure: above or below the average of the store's tag · ⚠ counts suspect, not compared · the tiles compare with the previous period"))
+	legend.SizeName = theme.SizeNameCaptionText
+	legend.Wrapping = fyne.TextWrapWord
+	split := container.NewHSplit(container.NewBorder(container.NewVBox(d.busy, d.status), legend, nil, nil, d.table), right)
 	split.Offset = 0.76
 	d.content = container.NewBorder(container.NewVBox(bar, d.picker.Problem(), tiles), nil, nil, nil, split)
 	d.load()
@@ -190,12 +193,46 @@ func (d *Dashboard) apply(ov insight.RegionOverview) {
 	for i, m := range dashboardTileMetrics {
 		d.setTile(d.tiles[i], m, ov)
 	}
-	if len(ov.Stores) == 0 {
-		d.status.SetText(tr("dashboard.empty", "No stores in {{.Period}} yet. Sync from HQ (bottom right) or start the demo chain with --demo.", map[string]any{"Period": ov.Period.String()}))
-		d.status.Importance = widget.MediumImportance
-		d.status.Show()
-	}
+	d.showCoverage()
 	d.refilter()
+}
+
+// showCoverage says, above the table, what the figures cover when that is
+// not simply the whole period: nothing synced yet (with the sync's
+// progress), a period before or after the data, or one the data ends in.
+func (d *Dashboard) showCoverage() {
+	ov := d.ov
+	text, imp := "", widget.MediumImportance
+	var st app.SyncState
+	if d.sync != nil {
+		st = d.sync()
+	}
+	switch {
+	case ov.DataThrough == "" && st.Running:
+		text = tr("dashboard.firstsync", "Fetching the region's data from HQ — {{.Progress}} The stores appear here when it finishes.", map[string]any{"Progress": syncProgressText(st)})
+	case ov.DataThrough == "" || len(ov.Stores) == 0:
+		text = tr("dashboard.empty", "No store data on this laptop yet. Sync from HQ with “Sync now” at the bottom right; Settings holds the feed address and sign-in.")
+	case ov.NoData() && ov.Period.LastDay() < ov.DataFrom:
+		text = tr("dashboard.before", "No data for {{.Period}}: the data on this laptop starts on {{.From}}.", map[string]any{"Period": ov.Period.String(), "From": ov.DataFrom})
+	case ov.NoData():
+		text = tr("dashboard.future", "No data for {{.Period}} yet: the data on this laptop runs to {{.Through}}.", map[string]any{"Period": ov.Period.String(), "Through": ov.DataThrough})
+	case ov.Incomplete():
+		text = tr("dashboard.partial", "{{.Period}} so far: {{.Days}} of {{.N}} days, to {{.Through}}. The changes compare with the same days of {{.Prev}}.", map[string]any{
+			"Period": ov.Period.String(), "Days": ov.Days, "N": ov.Period.NumDays(), "Through": ov.DataThrough, "Prev": ov.Previous.String()})
+		imp = widget.WarningImportance
+	}
+	d.status.SetText(text)
+	d.status.Importance = imp
+	d.status.Hidden = text == ""
+	d.status.Refresh()
+}
+
+// SyncChanged follows a running sync while the dashboard has nothing to
+// show, so the first wait reads as progress rather than an empty screen.
+func (d *Dashboard) SyncChanged() {
+	if d.ov.DataThrough == "" && d.busy.Hidden {
+		d.showCoverage()
+	}
 }
 
 func (d *Dashboard) setTile(t *KPITile, m insight.Metric, ov insight.RegionOverview) {
@@ -203,10 +240,12 @@ func (d *Dashboard) setTile(t *KPITile, m insight.Metric, ov insight.RegionOverv
 		if tile.Metric != m {
 			continue
 		}
-		change, good := changeText(m, tile.Change())
+		if ov.NoData() {
+			break
+		}
+		change, good := changeText(m, tile.Change(), ov.Incomplete())
 		t.Set(formatMetric(m, tile.Value, tile.OK), change, good, tr("dashboard.tile.stores", "{{.N}} stores", map[string]any{"N": len(ov.Stores)}))
 		return
 	}
-	v, ok := ov.Total.Value(m)
-	t.Set(formatMetric(m, v, ok), "", 0, "")
+	t.Set(formatMetric(m, 0, false), "", 0, "")
 }

@@ -30,6 +30,9 @@ func (f *fakeRegion) Region(_ context.Context, p insight.Period, fl insight.Filt
 	f.filters = append(f.filters, fl)
 	ov := f.ov
 	ov.Period = p
+	if ov.DataThrough != "" && ov.Days == 0 {
+		ov.Days = p.NumDays()
+	}
 	return ov, nil
 }
 
@@ -61,6 +64,7 @@ func demoOverview() insight.RegionOverview {
 	suspect := insight.Flag{Store: "C003", Kind: insight.SuspectCounts, Severity: 0.2,
 		Reason: i18n.Say("reason.suspect", "Suspect", 30, "Open", 100, "Kinds", i18n.Labels{"alert.occlusion"})}
 	ov := insight.RegionOverview{
+		Coverage: insight.Coverage{DataFrom: "2025-01-01", DataThrough: "2026-11-23"},
 		Stores: []insight.StoreKPIs{
 			storeRow("A001", "万达店", "商场店", 300, 0.08),
 			storeRow("D004", "旗舰店", "商场店", 500, 0.07),

@@ -7,11 +7,31 @@ package ui
 import (
 	"fmt"
 	"math"
+	"sync"
+	"time"
+
 	"storelens/app/insight"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 )
+
+var zones sync.Map // IANA name → *time.Location
+
+// storeTime is t on the store's own clock (zone is stores.time_zone): every
+// time of day a manager reads about a store is the store's, whatever the
+// laptop's zone. An unknown zone falls back to UTC, marked as such.
+func storeTime(zone string, t time.Time) string {
+	if l, ok := zones.Load(zone); ok {
+		return t.In(l.(*time.Location)).Format("01-02 15:04")
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil || zone == "" {
+		return t.UTC().Format("01-02 15:04") + " UTC"
+	}
+	zones.Store(zone, loc)
+	return t.In(loc).Format("01-02 15:04")
+}
 
 func heading(s string) *widget.Label {
 	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -32,10 +52,17 @@ func metricLabel(m insight.Metric) string {
 
 // changeText says a change against the previous period ("▲ 12.3% vs
 // previous") and whether it is good (+1), bad (-1) or neither.
-func changeText(m insight.Metric, c insight.Change) (string, int) {
+//
+// sameDays says the comparison is with the same first days of the previous
+// period (the data ends inside the period shown).
+func changeText(m insight.Metric, c insight.Change, sameDays bool) (string, int) {
 	rel, ok := c.Relative()
 	if !ok {
 		return tr("change.none", "no previous period to compare"), 0
+	}
+	vs := tr("change.vsprev", "vs previous period")
+	if sameDays {
+		vs = tr("change.vssame", "vs same days of previous period")
 	}
 	arrow, good := "▲", 1
 	if rel < 0 {
@@ -44,7 +71,7 @@ func changeText(m insight.Metric, c insight.Change) (string, int) {
 	if math.Abs(rel) < 0.0005 {
 		arrow, good = "=", 0
 	}
-	return fmt.Sprintf("%s %.1f%% %s", arrow, math.Abs(rel)*100, tr("change.vsprev", "vs previous period")), good
+	return fmt.Sprintf("%s %.1f%% %s", arrow, math.Abs(rel)*100, vs), good
 }
 
 func flagKindLabel(k insight.FlagKind) string { return translated("flag."+string(k), string(k)) }

@@ -47,7 +47,7 @@ func (d *Dashboard) showHealth(alerts []app.CameraAlert, err error) {
 		if open > 30 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n• %s %s · %s: %s %s", a.StoreCode, a.StoreName, cameraName(a), alertKindLabel(a.Kind), tr("dashboard.alert.since", "since {{.Time}}", map[string]any{"Time": a.Started.Local().Format("01-02 15:04")}))
+		fmt.Fprintf(&b, "\n• %s %s · %s: %s %s", a.StoreCode, a.StoreName, cameraName(a), alertKindLabel(a.Kind), tr("dashboard.alert.since", "since {{.Time}}", map[string]any{"Time": storeTime(a.TimeZone, a.Started)}))
 	}
 	if open > 30 {
 		b.WriteString("\n" + tr("dashboard.alert.more", "… and {{.N}} more open camera alerts", map[string]any{"N": open - 30}))
@@ -55,7 +55,7 @@ func (d *Dashboard) showHealth(alerts []app.CameraAlert, err error) {
 	if err != nil {
 		b.WriteString("\n" + tr("dashboard.alert.error", "Camera alerts could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
 	}
-	if suspect == 0 && open == 0 && err == nil {
+	if suspect == 0 && open == 0 && err == nil && !d.ov.NoData() && len(d.ov.Stores) > 0 {
 		b.WriteString("\n" + tr("dashboard.health.ok", "No open camera alerts: every store's counts can be trusted for this period."))
 	}
 	d.health.SetText(strings.TrimSpace(b.String()))

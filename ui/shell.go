@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"storelens/app"
+	"storelens/app/insight"
 )
 
 // Area keys, stable across languages; the last one shown is remembered.
@@ -165,18 +167,8 @@ func (b *syncBar) relabel() {
 func (b *syncBar) show(s app.SyncState) {
 	b.last = s
 	switch {
-	case s.Running && s.Retry > 0:
-		b.label.SetText(tr("sync.retrying", "Retrying {{.Phase}} ({{.N}}/{{.Of}}) after a {{.Why}}…", map[string]any{
-			"Phase": tr("sync.phase."+s.Phase, s.Phase), "N": s.Retry, "Of": s.Retries, "Why": tr("sync.break."+s.RetryWhy, s.RetryWhy)}))
 	case s.Running:
-		phase := s.Phase
-		if phase != "" {
-			phase = tr("sync.phase."+phase, phase)
-		}
-		if s.Done > 0 {
-			phase = tr("sync.items", "{{.Phase}} · {{.Count}} items", map[string]any{"Phase": phase, "Count": s.Done})
-		}
-		b.label.SetText(tr("sync.running", "Syncing {{.Phase}}…", map[string]any{"Phase": phase}))
+		b.label.SetText(syncProgressText(s))
 	case s.LastSync.IsZero():
 		b.label.SetText(tr("sync.never", "Not synced yet"))
 	default:
@@ -210,4 +202,21 @@ func (b *syncBar) show(s app.SyncState) {
 		b.busy.Hide()
 	}
 	b.box.Refresh()
+}
+
+// syncProgressText says what a running sync is doing: the collection, the
+// items read so far, or the retry of a page that broke off.
+func syncProgressText(s app.SyncState) string {
+	if s.Retry > 0 {
+		return tr("sync.retrying", "Retrying {{.Phase}} ({{.N}}/{{.Of}}) after a {{.Why}}…", map[string]any{
+			"Phase": tr("sync.phase."+s.Phase, s.Phase), "N": s.Retry, "Of": s.Retries, "Why": tr("sync.break."+s.RetryWhy, s.RetryWhy)})
+	}
+	phase := s.Phase
+	if phase != "" {
+		phase = tr("sync.phase."+phase, phase)
+	}
+	if s.Done > 0 {
+		phase = tr("sync.items", "{{.Phase}} · {{.Count}} items", map[string]any{"Phase": phase, "Count": insight.GroupDigits(strconv.FormatInt(s.Done, 10))})
+	}
+	return tr("sync.running", "Syncing {{.Phase}}…", map[string]any{"Phase": phase})
 }

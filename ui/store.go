@@ -99,7 +99,7 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 	s.alerts.Wrapping = fyne.TextWrapWord
 	s.pickNote = widget.NewLabel(tr("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
 	s.pickNote.Wrapping = fyne.TextWrapWord
-	s.pickNote.Importance = widget.LowImportance
+	s.pickNote.Importance = widget.MediumImportance
 	s.busy = widget.NewProgressBarInfinite()
 	s.busy.Stop()
 	s.busy.Hide()
@@ -290,13 +290,16 @@ func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr err
 	for i, m := range storeTileMetrics {
 		v, ok := d.KPIs.Value(m)
 		pv, pok := d.Previous.Value(m)
-		change, good := changeText(m, insight.Change{Now: v, Before: pv, NowOK: ok, BeforeOK: pok})
+		change, good := changeText(m, insight.Change{Now: v, Before: pv, NowOK: ok, BeforeOK: pok}, d.Incomplete())
+		if d.NoData() {
+			change, good = "", 0
+		}
 		s.tiles[i].Set(formatMetric(m, v, ok), change, good, rankText(d, m))
 	}
 	s.showFlags(d)
 	s.showAlerts(prof.Alerts, perr)
 	s.showTasks(prof.Tasks)
-	s.pickNote.Importance = widget.LowImportance
+	s.pickNote.Importance = widget.MediumImportance
 	s.pickNote.SetText(tr("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
 	s.setCharts(d)
 }
@@ -312,6 +315,9 @@ func rankText(d insight.StoreDetail, m insight.Metric) string {
 			parts = append(parts, tr("store.rank.tag", "#{{.P}}/{{.N}} in {{.Tag}}", map[string]any{"P": r.Position, "N": r.Of, "Tag": tag}))
 			break
 		}
+	}
+	if len(parts) == 0 && d.CountsSuspect && m.FromCounts() {
+		return tr("store.rank.suspect", "not ranked: counts suspect")
 	}
 	if len(parts) == 0 {
 		return tr("store.rank.none", "not ranked (too little data)")
@@ -533,6 +539,7 @@ func (sh *Shell) newScreens() *shellScreens {
 	lastSync := core.SyncState().LastSync // UI goroutine only
 	st.stop = core.OnSyncState(func(s app.SyncState) {
 		if s.Running {
+			fyne.Do(st.dash.SyncChanged)
 			return
 		}
 		fyne.Do(func() {

@@ -53,6 +53,7 @@ func (d *Dashboard) refilter() {
 	}
 	d.sortRows()
 	d.selected = -1
+	d.detail.SetText(tr("dashboard.pick", "Select a store to read its flags. Double-click or press “Open store” for its page."))
 	d.openBtn.Disable()
 	d.table.UnselectAll()
 	d.table.Refresh()
@@ -268,6 +269,9 @@ func (d *Dashboard) cellText(row, col int) (text, marker string, markColor fyne.
 	m := colMetric[col]
 	v, ok := s.KPIs.Value(m)
 	text = formatMetric(m, v, ok)
+	if s.CountsSuspect && m.FromCounts() {
+		return text, "⚠", theme.ColorNameWarning
+	}
 	if avg, _, aok := d.tagAverageFor(s, m); ok && aok && avg > 0 {
 		switch {
 		case v < avg*0.995:

@@ -272,8 +272,12 @@ type StoreKPIs struct {
 	TagRank map[string]map[Metric]Rank `json:"tag_rank"`
 	// Flags are the flags raised for the store, most serious first.
 	Flags []Flag `json:"flags"`
-	// Closed is true when the store had no open hour in the period.
+	// Closed is true when the store had no open hour in the period (never
+	// for a period without data yet).
 	Closed bool `json:"closed"`
+	// CountsSuspect is true when too many open hours carry a camera alert
+	// for the traffic figures to be judged (no traffic rank, one flag).
+	CountsSuspect bool `json:"counts_suspect"`
 }
 
 // TagAverage is the mean of each metric over the stores that share a tag
@@ -305,8 +309,7 @@ func (t Tile) Change() Change {
 // RegionOverview is the dashboard: every store's KPIs beside its tag
 // averages, flagged stores first.
 type RegionOverview struct {
-	Period   Period `json:"period"`
-	Previous Period `json:"previous"`
+	Coverage
 	// Stores are ordered flagged first (most flags, most severe), then by code.
 	Stores      []StoreKPIs  `json:"stores"`
 	TagAverages []TagAverage `json:"tag_averages"`
@@ -316,6 +319,33 @@ type RegionOverview struct {
 	Tiles []Tile `json:"tiles"`
 	// Total is the region's pooled KPIs for the period.
 	Total KPIs `json:"total"`
+}
+
+// Coverage is what a period's figures cover and what their changes compare
+// with.
+type Coverage struct {
+	Period Period `json:"period"`
+	// Previous is what the changes compare with: the previous period, or
+	// only its first Days days when the data ends inside Period.
+	Previous Period `json:"previous"`
+	// DataFrom and DataThrough are the first and last local days with data
+	// in the local store ('' before any).
+	DataFrom    string `json:"data_from"`
+	DataThrough string `json:"data_through"`
+	// Days are the days of Period the figures cover: all of them, or fewer
+	// when the data ends inside it (0 when it starts after the data).
+	Days int `json:"days"`
+}
+
+// Incomplete reports whether the data ends inside the period, so its
+// figures cover only Days of its days.
+func (c Coverage) Incomplete() bool { return c.Days > 0 && c.Days < c.Period.NumDays() }
+
+// NoData reports whether the period lies wholly after or before the local
+// data, so a store without figures is not closed but not yet synced (or
+// before its history).
+func (c Coverage) NoData() bool {
+	return c.DataThrough == "" || c.Days == 0 || c.Period.LastDay() < c.DataFrom
 }
 
 // FlagKind says why a store was flagged.
@@ -470,16 +500,18 @@ type WeatherAverage struct {
 
 // StoreDetail is the store page.
 type StoreDetail struct {
-	Store    StoreInfo `json:"store"`
-	Period   Period    `json:"period"`
-	KPIs     KPIs      `json:"kpis"`
-	Previous KPIs      `json:"previous"`
-	YearAgo  KPIs      `json:"year_ago"`
+	Store StoreInfo `json:"store"`
+	Coverage
+	KPIs     KPIs `json:"kpis"`
+	Previous KPIs `json:"previous"`
+	YearAgo  KPIs `json:"year_ago"`
 	// Rank is the store's place in its region; TagRank within each tag.
 	Rank        map[Metric]Rank            `json:"rank"`
 	TagRank     map[string]map[Metric]Rank `json:"tag_rank"`
 	TagAverages []TagAverage               `json:"tag_averages"`
 	Flags       []Flag                     `json:"flags"`
+	// CountsSuspect: as in StoreKPIs.
+	CountsSuspect bool `json:"counts_suspect"`
 	// Hourly is every hour of the period with its forecast band.
 	Hourly []HourPoint `json:"hourly"`
 	// ByHour is traffic versus conversion by local hour.

@@ -298,3 +298,54 @@ func slicesContains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// A period the data ends inside is compared like with like: its days so far
+// against the same first days of the previous period, and says how many
+// days it covers; a period after the data has no closed stores, only no
+// data yet.
+func TestPeriodsPastTheDataCompareLikeWithLike(t *testing.T) {
+	db := demoChain(t)
+	in := demoInsight(db)
+	ctx := context.Background()
+	month, err := insight.ParsePeriod("2026-11", time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := in.Region(ctx, month, insight.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The feed ends at midnight UTC, early morning of the 20th in China.
+	through := demoUntil.Format("2006-01-02")
+	if ov.DataThrough != through || !ov.Incomplete() || ov.Days != demoUntil.Day() {
+		t.Fatalf("November with data to %s: through %q, incomplete %v, %d days", through, ov.DataThrough, ov.Incomplete(), ov.Days)
+	}
+	if ov.Previous.FirstDay() != "2026-10-01" || ov.Previous.NumDays() != ov.Days {
+		t.Errorf("November so far is compared with %s (%d days), not October's first %d days", ov.Previous, ov.Previous.NumDays(), ov.Days)
+	}
+	for _, tile := range ov.Tiles {
+		c := tile.Change()
+		if r, ok := c.Relative(); ok && (r < -0.3 || r > 0.3) {
+			t.Errorf("%s: %+.1f%% against the same days of October: not like with like", tile.Metric, 100*r)
+		}
+	}
+
+	future, _ := insight.ParsePeriod("2027-01", time.UTC)
+	ov, err = in.Region(ctx, future, insight.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ov.NoData() || ov.Days != 0 {
+		t.Errorf("2027-01 after data ending %s: no data %v, %d days", ov.DataThrough, ov.NoData(), ov.Days)
+	}
+	for _, s := range ov.Stores {
+		if s.Closed || len(s.Flags) > 0 {
+			t.Errorf("%s in a month without data yet: closed %v, %d flags", s.Store.Code, s.Closed, len(s.Flags))
+		}
+	}
+	past, _ := insight.ParsePeriod("2026-10", time.UTC)
+	ov, _ = in.Region(ctx, past, insight.Filter{})
+	if ov.Incomplete() || ov.NoData() || ov.Previous.String() != "2026-09" {
+		t.Errorf("October, wholly inside the data: incomplete %v, no data %v, compared with %s", ov.Incomplete(), ov.NoData(), ov.Previous)
+	}
+}

@@ -32,9 +32,9 @@ func comparableH(k KPIs, minH int) bool {
 	return k.TradingDays > 0 && k.OpenHours >= minH
 }
 
-// trafficMetric reports whether m is computed from the door counts, so
+// FromCounts reports whether m is computed from the door counts, so
 // suspect counts make it untrustworthy (sales and ATV stay good).
-func trafficMetric(m Metric) bool {
+func (m Metric) FromCounts() bool {
 	switch m {
 	case Entries, PassersBy, EntryRate, Conversion, Dwell, DailyEntries:
 		return true
@@ -58,7 +58,7 @@ func (in *Insight) metricOK(k KPIs, m Metric) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
-	if trafficMetric(m) && in.CountsSuspect(k) {
+	if m.FromCounts() && in.CountsSuspect(k) {
 		return 0, false
 	}
 	switch m {
@@ -173,7 +173,7 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 	if err != nil {
 		return RegionOverview{}, err
 	}
-	ov := RegionOverview{Period: p, Previous: p.Previous(), Stores: []StoreKPIs{}, Flags: []Flag{}, TagAverages: []TagAverage{}}
+	ov := RegionOverview{Coverage: Coverage{Period: p, Previous: p.Previous()}, Stores: []StoreKPIs{}, Flags: []Flag{}, TagAverages: []TagAverage{}}
 	// The period and its history are consecutive: one pass reads them all.
 	nHist := max(1, in.rules.HistoryPeriods)
 	bounds := make([]string, 0, nHist+2)
@@ -199,7 +199,28 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 	}
 	prev := spans[nHist-1]
 	ya := p.YearAgo()
-	yspans, err := in.db.DailyTotalsSplit(ctx, grain, f.RegionID, []string{ya.FirstDay(), ya.To.Format(dayFmt)})
+	ov.DataFrom, ov.DataThrough, err = in.db.DataDays(ctx)
+	if err != nil {
+		return ov, fmt.Errorf("read which days hold data: %w", err)
+	}
+	ov.Days = p.NumDays()
+	if ov.DataThrough != "" && p.LastDay() > ov.DataThrough {
+		// The period runs past the data: compare like with like, the same
+		// first days of the previous period and of the year before.
+		ov.Days = max(0, int(mustDay(ov.DataThrough).Sub(mustDay(p.FirstDay())).Hours()/24)+1)
+	}
+	yGrain := grain
+	if ov.Days < p.NumDays() && ov.Days > 0 {
+		ov.Previous = Period{Kind: Range, From: ov.Previous.From, To: ov.Previous.From.AddDate(0, 0, ov.Days)}
+		ya = Period{Kind: Range, From: ya.From, To: ya.From.AddDate(0, 0, ov.Days)}
+		yGrain = localdb.GrainDay
+		ps, err := in.db.DailyTotalsSplit(ctx, localdb.GrainDay, f.RegionID, []string{ov.Previous.FirstDay(), ov.Previous.To.Format(dayFmt)})
+		if err != nil {
+			return ov, fmt.Errorf("read KPIs of %s: %w", ov.Previous, err)
+		}
+		prev = ps[0]
+	}
+	yspans, err := in.db.DailyTotalsSplit(ctx, yGrain, f.RegionID, []string{ya.FirstDay(), ya.To.Format(dayFmt)})
 	if err != nil {
 		return ov, fmt.Errorf("read KPIs of %s a year earlier: %w", p, err)
 	}
@@ -246,10 +267,11 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 	for k := range hist {
 		fl.histMin = append(fl.histMin, in.minHours(periodBack(p, k+1)))
 	}
+	noData := ov.NoData()
 	for _, s := range stores {
 		k := kNow[s.ID]
 		row := StoreKPIs{Store: in.info(s), KPIs: k, Previous: kpisOf(prev[s.ID]), YearAgo: kpisOf(yago[s.ID]),
-			Rank: rank[s.ID], TagRank: map[string]map[Metric]Rank{}, Flags: []Flag{}, Closed: k.TradingDays == 0}
+			Rank: rank[s.ID], TagRank: map[string]map[Metric]Rank{}, Flags: []Flag{}, Closed: k.TradingDays == 0 && !noData, CountsSuspect: in.CountsSuspect(k)}
 		for _, t := range s.Tags {
 			row.TagRank[t] = tagRank[t][s.ID]
 		}

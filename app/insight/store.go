@@ -30,11 +30,12 @@ func (in *Insight) Store(ctx context.Context, code string, p Period) (StoreDetai
 	if err != nil {
 		return StoreDetail{}, err
 	}
-	d := StoreDetail{Store: in.info(s), Period: p, Flags: []Flag{}, TagAverages: []TagAverage{}}
+	d := StoreDetail{Store: in.info(s), Coverage: ov.Coverage, Flags: []Flag{}, TagAverages: []TagAverage{}}
 	for _, row := range ov.Stores {
 		if row.Store.ID == s.ID {
 			d.KPIs, d.Previous, d.YearAgo = row.KPIs, row.Previous, row.YearAgo
 			d.Rank, d.TagRank, d.Flags = row.Rank, row.TagRank, row.Flags
+			d.CountsSuspect = row.CountsSuspect
 		}
 	}
 	for _, ta := range ov.TagAverages {
