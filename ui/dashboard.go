@@ -69,7 +69,7 @@ type Dashboard struct {
 // It loads the default period right away.
 func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() app.SyncState, now time.Time) *Dashboard {
 	d := &Dashboard{run: run, src: src, alerts: alerts, sync: sync, sortCol: -1, selected: -1, loaded: make(chan struct{}, 64)}
-	d.picker = newPeriodPicker(defaultPeriod(now), func(insight.Period) { d.load() })
+	d.picker = newPeriodPicker(defaultPeriod(now), now, func(insight.Period) { d.load() })
 	d.tagSel = widget.NewSelect([]string{tr("dashboard.alltags", "All tags")}, func(s string) {
 		t := s
 		if d.tagSel.SelectedIndex() <= 0 {

@@ -21,6 +21,7 @@ type periodPicker struct {
 	errLabel *widget.Label
 	p        insight.Period
 	onChange func(insight.Period)
+	clock    func() time.Time // the screen's now, running on
 	box      fyne.CanvasObject
 }
 
@@ -41,8 +42,11 @@ func defaultPeriod(now time.Time) insight.Period {
 	return insight.WeekOf(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)).Shift(-7)
 }
 
-func newPeriodPicker(p insight.Period, onChange func(insight.Period)) *periodPicker {
-	pp := &periodPicker{p: p, onChange: onChange}
+// newPeriodPicker shows p; now is the screen's present, from which the
+// picker's clock runs on (a day switched to is never past today).
+func newPeriodPicker(p insight.Period, now time.Time, onChange func(insight.Period)) *periodPicker {
+	started := time.Now()
+	pp := &periodPicker{p: p, onChange: onChange, clock: func() time.Time { return now.Add(time.Since(started)) }}
 	pp.kind = widget.NewSelect(periodKindLabels(), nil)
 	pp.entry = widget.NewEntry()
 	pp.entry.SetPlaceHolder("2026-W47")
@@ -105,24 +109,51 @@ func (pp *periodPicker) set(p insight.Period) {
 	}
 }
 
-// setKind switches to the day, week or month holding the current period's
-// last day; Custom keeps the days and lets the manager type a range.
+// setKind switches kind. A shorter kind stays inside the period shown and
+// takes its last complete day, week or month up to today (a month switched
+// to weeks shows its last full week, never one past it or in the future); a
+// longer kind takes the one holding the current period's last day. Custom
+// keeps the days and lets the manager type a range.
 func (pp *periodPicker) setKind(k insight.PeriodKind) {
-	last := pp.p.To.AddDate(0, 0, -1)
-	switch k {
-	case insight.Day:
-		pp.set(insight.Period{Kind: insight.Day, From: last, To: last.AddDate(0, 0, 1)})
-	case insight.Week:
-		pp.set(insight.WeekOf(last))
-	case insight.Month:
-		m := time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, last.Location())
-		pp.set(insight.Period{Kind: insight.Month, From: m, To: m.AddDate(0, 1, 0)})
-	default:
+	if k == insight.Range {
 		pp.p.Kind = insight.Range
 		pp.entry.SetText(pp.p.String())
 		if c := fyne.CurrentApp().Driver().CanvasForObject(pp.entry); c != nil {
 			c.Focus(pp.entry)
 		}
+		return
+	}
+	pp.set(switchKind(pp.p, k, pp.clock()))
+}
+
+// switchKind is the period of kind k that setKind shows for p on the day
+// of now.
+func switchKind(p insight.Period, k insight.PeriodKind, now time.Time) insight.Period {
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, p.From.Location())
+	end := p.To // the days before end are the ones to choose from
+	if today.Before(end) && today.After(p.From) {
+		end = today
+	}
+	last := end.AddDate(0, 0, -1)
+	monthOf := func(d time.Time) insight.Period {
+		m := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, d.Location())
+		return insight.Period{Kind: insight.Month, From: m, To: m.AddDate(0, 1, 0)}
+	}
+	switch k {
+	case insight.Day:
+		return insight.Period{Kind: insight.Day, From: last, To: end}
+	case insight.Week:
+		w := insight.WeekOf(last)
+		if p.NumDays() > 7 && w.To.After(end) && !w.From.AddDate(0, 0, -7).Before(p.From) {
+			w = w.Shift(-7) // the last full week inside the period
+		}
+		return w
+	default:
+		m := monthOf(last)
+		if p.NumDays() > 31 && m.To.After(end) && !m.From.AddDate(0, -1, 0).Before(p.From) {
+			m = monthOf(m.From.AddDate(0, 0, -1))
+		}
+		return m
 	}
 }
 

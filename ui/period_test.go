@@ -19,7 +19,7 @@ func TestPeriodPicker(t *testing.T) {
 	test.NewTempApp(t)
 	var got []insight.Period
 	start := defaultPeriod(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)) // a Tuesday of W48
-	pp := newPeriodPicker(start, func(p insight.Period) { got = append(got, p) })
+	pp := newPeriodPicker(start, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), func(p insight.Period) { got = append(got, p) })
 	w := test.NewWindow(pp.box)
 	defer w.Close()
 	if pp.Period().String() != "2026-W47" {
@@ -65,5 +65,36 @@ func TestPeriodPicker(t *testing.T) {
 	pp.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if !pp.errLabel.Hidden || pp.Period().String() != "2026-11-16..2026-11-22" && pp.Period().String() != "2026-W47" {
 		t.Fatalf("after a good period: %v, error shown %v", pp.Period(), !pp.errLabel.Hidden)
+	}
+}
+
+// Switching to a shorter kind stays inside the period shown and never
+// past today: November seen on 24 November becomes its last full week
+// (W47, not W48 still running), October its last full week (W43, not the
+// one reaching into November), and a day is yesterday.
+func TestSwitchingKindStaysInsideThePeriod(t *testing.T) {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	month := func(y int, m time.Month) insight.Period {
+		from := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+		return insight.Period{Kind: insight.Month, From: from, To: from.AddDate(0, 1, 0)}
+	}
+	for _, c := range []struct {
+		from insight.Period
+		kind insight.PeriodKind
+		want string
+	}{
+		{month(2026, 11), insight.Week, "2026-W47"},
+		{month(2026, 10), insight.Week, "2026-W43"},
+		{month(2026, 12), insight.Week, "2026-W52"},
+		{month(2026, 11), insight.Day, "2026-11-23"},
+		{month(2026, 10), insight.Day, "2026-10-31"},
+		{insight.WeekOf(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)), insight.Day, "2026-11-23"},
+		{insight.WeekOf(time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)), insight.Month, "2026-11"},
+	} {
+		got := switchKind(c.from, c.kind, now)
+		narrower := c.kind < c.from.Kind
+		if got.String() != c.want || narrower && (got.From.Before(c.from.From) || got.To.After(c.from.To)) {
+			t.Errorf("%s switched to kind %v gives %s, want %s", c.from, c.kind, got, c.want)
+		}
 	}
 }

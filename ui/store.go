@@ -73,7 +73,7 @@ type StorePage struct {
 // NewStorePage builds an empty store page; Open shows a store.
 func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time) *StorePage {
 	s := &StorePage{run: run, src: src, prof: prof, loc: time.UTC, loaded: make(chan struct{}, 64)}
-	s.picker = newPeriodPicker(defaultPeriod(now), func(insight.Period) { s.load() })
+	s.picker = newPeriodPicker(defaultPeriod(now), now, func(insight.Period) { s.load() })
 	s.codeSel = widget.NewSelectEntry(nil)
 	s.codeSel.SetPlaceHolder(tr("store.code", "Store code"))
 	s.codeSel.OnSubmitted = func(c string) { s.Open(strings.TrimSpace(c), s.picker.Period()) }
