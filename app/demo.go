@@ -21,15 +21,22 @@ const DemoToken = "demo"
 // start continue incrementally instead of reading the whole year again.
 const DemoFeedName = "demo"
 
+// DemoChain is the demo chain's configuration: the one the window's --demo
+// starts and the one `storelens demo-feed` serves by default, so both build
+// the same stores, figures and stories. Its clips are cut into clipDir.
+func DemoChain(clipDir string, logf func(format string, args ...any)) demofeed.Config {
+	return demofeed.Config{Seed: DemoSeed, Token: DemoToken, ClipDir: clipDir, Logf: logf}
+}
+
+// DemoSeed picks the demo chain's figures.
+const DemoSeed = 0
+
 // startDemoFeed serves the demo chain (package demofeed) on 127.0.0.1 at a
 // free port, with its clips cut into the data folder, and returns its base
 // URL and a function that stops it.
 func startDemoFeed(ctx context.Context, dataDir string, log *slog.Logger) (string, func(), error) {
-	srv, err := demofeed.New(demofeed.Config{
-		Token:   DemoToken,
-		ClipDir: filepath.Join(dataDir, "demo-clips"),
-		Logf:    func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...)) },
-	})
+	srv, err := demofeed.New(DemoChain(filepath.Join(dataDir, "demo-clips"),
+		func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...)) }))
 	if err != nil {
 		return "", nil, fmt.Errorf("start the demo chain: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"storelens/app"
 	"storelens/sync/demofeed"
 )
 
@@ -15,15 +16,15 @@ func init() {
 func runDemoFeed(ctx context.Context, env Env, args []string) error {
 	fs := NewFlagSet(&env, "demo-feed")
 	listen := fs.String("listen", "127.0.0.1:8477", "address to serve on (host:port)")
-	seed := fs.Int64("seed", 1, "seed of the chain's figures")
+	seed := fs.Int64("seed", app.DemoSeed, "seed of the chain's figures (the default builds the chain of the window's --demo)")
 	until := fs.String("until", "", "last local day served, YYYY-MM-DD (default: yesterday)")
-	token := fs.String("token", "demo", "bearer token clients must send")
+	token := fs.String("token", app.DemoToken, "bearer token clients must send")
 	clips := fs.String("clips", demofeed.DefaultClipDir(), "folder caching the MP4 clips cut from the sample footage (\"\" for none)")
 	if err := ParseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg := demofeed.Config{Seed: *seed, Token: *token, ClipDir: *clips,
-		Logf: func(f string, a ...any) { fmt.Fprintf(env.Stderr, f+"\n", a...) }}
+	cfg := app.DemoChain(*clips, func(f string, a ...any) { fmt.Fprintf(env.Stderr, f+"\n", a...) })
+	cfg.Seed, cfg.Token = *seed, *token
 	if *until != "" {
 		t, err := time.Parse("2006-01-02", *until)
 		if err != nil {

@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"storelens/app"
+	"storelens/sync/demofeed"
 	"storelens/sync/feed"
 )
 
@@ -75,4 +78,53 @@ func TestDemoFeedRejectsABadDate(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
 		t.Errorf("bad --until: %v", err)
 	}
+}
+
+// The window's --demo and `demo-feed` with its defaults serve the same
+// chain: the same counts for the same stores, so a manager trying one and
+// an analyst the other see the same flagged stores.
+func TestDemoFeedDefaultsServeTheWindowsDemoChain(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- runDemoFeed(ctx, Env{Stdout: &out, Stderr: &errOut}, []string{"--listen", "127.0.0.1:0", "--clips", ""})
+	}()
+	var base string
+	for i := 0; i < 400 && base == ""; i++ {
+		time.Sleep(50 * time.Millisecond)
+		base = strings.TrimSpace(out.String())
+	}
+	if base == "" {
+		t.Fatalf("no URL printed; stderr: %s", errOut.String())
+	}
+	win, err := demofeed.New(app.DemoChain("", func(string, ...any) {}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(win)
+	defer srv.Close()
+	items := func(base, coll string) string {
+		req, _ := http.NewRequest("GET", base+feed.CollectionPath(coll)+"?limit=500", nil)
+		req.Header.Set("Authorization", "Bearer "+app.DemoToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var pg struct{ Items json.RawMessage }
+		if err := json.NewDecoder(resp.Body).Decode(&pg); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s from %s: %d %v", coll, base, resp.StatusCode, err)
+		}
+		return string(pg.Items)
+	}
+	for _, coll := range []string{feed.CollStores, feed.CollCounts, feed.CollAlerts} {
+		a, b := items(base, coll), items(srv.URL, coll)
+		if a != b || len(a) < 1000 {
+			t.Errorf("%s: demo-feed serves %d bytes, the window's demo %d, and they differ", coll, len(a), len(b))
+		}
+	}
+	cancel()
+	<-done
 }
