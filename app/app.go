@@ -21,7 +21,9 @@ const Version = "0.1.0"
 // Config is what the composition root decides for the app.
 type Config struct {
 	// DataDir holds the database and the footage cache; "" means the
-	// per-user default (localdb.DefaultDir).
+	// per-user default (localdb.DefaultDir), and for the demo chain a
+	// "demo" folder inside it, so trying the demo never mixes its stores
+	// with the chain's own.
 	DataDir string
 	// FeedURL is the HQ feed; "" when the manager has not set one yet.
 	FeedURL string
@@ -66,6 +68,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return nil, fmt.Errorf("find a data directory: %w (pass --data-dir)", err)
 		}
 		cfg.DataDir = d
+		if cfg.Demo {
+			cfg.DataDir = filepath.Join(d, "demo")
+		}
 	}
 	if cfg.Existing {
 		if _, err := os.Stat(filepath.Join(cfg.DataDir, localdb.FileName)); err != nil {

@@ -107,12 +107,18 @@ func (a *App) CancelSync() {
 	}
 }
 
-// SignIn saves the HQ feed address in Settings and the token in the OS
-// keyring (or, without a keyring, in memory until the app closes), then
-// syncs. persistent reports whether the token survives a restart.
+// SignIn asks HQ whether it accepts token at feedURL and, only when it
+// does, saves the address in Settings and the token in the OS keyring (or,
+// without a keyring, in memory until the app closes), then syncs.
+// persistent reports whether the token survives a restart. A token HQ
+// refuses, or a feed that cannot be reached, changes nothing: the error says
+// which (errors.Is engine.ErrSignIn or engine.ErrOffline).
 func (a *App) SignIn(ctx context.Context, feedURL, token string) (persistent bool, err error) {
-	probe, err := engine.New(engine.Config{FeedURL: feedURL, Token: token, DB: a.db})
+	probe, err := engine.New(engine.Config{FeedURL: feedURL, Token: token, DB: a.db, PageLimit: 1, Retries: 1, Logger: a.log})
 	if err != nil {
+		return false, err
+	}
+	if err := probe.Check(ctx); err != nil {
 		return false, err
 	}
 	if err := a.db.SetSetting(ctx, SettingFeedURL, feedURL); err != nil {
@@ -345,6 +351,16 @@ func (s *syncService) runOnce(ctx context.Context) (offline bool) {
 		st.ErrKind = syncErrKind(err)
 	})
 	return offline
+}
+
+// SyncErrorText is a sync or sign-in failure as catalogue phrases, for a
+// person in either language; nil when err is not one (show err.Error()).
+func SyncErrorText(err error) i18n.Text {
+	var ee *engine.Error
+	if errors.As(err, &ee) {
+		return ee.Text()
+	}
+	return nil
 }
 
 // syncErrKind sorts a failed run for the status bar, which names the kind

@@ -77,8 +77,17 @@ func (sh *Shell) feedForm() fyne.CanvasObject {
 	token.SetPlaceHolder(tr("settings.token.placeholder", "token from HQ"))
 	result := widget.NewLabel("")
 	result.Wrapping = fyne.TextWrapWord
-	if sh.core.Config().Demo {
-		result.SetText(tr("settings.feed.demo", "Running on the built-in demo chain."))
+	if cfg := sh.core.Config(); cfg.Demo {
+		// The demo chain is the feed while it runs: an address typed here
+		// would be saved and never used, so the form says how to leave it.
+		url.Disable()
+		token.Disable()
+		result.Importance = widget.WarningImportance
+		result.SetText(tr("settings.feed.demo", "The built-in demo chain is in use (StoreLens was started with --demo); its data is kept apart in {{.Dir}}. To sync your chain, start StoreLens without --demo and sign in here.", map[string]any{"Dir": cfg.DataDir}))
+		return container.NewVBox(widget.NewForm(
+			widget.NewFormItem(tr("settings.feed", "HQ feed address"), url),
+			widget.NewFormItem(tr("settings.token", "Token"), token),
+		), result)
 	}
 	// Settings are single-row reads of the local file, as cheap as reading
 	// Fyne's own preferences, so they are read while the screen is built.
@@ -103,7 +112,11 @@ func (sh *Shell) feedForm() fyne.CanvasObject {
 				switch {
 				case err != nil:
 					result.Importance = widget.DangerImportance
-					result.SetText(tr("settings.signin.failed", "Could not sign in: {{.Err}}", map[string]any{"Err": err.Error()}))
+					why := err.Error()
+					if t := app.SyncErrorText(err); len(t) > 0 {
+						why = t.In(CurrentLanguage())
+					}
+					result.SetText(tr("settings.signin.failed", "Not signed in: {{.Err}}", map[string]any{"Err": why}))
 				case persistent:
 					result.Importance = widget.SuccessImportance
 					token.SetText("")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -10,9 +11,11 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/zalando/go-keyring"
 
 	"storelens/app"
 	"storelens/app/i18n"
+	"storelens/sync/demofeed"
 	"storelens/sync/engine"
 )
 
@@ -290,4 +293,97 @@ func TestSyncBarSaysRetriesAndTheNextTry(t *testing.T) {
 		t.Errorf("zh label %q", b.label.Text)
 	}
 	SetLanguage(LangEnglish)
+}
+
+// Signed in means HQ accepted the token: a wrong one says so, in the
+// window's language, and never "signed in".
+func TestSignInWithAWrongTokenSaysNotSignedIn(t *testing.T) {
+	t.Setenv("LANGUAGE", "en_US")
+	t.Setenv("LC_ALL", "en_US.UTF-8")
+	SetLanguage(LangEnglish)
+	keyring.MockInit()
+	fs, err := demofeed.New(demofeed.Config{Until: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), Logf: func(string, ...any) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(fs)
+	defer srv.Close()
+	sh, w := newTestShell(t)
+	sh.Show(AreaSettings)
+	var entries []*widget.Entry
+	var signIn *widget.Button
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			entries = append(entries, x)
+		case *widget.Button:
+			if x.Text == "Sign in and sync" {
+				signIn = x
+			}
+		}
+	})
+	if len(entries) < 2 || signIn == nil {
+		t.Fatalf("no feed form: %d entries, sign-in button %v", len(entries), signIn != nil)
+	}
+	entries[0].SetText(srv.URL)
+	entries[1].SetText("not-the-token")
+	test.Tap(signIn)
+	var said string
+	for i := 0; i < 100 && said == ""; i++ {
+		time.Sleep(20 * time.Millisecond)
+		walk(w.Content(), func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "signed in") || ok && strings.HasPrefix(l.Text, "Signed in") {
+				said = l.Text
+			}
+		})
+	}
+	if !strings.HasPrefix(said, "Not signed in:") || !strings.Contains(said, "401") || !strings.Contains(said, "sign in again") {
+		t.Errorf("a refused token reads %q; want 'Not signed in' with HQ's refusal and what to do", said)
+	}
+	if got := sh.core.FeedURL(context.Background()); got == srv.URL {
+		t.Error("the address of a refused sign-in was saved")
+	}
+}
+
+// Under --demo the feed form says the demo chain is in use and how to
+// leave it, instead of saving an address it would never use.
+func TestSettingsUnderTheDemoSayHowToLeaveIt(t *testing.T) {
+	t.Setenv("LANGUAGE", "en_US")
+	t.Setenv("LC_ALL", "en_US.UTF-8")
+	SetLanguage(LangEnglish)
+	fa := test.NewTempApp(t)
+	dir := t.TempDir()
+	core, err := app.New(context.Background(), app.Config{DataDir: dir, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer core.Close()
+	w := test.NewTempWindow(t, nil)
+	sh := NewShell(fa, w, core, Runner{Inline: true})
+	w.SetContent(sh.Content())
+	sh.Show(AreaSettings)
+	var said string
+	enabled := 0
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			if strings.Contains(x.Text, "demo chain is in use") {
+				said = x.Text
+			}
+		case *widget.Entry:
+			if !x.Disabled() && (x.PlaceHolder == tr("settings.feed.placeholder", "") || x.Password) {
+				enabled++
+			}
+		case *widget.Button:
+			if x.Text == "Sign in and sync" {
+				t.Error("under --demo the form still offers to sign in to a feed it would not use")
+			}
+		}
+	})
+	if !strings.Contains(said, "without --demo") || !strings.Contains(said, dir) {
+		t.Errorf("the feed form under --demo says %q; want the demo named, its folder and how to leave it", said)
+	}
+	if enabled != 0 {
+		t.Errorf("%d feed fields can still be typed into under --demo", enabled)
+	}
 }

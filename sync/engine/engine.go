@@ -161,6 +161,19 @@ func New(cfg Config) (*Engine, error) {
 // FeedName is the name under which this feed's cursors are stored.
 func (e *Engine) FeedName() string { return e.feed }
 
+// Check asks HQ for the first item of the store list with the token and
+// stores nothing: nil when HQ answered and accepted the token, else an
+// *Error (ErrSignIn when HQ refused the token, ErrOffline when it could not
+// be reached). Sign-in calls it so that "signed in" means HQ said yes.
+func (e *Engine) Check(ctx context.Context) error {
+	_, err := e.fetchPage(ctx, feed.CollStores, "", 0)
+	var pb *pageBreak
+	if errors.As(err, &pb) {
+		return pb.err
+	}
+	return err
+}
+
 // Summary is what one run did.
 type Summary struct {
 	// Collections has one entry per collection read, in reading order.
