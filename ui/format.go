@@ -12,7 +12,7 @@ import (
 
 	"storelens/app/insight"
 
-	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -34,7 +34,9 @@ func storeTime(zone string, t time.Time) string {
 }
 
 func heading(s string) *widget.Label {
-	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l := widget.NewLabel(s)
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
 }
 
 // formatMetric writes a value for a manager: insight's format (thousands

@@ -57,13 +57,13 @@ func (sh *Shell) settingsScreen() fyne.CanvasObject {
 		widget.NewFormItem(tr("settings.version", "Version"), widget.NewLabel(app.Version)),
 	)
 	return container.NewVScroll(container.NewPadded(container.NewVBox(
-		widget.NewLabelWithStyle(tr("settings.section.general", "General"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		heading(tr("settings.section.general", "General")),
 		general,
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle(tr("settings.section.hq", "HQ feed"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		heading(tr("settings.section.hq", "HQ feed")),
 		sh.feedForm(),
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle(tr("settings.section.sync", "Sync and footage"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		heading(tr("settings.section.sync", "Sync and footage")),
 		sh.syncForm(),
 	)))
 }

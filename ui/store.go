@@ -45,7 +45,8 @@ type StorePage struct {
 
 	code     string
 	empty    *widget.Label
-	options  []string
+	options  []string // every store, as "CODE name"
+	offered  []string // those the drop-down lists now
 	loc      *time.Location
 	picker   *periodPicker
 	codeSel  *widget.SelectEntry
@@ -76,13 +77,19 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 	s.picker = newPeriodPicker(defaultPeriod(now), now, func(insight.Period) { s.load() })
 	s.codeSel = widget.NewSelectEntry(nil)
 	s.codeSel.SetPlaceHolder(tr("store.code", "Store code"))
-	s.codeSel.OnSubmitted = func(c string) { s.Open(strings.TrimSpace(c), s.picker.Period()) }
+	s.codeSel.OnSubmitted = s.typed
 	s.codeSel.OnChanged = func(c string) {
 		for _, o := range s.options {
 			if o == c {
 				s.Open(strings.Fields(c)[0], s.picker.Period())
 				return
 			}
+		}
+		// The list offers what matches what is typed so far.
+		if ms := s.matches(c); len(ms) > 0 {
+			s.offer(ms)
+		} else {
+			s.offer(s.options)
 		}
 	}
 	s.title = widget.NewLabelWithStyle(tr("store.none", "No store open"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -163,9 +170,67 @@ func (s *StorePage) Content() fyne.CanvasObject { return s.content }
 // SetStores offers codes (as "CODE name") in the store chooser.
 func (s *StorePage) SetStores(codes []string) {
 	s.options = codes
-	s.codeSel.SetOptions(codes)
+	s.offer(codes)
 	if s.code != "" {
 		s.showCode(s.code)
+	}
+}
+
+// offer lists stores in the chooser's drop-down.
+func (s *StorePage) offer(list []string) {
+	s.offered = list
+	s.codeSel.SetOptions(list)
+}
+
+// matches are the offered stores whose code, name or city holds q (any
+// case); all of them for an empty q.
+func (s *StorePage) matches(q string) []string {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return s.options
+	}
+	var out []string
+	for _, o := range s.options {
+		if strings.Contains(strings.ToLower(o), q) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// typed opens what the manager typed and pressed Enter on: a store code,
+// or part of a name or city that only one store has. Several matches are
+// listed to pick from; none is said, and nothing changes.
+func (s *StorePage) typed(text string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	code := strings.Fields(text)[0]
+	for _, o := range s.options {
+		if strings.EqualFold(strings.Fields(o)[0], code) {
+			s.Open(strings.Fields(o)[0], s.picker.Period())
+			return
+		}
+	}
+	ms := s.matches(text)
+	switch {
+	case len(s.options) == 0:
+		s.Open(code, s.picker.Period()) // no list yet: the load says whether it exists
+	case len(ms) == 1:
+		s.Open(strings.Fields(ms[0])[0], s.picker.Period())
+	case len(ms) > 1:
+		s.offer(ms)
+		s.status.Importance = widget.MediumImportance
+		s.status.SetText(tr("store.pick.many", "{{.N}} stores match “{{.Text}}”: pick one from the list.", map[string]any{"N": len(ms), "Text": text}))
+		s.status.Show()
+		if b, ok := s.codeSel.ActionItem.(*widget.Button); ok && b.OnTapped != nil && fyne.CurrentApp().Driver().CanvasForObject(s.codeSel) != nil {
+			b.OnTapped()
+		}
+	default:
+		s.status.Importance = widget.WarningImportance
+		s.status.SetText(tr("store.pick.none", "No store matches “{{.Text}}”: type a store code, or part of a name or city.", map[string]any{"Text": text}))
+		s.status.Show()
 	}
 }
 
@@ -304,7 +369,7 @@ func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr err
 	s.setCharts(d)
 }
 
-// rankText is "No. 3 of 52 in region · No. 2 of 12 in 商场店".
+// rankText is "#3/52 in region", then "#2/12 in 商场店" on a line of its own.
 func rankText(d insight.StoreDetail, m insight.Metric) string {
 	var parts []string
 	if r, ok := d.Rank[m]; ok && r.Position > 0 {
@@ -322,7 +387,7 @@ func rankText(d insight.StoreDetail, m insight.Metric) string {
 	if len(parts) == 0 {
 		return tr("store.rank.none", "not ranked (too little data)")
 	}
-	return strings.Join(parts, " · ")
+	return strings.Join(parts, "\n") // one rank a line: a narrow tile cuts neither
 }
 
 // scheduleText lists the opening-hours rules: date range × weekdays × hours.
@@ -526,7 +591,11 @@ func (sh *Shell) newScreens() *shellScreens {
 	st.dash.OnLoaded = func(ov insight.RegionOverview) {
 		codes := make([]string, 0, len(ov.Stores))
 		for _, s := range ov.Stores {
-			codes = append(codes, s.Store.Code+" "+s.Store.Name)
+			c := s.Store.Code + " " + s.Store.Name
+			if s.Store.City != "" && !strings.Contains(s.Store.Name, s.Store.City) {
+				c += " · " + s.Store.City // so typing a city finds its stores
+			}
+			codes = append(codes, c)
 		}
 		st.store.SetStores(codes)
 		// Until the manager opens a store, the store page shows the one

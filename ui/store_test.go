@@ -203,3 +203,38 @@ func TestStoreChooserShowsTheOpenStore(t *testing.T) {
 		t.Errorf("chooser reads %q with S001 open, want its code and name", s.codeSel.Text)
 	}
 }
+
+// The store chooser can be typed into: part of a name opens the one store
+// that has it, a word several share lists them to pick from, and a word
+// none has says so and leaves the open store open.
+func TestStoreChooserOpensWhatIsTyped(t *testing.T) {
+	SetLanguage(LangEnglish)
+	test.NewTempApp(t)
+	d, _ := oneDayStore(t)
+	s := NewStorePage(Runner{Inline: true}, fakeStore{d}, fakeProfile{}, time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
+	w := test.NewWindow(s.Content())
+	defer w.Close()
+	s.SetStores([]string{"S001 中南路店 · 武汉", "S002 光谷店 · 武汉", "S003 万达店 · 宜昌"})
+	submit := func(text string) {
+		s.codeSel.SetText(text)
+		s.codeSel.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+	submit("光谷")
+	if s.code != "S002" {
+		t.Fatalf("typing 光谷 opened %q, want S002 光谷店", s.code)
+	}
+	waitLoaded(t, s.loadedSignal())
+	submit("s003")
+	if s.code != "S003" {
+		t.Errorf("typing the code in lower case opened %q, want S003", s.code)
+	}
+	waitLoaded(t, s.loadedSignal())
+	submit("武汉")
+	if s.code != "S003" || !strings.Contains(s.status.Text, "2 stores match") || len(s.offered) != 2 {
+		t.Errorf("typing a city two stores share: open %q, status %q, list %q", s.code, s.status.Text, s.offered)
+	}
+	submit("上海")
+	if s.code != "S003" || !strings.Contains(s.status.Text, "No store matches “上海”") {
+		t.Errorf("typing what no store has: open %q, status %q", s.code, s.status.Text)
+	}
+}

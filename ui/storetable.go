@@ -173,14 +173,46 @@ func (d *Dashboard) columnTitle(col int) string {
 	return metricLabel(colMetric[col])
 }
 
-var columnWidths = [numCols]float32{58, 160, 104, 300, 96, 90, 90, 96, 118, 90, 64}
+// columnWidths are the columns' narrowest widths; the reason column takes
+// what the window leaves over (up to reasonMaxWidth), so the figures stay
+// on screen and only a narrow window scrolls, with the flag and store
+// columns pinned at the left.
+var columnWidths = [numCols]float32{52, 150, 96, 180, 92, 84, 84, 92, 112, 84, 64}
+
+const (
+	reasonMaxWidth = 380
+	pinnedColumns  = 2 // flags and store stay in view while the rest scrolls
+)
+
+// fitColumns shares width among the columns: each keeps its narrowest
+// width and the reason column grows into what is left.
+func (t *storeTable) fitColumns(width float32) {
+	var fixed float32
+	for i, w := range columnWidths {
+		if i != colReason {
+			fixed += w
+		}
+	}
+	reason := min(max(columnWidths[colReason], width-fixed-theme.Padding()*2), reasonMaxWidth)
+	if reason != t.reasonWidth {
+		t.reasonWidth = reason
+		t.SetColumnWidth(colReason, reason)
+	}
+}
+
+// Resize fits the columns to the new width.
+func (t *storeTable) Resize(s fyne.Size) {
+	t.fitColumns(s.Width)
+	t.Table.Resize(s)
+}
 
 // storeTable is the dashboard's table with the keyboard finished: arrows
 // move, Space selects (the reasons show on the right), Enter opens the
 // selected store.
 type storeTable struct {
 	widget.Table
-	onEnter func()
+	onEnter     func()
+	reasonWidth float32
 }
 
 // TypedKey opens the selected store on Enter and leaves the rest to the table.
@@ -206,14 +238,10 @@ func (d *Dashboard) newTable() *storeTable {
 	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { d.updateCell(id, o.(*tapCell)) }
 	t.ExtendBaseWidget(t)
 	t.ShowHeaderRow = true
-	t.CreateHeader = func() fyne.CanvasObject {
-		b := widget.NewButton("", nil)
-		b.Importance = widget.LowImportance
-		b.Alignment = widget.ButtonAlignLeading
-		return b
-	}
+	t.StickyColumnCount = pinnedColumns
+	t.CreateHeader = func() fyne.CanvasObject { return newHeaderCell() }
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*widget.Button)
+		b := o.(*headerCell)
 		title := d.columnTitle(id.Col)
 		if id.Col == d.sortCol {
 			if d.sortDesc {

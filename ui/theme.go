@@ -14,8 +14,11 @@ const (
 	themeDark   = "dark"
 )
 
-// lensTheme keeps Fyne's default theme and forces a variant when the
-// manager chose one.
+// lensTheme keeps Fyne's default theme, forces a variant when the manager
+// chose one, and draws bold text in the regular weight: the Chinese glyphs
+// come from a fallback font without a bold face, so bold would mark
+// English headings, headers and buttons but not their Chinese twins. The
+// screens mark hierarchy by size and colour instead, alike in both.
 type lensTheme struct {
 	fyne.Theme
 	variant *fyne.ThemeVariant
@@ -26,6 +29,11 @@ func (t lensTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 		v = *t.variant
 	}
 	return t.Theme.Color(n, v)
+}
+
+func (t lensTheme) Font(s fyne.TextStyle) fyne.Resource {
+	s.Bold = false
+	return t.Theme.Font(s)
 }
 
 func applyTheme(fa fyne.App, choice string) {

@@ -409,3 +409,42 @@ func (c *ChartView) statusText() string {
 	})
 	return s
 }
+
+// headerCell is a table column's title that sorts when tapped: a label,
+// so the titles read in the weight and size of the cells below them, cut
+// with an ellipsis when the column is narrow.
+type headerCell struct {
+	widget.BaseWidget
+	label    *widget.Label
+	OnTapped func()
+}
+
+func newHeaderCell() *headerCell {
+	h := &headerCell{label: widget.NewLabel("")}
+	h.label.Truncation = fyne.TextTruncateEllipsis
+	h.label.Importance = widget.MediumImportance
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+// SetText sets the title.
+func (h *headerCell) SetText(s string) { h.label.SetText(s) }
+
+// Tapped sorts by the column.
+func (h *headerCell) Tapped(*fyne.PointEvent) {
+	if h.OnTapped != nil {
+		h.OnTapped()
+	}
+}
+
+// Cursor shows that the title can be clicked.
+func (h *headerCell) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// MinSize is the label's height with a narrow width: the table sets it.
+func (h *headerCell) MinSize() fyne.Size {
+	h.ExtendBaseWidget(h)
+	return fyne.NewSize(20, h.label.MinSize().Height)
+}
+
+// CreateRenderer implements fyne.Widget.
+func (h *headerCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(h.label) }

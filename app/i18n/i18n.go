@@ -10,6 +10,10 @@
 // the catalogue, such as a metric's name). The front end renders the Text
 // in the manager's language. Templates use Go's text/template syntax
 // ({{.Name}}).
+//
+// In Chinese a number sits against the unit after it ("86个营业小时",
+// "3家门店") with the space before it kept: a wrapped line breaks only at
+// spaces, so a number is never left at a line's end without its unit.
 package i18n
 
 import (

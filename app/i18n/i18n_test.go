@@ -51,7 +51,7 @@ func TestTextRendersLabelsAndListsInItsLanguage(t *testing.T) {
 	if got, want := txt.In(English), "Counts suspect in 3 of 12 open hours (lens blocked, camera moved); traffic figures may be wrong"; got != want {
 		t.Errorf("en: %q, want %q", got, want)
 	}
-	if got, want := txt.In(Chinese), "12 个营业小时中有 3 个计数可疑（镜头被遮挡、摄像头移位），客流数据可能失真"; got != want {
+	if got, want := txt.In(Chinese), "12个营业小时中有 3个计数可疑（镜头被遮挡、摄像头移位），客流数据可能失真"; got != want {
 		t.Errorf("zh: %q, want %q", got, want)
 	}
 	two := Say("staff.summary", "NotOptimal", "50%", "Over", "30%", "Under", "20%").And("reason.below_tag.rank", "Position", 3, "Of", 9)
@@ -68,5 +68,18 @@ func TestLangReadsTheUsersWord(t *testing.T) {
 		if got, _ := Lang(in); got != want {
 			t.Errorf("Lang(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A Chinese number is never split from its unit by a wrapped line: no
+// space between a number (or an argument) and the measure word after it.
+func TestChineseNumbersStayWithTheirUnits(t *testing.T) {
+	split := regexp.MustCompile(`(\}\}|[0-9]) (个|家|天|小时|分钟|次|名|人|笔|张|条|段|周|秒|项|台|倍|元)`)
+	raw, err := Files.ReadFile("translations/zh-Hans.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := split.FindAllString(string(raw), -1); len(m) > 0 {
+		t.Errorf("Chinese phrases leave a space between a number and its unit, where a line may break: %q", m)
 	}
 }
