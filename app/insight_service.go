@@ -66,3 +66,10 @@ func (a *App) StoreProfile(ctx context.Context, code string, since time.Time) (S
 func (a *App) CameraAlerts(ctx context.Context, since time.Time) ([]CameraAlert, error) {
 	return a.db.CameraAlertsSince(ctx, since, 0)
 }
+
+// Place is a city of a region with its number of local stores.
+type Place = localdb.Place
+
+// Places lists the regions and cities of the local stores, for choosing
+// which stores a screen shows.
+func (a *App) Places(ctx context.Context) ([]Place, error) { return a.db.Places(ctx) }

@@ -312,3 +312,32 @@ func (db *DB) StoreWithCode(ctx context.Context, code string) (Store, error) {
 	}
 	return s, nil
 }
+
+// Place is a city of a region with the number of local stores in it.
+type Place struct {
+	RegionID, RegionName, City string
+	Stores                     int
+}
+
+// Places lists the cities of each region that holds stores, by region name
+// then city.
+func (db *DB) Places(ctx context.Context) ([]Place, error) {
+	rows, err := db.r.QueryContext(ctx, `
+		SELECT s.region_id, COALESCE(r.name, s.region_id), s.city, count(*)
+		FROM stores s LEFT JOIN regions r ON r.id = s.region_id
+		GROUP BY s.region_id, s.city
+		ORDER BY 2, s.region_id, s.city`)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	var out []Place
+	for rows.Next() {
+		var p Place
+		if err := rows.Scan(&p.RegionID, &p.RegionName, &p.City, &p.Stores); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

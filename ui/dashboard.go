@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,6 +26,15 @@ type alertSource interface {
 	CameraAlerts(ctx context.Context, since time.Time) ([]app.CameraAlert, error)
 }
 
+// placeSource lists the regions and cities of the local stores.
+type placeSource interface {
+	Places(ctx context.Context) ([]app.Place, error)
+}
+
+// placeOpt is one choice of the region/city chooser: a region ("" for
+// all) and, within it, a city ("" for all of the region).
+type placeOpt struct{ region, city string }
+
 // dashboardTileMetrics are the region KPI tiles, in order.
 var dashboardTileMetrics = []insight.Metric{insight.Entries, insight.EntryRate, insight.Conversion, insight.Sales, insight.ATV, insight.Dwell}
 
@@ -43,6 +53,9 @@ type Dashboard struct {
 
 	picker      *periodPicker
 	tagSel      *widget.Select
+	placeSel    *widget.Select
+	placeOpts   []placeOpt
+	scope       *widget.Label
 	search      *widget.Entry
 	flaggedOnly *widget.Check
 	openBtn     *widget.Button
@@ -61,6 +74,8 @@ type Dashboard struct {
 	sortDesc bool
 	selected int // row selected, -1 none
 	tag      string
+	region   string // the region loaded ("" all)
+	city     string // the city the table keeps ("" all)
 	gen      int
 	loaded   chan struct{} // receives after each load is applied (tests)
 }
@@ -81,6 +96,12 @@ func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() 
 		}
 	})
 	d.tagSel.SetSelectedIndex(0)
+	d.placeSel = widget.NewSelect([]string{tr("dashboard.allplaces", "All stores")}, func(string) { d.placeChosen() })
+	d.placeSel.SetSelectedIndex(0)
+	d.placeOpts = []placeOpt{{}}
+	d.scope = widget.NewLabel("")
+	d.scope.SizeName = theme.SizeNameCaptionText
+	d.scope.Hide()
 	d.search = widget.NewEntry()
 	d.search.SetPlaceHolder(tr("dashboard.search", "Find store, code or tag"))
 	d.search.OnChanged = func(string) { d.refilter() }
@@ -103,8 +124,14 @@ func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() 
 	d.health.Wrapping = fyne.TextWrapWord
 	d.table = d.newTable()
 
-	search := container.NewGridWrap(fyne.NewSize(180, d.search.MinSize().Height), d.search)
-	bar := container.NewHBox(d.picker.Content(), d.tagSel, search, d.flaggedOnly, d.openBtn)
+	fixed := func(w float32, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
+	}
+	// The search takes the width the rest leaves, so the row fits a
+	// 1024-pixel screen in either language.
+	bar := container.NewBorder(nil, nil,
+		container.NewHBox(d.picker.Content(), fixed(128, d.tagSel), fixed(150, d.placeSel)),
+		container.NewHBox(d.flaggedOnly, d.openBtn), d.search)
 	tiles := container.NewGridWithColumns(len(d.tiles))
 	for _, t := range d.tiles {
 		tiles.Add(t)
@@ -118,10 +145,99 @@ func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() 
 	legend.SizeName = theme.SizeNameCaptionText
 	legend.Wrapping = fyne.TextWrapWord
 	split := container.NewHSplit(container.NewBorder(container.NewVBox(d.busy, d.status), legend, nil, nil, d.table), right)
-	split.Offset = 0.76
-	d.content = container.NewBorder(container.NewVBox(bar, d.picker.Problem(), tiles), nil, nil, nil, split)
+	split.Offset = 0.78
+	d.content = container.NewBorder(container.NewVBox(bar, d.picker.Problem(), tiles, d.scope), nil, nil, nil, split)
 	d.load()
 	return d
+}
+
+// UsePlaces offers the regions and cities of src in the chooser beside the
+// tag: a region reloads the figures for its stores (as the headless
+// commands' --region does); a city keeps the table to its stores, and the
+// line under the tiles says the tiles are for the whole selection.
+func (d *Dashboard) UsePlaces(src placeSource) {
+	d.run.Go(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		places, err := src.Places(ctx)
+		if err != nil {
+			return // the chooser keeps "All stores"; the table still loads
+		}
+		fyne.Do(func() { d.setPlaces(places) })
+	})
+}
+
+// setPlaces fills the chooser: all stores, then each region (when there is
+// more than one) and its cities, each with its number of stores.
+func (d *Dashboard) setPlaces(places []app.Place) {
+	regions := map[string]bool{}
+	total := 0
+	for _, p := range places {
+		regions[p.RegionID] = true
+		total += p.Stores
+	}
+	labels := []string{tr("dashboard.allplaces.n", "All stores ({{.N}})", map[string]any{"N": total})}
+	opts := []placeOpt{{}}
+	for i, p := range places {
+		if len(regions) > 1 && (i == 0 || places[i-1].RegionID != p.RegionID) {
+			n := 0
+			for _, q := range places {
+				if q.RegionID == p.RegionID {
+					n += q.Stores
+				}
+			}
+			labels = append(labels, tr("dashboard.place.region", "{{.Region}} ({{.N}})", map[string]any{"Region": p.RegionName, "N": n}))
+			opts = append(opts, placeOpt{region: p.RegionID})
+		}
+		if p.City == "" {
+			continue
+		}
+		city := tr("dashboard.place.city", "{{.City}} ({{.N}})", map[string]any{"City": p.City, "N": p.Stores})
+		if len(regions) > 1 {
+			city = p.RegionName + " · " + city
+		}
+		labels = append(labels, city)
+		opts = append(opts, placeOpt{region: p.RegionID, city: p.City})
+	}
+	cur := placeOpt{region: d.region, city: d.city}
+	d.placeOpts = opts
+	on := d.placeSel.OnChanged
+	d.placeSel.OnChanged = nil
+	d.placeSel.Options = labels
+	d.placeSel.SetSelectedIndex(max(0, slices.Index(opts, cur)))
+	d.placeSel.OnChanged = on
+	d.placeSel.Refresh()
+}
+
+// placeChosen applies the region or city picked.
+func (d *Dashboard) placeChosen() {
+	i := d.placeSel.SelectedIndex()
+	if i < 0 || i >= len(d.placeOpts) {
+		return
+	}
+	o := d.placeOpts[i]
+	d.city = o.city
+	// A city in a multi-region list loads its region; with one region the
+	// whole list is already loaded.
+	region := o.region
+	if len(d.placeOpts) > 0 && !d.multiRegion() {
+		region = ""
+	}
+	if region != d.region {
+		d.region = region
+		d.load()
+		return
+	}
+	d.refilter()
+}
+
+func (d *Dashboard) multiRegion() bool {
+	for _, o := range d.placeOpts {
+		if o.region != "" && o.city == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Content is the dashboard's screen.
@@ -134,7 +250,7 @@ func (d *Dashboard) Period() insight.Period { return d.picker.Period() }
 // table shows a loading bar meanwhile and keeps its old rows.
 func (d *Dashboard) load() {
 	d.gen++
-	gen, p, f := d.gen, d.picker.Period(), insight.Filter{Tag: d.tag}
+	gen, p, f := d.gen, d.picker.Period(), insight.Filter{Tag: d.tag, RegionID: d.region}
 	d.busy.Show()
 	d.busy.Start()
 	d.status.Hide()

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"storelens/app"
 	"storelens/app/i18n"
 	"storelens/app/insight"
 )
@@ -274,5 +276,55 @@ func TestDashboardLooksAsItShould(t *testing.T) {
 			w.Resize(fyneSize(1366, 768))
 			test.AssertImageMatches(t, "dashboard_"+lang+"_1366.png", w.Canvas().Capture())
 		})
+	}
+}
+
+type fakePlaces []app.Place
+
+func (f fakePlaces) Places(context.Context) ([]app.Place, error) { return f, nil }
+
+// Among many stores a manager narrows to a region or a city: a region
+// reloads the figures for its stores, a city keeps the table to its stores
+// and a line says the tiles still add up the whole selection.
+func TestDashboardNarrowsToARegionOrACity(t *testing.T) {
+	SetLanguage(LangEnglish)
+	d, src := newTestDashboard(t)
+	for i, c := range []string{"武汉", "武汉", "宜昌", "宜昌"} {
+		d.ov.Stores[i].Store.City = c
+		src.ov.Stores[i].Store.City = c
+	}
+	d.UsePlaces(fakePlaces{
+		{RegionID: "HZ", RegionName: "华中区", City: "武汉", Stores: 2},
+		{RegionID: "HZ", RegionName: "华中区", City: "宜昌", Stores: 2},
+		{RegionID: "HN", RegionName: "华南区", City: "广州", Stores: 5},
+	})
+	want := []string{"All stores (9)", "华中区 (4)", "华中区 · 武汉 (2)", "华中区 · 宜昌 (2)", "华南区 (5)", "华南区 · 广州 (5)"}
+	if got := d.placeSel.Options; !slices.Equal(got, want) {
+		t.Fatalf("the chooser offers %q, want %q", got, want)
+	}
+	d.placeSel.SetSelected("华南区 (5)")
+	waitLoaded(t, d.loadedSignal())
+	if _, fs := src.asked(); fs[len(fs)-1].RegionID != "HN" {
+		t.Errorf("choosing a region loaded %+v, want region HN", fs[len(fs)-1])
+	}
+	d.placeSel.SetSelected("华中区 · 宜昌 (2)")
+	waitLoaded(t, d.loadedSignal())
+	if _, fs := src.asked(); fs[len(fs)-1].RegionID != "HZ" {
+		t.Errorf("choosing a city of another region loaded %+v, want its region HZ", fs[len(fs)-1])
+	}
+	if got := codesShown(d); len(got) != 2 || !slices.Contains(got, "B002") || !slices.Contains(got, "C003") {
+		t.Errorf("宜昌 shows %v, want its two stores", got)
+	}
+	if !d.scope.Visible() || !strings.Contains(d.scope.Text, "all 4 stores") || !strings.Contains(d.scope.Text, "lists 2") {
+		t.Errorf("with a city chosen the line under the tiles reads %q (visible %v)", d.scope.Text, d.scope.Visible())
+	}
+	d.placeSel.SetSelected("华中区 (4)")
+	if len(d.rows) != 4 || d.scope.Visible() {
+		t.Errorf("the whole region shows %d rows, scope line visible %v", len(d.rows), d.scope.Visible())
+	}
+	// A search narrows the table too, and says so.
+	d.search.SetText("群光")
+	if len(d.rows) != 1 || !strings.Contains(d.scope.Text, "lists 1") {
+		t.Errorf("a search shows %d rows and says %q", len(d.rows), d.scope.Text)
 	}
 }

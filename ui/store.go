@@ -584,6 +584,7 @@ func (sh *Shell) newScreens() *shellScreens {
 	st := &shellScreens{}
 	st.store = NewStorePage(sh.run, ins, core, time.Now())
 	st.dash = NewDashboard(sh.run, ins, core, core.SyncState, time.Now())
+	st.dash.UsePlaces(core)
 	st.dash.OnOpenStore = func(code string, p insight.Period) {
 		st.store.Open(code, p)
 		sh.Show(AreaStores)
@@ -617,6 +618,7 @@ func (sh *Shell) newScreens() *shellScreens {
 			}
 			lastSync = s.LastSync
 			st.dash.load()
+			st.dash.UsePlaces(core) // the first sync brings the stores
 		})
 	})
 	return st

@@ -46,17 +46,33 @@ func (d *Dashboard) refilter() {
 		if d.flaggedOnly.Checked && len(s.Flags) == 0 {
 			continue
 		}
+		if d.city != "" && s.Store.City != d.city {
+			continue
+		}
 		if q != "" && !strings.Contains(strings.ToLower(s.Store.Code+" "+s.Store.Name+" "+s.Store.City+" "+strings.Join(s.Store.Tags, " ")), q) {
 			continue
 		}
 		d.rows = append(d.rows, i)
 	}
 	d.sortRows()
+	d.showScope()
 	d.selected = -1
 	d.detail.SetText(tr("dashboard.pick", "Select a store to read its flags. Double-click or press “Open store” for its page."))
 	d.openBtn.Disable()
 	d.table.UnselectAll()
 	d.table.Refresh()
+}
+
+// showScope says, under the tiles, when the table lists fewer stores than
+// the tiles add up: the tiles are for the whole selection (period, tag,
+// region), the city, search and flagged-only switch narrow the table.
+func (d *Dashboard) showScope() {
+	if len(d.rows) == len(d.ov.Stores) || len(d.ov.Stores) == 0 {
+		d.scope.Hide()
+		return
+	}
+	d.scope.SetText(tr("dashboard.scope", "The tiles add up all {{.All}} stores of the selection; the table lists {{.Shown}} of them.", map[string]any{"All": len(d.ov.Stores), "Shown": len(d.rows)}))
+	d.scope.Show()
 }
 
 // sortBy sorts by column col; a second tap on the same column reverses it.
@@ -167,6 +183,8 @@ func (d *Dashboard) columnTitle(col int) string {
 		return tr("dashboard.col.tags", "Tags")
 	case colRank:
 		return tr("dashboard.col.rank", "Rank")
+	case colDwell:
+		return tr("dashboard.col.dwell", "Dwell") // the tile's full name would not fit
 	case colReason:
 		return tr("dashboard.col.reason", "Reason")
 	}
@@ -177,7 +195,7 @@ func (d *Dashboard) columnTitle(col int) string {
 // what the window leaves over (up to reasonMaxWidth), so the figures stay
 // on screen and only a narrow window scrolls, with the flag and store
 // columns pinned at the left.
-var columnWidths = [numCols]float32{52, 150, 96, 180, 92, 84, 84, 92, 112, 84, 64}
+var columnWidths = [numCols]float32{52, 136, 84, 110, 96, 84, 92, 88, 100, 92, 60}
 
 const (
 	reasonMaxWidth = 380
@@ -187,13 +205,14 @@ const (
 // fitColumns shares width among the columns: each keeps its narrowest
 // width and the reason column grows into what is left.
 func (t *storeTable) fitColumns(width float32) {
-	var fixed float32
+	// Each column also takes a separator and the table's padding.
+	fixed := float32(numCols) * (theme.SeparatorThicknessSize() + theme.Padding())
 	for i, w := range columnWidths {
 		if i != colReason {
 			fixed += w
 		}
 	}
-	reason := min(max(columnWidths[colReason], width-fixed-theme.Padding()*2), reasonMaxWidth)
+	reason := min(max(columnWidths[colReason], width-fixed), reasonMaxWidth)
 	if reason != t.reasonWidth {
 		t.reasonWidth = reason
 		t.SetColumnWidth(colReason, reason)

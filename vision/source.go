@@ -24,6 +24,25 @@ var ErrSourceMissing = errors.New("video not found")
 // that answers with something other than video.
 var ErrSourceUnsupported = errors.New("video cannot be decoded")
 
+// ErrSourceTruncated is returned by Read when a file ends well before the
+// frames its container declares: a copy cut short or a damaged recording,
+// not a camera that lost its picture. What was read before is not a result.
+var ErrSourceTruncated = errors.New("video is cut short")
+
+// CheckComplete is the error for a file that ended after read frames of
+// the declared ones (0 or less when it declares none); nil when it ended
+// where it said it would, give or take the frame or two containers miss.
+func CheckComplete(name string, read, declared int, fps float64) error {
+	if declared <= 0 || read >= declared-max(2, declared/50) {
+		return nil
+	}
+	if fps <= 0 {
+		fps = 25
+	}
+	return fmt.Errorf("video %s: %w: it ends after frame %d of the %d it declares (%.0f s of %.0f s); the file is damaged or was copied only in part: copy or export it again",
+		name, ErrSourceTruncated, read, declared, float64(read)/fps, float64(declared)/fps)
+}
+
 // Backoff is how a live stream that drops is reconnected: the first retry
 // waits Initial, each further one twice as long, never more than Max.
 // Attempts caps the retries of one outage (0 means keep trying until the
@@ -163,6 +182,9 @@ func (s *Source) Read(ctx context.Context, dst *gocv.Mat) error {
 		if s.vc != nil {
 			s.vc.Close()
 			s.vc = nil
+			if err := CheckComplete(s.display(), s.frame+1, s.frames, s.fps); err != nil {
+				return err
+			}
 		}
 		return io.EOF
 	}
@@ -180,7 +202,11 @@ func (s *Source) Skip() bool {
 	if s.live || s.vc == nil || s.havePend || s.frames <= 0 || s.frame >= s.frames-1 {
 		return false
 	}
+	before := s.vc.Get(gocv.VideoCapturePosFrames)
 	s.vc.Grab(1)
+	if after := s.vc.Get(gocv.VideoCapturePosFrames); after <= before {
+		return false // the file ended early; the next Read says so
+	}
 	s.advance()
 	return true
 }

@@ -101,6 +101,9 @@ func CheckVideo(ctx context.Context, uri string, ref *Reference, cfg Config) (*R
 			if live && ctx.Err() != nil && chk != nil {
 				break
 			}
+			if errors.Is(err, vision.ErrSourceTruncated) {
+				return nil, err // a broken file, not a camera that stopped
+			}
 			if !errors.Is(err, io.EOF) {
 				readErr = err
 			}
@@ -137,14 +140,10 @@ func CheckVideo(ctx context.Context, uri string, ref *Reference, cfg Config) (*R
 		defer chk.Close()
 	}
 	rep.Duration = t + 1/math.Max(rep.FPS, 1)
-	// A file that ends well before the length it declares, or a stream
-	// that dropped for good, is a stream that stopped.
-	expected := float64(src.count) / math.Max(rep.FPS, 1)
-	if readErr != nil || (src.count > 0 && expected-rep.Duration > 2) {
-		if readErr != nil {
-			expected = math.Inf(1)
-		}
-		chk.StreamStopped(round(rep.Duration, 2), expected)
+	// A live stream that dropped for good is a camera that stopped; a file
+	// that ends before the length it declares was refused above.
+	if readErr != nil {
+		chk.StreamStopped(round(rep.Duration, 2), math.Inf(1))
 	}
 	rep.Alerts = chk.Alerts()
 	return rep, nil
@@ -218,6 +217,7 @@ func LearnReference(ctx context.Context, path string, cfg Config) (*Reference, e
 // camera that skips unchanged frames) keep their real timeline; live
 // streams are read through the Source, whose clock is the wall clock.
 type footage struct {
+	name  string
 	src   *vision.Source
 	vc    *gocv.VideoCapture
 	fps   float64
@@ -231,7 +231,7 @@ func openFootage(uri string) (*footage, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &footage{fps: src.FPS(), count: src.FrameCount(), prevT: -1}
+	f := &footage{name: uri, fps: src.FPS(), count: src.FrameCount(), prevT: -1}
 	if src.Live() {
 		f.src = src
 		return f, nil
@@ -260,6 +260,11 @@ func (f *footage) read(ctx context.Context, dst *gocv.Mat) (float64, error) {
 		return f.src.Pos().Seconds(), nil
 	}
 	if !f.vc.Read(dst) || dst.Empty() {
+		// A file that stops short is broken, not a camera that lost
+		// its picture: it is not judged at all.
+		if err := vision.CheckComplete(f.name, f.n, f.count, f.fps); err != nil {
+			return 0, err
+		}
 		return 0, io.EOF
 	}
 	f.n++
