@@ -49,20 +49,7 @@ func run(args []string) int {
 			cli.Usage(os.Stdout)
 			return 0
 		}
-		cmd, ok := cli.Lookup(rest[0])
-		if !ok {
-			fmt.Fprintf(os.Stderr, "storelens: unknown command %q\n\n", rest[0])
-			cli.Usage(os.Stderr)
-			return 2
-		}
-		err := cmd.Run(ctx, cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, DataDir: *dataDir}, rest[1:])
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		if errors.Is(err, cli.ErrUsage) {
-			return 2
-		}
-		return cli.Exit(err)
+		return cli.Main(ctx, cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, DataDir: *dataDir}, rest)
 	}
 
 	core, err := app.New(ctx, app.Config{DataDir: *dataDir, Demo: *demo, FeedURL: *feed})

@@ -13,7 +13,10 @@ import (
 	"os"
 	"sort"
 	"storelens/app"
+	"storelens/app/i18n"
 	"storelens/localdb"
+	"storelens/vision"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +25,80 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	// DataDir is the global --data-dir ("" for the default).
 	DataDir string
+	// Lang is the language a person reads the command in: --lang, else
+	// the locale's (i18n.SystemLang).
+	Lang string
+	// Verbose (-v) lets diagnostics through: each retry, the video
+	// decoder's own complaints.
+	Verbose bool
+}
+
+// T is the catalogue's sentence key in the command's language.
+func (e Env) T(key string, kv ...any) string { return i18n.Say(key, kv...).In(e.lang()) }
+
+func (e Env) lang() string {
+	if e.Lang == "" {
+		return i18n.SystemLang()
+	}
+	return e.Lang
+}
+
+// Main runs the subcommand args[0] with the rest of args and returns the
+// process's exit code: 0 done (or -h), 2 a mistake in the command line, 1
+// a failure, printed in the command's language.
+func Main(ctx context.Context, env Env, args []string) int {
+	env.Lang = langOf(args[1:])
+	cmd, ok := Lookup(args[0])
+	if !ok {
+		fmt.Fprintln(env.Stderr, env.T("cli.unknown", "Name", args[0]))
+		Usage(env.Stderr)
+		return 2
+	}
+	err := cmd.Run(ctx, env, args[1:])
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, ErrUsage):
+		return 2
+	}
+	return Fail(env, err)
+}
+
+// langOf is the language a command line asks for with --lang (so that
+// even a mistake in its other flags is explained in it), else the locale's.
+func langOf(args []string) string {
+	for i, a := range args {
+		a = strings.TrimLeft(a, "-")
+		v, found := strings.CutPrefix(a, "lang=")
+		if !found && a == "lang" && i+1 < len(args) {
+			v, found = args[i+1], true
+		}
+		if found {
+			if c, ok := i18n.Lang(v); ok {
+				return c
+			}
+		}
+	}
+	return i18n.SystemLang()
+}
+
+// langValue is the --lang flag: zh or en (zh-CN, cn, en_US … understood).
+type langValue struct{ env *Env }
+
+func (l langValue) String() string {
+	if l.env == nil {
+		return ""
+	}
+	return l.env.lang()
+}
+
+func (l langValue) Set(s string) error {
+	c, ok := i18n.Lang(s)
+	if !ok {
+		return fmt.Errorf("%q: use zh or en", s)
+	}
+	l.env.Lang = c
+	return nil
 }
 
 // Command is one subcommand.
@@ -71,6 +148,16 @@ func NewFlagSet(env *Env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("storelens "+name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.StringVar(&env.DataDir, "data-dir", env.DataDir, "data directory (default: the per-user data folder)")
+	fs.Var(langValue{env}, "lang", "language of what is printed: zh or en (default: the locale's)")
+	quiet := quietDecoders()
+	fs.BoolFunc("v", "print diagnostics too: each retry, the video decoder's own messages", func(s string) error {
+		v, err := strconv.ParseBool(s)
+		env.Verbose = v
+		if v {
+			quiet.undo()
+		}
+		return err
+	})
 	return fs
 }
 
@@ -108,21 +195,57 @@ func ParseLine(s string) ([4]float64, error) {
 	return out, nil
 }
 
-// Fail prints err the way every command does and returns the exit code.
-func Fail(w io.Writer, err error) int {
+// Fail prints err the way every command does, in the command's language
+// where the error carries catalogue phrases, and returns the exit code.
+func Fail(env Env, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	fmt.Fprintf(w, "storelens: %v\n", err)
+	fmt.Fprintf(env.Stderr, "storelens: %s\n", explain(env, err))
 	return 1
 }
 
-// Exit is what main returns for err.
+// explain is err for a person: its catalogue phrases in the command's
+// language when it has them (errors.As a Text() i18n.Text), else its text.
+func explain(env Env, err error) string {
+	var said interface{ Text() i18n.Text }
+	if errors.As(err, &said) && len(said.Text()) > 0 {
+		return said.Text().In(env.lang())
+	}
+	return err.Error()
+}
+
+// Exit is what main returns for an error of the window's start.
 func Exit(err error) int {
 	if err == nil {
 		return 0
 	}
-	return Fail(os.Stderr, err)
+	return Fail(Env{Stderr: os.Stderr}, err)
+}
+
+// quietDecoders keeps OpenCV's and FFmpeg's own log lines ("[msmpeg4 @ …]
+// ignoring overflow", GStreamer warnings) off the terminal; the command
+// says what went wrong itself. -v lets them through (undo, before a video
+// is opened). A setting the user made in the environment wins.
+func quietDecoders() quieted {
+	vision.QuietLibraryLogs(true)
+	var q quieted
+	for k, v := range map[string]string{"OPENCV_FFMPEG_LOGLEVEL": "-8", "OPENCV_LOG_LEVEL": "SILENT", "GST_DEBUG": "0"} {
+		if _, set := os.LookupEnv(k); !set {
+			os.Setenv(k, v)
+			q = append(q, k)
+		}
+	}
+	return q
+}
+
+type quieted []string
+
+func (q quieted) undo() {
+	vision.QuietLibraryLogs(false)
+	for _, k := range q {
+		os.Unsetenv(k)
+	}
 }
 
 // withStoreIf runs fn on the app's local store when needed (a command given

@@ -134,7 +134,7 @@ func runCount(ctx context.Context, env Env, args []string) error {
 		req.Start = t
 	}
 	if !*asJSON {
-		req.Progress = progressBar(env.Stderr)
+		req.Progress = progressBar(env)
 	}
 	out, err := withStoreIf(ctx, env, *camera != "", func(db *localdb.DB) (*app.RecountOutcome, error) { return app.Recount(ctx, db, req) })
 	if !*asJSON {
@@ -146,7 +146,7 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	if *asJSON {
 		return writeCountJSON(env.Stdout, out.Result)
 	}
-	writeCountSummary(env.Stdout, *video, out)
+	writeCountSummary(env, *video, out)
 	return nil
 }
 
@@ -165,36 +165,45 @@ func roundMS(d time.Duration) float64 {
 	return float64(d.Round(time.Millisecond)) / float64(time.Second)
 }
 
-func writeCountSummary(w io.Writer, video string, out *app.RecountOutcome) {
-	r := out.Result
-	dur := r.Duration.Round(time.Second)
-	fmt.Fprintf(w, "%s: %d frames at %.3g fps (%s)\n", video, r.Frames, r.FPS, dur)
-	fmt.Fprintf(w, "  entrance line: %d in, %d out\n", r.In, r.Out)
-	fmt.Fprintf(w, "  entries:       %d (after %d staff and %d re-entries left out)\n", r.Entries, r.StaffExcluded, r.Reentries)
-	fmt.Fprintf(w, "  passers-by:    %d\n", r.PassersBy)
+func writeCountSummary(env Env, video string, out *app.RecountOutcome) {
+	r, w := out.Result, env.Stdout
+	fmt.Fprintln(w, env.T("cli.count.head", "Video", video, "Frames", r.Frames, "FPS", fmt.Sprintf("%.3g", r.FPS), "Dur", durText(env, r.Duration)))
+	fmt.Fprintln(w, env.T("cli.count.line", "In", r.In, "Out", r.Out))
+	fmt.Fprintln(w, env.T("cli.count.entries", "N", r.Entries, "Staff", r.StaffExcluded, "Re", r.Reentries))
+	fmt.Fprintln(w, env.T("cli.count.passers", "N", r.PassersBy))
 	if r.DwellN > 0 {
-		fmt.Fprintf(w, "  dwell:         %s average over %d matched exits\n", (r.DwellSum / time.Duration(r.DwellN)).Round(time.Second), r.DwellN)
+		fmt.Fprintln(w, env.T("cli.count.dwell", "Avg", durText(env, r.DwellSum/time.Duration(r.DwellN)), "N", r.DwellN))
 	}
 	if out.RecountID != 0 {
-		fmt.Fprintf(w, "  stored as recount %d in the local store\n", out.RecountID)
+		fmt.Fprintln(w, env.T("cli.count.stored", "ID", out.RecountID))
 	}
 }
 
-// progressBar draws a bar on w, at most ten times a second.
-func progressBar(w io.Writer) vision.Progress {
+// durText writes a span of footage as "1 min 19 s" / "1分19秒".
+func durText(env Env, d time.Duration) string {
+	sec := int(d.Round(time.Second) / time.Second)
+	if sec < 60 {
+		return env.T("cli.dur.s", "S", sec)
+	}
+	return env.T("cli.dur.ms", "M", sec/60, "S", sec%60)
+}
+
+// progressBar draws a bar on env's stderr, at most ten times a second.
+func progressBar(env Env) vision.Progress {
 	var last time.Time
+	w, what := env.Stderr, env.T("cli.count.progress")
 	return func(done, total int) {
 		if time.Since(last) < 100*time.Millisecond && done != total {
 			return
 		}
 		last = time.Now()
 		if total <= 0 {
-			fmt.Fprintf(w, "\rcounting… %d frames", done)
+			fmt.Fprintf(w, "\r%s… %d", what, done)
 			return
 		}
 		const width = 30
 		n := min(width, done*width/total)
-		fmt.Fprintf(w, "\rcounting [%s%s] %3d%% %d/%d frames", strings.Repeat("#", n), strings.Repeat(" ", width-n), done*100/total, done, total)
+		fmt.Fprintf(w, "\r%s [%s%s] %3d%% %d/%d", what, strings.Repeat("#", n), strings.Repeat(" ", width-n), done*100/total, done, total)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"storelens/app"
@@ -41,7 +40,26 @@ func openPeriod(ctx context.Context, env Env, period string) (insight.Period, *a
 		return p, nil, nil, err
 	}
 	core, in, err := openInsight(ctx, env)
-	return p, core, in, err
+	if err != nil {
+		return p, nil, nil, err
+	}
+	warnCoverage(ctx, env, core, p)
+	return p, core, in, nil
+}
+
+// warnCoverage says on stderr when the period reaches past the local data:
+// empty figures are not a store that had no shoppers.
+func warnCoverage(ctx context.Context, env Env, core *app.App, p insight.Period) {
+	_, last, err := core.DB().DataDays(ctx)
+	if err != nil || last == "" {
+		return
+	}
+	switch end := p.To.AddDate(0, 0, -1).Format("2006-01-02"); {
+	case p.FirstDay() > last:
+		fmt.Fprintln(env.Stderr, env.T("cli.period.future", "Period", p.String(), "Last", last))
+	case end > last:
+		fmt.Fprintln(env.Stderr, env.T("cli.period.partial", "Period", p.String(), "Last", last))
+	}
 }
 
 // openInsight opens the local store of env and an Insight over it; it fails
@@ -80,28 +98,16 @@ func known(ctx context.Context, flag, value string, list func(context.Context) (
 	return fmt.Errorf("%s %q: no store on this laptop has it; choose one of %s", flag, value, strings.Join(valid, ", "))
 }
 
-// langFlag reads --lang: zh or en (zh-CN, cn, en_US … are understood).
-func langFlag(s string) (string, error) {
-	if c, ok := i18n.Lang(s); ok {
-		return c, nil
-	}
-	return "", fmt.Errorf("--lang %q: use zh or en", s)
-}
-
 func runFlags(ctx context.Context, env Env, args []string) error {
 	fs := NewFlagSet(&env, "flags")
 	periodS := fs.String("period", "", "day (2026-11-20), ISO week (2026-W47), month (2026-11) or range (2026-11-01..2026-11-15)")
 	asJSON := fs.Bool("json", false, "write one JSON object to stdout")
 	region := fs.String("region", "", "only the stores of this region id")
 	tag := fs.String("tag", "", "only the stores with this tag (e.g. 商场店)")
-	langS := fs.String("lang", "zh", "language of the reasons: zh or en")
 	if err := ParseFlags(fs, args); err != nil {
 		return err
 	}
-	lang, err := langFlag(*langS)
-	if err != nil {
-		return err
-	}
+	lang := env.lang()
 	if *periodS == "" {
 		fmt.Fprintln(env.Stderr, "storelens flags: --period is required, e.g. --period 2026-W47")
 		return ErrUsage
@@ -124,7 +130,7 @@ func runFlags(ctx context.Context, env Env, args []string) error {
 	if *asJSON {
 		return writeFlagsJSON(env.Stdout, p, n, flags, lang)
 	}
-	writeFlagsTable(env.Stdout, p, n, flags, lang)
+	writeFlagsTable(env, p, n, flags)
 	return nil
 }
 
@@ -142,24 +148,25 @@ func writeFlagsJSON(w io.Writer, p insight.Period, n int, flags []insight.Flag, 
 	return enc.Encode(out)
 }
 
-func writeFlagsTable(w io.Writer, p insight.Period, n int, flags []insight.Flag, lang string) {
+func writeFlagsTable(env Env, p insight.Period, n int, flags []insight.Flag) {
+	w, lang := env.Stdout, env.lang()
 	stores := map[string]bool{}
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	t := &table{}
+	if len(flags) > 0 {
+		t.add(env.T("cli.flags.col.store"), env.T("cli.flags.col.name"), env.T("cli.flags.col.flag"), env.T("cli.flags.col.when"), env.T("cli.flags.col.reason"))
+	}
 	for _, f := range flags {
 		stores[f.Store] = true
 		when := ""
-		if len(f.Days) > 0 {
+		switch len(f.Days) {
+		case 0:
+		case 1:
 			when = f.Days[0]
-			if len(f.Days) > 1 {
-				when += fmt.Sprintf(" (+%d)", len(f.Days)-1)
-			}
+		default:
+			when = env.T("cli.flags.days", "First", f.Days[0], "N", len(f.Days))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Store, f.StoreName, f.Kind, when, f.Reason.In(lang))
+		t.add(f.Store, f.StoreName, i18n.Default().T(lang, "flag."+string(f.Kind), nil), when, f.Reason.In(lang))
 	}
-	tw.Flush()
-	if lang == "zh" {
-		fmt.Fprintf(w, "%s：%d 家店中 %d 家被标记，共 %d 条\n", p, n, len(stores), len(flags))
-	} else {
-		fmt.Fprintf(w, "%s: %d of %d stores flagged, %d flags\n", p, len(stores), n, len(flags))
-	}
+	t.write(w)
+	fmt.Fprintln(w, env.T("cli.flags.summary", "Period", p.String(), "Flagged", len(stores), "Stores", n, "Flags", len(flags)))
 }

@@ -79,8 +79,8 @@ func TestFlagsAndKPICommands(t *testing.T) {
 		t.Errorf("early closing story not listed: %s", out)
 	}
 
-	table, _, err := run(t, dir, "flags", "--period", "2026-W47")
-	if err != nil || !strings.Contains(table, "计划营业至 22:00") || !strings.Contains(table, "家店中") {
+	table, _, err := run(t, dir, "flags", "--period", "2026-W47", "--lang", "zh")
+	if err != nil || !strings.Contains(table, "计划营业至 22:00") || !strings.Contains(table, "家门店中") {
 		t.Errorf("table output (err %v):\n%s", err, table)
 	}
 
@@ -88,7 +88,7 @@ func TestFlagsAndKPICommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"Entry rate", "is abnormally low", "abnormal_entry_rate", synthchain.StoryLowRate} {
+	for _, w := range []string{"Entry rate", "is abnormally low", "! Abnormal entry rate:", synthchain.StoryLowRate} {
 		if !strings.Contains(kpi, w) {
 			t.Errorf("kpi output lacks %q:\n%s", w, kpi)
 		}

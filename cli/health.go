@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"storelens/app"
+	"storelens/app/i18n"
 	"storelens/localdb"
 	"storelens/vision/health"
 )
@@ -79,7 +80,7 @@ func runHealth(ctx context.Context, env Env, args []string) error {
 	if *asJSON {
 		return writeHealthJSON(env.Stdout, out.Report)
 	}
-	writeHealthSummary(env.Stdout, *video, out)
+	writeHealthSummary(env, *video, out)
 	return nil
 }
 
@@ -102,43 +103,37 @@ func healthFinite(x float64) float64 {
 	return x
 }
 
-// healthWords says what each kind of alert means to a manager.
-var healthWords = map[health.Kind]string{
-	health.Occlusion: "view blocked",
-	health.Moved:     "camera moved",
-	health.Defocus:   "picture blurred",
-	health.NoSignal:  "no signal",
-}
-
-func writeHealthSummary(w io.Writer, video string, out *app.HealthCheckOutcome) {
-	r := out.Report
-	fmt.Fprintf(w, "%s: %d frames at %.3g fps (%s), %d analysed\n", video, r.Frames, r.FPS, footageSpan(r.Duration).Round(time.Second), r.Analysed)
+func writeHealthSummary(env Env, video string, out *app.HealthCheckOutcome) {
+	r, w := out.Report, env.Stdout
+	fmt.Fprintln(w, env.T("cli.health.head", "Video", video, "Frames", r.Frames, "FPS", fmt.Sprintf("%.3g", r.FPS),
+		"Dur", durText(env, footageSpan(r.Duration)), "Analysed", r.Analysed))
 	if len(r.Alerts) == 0 {
-		fmt.Fprintln(w, "  no alert: the camera saw its normal view throughout")
+		fmt.Fprintln(w, env.T("cli.health.none"))
 	}
 	for _, a := range r.Alerts {
-		end := "still at the end of the video"
+		line := env.T("cli.health.alert.open", "Kind", i18n.Label("alert."+string(a.Kind)), "From", footageClock(a.Start), "Raised", footageClock(a.Raised))
 		if a.End != nil {
-			end = "until " + footageClock(*a.End)
+			line = env.T("cli.health.alert.closed", "Kind", i18n.Label("alert."+string(a.Kind)), "From", footageClock(a.Start), "To", footageClock(*a.End), "Raised", footageClock(a.Raised))
 		}
-		fmt.Fprintf(w, "  %-15s from %s %s (raised at %s)", healthWords[a.Kind], footageClock(a.Start), end, footageClock(a.Raised))
 		switch a.Kind {
 		case health.Occlusion:
-			fmt.Fprintf(w, ": %.0f%% of the view", 100*a.Measure)
+			line += env.T("cli.health.occlusion", "Pct", fmt.Sprintf("%.0f%%", 100*a.Measure))
 		case health.Moved:
-			fmt.Fprintf(w, ": shifted %.0f px, turned %.1f°", a.Detail["shift_px"], a.Detail["rotation_deg"])
+			line += env.T("cli.health.moved", "Px", fmt.Sprintf("%.0f", a.Detail["shift_px"]), "Deg", fmt.Sprintf("%.1f", a.Detail["rotation_deg"]))
 		case health.Defocus:
-			fmt.Fprintf(w, ": sharpness %.0f%% of usual", 100*a.Measure)
+			line += env.T("cli.health.defocus", "Pct", fmt.Sprintf("%.0f%%", 100*a.Measure))
 		case health.NoSignal:
-			fmt.Fprintf(w, ": %v", a.Detail["reason"])
+			if r, ok := a.Detail["reason"].(string); ok && i18n.Default().Has(i18n.English, "cli.health.nosignal."+r) {
+				line += env.T("cli.health.nosignal." + r)
+			}
 		}
-		fmt.Fprintln(w)
+		fmt.Fprintln(w, line)
 	}
 	if out.ReferenceStored {
-		fmt.Fprintln(w, "  the camera's normal view was learnt from this footage and stored")
+		fmt.Fprintln(w, env.T("cli.health.learnt"))
 	}
 	if n := len(out.StoredAlerts); n > 0 || out.ClosedAlerts > 0 {
-		fmt.Fprintf(w, "  stored %d alert(s) in the local store; closed %d earlier one(s); counts during them are marked suspect\n", n, out.ClosedAlerts)
+		fmt.Fprintln(w, env.T("cli.health.stored", "N", n, "Closed", out.ClosedAlerts))
 	}
 }
 

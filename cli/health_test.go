@@ -111,7 +111,7 @@ func TestHealthBadInput(t *testing.T) {
 		want string // in the message; "" for a usage error
 	}{
 		{[]string{"--json"}, ""},
-		{[]string{"--video", filepath.Join(t.TempDir(), "none.avi")}, "not found"},
+		{[]string{"--video", filepath.Join(t.TempDir(), "none.avi")}, "does not exist"},
 		{[]string{"--video", "x.avi", "--sustain", "45s"}, "at most 30s"},
 		{[]string{"--video", "x.avi", "--relearn"}, ""},
 		{[]string{"--video", "x.avi", "stray"}, "unexpected"},

@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"text/tabwriter"
+	"strings"
 
+	"storelens/app/i18n"
 	"storelens/app/insight"
 )
 
@@ -33,14 +33,10 @@ func runKPI(ctx context.Context, env Env, args []string) error {
 	code := fs.String("store", "", "store code")
 	periodS := fs.String("period", "", "day (2026-11-20), ISO week (2026-W47), month (2026-11) or range (2026-11-01..2026-11-15)")
 	asJSON := fs.Bool("json", false, "write one JSON object to stdout")
-	langS := fs.String("lang", "zh", "language: zh or en")
 	if err := ParseFlags(fs, args); err != nil {
 		return err
 	}
-	lang, err := langFlag(*langS)
-	if err != nil {
-		return err
-	}
+	lang := env.lang()
 	if *code == "" || *periodS == "" {
 		fmt.Fprintln(env.Stderr, "storelens kpi: --store and --period are required, e.g. --store WH001 --period 2026-W47")
 		return ErrUsage
@@ -64,7 +60,7 @@ func runKPI(ctx context.Context, env Env, args []string) error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
 	}
-	writeKPITable(env.Stdout, p, d, lang)
+	writeKPITable(env, p, d)
 	return nil
 }
 
@@ -76,40 +72,47 @@ func hoursRFC(f insight.Flag) []string {
 	return out
 }
 
-func writeKPITable(w io.Writer, p insight.Period, d insight.StoreDetail, lang string) {
-	fmt.Fprintf(w, "%s %s  %s  %v  %s\n\n", d.Store.Code, d.Store.Name, p, d.Store.Tags, d.Store.TimeZone)
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	head := "metric\tvalue\tprevious\tyear ago\trank\t"
-	if lang == "zh" {
-		head = "指标\t本期\t上期\t去年同期\t排名\t"
-	}
+func writeKPITable(env Env, p insight.Period, d insight.StoreDetail) {
+	w, lang := env.Stdout, env.lang()
+	fmt.Fprintf(w, "%s %s  %s  %s  %s\n\n", d.Store.Code, d.Store.Name, p, strings.Join(d.Store.Tags, ", "), d.Store.TimeZone)
+	t := &table{right: []bool{false, true, true, true, true}}
+	head := []string{env.T("cli.kpi.col.metric"), env.T("cli.kpi.col.value"), env.T("cli.kpi.col.previous"), env.T("cli.kpi.col.yearago"), env.T("cli.kpi.col.rank")}
 	for _, ta := range d.TagAverages {
-		head += ta.Tag + "\t"
+		head = append(head, env.T("cli.kpi.col.tag", "Tag", ta.Tag))
+		t.right = append(t.right, true)
 	}
-	fmt.Fprintln(tw, head)
+	t.add(head...)
+	// A comparison period without data shows a dash, not zeros.
+	format := func(k insight.KPIs, m insight.Metric) string {
+		if k.TradingDays == 0 {
+			return "—"
+		}
+		v, ok := k.Value(m)
+		return insight.FormatValueIn(m, v, ok, lang)
+	}
 	for _, m := range insight.Metrics {
-		rank := ""
-		if r, ok := d.Rank[m]; ok {
+		rank := "—"
+		if r, ok := d.Rank[m]; ok && r.Position > 0 {
 			rank = fmt.Sprintf("%d/%d", r.Position, r.Of)
 		}
-		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t", m.Label(lang), d.KPIs.Format(m), d.Previous.Format(m), d.YearAgo.Format(m), rank)
+		row := []string{m.Label(lang), format(d.KPIs, m), format(d.Previous, m), format(d.YearAgo, m), rank}
 		for _, ta := range d.TagAverages {
 			v, ok := ta.Mean[m]
-			line += insight.FormatValue(m, v, ok) + "\t"
+			row = append(row, insight.FormatValueIn(m, v, ok, lang))
 		}
-		fmt.Fprintln(tw, line)
+		t.add(row...)
 	}
-	tw.Flush()
+	t.write(w)
 	k := d.KPIs
-	if lang == "zh" {
-		fmt.Fprintf(w, "\n营业日 %d，营业小时 %d（可疑 %d），本地复核小时 %d：本地进店 %d / 设备 %d\n", k.TradingDays, k.OpenHours, k.SuspectHours, k.LocalHours, k.LocalEntries, k.DeviceEntriesInLocalHours)
-	} else {
-		fmt.Fprintf(w, "\ntrading days %d, open hours %d (suspect %d), recounted hours %d: local entries %d vs device %d\n", k.TradingDays, k.OpenHours, k.SuspectHours, k.LocalHours, k.LocalEntries, k.DeviceEntriesInLocalHours)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, env.T("cli.kpi.hours", "Days", k.TradingDays, "Open", k.OpenHours, "Suspect", k.SuspectHours))
+	if k.LocalHours > 0 {
+		fmt.Fprintln(w, env.T("cli.kpi.recount", "Hours", k.LocalHours, "Local", k.LocalEntries, "Device", k.DeviceEntriesInLocalHours))
 	}
 	if d.Staff.All.Hours > 0 {
 		fmt.Fprintln(w, d.Staff.All.Summary().In(lang))
 	}
 	for _, f := range d.Flags {
-		fmt.Fprintf(w, "! %s: %s\n", f.Kind, f.Reason.In(lang))
+		fmt.Fprintln(w, env.T("cli.kpi.flag", "Flag", i18n.Label("flag."+string(f.Kind)), "Reason", f.Reason.In(lang)))
 	}
 }

@@ -31,14 +31,15 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	feedURL := fs.String("feed", "", "HQ feed URL, up to /v1 (default: the one saved by the app)")
 	jsonOut := fs.Bool("json", false, "print a JSON summary on stdout")
 	quiet := fs.Bool("quiet", false, "no progress display")
-	verbose := fs.Bool("v", false, "log each retry and skipped item on stderr")
 	only := fs.String("collections", "", "read only these collections, comma-separated, in this order (default: all)")
 	pageLimit := fs.Int("page-limit", 0, "items per page to ask HQ for (default: the largest HQ allows)")
 	if err := ParseFlags(fs, args); err != nil {
 		return err
 	}
-	level := slog.LevelWarn
-	if *verbose {
+	// Retries and skipped items are diagnostics: -v shows them; without
+	// it the run's own summary or error says what a person needs.
+	level := slog.LevelError + 4
+	if env.Verbose {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))

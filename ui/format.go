@@ -42,10 +42,7 @@ func heading(s string) *widget.Label {
 // formatMetric writes a value for a manager: insight's format (thousands
 // separators, the one money format), with dwell's unit in the UI's language.
 func formatMetric(m insight.Metric, v float64, ok bool) string {
-	if m == insight.Dwell && ok && !math.IsNaN(v) {
-		return tr("unit.minutes", "{{.N}} min", map[string]any{"N": fmt.Sprintf("%.1f", v/60)})
-	}
-	return insight.FormatValue(m, v, ok)
+	return insight.FormatValueIn(m, v, ok, CurrentLanguage())
 }
 
 func metricLabel(m insight.Metric) string {

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"os"
-	"strings"
 	"sync/atomic"
 
 	"storelens/app/i18n"
@@ -29,10 +27,7 @@ var language atomic.Value
 // language; the shell rebuilds its screens after a switch.
 func SetLanguage(code string) {
 	if code == LangSystem {
-		code = LangEnglish
-		if c, ok := i18n.Lang(systemLocale()); ok {
-			code = c
-		}
+		code = i18n.SystemLang()
 	}
 	language.Store(code)
 }
@@ -57,14 +52,4 @@ func tr(key, fallback string, data ...map[string]any) string {
 		return c.T(CurrentLanguage(), key, args)
 	}
 	return fallback
-}
-
-func systemLocale() string {
-	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(k); v != "" {
-			// LANGUAGE may list several, "zh_CN:en".
-			return strings.SplitN(v, ":", 2)[0]
-		}
-	}
-	return ""
 }

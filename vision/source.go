@@ -7,8 +7,10 @@ import (
 	"image"
 	"io"
 	"math"
+	"net"
 	"net/url"
 	"os"
+	"storelens/app/i18n"
 	"strings"
 	"time"
 
@@ -29,18 +31,43 @@ var ErrSourceUnsupported = errors.New("video cannot be decoded")
 // not a camera that lost its picture. What was read before is not a result.
 var ErrSourceTruncated = errors.New("video is cut short")
 
-// CheckComplete is the error for a file that ended after read frames of
-// the declared ones (0 or less when it declares none); nil when it ended
-// where it said it would, give or take the frame or two containers miss.
-func CheckComplete(name string, read, declared int, fps float64) error {
-	if declared <= 0 || read >= declared-max(2, declared/50) {
+// CheckComplete is the error for a file whose frames stopped at the time
+// reached (seconds, the end of the last frame decoded, after frames
+// frames) well before the length it declares (declared frames at fps; 0 or
+// less when it declares none); nil when it ended where it said it would,
+// give or take what containers miss. Time, not the frame count, is the
+// measure: a recording that skips unchanged frames declares more frames
+// than it holds and is still whole.
+func CheckComplete(name string, reached float64, frames, declared int, fps float64) error {
+	if declared <= 0 || fps <= 0 {
 		return nil
 	}
-	if fps <= 0 {
-		fps = 25
+	length := float64(declared) / fps
+	if reached >= length-max(2, length/50) {
+		return nil
 	}
-	return fmt.Errorf("video %s: %w: it ends after frame %d of the %d it declares (%.0f s of %.0f s); the file is damaged or was copied only in part: copy or export it again",
-		name, ErrSourceTruncated, read, declared, float64(read)/fps, float64(declared)/fps)
+	return sourceErr(ErrSourceTruncated, "truncated", "Video", name, "At", fmt.Sprintf("%.1f", reached), "Frame", frames, "Length", fmt.Sprintf("%.0f", length))
+}
+
+// ErrSourceUnreachable is returned by OpenSource when a camera's address
+// does not answer at all: the host is down, off this network or refusing
+// the port. Nothing was decoded because nothing came.
+var ErrSourceUnreachable = errors.New("camera cannot be reached")
+
+// SourceError is a video that cannot be used, said for a person: Kind is
+// one of the ErrSource* values (errors.Is works), Text the sentence in the
+// catalogue's words, Error() the same in English.
+type SourceError struct {
+	Kind error
+	Say  i18n.Text
+}
+
+func (e *SourceError) Error() string   { return e.Say.In(i18n.English) }
+func (e *SourceError) Unwrap() error   { return e.Kind }
+func (e *SourceError) Text() i18n.Text { return e.Say }
+
+func sourceErr(kind error, key string, kv ...any) error {
+	return &SourceError{Kind: kind, Say: i18n.Say("vision."+key, kv...)}
 }
 
 // Backoff is how a live stream that drops is reconnected: the first retry
@@ -93,20 +120,20 @@ func OpenSource(uri string) (*Source, error) {
 		st, err := os.Stat(uri)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("video %s: %w; check the path or download the recording again", uri, ErrSourceMissing)
+				return nil, sourceErr(ErrSourceMissing, "missing", "Video", uri)
 			}
-			return nil, fmt.Errorf("video %s: %v; check the file's permissions", uri, err)
+			return nil, &SourceError{Kind: err, Say: i18n.Say("vision.unreadable_file", "Video", uri, "Err", err.Error())}
 		}
 		if st.IsDir() {
-			return nil, fmt.Errorf("video %s is a folder, not a file: %w; pick a video file inside it", uri, ErrSourceUnsupported)
+			return nil, sourceErr(ErrSourceUnsupported, "folder", "Video", uri)
 		}
 		if st.Size() == 0 {
-			return nil, fmt.Errorf("video %s is empty (0 bytes): %w; download the recording again", uri, ErrSourceUnsupported)
+			return nil, sourceErr(ErrSourceUnsupported, "empty", "Video", uri)
 		}
 		// FFmpeg renders plain text as a video (its "tty" reader), so a
 		// text file would "count" as footage: refuse it here.
 		if textFile(uri) {
-			return nil, fmt.Errorf("video %s is a text file, not a video: %w; pick the recording itself", uri, ErrSourceUnsupported)
+			return nil, sourceErr(ErrSourceUnsupported, "text", "Video", uri)
 		}
 	}
 	s := &Source{uri: uri, frame: -1, frames: -1, Reconnect: DefaultBackoff, pending: gocv.NewMat()}
@@ -137,12 +164,15 @@ func (s *Source) open() error {
 			if vc != nil {
 				vc.Close()
 			}
-			return fmt.Errorf("video %s: %w: OpenCV could not open it; check that it is a video (AVI, MP4, MKV…) or a reachable camera address", s.display(), ErrSourceUnsupported)
+			if err := s.reachable(); err != nil {
+				return err
+			}
+			return sourceErr(ErrSourceUnsupported, "unopenable", "Video", s.display())
 		}
 	}
 	if !vc.Read(&s.pending) || s.pending.Empty() {
 		vc.Close()
-		return fmt.Errorf("video %s: %w: it has no readable frame (corrupt, truncated or not a video); download or export it again", s.display(), ErrSourceUnsupported)
+		return sourceErr(ErrSourceUnsupported, "noframe", "Video", s.display())
 	}
 	s.havePend = true
 	s.vc = vc
@@ -182,7 +212,7 @@ func (s *Source) Read(ctx context.Context, dst *gocv.Mat) error {
 		if s.vc != nil {
 			s.vc.Close()
 			s.vc = nil
-			if err := CheckComplete(s.display(), s.frame+1, s.frames, s.fps); err != nil {
+			if err := CheckComplete(s.display(), s.posMs/1000+1/s.fps, s.frame+1, s.frames, s.fps); err != nil {
 				return err
 			}
 		}
@@ -315,6 +345,35 @@ func (s *Source) display() string {
 	}
 	u.User = nil
 	return u.String()
+}
+
+// reachable says whether a remote source's host answers on its port at
+// all (nil for files, and for hosts that answer): a camera that is off or
+// off the network is told apart from one that sends what cannot be decoded.
+func (s *Source) reachable() error {
+	u, err := url.Parse(s.uri)
+	if err != nil || !isRemote(s.uri) || u.Hostname() == "" {
+		return nil
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"rtsp": "554", "rtsps": "322", "rtmp": "1935", "http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	if port == "" || strings.EqualFold(u.Scheme, "udp") {
+		return nil
+	}
+	addr := net.JoinHostPort(u.Hostname(), port)
+	c, err := net.DialTimeout("tcp", addr, 3*time.Second)
+	if err != nil {
+		why := err.Error()
+		var oe *net.OpError
+		if errors.As(err, &oe) && oe.Err != nil {
+			why = oe.Err.Error()
+		}
+		return sourceErr(ErrSourceUnreachable, "unreachable", "Video", s.display(), "Addr", addr, "Why", why)
+	}
+	c.Close()
+	return nil
 }
 
 func isRemote(uri string) bool {

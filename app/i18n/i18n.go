@@ -20,6 +20,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	stdsync "sync"
 	"text/template"
@@ -35,6 +36,23 @@ const (
 	Chinese = "zh"
 	English = "en"
 )
+
+// SystemLang is the language of the user's locale (LANGUAGE, LC_ALL,
+// LC_MESSAGES, LANG, the first one set), English where it names no
+// language StoreLens speaks (C, POSIX, fr_FR…). The window and the
+// headless commands both start in it.
+func SystemLang() string {
+	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" {
+			// LANGUAGE may list several, "zh_CN:en".
+			if c, ok := Lang(strings.SplitN(v, ":", 2)[0]); ok {
+				return c
+			}
+			return English
+		}
+	}
+	return English
+}
 
 // Lang turns a user's word for a language ("zh", "zh-CN", "cn", "en",
 // "en_US.UTF-8", …) into Chinese or English; ok is false for anything else.

@@ -159,6 +159,15 @@ func HourConversion(entries, transactions int64) float64 {
 	return float64(transactions) / float64(entries)
 }
 
+// FormatValueIn is FormatValue with the units in lang ("86.5 min",
+// "86.5分钟"): what screens, commands and reports show a person.
+func FormatValueIn(m Metric, v float64, ok bool, lang string) string {
+	if m == Dwell && ok && !math.IsNaN(v) {
+		return i18n.Say("unit.minutes", "N", fmt.Sprintf("%.1f", v/60)).In(lang)
+	}
+	return FormatValue(m, v, ok)
+}
+
 // FormatValue renders a value of metric m like KPIs.Format.
 func FormatValue(m Metric, v float64, ok bool) string {
 	if !ok || math.IsNaN(v) {

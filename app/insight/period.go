@@ -3,6 +3,7 @@ package insight
 import (
 	"encoding/json"
 	"fmt"
+	"storelens/app/i18n"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,12 @@ type Period struct {
 
 const dayFmt = "2006-01-02"
 
+// PeriodError is a period that cannot be read, said for a person.
+type PeriodError struct{ Say i18n.Text }
+
+func (e *PeriodError) Error() string   { return e.Say.In(i18n.English) }
+func (e *PeriodError) Text() i18n.Text { return e.Say }
+
 // ParsePeriod reads a period the way managers write one:
 //
 //	2026-11-20               a day
@@ -43,32 +50,34 @@ func ParsePeriod(s string, loc *time.Location) (Period, error) {
 		loc = time.UTC
 	}
 	s = strings.TrimSpace(s)
-	bad := func(why string) (Period, error) {
-		return Period{}, fmt.Errorf("period %q: %s; write a day (2026-11-20), an ISO week (2026-W47), a month (2026-11) or a range (2026-11-01..2026-11-15)", s, why)
+	bad := func(why string, kv ...any) (Period, error) {
+		return Period{}, &PeriodError{Say: i18n.Say("period.err."+why, append([]any{"Text", s}, kv...)...).And("period.err.write")}
 	}
 	if a, b, ok := strings.Cut(s, ".."); ok {
 		from, err := time.ParseInLocation(dayFmt, strings.TrimSpace(a), loc)
 		if err != nil {
-			return bad("the first day is not a date")
+			return bad("first")
 		}
 		to, err := time.ParseInLocation(dayFmt, strings.TrimSpace(b), loc)
 		if err != nil {
-			return bad("the last day is not a date")
+			return bad("last")
 		}
 		if to.Before(from) {
-			return bad("the last day is before the first")
+			return bad("order")
 		}
 		return Period{Kind: Range, From: from, To: to.AddDate(0, 0, 1)}, nil
 	}
 	if y, w, ok := strings.Cut(strings.ToUpper(s), "-W"); ok {
 		year, err1 := strconv.Atoi(y)
 		week, err2 := strconv.Atoi(w)
-		if err1 != nil || err2 != nil || week < 1 || week > 53 {
-			return bad("the week is not YYYY-Www")
+		if err1 != nil || err2 != nil {
+			return bad("week")
 		}
 		from := isoWeekStart(year, week, loc)
-		if yy, ww := from.ISOWeek(); yy != year || ww != week {
-			return bad(fmt.Sprintf("%d has no week %d", year, week))
+		if yy, ww := from.ISOWeek(); week < 1 || yy != year || ww != week {
+			last := isoWeekStart(year+1, 1, loc).AddDate(0, 0, -7)
+			_, weeks := last.ISOWeek()
+			return bad("noweek", "Year", year, "Week", week, "Weeks", weeks)
 		}
 		return Period{Kind: Week, From: from, To: from.AddDate(0, 0, 7)}, nil
 	}
@@ -78,7 +87,7 @@ func ParsePeriod(s string, loc *time.Location) (Period, error) {
 	if t, err := time.ParseInLocation("2006-01", s, loc); err == nil {
 		return Period{Kind: Month, From: t, To: t.AddDate(0, 1, 0)}, nil
 	}
-	return bad("not a day, week, month or range")
+	return bad("shape")
 }
 
 // isoWeekStart is the Monday of ISO week w of year y.

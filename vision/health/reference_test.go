@@ -69,7 +69,7 @@ func TestTruncatedRecordingIsABrokenFile(t *testing.T) {
 	if !errors.Is(err, vision.ErrSourceTruncated) || rep != nil {
 		t.Fatalf("a truncated file gave %+v, %v; want ErrSourceTruncated and no report", rep, err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, clip) || !strings.Contains(msg, "ends after frame") || !strings.Contains(msg, "copy or export it again") {
+	if msg := err.Error(); !strings.Contains(msg, clip) || !strings.Contains(msg, "pictures stop at") || !strings.Contains(msg, "copy or export it again") {
 		t.Errorf("the error %q does not name the file, how far it was read and what to do", msg)
 	}
 }

@@ -262,7 +262,7 @@ func (f *footage) read(ctx context.Context, dst *gocv.Mat) (float64, error) {
 	if !f.vc.Read(dst) || dst.Empty() {
 		// A file that stops short is broken, not a camera that lost
 		// its picture: it is not judged at all.
-		if err := vision.CheckComplete(f.name, f.n, f.count, f.fps); err != nil {
+		if err := vision.CheckComplete(f.name, f.prevT+1/math.Max(f.fps, 1), f.n, f.count, f.fps); err != nil {
 			return 0, err
 		}
 		return 0, io.EOF
