@@ -14,7 +14,7 @@ GOBIN_DIR  := $(shell $(GO) env GOPATH)/bin
 # Debian packages the build, the window and the tests need.
 APT_PKGS := pkg-config libopencv-dev libgl1-mesa-dev xorg-dev libxkbcommon-dev \
             fonts-noto-cjk fonts-droid-fallback xvfb x11-utils imagemagick poppler-utils \
-            ffmpeg
+            ffmpeg sqlite3
 
 .PHONY: all deps testdata run demo build test test-go lint-spec bench lint package clean
 
