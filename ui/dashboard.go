@@ -130,14 +130,15 @@ func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() 
 	// The search takes the width the rest leaves, so the row fits a
 	// 1024-pixel screen in either language.
 	bar := container.NewBorder(nil, nil,
-		container.NewHBox(d.picker.Content(), fixed(128, d.tagSel), fixed(150, d.placeSel)),
-		container.NewHBox(d.flaggedOnly, d.openBtn), d.search)
+		container.NewHBox(d.picker.Content(), fixed(120, d.tagSel), fixed(140, d.placeSel)),
+		d.flaggedOnly, container.New(shrinkable{w: 90}, d.search))
 	tiles := container.NewGridWithColumns(len(d.tiles))
 	for _, t := range d.tiles {
 		tiles.Add(t)
 	}
+	// Opening the store is next to the reasons it is opened for.
 	right := container.NewVScroll(container.NewVBox(
-		heading(tr("dashboard.flags", "Why this store is flagged")), d.detail,
+		heading(tr("dashboard.flags", "Why this store is flagged")), d.detail, container.NewHBox(d.openBtn),
 		widget.NewSeparator(),
 		heading(tr("dashboard.health", "Suspect numbers and sync")), d.health,
 	))
@@ -145,7 +146,7 @@ func NewDashboard(run Runner, src regionSource, alerts alertSource, sync func() 
 	legend.SizeName = theme.SizeNameCaptionText
 	legend.Wrapping = fyne.TextWrapWord
 	split := container.NewHSplit(container.NewBorder(container.NewVBox(d.busy, d.status), legend, nil, nil, d.table), right)
-	split.Offset = 0.78
+	split.Offset = 0.8
 	d.content = container.NewBorder(container.NewVBox(bar, d.picker.Problem(), tiles, d.scope), nil, nil, nil, split)
 	d.load()
 	return d
@@ -310,6 +311,7 @@ func (d *Dashboard) apply(ov insight.RegionOverview) {
 		d.setTile(d.tiles[i], m, ov)
 	}
 	d.showCoverage()
+	d.fitContent()
 	d.refilter()
 }
 

@@ -26,7 +26,11 @@ var language atomic.Value
 // language StoreLens speaks). Screens built afterwards speak the new
 // language; the shell rebuilds its screens after a switch.
 func SetLanguage(code string) {
-	if code == LangSystem {
+	if c, ok := i18n.Lang(code); ok {
+		code = c
+	} else {
+		// The system's, also for a value StoreLens does not speak (a
+		// preference file edited by hand, an older version's code).
 		code = i18n.SystemLang()
 	}
 	language.Store(code)

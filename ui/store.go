@@ -133,7 +133,9 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 		tiles.Add(t)
 	}
 	titled := func(key, def string, c *ChartView) fyne.CanvasObject {
-		return container.NewBorder(heading(tr(key, def)), nil, nil, nil, c)
+		h := heading(tr(key, def))
+		h.Wrapping = fyne.TextWrapWord // a long title takes two lines on a narrow screen
+		return container.NewBorder(h, nil, nil, nil, c)
 	}
 	charts := container.NewGridWithColumns(2,
 		titled("chart.forecast", "Real vs predicted traffic", s.forecast),
@@ -462,7 +464,7 @@ func (s *StorePage) showFlags(d insight.StoreDetail) {
 		}
 	}
 	for _, f := range d.Flags {
-		l := widget.NewLabel("⚑ " + flagKindLabel(f.Kind) + ": " + f.Reason.In(CurrentLanguage()))
+		l := widget.NewLabel(tr("store.flag.line", "⚑ {{.Kind}}: {{.Reason}}", map[string]any{"Kind": flagKindLabel(f.Kind), "Reason": f.Reason.In(CurrentLanguage())}))
 		l.Wrapping = fyne.TextWrapWord
 		s.flags.Add(l)
 		// Jump to the trading hours among the flag's hours: footage of a
@@ -485,7 +487,12 @@ func (s *StorePage) showFlags(d insight.StoreDetail) {
 			jumps = append(jumps, widget.NewButtonWithIcon(t.Format("01-02 15:04"), theme.MediaPlayIcon(), func() { s.pickTime(t) }))
 		}
 		if len(jumps) > 0 {
-			s.flags.Add(container.NewHBox(jumps...))
+			// The buttons wrap onto more rows where the column is narrow.
+			size := jumps[0].MinSize()
+			for _, j := range jumps {
+				size = size.Max(j.MinSize())
+			}
+			s.flags.Add(container.NewGridWrap(size, jumps...))
 		}
 	}
 	s.flags.Refresh()

@@ -20,7 +20,6 @@ const (
 	colFlags = iota
 	colStore
 	colTags
-	colReason
 	colDailyEntries
 	colEntryRate
 	colConversion
@@ -28,6 +27,7 @@ const (
 	colSales
 	colDwell
 	colRank
+	colReason // last: on a narrow screen the figures stay in view and the reason is read in the panel
 	numCols
 )
 
@@ -191,28 +191,60 @@ func (d *Dashboard) columnTitle(col int) string {
 	return metricLabel(colMetric[col])
 }
 
-// columnWidths are the columns' narrowest widths; the reason column takes
-// what the window leaves over (up to reasonMaxWidth), so the figures stay
-// on screen and only a narrow window scrolls, with the flag and store
-// columns pinned at the left.
-var columnWidths = [numCols]float32{52, 136, 84, 110, 96, 84, 92, 88, 100, 92, 60}
+// columnCaps are the widest the columns grow to fit what they show; the
+// reason column takes what the window leaves over (up to reasonMaxWidth),
+// so the figures stay on screen and only a narrow window scrolls, with the
+// flag and store columns pinned at the left.
+var columnCaps = [numCols]float32{56, 180, 110, 110, 100, 100, 110, 130, 110, 80, 110}
 
 const (
 	reasonMaxWidth = 380
 	pinnedColumns  = 2 // flags and store stay in view while the rest scrolls
 )
 
-// fitColumns shares width among the columns: each keeps its narrowest
-// width and the reason column grows into what is left.
+// fitContent sizes each column to its title and its widest cell over the
+// period's stores (in the theme's font, so either language and any text
+// size fit), within columnCaps; the reason column is left to fitColumns.
+func (d *Dashboard) fitContent() {
+	measure := func(s string) float32 { return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width }
+	pad := 2*theme.InnerPadding() + theme.Padding()
+	marker := measure("▲") + theme.Padding()
+	t := d.table
+	for col := 0; col < numCols; col++ {
+		if col == colReason {
+			t.minWidths[col] = columnCaps[col]
+			continue
+		}
+		w := measure(d.columnTitle(col)) + pad
+		if col == d.sortCol {
+			w += measure(" ▼")
+		}
+		for _, s := range d.ov.Stores {
+			text, mark, _ := d.storeCell(s, col)
+			cw := measure(text) + pad
+			if mark != "" || colMetric[col] != "" {
+				cw += marker
+			}
+			w = max(w, cw)
+		}
+		t.minWidths[col] = min(w, columnCaps[col])
+		t.SetColumnWidth(col, t.minWidths[col])
+	}
+	t.reasonWidth = 0
+	t.fitColumns(t.Size().Width)
+}
+
+// fitColumns shares width among the columns: each keeps its width and the
+// reason column grows into what is left.
 func (t *storeTable) fitColumns(width float32) {
 	// Each column also takes a separator and the table's padding.
 	fixed := float32(numCols) * (theme.SeparatorThicknessSize() + theme.Padding())
-	for i, w := range columnWidths {
+	for i, w := range t.minWidths {
 		if i != colReason {
 			fixed += w
 		}
 	}
-	reason := min(max(columnWidths[colReason], width-fixed), reasonMaxWidth)
+	reason := min(max(t.minWidths[colReason], width-fixed), reasonMaxWidth)
 	if reason != t.reasonWidth {
 		t.reasonWidth = reason
 		t.SetColumnWidth(colReason, reason)
@@ -231,6 +263,7 @@ func (t *storeTable) Resize(s fyne.Size) {
 type storeTable struct {
 	widget.Table
 	onEnter     func()
+	minWidths   [numCols]float32
 	reasonWidth float32
 }
 
@@ -273,7 +306,8 @@ func (d *Dashboard) newTable() *storeTable {
 		col := id.Col
 		b.OnTapped = func() { d.sortBy(col) }
 	}
-	for i, w := range columnWidths {
+	t.minWidths = columnCaps
+	for i, w := range columnCaps {
 		t.SetColumnWidth(i, w)
 	}
 	t.OnSelected = func(id widget.TableCellID) { d.selectRow(id.Row) }
@@ -283,7 +317,11 @@ func (d *Dashboard) newTable() *storeTable {
 // cellText is what a table cell shows: the text, and a marker with its
 // colour (tag average above/below).
 func (d *Dashboard) cellText(row, col int) (text, marker string, markColor fyne.ThemeColorName) {
-	s := d.ov.Stores[d.rows[row]]
+	return d.storeCell(d.ov.Stores[d.rows[row]], col)
+}
+
+// storeCell is what column col shows for store s.
+func (d *Dashboard) storeCell(s insight.StoreKPIs, col int) (text, marker string, markColor fyne.ThemeColorName) {
 	switch col {
 	case colFlags:
 		if len(s.Flags) > 0 {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
 	"storelens/sync/feed"
@@ -82,6 +83,25 @@ func TestEverySyncFailureKindIsTranslated(t *testing.T) {
 	for _, k := range []string{"signin", "offline", "config", "storage", "rejected", "cancelled", "other"} {
 		if en["sync.err."+k] == "" || zh["sync.err."+k] == "" {
 			t.Errorf("sync failure kind %q lacks a label in one language", k)
+		}
+	}
+}
+
+// A language preference StoreLens does not know as such ("zh-Hans" written
+// by hand, "fr") still gives a language it speaks, never raw templates.
+func TestLanguagePreferencesAreUnderstood(t *testing.T) {
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "C.UTF-8")
+	defer SetLanguage(LangEnglish)
+	for in, want := range map[string]string{"zh-Hans": LangChinese, "zh_CN.UTF-8": LangChinese, "en-GB": LangEnglish, "fr": LangEnglish, "": LangEnglish} {
+		SetLanguage(in)
+		if got := CurrentLanguage(); got != want {
+			t.Errorf("preference %q speaks %q, want %q", in, got, want)
+		}
+		if s := tr("dashboard.allplaces.n", "All stores ({{.N}})", map[string]any{"N": 3}); strings.Contains(s, "{{") {
+			t.Errorf("preference %q renders %q", in, s)
 		}
 	}
 }

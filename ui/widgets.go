@@ -348,7 +348,21 @@ type kpiTileRenderer struct {
 	box *fyne.Container
 }
 
-func (r *kpiTileRenderer) Layout(s fyne.Size) { r.box.Resize(s) }
+// Layout gives the value its full size where it fits and a smaller one on a
+// narrow tile ("¥32,586,678" on a 1024-pixel screen), never cutting it.
+func (r *kpiTileRenderer) Layout(s fyne.Size) {
+	full := theme.TextSize() * 1.7
+	room := s.Width - 4*theme.Padding()
+	size := full
+	if w := fyne.MeasureText(r.t.value.Text, full, r.t.value.TextStyle).Width; w > room && room > 0 {
+		size = max(theme.TextSize()*1.1, full*room/w)
+	}
+	if size != r.t.value.TextSize {
+		r.t.value.TextSize = size
+		r.t.value.Refresh()
+	}
+	r.box.Resize(s)
+}
 func (r *kpiTileRenderer) MinSize() fyne.Size {
 	return fyne.NewSize(140, r.box.MinSize().Height)
 }
@@ -448,3 +462,22 @@ func (h *headerCell) MinSize() fyne.Size {
 
 // CreateRenderer implements fyne.Widget.
 func (h *headerCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(h.label) }
+
+// shrinkable lets o be laid out narrower than its own minimum (an entry
+// whose placeholder would otherwise set the toolbar's width), down to w.
+type shrinkable struct{ w float32 }
+
+func (l shrinkable) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(l.w, h)
+}
+
+func (l shrinkable) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(s)
+	}
+}
