@@ -87,11 +87,12 @@ lint-spec:
 	  mkdir -p $(NPM_CACHE) && cd $(NPM_CACHE) && { [ -x node_modules/.bin/redocly ] || npm install --silent --no-audit --no-fund @redocly/cli@1.34.20 >/dev/null; } && \
 	  cd $(CURDIR) && $(NPM_CACHE)/node_modules/.bin/redocly lint --format=stylish docs/feed-api.yaml; fi
 
-# The counting benchmark runs five times on one core (median ratios); the
-# rest once each.
+# The counting benchmarks run on one core (motion five times, median
+# ratios; the learnt detector once); the rest once each.
 bench: deps
 	taskset -c 0 $(GO) test -run '^$$' -bench '^BenchmarkCount$$' -benchtime 5x ./vision
-	$(GO) test -run '^$$' -bench . -skip '^BenchmarkCount$$' -benchtime 1x -timeout 60m ./...
+	taskset -c 0 $(GO) test -run '^$$' -bench '^BenchmarkCountDNN$$' -benchtime 1x ./vision
+	$(GO) test -run '^$$' -bench . -skip '^BenchmarkCount(DNN)?$$' -benchtime 1x -timeout 60m ./...
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }

@@ -158,3 +158,52 @@ func rss() uint64 {
 	pages, _ := strconv.ParseUint(f[1], 10, 64)
 	return pages * uint64(os.Getpagesize())
 }
+
+// BenchmarkCountDNN counts vtest.avi (a crowded scene) with the built-in
+// learnt detector at the default analysis rate and prints how many times
+// faster than real time that is, beside decode-only speed in the same run.
+// make bench runs it on one core.
+//
+//	taskset -c 0 go test -run '^$' -bench CountDNN -benchtime 1x ./vision
+func BenchmarkCountDNN(b *testing.B) {
+	video := footage(b, "vtest.avi")
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		src, err := OpenSource(video)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := gocv.NewMat()
+		n := 0
+		start := time.Now()
+		for src.Read(ctx, &m) == nil {
+			n++
+		}
+		decode := float64(n) / time.Since(start).Seconds()
+		m.Close()
+		src.Close()
+
+		src, err = OpenSource(video)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := builtInNanoDet(b)
+		c, err := NewCounter(Config{Entrance: Line{Pt{0, 300}, Pt{768, 300}}, Detector: d}, 768, 576, src.FPS())
+		if err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		if err := c.run(ctx, src); err != nil {
+			b.Fatal(err)
+		}
+		took := time.Since(start).Seconds()
+		fps := float64(c.frame) / took
+		realTime := float64(c.frame) / src.FPS() / took
+		c.Close()
+		src.Close()
+		b.ReportMetric(realTime, "x-real-time")
+		b.ReportMetric(fps/decode, "ratio-to-decode")
+		fmt.Printf("vtest.avi 768x576 with the learnt detector at %d looks a second: %.0f fps, %.1f× real time (target ≥ 5×), %.2f× decode-only (%.0f fps); an hour at 10 fps takes %.0f s\n",
+			DefaultAnalysisFPS, fps, realTime, fps/decode, decode, 36000/fps)
+	}
+}
