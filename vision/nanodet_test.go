@@ -23,30 +23,39 @@ func builtInNanoDet(t testing.TB) *NanoDetDetector {
 	return d
 }
 
-// The built-in learnt detector finds the annotated people of vtest.avi
-// (every 10th frame, IoU ≥ 0.5 with a strong detection) and puts their feet
-// where the annotation does: the row a counting line is judged on.
-func TestLearntDetectorFindsTheAnnotatedPeople(t *testing.T) {
+// eachFrame calls fn with every every-th frame of the sample video name
+// (0-based index) and the learnt detector's detections in it.
+func eachFrame(t *testing.T, name string, every int, fn func(i int, frame gocv.Mat, dets []Detection)) {
+	t.Helper()
 	d := builtInNanoDet(t)
 	defer d.Close()
-	vc, err := gocv.VideoCaptureFile(assetstest.Footage(t, "vtest.avi"))
+	vc, err := gocv.VideoCaptureFile(assetstest.Footage(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer vc.Close()
-	byFrame := groundTruth(t).BoxesByFrame()
 	frame := gocv.NewMat()
 	defer frame.Close()
-	var tp, fn, fp int
-	var footErr []float64
 	for i := 0; vc.Read(&frame); i++ {
-		if i%10 != 0 {
+		if i%every != 0 {
 			continue
 		}
 		dets, err := d.Detect(frame)
 		if err != nil {
 			t.Fatal(err)
 		}
+		fn(i, frame, dets)
+	}
+}
+
+// The built-in learnt detector finds the annotated people of vtest.avi
+// (every 10th frame, IoU ≥ 0.5 with a strong detection) and puts their feet
+// where the annotation does: the row a counting line is judged on.
+func TestLearntDetectorFindsTheAnnotatedPeople(t *testing.T) {
+	byFrame := groundTruth(t).BoxesByFrame()
+	var tp, fn, fp int
+	var footErr []float64
+	eachFrame(t, "vtest.avi", 10, func(i int, _ gocv.Mat, dets []Detection) {
 		var strong []Box
 		for _, x := range dets {
 			if x.Score >= 0.5 {
@@ -70,7 +79,7 @@ func TestLearntDetectorFindsTheAnnotatedPeople(t *testing.T) {
 			footErr = append(footErr, math.Abs(strong[bi].Y+strong[bi].H-(g.Y+g.H))/g.H)
 		}
 		fp += len(strong) - len(used)
-	}
+	})
 	recall, precision := float64(tp)/float64(tp+fn), float64(tp)/float64(tp+fp)
 	sort.Float64s(footErr)
 	med, p90 := footErr[len(footErr)/2], footErr[len(footErr)*9/10]
@@ -88,27 +97,14 @@ func TestLearntDetectorFindsTheAnnotatedPeople(t *testing.T) {
 
 // Nothing moves through tree.avi: the learnt detector sees nobody there.
 func TestLearntDetectorSeesNobodyInTree(t *testing.T) {
-	d := builtInNanoDet(t)
-	defer d.Close()
-	vc, err := gocv.VideoCaptureFile(assetstest.Footage(t, "tree.avi"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer vc.Close()
-	frame := gocv.NewMat()
-	defer frame.Close()
 	n := 0
-	for i := 0; vc.Read(&frame); i++ {
-		dets, err := d.Detect(frame)
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachFrame(t, "tree.avi", 1, func(_ int, _ gocv.Mat, dets []Detection) {
 		for _, x := range dets {
 			if x.Score >= 0.5 {
 				n++
 			}
 		}
-	}
+	})
 	if n > 0 {
 		t.Errorf("%d strong person detections in tree.avi, which has no people", n)
 	}

@@ -5,35 +5,17 @@ import (
 	"testing"
 
 	"gocv.io/x/gocv"
-
-	"storelens/assets/assetstest"
 )
 
 // The blur for exported evidence covers the heads of the annotated people
 // in sample frames of vtest.avi (the top of each annotated box, where the
 // head is) and leaves most of the frame as it was.
 func TestHeadBlurCoversTheAnnotatedHeads(t *testing.T) {
-	d := builtInNanoDet(t)
-	defer d.Close()
-	vc, err := gocv.VideoCaptureFile(assetstest.Footage(t, "vtest.avi"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer vc.Close()
 	byFrame := groundTruth(t).BoxesByFrame()
-	frame := gocv.NewMat()
-	defer frame.Close()
 	heads, covered := 0, 0
 	var blurredShare float64
 	samples := 0
-	for i := 0; vc.Read(&frame); i++ {
-		if i%40 != 0 {
-			continue
-		}
-		dets, err := d.Detect(frame)
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachFrame(t, "vtest.avi", 40, func(i int, frame gocv.Mat, dets []Detection) {
 		size := image.Pt(frame.Cols(), frame.Rows())
 		regions := HeadRegions(dets, size)
 		mask := make([]bool, size.X*size.Y)
@@ -74,7 +56,7 @@ func TestHeadBlurCoversTheAnnotatedHeads(t *testing.T) {
 			}
 		}
 		before := frame.Clone()
-		BlurRegions(&frame, regions)
+		BlurRegions(&frame, regions) // the caller's frame: the next one is read over it
 		diff := gocv.NewMat()
 		gocv.AbsDiff(before, frame, &diff)
 		gray := gocv.NewMat()
@@ -85,7 +67,7 @@ func TestHeadBlurCoversTheAnnotatedHeads(t *testing.T) {
 		before.Close()
 		diff.Close()
 		gray.Close()
-	}
+	})
 	share := float64(covered) / float64(heads)
 	t.Logf("%d of %d annotated heads covered (%.1f%%) in %d frames; %.1f%% of the frame blurred on average", covered, heads, 100*share, samples, 100*blurredShare/float64(samples))
 	if share < 0.95 {
