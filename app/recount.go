@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"storelens/assets"
 	"storelens/localdb"
 	"storelens/vision"
 )
@@ -28,8 +29,40 @@ type RecountRequest struct {
 	// camera is given, the camera's configured lines and staff zone are
 	// used.
 	Count vision.Config
+	// Detector finds the people when Count brings none: DetectorDNN (the
+	// built-in learnt detector, the default) or DetectorMotion.
+	Detector string
 	// Progress, if set, hears about every frame.
 	Progress vision.Progress
+}
+
+// The detectors a recount can use.
+const (
+	DetectorDNN    = "dnn"
+	DetectorMotion = "motion"
+)
+
+// detectorFor sets up the detector req asks for.
+func detectorFor(req *RecountRequest) error {
+	if req.Count.Detector != nil {
+		return nil
+	}
+	switch req.Detector {
+	case "", DetectorDNN:
+		model, err := assets.PersonModel()
+		if err != nil {
+			return err
+		}
+		d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, Size: assets.PersonModelSize})
+		if err != nil {
+			return err
+		}
+		req.Count.Detector = d
+	case DetectorMotion:
+	default:
+		return fmt.Errorf("detector %q: choose %s or %s", req.Detector, DetectorDNN, DetectorMotion)
+	}
+	return nil
 }
 
 // RecountOutcome is what a recount found and, when stored, its id.
@@ -65,6 +98,9 @@ func Recount(ctx context.Context, db *localdb.DB, req RecountRequest) (*RecountO
 		if err := applyCameraGeometry(&req.Count, cam); err != nil {
 			return nil, err
 		}
+	}
+	if err := detectorFor(&req); err != nil {
+		return nil, err
 	}
 	src, err := vision.OpenSource(req.Video)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"storelens/app"
-	"storelens/assets"
 	"storelens/localdb"
 	"storelens/vision"
 )
@@ -58,7 +57,7 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	staffTracks := fs.String("staff-tracks", "", "track numbers marked as staff in review, e.g. 3,17")
 	window := fs.Duration("reentry-window", 30*time.Minute, "the same person entering again within this counts once (0 turns it off)")
 	analysisFPS := fs.Float64("analysis-fps", vision.DefaultAnalysisFPS, "analyse at most this many frames a second (0 = every frame, slower)")
-	detector := fs.String("detector", "motion", "how people are found: motion (background subtraction, fast) or dnn (the built-in learnt person detector, NanoDet)")
+	detector := fs.String("detector", "dnn", "how people are found: dnn (the built-in learnt person detector, NanoDet) or motion (background subtraction, faster)")
 	dnnModel := fs.String("dnn-model", "", "your own SSD-style person detector (ONNX, Caffe .caffemodel, TensorFlow .pb) instead of the built-in ones")
 	dnnConfig := fs.String("dnn-config", "", "the model's config file (Caffe .prototxt, TensorFlow .pbtxt), if it has one")
 	if err := ParseFlags(fs, args); err != nil {
@@ -128,21 +127,11 @@ func runCount(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		cfg.Detector, used = d, "dnn"
-	case *detector == "dnn":
-		model, err := assets.PersonModel()
-		if err != nil {
-			return err
-		}
-		d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, Size: assets.PersonModelSize})
-		if err != nil {
-			return err
-		}
-		cfg.Detector = d
-	case *detector != "motion":
-		return fmt.Errorf("--detector %q: choose motion or dnn", *detector)
+		cfg.Detector, used = d, app.DetectorDNN
+	case *detector != app.DetectorDNN && *detector != app.DetectorMotion:
+		return fmt.Errorf("--detector %q: choose %s or %s", *detector, app.DetectorDNN, app.DetectorMotion)
 	}
-	req := app.RecountRequest{Video: *video, CameraCode: *camera, Count: cfg}
+	req := app.RecountRequest{Video: *video, CameraCode: *camera, Count: cfg, Detector: *detector}
 	if *start != "" {
 		t, err := time.Parse(time.RFC3339, *start)
 		if err != nil {

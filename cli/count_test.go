@@ -120,11 +120,12 @@ func TestCountBadInput(t *testing.T) {
 	}
 }
 
-// The built-in learnt detector counts the annotated crossings of a line on
-// vtest.avi (H300: 18 in, 13 out in the public annotation) within one or
-// two, says which detector counted, and finds nobody crossing in tree.avi.
+// The built-in learnt detector, the default, counts the annotated
+// crossings of a line on vtest.avi (H300: 18 in, 13 out in the public
+// annotation) within one or two, says which detector counted, and finds
+// nobody crossing in tree.avi; --detector motion still counts the old way.
 func TestCountWithTheLearntDetector(t *testing.T) {
-	out, _, err := runCountCmd(t, "--video", assetstest.Footage(t, "vtest.avi"), "--line", "0,300,768,300", "--detector", "dnn", "--json")
+	out, _, err := runCountCmd(t, "--video", assetstest.Footage(t, "vtest.avi"), "--line", "0,300,768,300", "--json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +146,11 @@ func TestCountWithTheLearntDetector(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil || res.In+res.Out != 0 {
 		t.Errorf("dnn on tree.avi (no people): %+v %v", res, err)
 	}
-	if _, _, err := runCountCmd(t, "--video", assetstest.Footage(t, "tree.avi"), "--line", "0,200,320,200", "--detector", "yolo"); err == nil || !strings.Contains(err.Error(), "motion or dnn") {
+	out, _, err = runCountCmd(t, "--video", assetstest.Footage(t, "vtest.avi"), "--line", "0,300,768,300", "--detector", "motion", "--json")
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Detector != "motion" || res.In < 14 || res.Out < 10 {
+		t.Errorf("--detector motion: %+v %v", res, err)
+	}
+	if _, _, err := runCountCmd(t, "--video", assetstest.Footage(t, "tree.avi"), "--line", "0,200,320,200", "--detector", "yolo"); err == nil || !strings.Contains(err.Error(), "dnn or motion") {
 		t.Errorf("an unknown detector: %v", err)
 	}
 }

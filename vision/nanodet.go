@@ -21,10 +21,11 @@ type NanoDetConfig struct {
 	// Size is the network's square input side (default 320; the model runs
 	// at any multiple of 32 it was converted for).
 	Size int
-	// MinScore is the class score of a strong detection (default 0.4);
+	// MinScore is the class score of a strong detection (default 0.5);
 	// boxes down to half of it are kept as weak ones for the tracker.
 	MinScore float64
-	// NMS is the overlap (IoU) above which the weaker of two boxes goes.
+	// NMS is the overlap (IoU) above which the weaker of two boxes goes
+	// (default 0.45).
 	NMS float64
 }
 
@@ -63,11 +64,14 @@ func NewNanoDetDetector(cfg NanoDetConfig) (*NanoDetDetector, error) {
 	if cfg.Size%32 != 0 {
 		return nil, fmt.Errorf("person detector input %d: use a multiple of 32 (320, 416)", cfg.Size)
 	}
+	// Chosen on the random lines of seed 1 (docs/counting.md): at 0.4 the
+	// tracker made tracks of the detector's doubtful boxes (MOTA 54 %), at
+	// 0.5 with the tighter overlap it keeps to people (MOTA 78 %).
 	if cfg.MinScore <= 0 || cfg.MinScore >= 1 {
-		cfg.MinScore = 0.4
+		cfg.MinScore = 0.5
 	}
 	if cfg.NMS <= 0 || cfg.NMS >= 1 {
-		cfg.NMS = 0.6
+		cfg.NMS = 0.45
 	}
 	var net gocv.Net
 	if cfg.ModelData != nil {
