@@ -147,6 +147,9 @@ func TestCountWithTheLearntDetector(t *testing.T) {
 		t.Errorf("dnn on tree.avi (no people): %+v %v", res, err)
 	}
 	out, _, err = runCountCmd(t, "--video", assetstest.Footage(t, "vtest.avi"), "--line", "0,300,768,300", "--detector", "motion", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Detector != "motion" || res.In < 14 || res.Out < 10 {
 		t.Errorf("--detector motion: %+v %v", res, err)
 	}
