@@ -205,6 +205,15 @@ func Fail(env Env, err error) int {
 	return 1
 }
 
+// saidError is a command's own error, as catalogue phrases.
+type saidError struct{ say i18n.Text }
+
+func (e *saidError) Error() string   { return e.say.In(i18n.English) }
+func (e *saidError) Text() i18n.Text { return e.say }
+
+// sayErr is the error of catalogue key cli.err.<key> with its arguments.
+func sayErr(key string, kv ...any) error { return &saidError{say: i18n.Say("cli.err."+key, kv...)} }
+
 // explain is err for a person: its catalogue phrases in the command's
 // language when it has them (errors.As a Text() i18n.Text), else its text.
 func explain(env Env, err error) string {

@@ -64,7 +64,7 @@ func runCount(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if *video == "" {
-		fmt.Fprintln(env.Stderr, "storelens count: --video is required")
+		fmt.Fprintln(env.Stderr, env.T("cli.err.needvideo", "Cmd", "count"))
 		fs.Usage()
 		return ErrUsage
 	}
@@ -76,7 +76,7 @@ func runCount(ctx context.Context, env Env, args []string) error {
 		}
 		cfg.Entrance = l
 	} else if *camera == "" {
-		fmt.Fprintln(env.Stderr, "storelens count: --line is required (or --camera with a configured entrance line)")
+		fmt.Fprintln(env.Stderr, env.T("cli.err.needline"))
 		return ErrUsage
 	}
 	if *outside != "" {
@@ -129,7 +129,7 @@ func runCount(ctx context.Context, env Env, args []string) error {
 		}
 		cfg.Detector, used = d, app.DetectorDNN
 	case *detector != app.DetectorDNN && *detector != app.DetectorMotion:
-		return fmt.Errorf("--detector %q: choose %s or %s", *detector, app.DetectorDNN, app.DetectorMotion)
+		return sayErr("detector", "Value", *detector)
 	}
 	req := app.RecountRequest{Video: *video, CameraCode: *camera, Count: cfg, Detector: *detector}
 	if *start != "" {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"storelens/app"
 	"storelens/app/i18n"
 	"storelens/app/insight"
+	"storelens/localdb"
 )
 
 func init() {
@@ -66,6 +68,13 @@ func warnCoverage(ctx context.Context, env Env, core *app.App, p insight.Period)
 // with a next step when the store holds no stores yet.
 func openInsight(ctx context.Context, env Env) (*app.App, *insight.Insight, error) {
 	core, err := app.New(ctx, app.Config{DataDir: env.DataDir, Existing: true})
+	if errors.Is(err, app.ErrNoStore) {
+		dir := env.DataDir
+		if dir == "" {
+			dir, _ = localdb.DefaultDir()
+		}
+		return nil, nil, sayErr("nodata", "Dir", dir)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,7 +86,7 @@ func openInsight(ctx context.Context, env Env) (*app.App, *insight.Insight, erro
 	if n == 0 {
 		path := core.DB().Path()
 		core.Close()
-		return nil, nil, fmt.Errorf("no stores in %s yet: run `storelens sync` (or pass --data-dir with the folder that holds your data)", path)
+		return nil, nil, sayErr("nostores", "Path", path)
 	}
 	return core, core.Insight(), nil
 }
@@ -95,7 +104,7 @@ func known(ctx context.Context, flag, value string, list func(context.Context) (
 	if slices.Contains(valid, value) {
 		return nil
 	}
-	return fmt.Errorf("%s %q: no store on this laptop has it; choose one of %s", flag, value, strings.Join(valid, ", "))
+	return sayErr("unknown", "Flag", flag, "Value", value, "Valid", strings.Join(valid, ", "))
 }
 
 func runFlags(ctx context.Context, env Env, args []string) error {
@@ -109,7 +118,7 @@ func runFlags(ctx context.Context, env Env, args []string) error {
 	}
 	lang := env.lang()
 	if *periodS == "" {
-		fmt.Fprintln(env.Stderr, "storelens flags: --period is required, e.g. --period 2026-W47")
+		fmt.Fprintln(env.Stderr, env.T("cli.err.needperiod", "Cmd", "flags"))
 		return ErrUsage
 	}
 	p, core, in, err := openPeriod(ctx, env, *periodS)

@@ -129,8 +129,8 @@ func TestFlagsRefusesUnknownFiltersAndMissingData(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--period", "2026-W47", "--tag", "机场店"}, []string{`--tag "机场店"`, "choose one of", "商场店"}},
-		{[]string{"--period", "2026-W47", "--region", "R99"}, []string{`--region "R99"`, "choose one of", "R01"}},
+		{[]string{"--period", "2026-W47", "--tag", "机场店"}, []string{"--tag “机场店”", "choose one of", "商场店"}},
+		{[]string{"--period", "2026-W47", "--region", "R99"}, []string{"--region “R99”", "choose one of", "R01"}},
 	} {
 		out, _, err := run(t, dir, "flags", c.args...)
 		if err == nil {

@@ -49,7 +49,7 @@ func runHealth(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if *video == "" {
-		fmt.Fprintln(env.Stderr, "storelens health: --video is required")
+		fmt.Fprintln(env.Stderr, env.T("cli.err.needvideo", "Cmd", "health"))
 		fs.Usage()
 		return ErrUsage
 	}

@@ -38,7 +38,7 @@ func runKPI(ctx context.Context, env Env, args []string) error {
 	}
 	lang := env.lang()
 	if *code == "" || *periodS == "" {
-		fmt.Fprintln(env.Stderr, "storelens kpi: --store and --period are required, e.g. --store WH001 --period 2026-W47")
+		fmt.Fprintln(env.Stderr, env.T("cli.err.needstore"))
 		return ErrUsage
 	}
 	p, core, in, err := openPeriod(ctx, env, *periodS)

@@ -66,7 +66,7 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	bar.finish()
 	switch {
 	case url == "" && errors.Is(err, engine.ErrConfig):
-		return fmt.Errorf("no HQ feed given: pass --feed URL (e.g. --feed http://127.0.0.1:8477 for `storelens demo-feed`)")
+		return sayErr("nofeed")
 	case token == "" && errors.Is(err, engine.ErrSignIn) && sum.Rows == 0:
 		return fmt.Errorf("%w; set STORELENS_TOKEN (the demo feed accepts \"demo\") or sign in once in the app", err)
 	}
