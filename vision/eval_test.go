@@ -324,10 +324,10 @@ func TestEvaluateLearntDetector(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev.WriteTable(os.Stdout, "PETS09-S2L1 vtest.avi, 40 random lines (seed 1), learnt detector")
-	// Reached: in 95.9% gross / 99.0% net, out 95.8% / 98.0% (its score
+	// Reached: in 96.9% gross / 100% net, out 95.8% / 98.6% (its score
 	// thresholds were chosen on this seed; seeds 2–5 are in
 	// docs/counting.md).
-	checkFloor(t, ev, "40 random lines, learnt detector", 0.95, 0.97)
+	checkFloor(t, ev, "40 random lines, learnt detector", 0.95, 0.98)
 }
 
 // annotatedDetector gives the counter the annotated boxes of each analysed
