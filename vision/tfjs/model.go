@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -146,7 +147,15 @@ func Load(path string) (*Model, error) {
 	for _, o := range mj.Signature.Outputs {
 		m.Outputs = append(m.Outputs, strings.TrimSuffix(o.Name, ":0"))
 	}
-	sortStrings(m.Outputs)
+	slices.SortFunc(m.Outputs, func(a, b string) int {
+		switch {
+		case natLess(a, b):
+			return -1
+		case natLess(b, a):
+			return 1
+		}
+		return 0
+	})
 	dir := filepath.Dir(path)
 	for _, group := range mj.WeightsManifest {
 		var data []byte
@@ -249,14 +258,6 @@ func half(h uint16) float32 {
 		return float32(math.NaN())
 	}
 	return math.Float32frombits(sign | uint32(exp-15+127)<<23 | frac<<13)
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && natLess(s[j], s[j-1]); j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // natLess orders "Identity" < "Identity_1" < "Identity_2" < "Identity_10".
