@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"testing"
 	"time"
 )
 
@@ -365,83 +364,20 @@ func (s *trackScorer) idtp() int {
 	if n == 0 {
 		return 0
 	}
-	w := make([][]int, n)
-	for i := range w {
-		w[i] = make([]int, n)
+	// The tracker's assignment solver minimises: the cost of a pair is
+	// the frames it does not overlap.
+	cost := make([][]float64, n)
+	for i := range cost {
+		cost[i] = make([]float64, n)
 	}
 	for k, c := range s.overlap {
-		w[pIdx[k[0]]][tIdx[k[1]]] = c
+		cost[pIdx[k[0]]][tIdx[k[1]]] = -float64(c)
 	}
-	assign := hungarianMax(w)
 	sum := 0
-	for i, j := range assign {
-		sum += w[i][j]
+	for i, j := range hungarian(cost, n) {
+		sum -= int(cost[i][j])
 	}
 	return sum
-}
-
-// hungarianMax assigns each row of the square matrix w a distinct column so
-// that the sum of weights is largest (Kuhn–Munkres, O(n³)).
-func hungarianMax(w [][]int) []int {
-	n := len(w)
-	hi := 0
-	for _, r := range w {
-		for _, v := range r {
-			hi = max(hi, v)
-		}
-	}
-	const inf = math.MaxInt / 4
-	u, v := make([]int, n+1), make([]int, n+1)
-	p, way := make([]int, n+1), make([]int, n+1)
-	for i := 1; i <= n; i++ {
-		p[0] = i
-		j0 := 0
-		minv := make([]int, n+1)
-		used := make([]bool, n+1)
-		for j := range minv {
-			minv[j] = inf
-		}
-		for {
-			used[j0] = true
-			i0, delta, j1 := p[j0], inf, 0
-			for j := 1; j <= n; j++ {
-				if used[j] {
-					continue
-				}
-				cur := hi - w[i0-1][j-1] - u[i0] - v[j]
-				if cur < minv[j] {
-					minv[j], way[j] = cur, j0
-				}
-				if minv[j] < delta {
-					delta, j1 = minv[j], j
-				}
-			}
-			for j := 0; j <= n; j++ {
-				if used[j] {
-					u[p[j]] += delta
-					v[j] -= delta
-				} else {
-					minv[j] -= delta
-				}
-			}
-			j0 = j1
-			if p[j0] == 0 {
-				break
-			}
-		}
-		for j0 != 0 {
-			j1 := way[j0]
-			p[j0] = p[j1]
-			j0 = j1
-		}
-	}
-	assign := make([]int, n)
-	for j := 1; j <= n; j++ {
-		if p[j] > 0 {
-			assign[p[j]-1] = j - 1
-		}
-	}
-	return assign
 }
 
 func dist(a, b Pt) float64 { return math.Hypot(a.X-b.X, a.Y-b.Y) }
@@ -653,13 +589,4 @@ func (ev *Evaluation) Total() (in, out DirScore) {
 		}
 	}
 	return in, out
-}
-
-func TestHungarianFindsTheBestPairing(t *testing.T) {
-	// Greedy would take 9 (row 0 → col 0) and then 1: 10; the best is 8 + 7 = 15.
-	w := [][]int{{9, 8}, {7, 1}}
-	a := hungarianMax(w)
-	if got := w[0][a[0]] + w[1][a[1]]; got != 15 || a[0] == a[1] {
-		t.Errorf("pairing %v sums to %d, want 15", a, got)
-	}
 }
