@@ -48,7 +48,7 @@ func TestCameraAlertsAndStoreProfile(t *testing.T) {
 				return err
 			}
 		}
-		_, err := tx.Exec(`INSERT INTO corrective_tasks(id, store_id, title, status, due_on, created_at, updated_at) VALUES ('t1', 1, '门口迎宾', 'in_progress', '2026-11-30', ?, ?)`, week.Unix(), week.Unix())
+		_, err := tx.Exec(`INSERT INTO corrective_tasks(id, store_id, title, status, due_on, created_at, updated_at) VALUES ('t1', 1, '门口迎宾', 'acknowledged', '2026-11-30', ?, ?)`, week.Unix(), week.Unix())
 		return err
 	}()
 	if err != nil {
@@ -68,7 +68,7 @@ func TestCameraAlertsAndStoreProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Tasks) != 1 || p.Tasks[0].Status != "in_progress" || p.Tasks[0].DueOn != "2026-11-30" {
+	if len(p.Tasks) != 1 || p.Tasks[0].Status != "acknowledged" || p.Tasks[0].DueOn != "2026-11-30" {
 		t.Errorf("tasks %+v, want the one in progress", p.Tasks)
 	}
 	if p.Store.Address != "洪山区珞喻路6号" || len(p.Store.Hours) != 1 || len(p.Alerts) != 2 {

@@ -1,6 +1,9 @@
 package localdb
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // Camera is one camera of a store with its counting geometry.
 type Camera struct {
@@ -55,4 +58,25 @@ func (p *FeedPage) DeleteCamera(id int64) error {
 	p.setParent("cameras", id, false)
 	_, err := p.exec(`DELETE FROM cameras WHERE id = ?`, id)
 	return err
+}
+
+// StoreCameras lists a store's cameras (without their lines), entrance
+// cameras first, then by code.
+func (db *DB) StoreCameras(ctx context.Context, storeID int64) ([]Camera, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, code, store_id, name, role, stream_url, snapshot_url,
+			COALESCE(frame_width, 0), COALESCE(frame_height, 0)
+		FROM cameras WHERE store_id = ? ORDER BY role <> 'entrance', code`, storeID)
+	if err != nil {
+		return nil, fmt.Errorf("read the store's cameras: %w", MapError(err))
+	}
+	defer rows.Close()
+	var out []Camera
+	for rows.Next() {
+		var c Camera
+		if err := rows.Scan(&c.ID, &c.Code, &c.StoreID, &c.Name, &c.Role, &c.StreamURL, &c.SnapshotURL, &c.FrameWidth, &c.FrameHeight); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

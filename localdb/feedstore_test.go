@@ -160,7 +160,7 @@ func TestCorrectiveTaskAndItsPushCommitTogether(t *testing.T) {
 		t.Errorf("push %s carries %v", items[0].Key, body)
 	}
 	hist, _ := db.TaskStatusHistory(ctx, task.ID)
-	if len(hist) != 1 || hist[0].Status != vocab.TaskOpen || hist[0].Source != "local" {
+	if len(hist) != 2 || hist[0].Status != vocab.TaskDraft || hist[1].Status != vocab.TaskSent || hist[1].Source != "local" {
 		t.Errorf("history %+v", hist)
 	}
 	// A task for a store that does not exist leaves neither task nor push.
@@ -212,7 +212,7 @@ func TestStatusChangesFromHQMoveTheTaskForward(t *testing.T) {
 		t.Errorf("task is %s (done at %d); an older change must not move it back", status, doneAt)
 	}
 	hist, _ := db.TaskStatusHistory(ctx, task.ID)
-	if len(hist) != 3 || !stored[0] || !stored[1] || stored[2] {
+	if len(hist) != 4 || !stored[0] || !stored[1] || stored[2] {
 		t.Errorf("history %d rows, stored %v", len(hist), stored)
 	}
 	// The manager verifies: status, history and push in one go.

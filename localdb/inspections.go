@@ -118,7 +118,7 @@ func (db *DB) RecordInspectionResult(ctx context.Context, r InspectionResult) (I
 				t.ID = uuid.NewString()
 			}
 			if t.Status == "" {
-				t.Status = vocab.TaskOpen
+				t.Status = vocab.TaskSent
 			}
 			if t.EvidenceSnapshotID == 0 {
 				t.EvidenceSnapshotID = r.SnapshotID
@@ -144,7 +144,7 @@ func (db *DB) RecordInspectionResult(ctx context.Context, r InspectionResult) (I
 		if err != nil {
 			return err
 		}
-		return enqueuePush(ctx, tx, OutboxInspectionResult, r.ID, body, r.DecidedAt)
+		return enqueuePush(ctx, tx, OutboxInspectionResult, r.ID, p.TaskID, body, r.DecidedAt)
 	})
 	if err != nil {
 		return r, fmt.Errorf("inspection verdict on snapshot %d: %w", r.SnapshotID, err)

@@ -33,19 +33,21 @@ type OutboxItem struct {
 // EnqueuePush adds a push to the outbox. Call it with the transaction that
 // writes the thing being pushed, so either both exist or neither does.
 func (db *DB) EnqueuePush(ctx context.Context, kind, key string, payload []byte, now time.Time) error {
-	return enqueuePush(ctx, db.w, kind, key, payload, now)
+	return enqueuePush(ctx, db.w, kind, key, "", payload, now)
 }
 
-// enqueuePush is EnqueuePush inside a caller's transaction.
-func enqueuePush(ctx context.Context, x execer, kind, key string, payload []byte, now time.Time) error {
+// enqueuePush is EnqueuePush inside a caller's transaction; taskID names
+// the corrective task the push is about ("" for none), so the task can say
+// it is waiting to send.
+func enqueuePush(ctx context.Context, x execer, kind, key, taskID string, payload []byte, now time.Time) error {
 	if key == "" {
 		return errors.New("outbox: a push needs an idempotency key")
 	}
 	if !json.Valid(payload) {
 		return fmt.Errorf("outbox: %s push %s: payload is not JSON", kind, key)
 	}
-	_, err := x.ExecContext(ctx, `INSERT INTO outbox(idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)`,
-		key, kind, string(payload), now.Unix())
+	_, err := x.ExecContext(ctx, `INSERT INTO outbox(idempotency_key, kind, task_id, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
+		key, kind, nullStr(taskID), string(payload), now.Unix())
 	if err != nil {
 		return fmt.Errorf("outbox: queue %s push %s: %w", kind, key, MapError(err))
 	}

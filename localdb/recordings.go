@@ -139,11 +139,12 @@ func (db *DB) CacheBytes(ctx context.Context) (int64, error) {
 
 // EvictableRecordings lists downloaded clips that may leave the cache,
 // least recently viewed first: never one that is open in a player, nor one
-// a corrective task points to as evidence.
+// a corrective task still in hand points to as evidence (a verified
+// task's footage may go).
 func (db *DB) EvictableRecordings(ctx context.Context) ([]CachedRecording, error) {
 	return queryCached(ctx, db.r, `SELECT `+cachedCols+` FROM recordings r
 		WHERE state = 'ready' AND open_count = 0
-		  AND NOT EXISTS (SELECT 1 FROM corrective_tasks t WHERE t.recording_id = r.id)
+		  AND NOT EXISTS (SELECT 1 FROM corrective_tasks t WHERE t.recording_id = r.id AND t.status <> 'verified')
 		ORDER BY COALESCE(last_viewed_at, 0), starts, id`)
 }
 
@@ -153,7 +154,7 @@ func (db *DB) EvictableRecordings(ctx context.Context) ([]CachedRecording, error
 func (db *DB) MarkRecordingEvicted(ctx context.Context, id int64) error {
 	res, err := db.w.ExecContext(ctx, `UPDATE recordings SET state = 'evicted', local_path = NULL, bytes_done = 0
 		WHERE id = ? AND state = 'ready' AND open_count = 0
-		  AND NOT EXISTS (SELECT 1 FROM corrective_tasks t WHERE t.recording_id = recordings.id)`, id)
+		  AND NOT EXISTS (SELECT 1 FROM corrective_tasks t WHERE t.recording_id = recordings.id AND t.status <> 'verified')`, id)
 	if err != nil {
 		return MapError(err)
 	}

@@ -36,7 +36,7 @@ func (fakeProfile) StoreProfile(_ context.Context, code string, _ time.Time) (ap
 		Store: localdb.Store{Code: code, Address: "武汉市武昌区中南路 7 号", StaffCount: 6,
 			Hours: []localdb.OpeningHours{{ValidFrom: "2026-01-01", ValidTo: "2026-12-31", Weekdays: 0b0011111, Opens: "10:00", Closes: "22:00"}}},
 		Alerts: []app.CameraAlert{{StoreCode: code, CameraCode: "CAM-1", CameraName: "入口", Kind: "occlusion", Started: time.Date(2026, 11, 18, 2, 0, 0, 0, time.UTC)}},
-		Tasks:  []app.TaskSummary{{ID: "t1", Title: "门口迎宾", Status: "in_progress", DueOn: "2026-11-30"}},
+		Tasks:  []app.TaskSummary{{ID: "t1", Title: "门口迎宾", Status: "acknowledged", DueOn: "2026-11-30"}},
 	}, nil
 }
 

@@ -25,18 +25,48 @@ const (
 	AlertFromLocal  = "local"  // found on this machine by a footage check
 )
 
-// Corrective-task statuses, as stored and as HQ's feed sends them.
+// Corrective-task statuses, as stored and as HQ's feed sends them, in
+// lifecycle order: a draft is the manager's until sent; the store
+// acknowledges it and reports it done; the manager verifies the work or
+// reopens the task, which the store then acknowledges again.
 const (
-	TaskOpen         = "open"
+	TaskDraft        = "draft"
+	TaskSent         = "sent"
 	TaskAcknowledged = "acknowledged"
-	TaskInProgress   = "in_progress"
 	TaskDone         = "done"
 	TaskVerified     = "verified"
-	TaskCancelled    = "cancelled"
+	TaskReopened     = "reopened"
 )
 
 // TaskStatuses lists every task status in lifecycle order.
-var TaskStatuses = []string{TaskOpen, TaskAcknowledged, TaskInProgress, TaskDone, TaskVerified, TaskCancelled}
+var TaskStatuses = []string{TaskDraft, TaskSent, TaskAcknowledged, TaskDone, TaskVerified, TaskReopened}
+
+// TaskOpenStatuses are the statuses of a task still in hand: footage
+// attached to one of them is never evicted from the cache.
+var TaskOpenStatuses = []string{TaskDraft, TaskSent, TaskAcknowledged, TaskDone, TaskReopened}
+
+// Corrective-task categories (the keys of "taskcat.<key>").
+const (
+	TaskCatDoorGreeting = "door_greeting" // 门口叫卖
+	TaskCatOpeningHours = "opening_hours" // 营业时间
+	TaskCatDisplay      = "display"       // 陈列
+	TaskCatTill         = "till"          // 收银
+	TaskCatCamera       = "camera"        // 设备
+	TaskCatOther        = "other"
+)
+
+// TaskCategories lists every task category.
+var TaskCategories = []string{TaskCatDoorGreeting, TaskCatOpeningHours, TaskCatDisplay, TaskCatTill, TaskCatCamera, TaskCatOther}
+
+// Who moved a task along (the keys of "taskactor.<actor>").
+const (
+	ActorManager = "manager"
+	ActorStore   = "store"
+	ActorHQ      = "hq"
+)
+
+// TaskActors lists every actor.
+var TaskActors = []string{ActorManager, ActorStore, ActorHQ}
 
 // Flag kinds: why insight flags a store (see package app/insight).
 const (

@@ -84,10 +84,13 @@
 // # Pushes
 //
 // Corrective tasks, task status changes and inspection verdicts are kept in
-// memory with their first answer per Idempotency-Key. A pushed task is
-// acknowledged by the store manager after Config.TaskSteps[0] (5 min), in
-// progress after [1] (30 min) and done after [2] (2 h), read back through the
-// task_status collection; a verified or cancelled push drops pending steps.
+// memory with their first answer per Idempotency-Key. The feed plays the
+// store's side of a pushed task: the store manager acknowledges it after
+// Config.TaskSteps[0] (5 min) and, for three tasks in four, reports it done
+// after [1] (2 h) with a reply and a photo, read back through the
+// task_status collection. The manager's verified push closes the task; a
+// reopened one starts the store's steps again (then always done). A verify
+// or reopen of a task HQ does not hold as done is refused (409).
 //
 // # Faults for tests
 //

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"storelens/app/vocab"
 	"storelens/sync/feed"
 )
 
@@ -387,12 +388,37 @@ func TestPushesAreIdempotentAndTasksMoveAlong(t *testing.T) {
 		t.Errorf("after 10 min: %v", got)
 	}
 	h.clock.Add(3 * time.Hour)
-	if got := statuses(); fmt.Sprint(got) != "[acknowledged in_progress done]" {
+	if got := statuses(); fmt.Sprint(got) != "[acknowledged done]" {
 		t.Errorf("after 3 h: %v", got)
 	}
 	p, _ := h.page(feed.CollTaskStatus, cur)
-	if len(p.Items) != 3 {
-		t.Errorf("reading on from the old cursor gives %d changes, want 3", len(p.Items))
+	if len(p.Items) != 2 {
+		t.Errorf("reading on from the old cursor gives %d changes, want 2", len(p.Items))
+	}
+	items, _ := h.readAll(feed.CollTaskStatus)
+	for _, c := range decodeAll[feed.TaskStatusChange](t, items) {
+		if c.TaskID == task.ID && c.Status == vocab.TaskDone && (c.Actor != vocab.ActorStore || c.Note == "" || len(c.PhotoJPEG) == 0) {
+			t.Errorf("the store's done carries no reply or photo: %+v", c)
+		}
+	}
+	// The manager reopens it: the store acknowledges and reports it done again.
+	reopen := feed.TaskStatusPush{ID: "5f1c2b1e-1111-4a4a-9b9b-0123456789ab", TaskID: task.ID, Status: vocab.TaskReopened, At: 1, By: "m", Note: "门口仍无人"}
+	if st, b, _ := h.post(feed.PathTaskStatus, reopen.ID, reopen); st != 201 {
+		t.Fatalf("reopen: %d %s", st, b)
+	}
+	h.clock.Add(3 * time.Hour)
+	if got := statuses(); fmt.Sprint(got) != "[acknowledged done acknowledged done]" {
+		t.Errorf("after reopening and 3 h: %v", got)
+	}
+	verify := feed.TaskStatusPush{ID: "4f1c2b1e-1111-4a4a-9b9b-0123456789ab", TaskID: task.ID, Status: vocab.TaskVerified, At: 2, By: "m"}
+	if st, b, _ := h.post(feed.PathTaskStatus, verify.ID, verify); st != 201 {
+		t.Fatalf("verify: %d %s", st, b)
+	}
+	again := verify
+	again.ID = "3f1c2b1e-1111-4a4a-9b9b-0123456789ab"
+	again.Status = vocab.TaskReopened
+	if st, _, _ := h.post(feed.PathTaskStatus, again.ID, again); st != 409 {
+		t.Errorf("reopening a verified task: HTTP %d, want 409", st)
 	}
 	// Verdicts.
 	v := feed.InspectionVerdictPush{ID: "8f1c2b1e-1111-4a4a-9b9b-0123456789ab", SnapshotID: "sn-11-1790000000", Verdict: "fail", DecidedAt: 1, DecidedBy: "x"}

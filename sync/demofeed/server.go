@@ -42,9 +42,11 @@ type Config struct {
 	Footage string
 	// Now is the clock that moves pushed corrective tasks along; nil is time.Now.
 	Now func() time.Time
-	// TaskSteps are the delays after a push at which a task becomes
-	// acknowledged, in progress and done at the store; nil means 5 min, 30
-	// min and 2 h.
+	// TaskSteps are the delays after a push (or a reopening) at which the
+	// store acknowledges a task and reports it done; nil means 5 min and 2 h.
+	// Three tasks in four are reported done, with a reply and a photo; the
+	// rest stay acknowledged, as some stores are slow. A reopened task is
+	// always done again.
 	TaskSteps []time.Duration
 	// Logf receives the feed's log lines; nil is log.Printf.
 	Logf func(format string, args ...any)
@@ -71,6 +73,7 @@ type Server struct {
 	answers     map[string]storedAnswer // idempotency: path+key → first answer
 	tasks       map[string]feed.CorrectiveTaskPush
 	changes     []feed.TaskStatusChange // sorted by At
+	managed     map[string]managed      // the manager's last verify or reopen, by task
 	verdicts    map[string]feed.InspectionVerdictPush
 	faults      []*Fault
 	recVersions map[string]int
@@ -102,12 +105,12 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logf = log.Printf
 	}
 	if len(cfg.TaskSteps) == 0 {
-		cfg.TaskSteps = []time.Duration{5 * time.Minute, 30 * time.Minute, 2 * time.Hour}
+		cfg.TaskSteps = []time.Duration{5 * time.Minute, 2 * time.Hour}
 	}
 	u := untilDay(cfg.Until)
 	s := &Server{cfg: cfg, token: cfg.Token, until: u, first: u - 365, clock: newStoryClock(u),
 		deleted: map[string]map[string]bool{}, tombs: map[string][]feed.Tombstone{},
-		answers: map[string]storedAnswer{}, tasks: map[string]feed.CorrectiveTaskPush{},
+		answers: map[string]storedAnswer{}, tasks: map[string]feed.CorrectiveTaskPush{}, managed: map[string]managed{},
 		verdicts: map[string]feed.InspectionVerdictPush{}, recVersions: map[string]int{}, changed: map[string][]keyed{}}
 	s.chain = buildChain(uint64(cfg.Seed), s.first, s.until)
 	s.media = prepareMedia(cfg.ClipDir, cfg.Footage, cfg.Logf)
@@ -646,21 +649,62 @@ func (s *Server) pushTask(w http.ResponseWriter, r *http.Request) {
 		case strings.TrimSpace(t.Title) == "":
 			return invalid("corrective task "+t.ID, "the title is empty", "give the task a title")
 		}
+		if t.Category != "" && !vocab.Valid(vocab.TaskCategories, t.Category) {
+			return invalid("corrective task "+t.ID, "category "+strconv.Quote(t.Category)+" is not a task category", "send one of "+strings.Join(vocab.TaskCategories, ", "))
+		}
 		now := s.cfg.Now()
 		s.tasks[t.ID] = t
-		st := s.storeByID(t.StoreID)
-		steps := []string{vocab.TaskAcknowledged, vocab.TaskInProgress, vocab.TaskDone}
-		by := st.staff[0].Name
-		notes := []string{"店长已收到", "正在整改", "已整改，请复核"}
-		for i, status := range steps {
-			if i >= len(s.cfg.TaskSteps) {
-				break
-			}
-			s.addChange(feed.TaskStatusChange{ID: t.ID + "/" + status, TaskID: t.ID, Status: status,
-				At: now.Add(s.cfg.TaskSteps[i]).Unix(), By: by, Note: notes[i]})
-		}
+		s.scheduleSteps(t, now, stillIndex(t.ID, 4) != 0, false)
 		return http.StatusCreated, feed.PushAnswer{ID: t.ID, Status: "accepted", AcceptedAt: now.Unix(), HQRef: "HQ-T-" + strings.ToUpper(t.ID[:8])}
 	})
+}
+
+// scheduleSteps plays the store's side of a task received (or reopened) at
+// now: acknowledged after TaskSteps[0], and, when done is set, reported
+// done after TaskSteps[1] with the store manager's reply and a photo.
+func (s *Server) scheduleSteps(t feed.CorrectiveTaskPush, now time.Time, done, again bool) {
+	st := s.storeByID(t.StoreID)
+	by := st.staff[0].Name
+	round := fmt.Sprintf("%d", now.Unix())
+	ack, reply := "店长已收到，今天安排整改", "已按要求整改，请复核"
+	if again {
+		ack, reply = "收到退回，重新整改", "已重新整改，附照片，请复核"
+	}
+	s.addChange(feed.TaskStatusChange{ID: t.ID + "/" + round + "/" + vocab.TaskAcknowledged, TaskID: t.ID, Status: vocab.TaskAcknowledged,
+		At: now.Add(s.cfg.TaskSteps[0]).Unix(), Actor: vocab.ActorStore, By: by, Note: ack})
+	if !done || len(s.cfg.TaskSteps) < 2 {
+		return
+	}
+	var photo []byte
+	if len(s.media.stills) > 0 {
+		photo = s.media.stills[stillIndex(t.ID+round, len(s.media.stills))].data
+	}
+	s.addChange(feed.TaskStatusChange{ID: t.ID + "/" + round + "/" + vocab.TaskDone, TaskID: t.ID, Status: vocab.TaskDone,
+		At: now.Add(s.cfg.TaskSteps[1]).Unix(), Actor: vocab.ActorStore, By: by, Note: reply, PhotoJPEG: photo})
+}
+
+// managed is a status the manager set at HQ, and when.
+type managed struct {
+	status string
+	at     int64
+}
+
+// taskStatusAt is the status HQ holds for a task at now: the latest of
+// the store's changes visible by then and the manager's last push, or sent.
+func (s *Server) taskStatusAt(id string, now int64) string {
+	status, at := vocab.TaskSent, int64(0)
+	if m, ok := s.managed[id]; ok {
+		status, at = m.status, m.at
+	}
+	for _, c := range s.changes {
+		if c.At > now {
+			break
+		}
+		if c.TaskID == id && c.At >= at {
+			status = c.Status
+		}
+	}
+	return status
 }
 
 func (s *Server) addChange(c feed.TaskStatusChange) {
@@ -693,13 +737,12 @@ func (s *Server) pushTaskStatus(w http.ResponseWriter, r *http.Request) {
 		if _, ok := s.tasks[c.TaskID]; !ok {
 			return http.StatusNotFound, &feed.Error{Code: feed.CodeNotFound, Message: "task " + c.TaskID + " is not known at HQ", Action: "push the corrective task first"}
 		}
-		switch c.Status {
-		case vocab.TaskVerified, vocab.TaskCancelled, vocab.TaskOpen, vocab.TaskDone:
-		default:
-			return invalid("task status change", "status "+strconv.Quote(c.Status)+" cannot be set by a manager", "send verified, cancelled, open or done")
-		}
 		now := s.cfg.Now()
-		if c.Status == vocab.TaskCancelled || c.Status == vocab.TaskVerified {
+		cur := s.taskStatusAt(c.TaskID, now.Unix())
+		switch {
+		case c.Status == cur && strings.TrimSpace(c.Note) != "":
+			// A comment: kept, nothing moves.
+		case (c.Status == vocab.TaskVerified || c.Status == vocab.TaskReopened) && cur == vocab.TaskDone:
 			// The store stops working on it: drop its pending steps.
 			kept := s.changes[:0]
 			for _, x := range s.changes {
@@ -708,6 +751,15 @@ func (s *Server) pushTaskStatus(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			s.changes = kept
+			s.managed[c.TaskID] = managed{c.Status, now.Unix()}
+			if c.Status == vocab.TaskReopened {
+				s.scheduleSteps(s.tasks[c.TaskID], now, true, true)
+			}
+		case c.Status == vocab.TaskVerified || c.Status == vocab.TaskReopened:
+			return http.StatusConflict, &feed.Error{Code: feed.CodeConflict, Message: "task " + c.TaskID + " is " + cur + " at HQ, not done",
+				Action: "sync, then verify or reopen it once the store reports it done"}
+		default:
+			return invalid("task status change", "status "+strconv.Quote(c.Status)+" cannot be set by a manager", "send verified or reopened, or a comment with the task's status")
 		}
 		return http.StatusCreated, feed.PushAnswer{ID: c.ID, Status: "accepted", AcceptedAt: now.Unix(), HQRef: "HQ-S-" + strings.ToUpper(strings.ReplaceAll(c.ID, "-", "")[:8])}
 	})

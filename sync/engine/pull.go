@@ -543,7 +543,7 @@ var decoders = map[string]decodeFunc{
 	feed.CollTaskStatus: func(c string, r io.Reader) (*decodedPage, error) {
 		return decodePage(c, r, nil, func(p *localdb.FeedPage, x *feed.TaskStatusChange) error {
 			_, err := p.ApplyTaskStatusChange(localdb.TaskStatusChange{RemoteID: x.ID, TaskID: x.TaskID, Status: x.Status,
-				At: time.Unix(x.At, 0), By: x.By, Note: x.Note, Source: "hq"})
+				At: time.Unix(x.At, 0), Actor: x.Actor, By: x.By, Note: x.Note, Photo: x.PhotoJPEG, Source: "hq"})
 			return err
 		}, func(p *localdb.FeedPage, k string) error { return p.DeleteTaskStatusChange(k) })
 	},

@@ -399,14 +399,18 @@ type Snapshot struct {
 func (s Snapshot) Key() string { return s.ID }
 
 // TaskStatusChange is a corrective task moving along at the store, reported
-// back by HQ.
+// back by HQ: acknowledged, done (Note is the store's reply, PhotoJPEG its
+// photo of the work, when it sent one), or a comment (Status unchanged).
+// Actor is "store" or "hq"; By is the person's name.
 type TaskStatusChange struct {
-	ID     string `json:"id"`
-	TaskID string `json:"task_id"`
-	Status string `json:"status"`
-	At     int64  `json:"at"`
-	By     string `json:"by"`
-	Note   string `json:"note"`
+	ID        string `json:"id"`
+	TaskID    string `json:"task_id"`
+	Status    string `json:"status"`
+	At        int64  `json:"at"`
+	Actor     string `json:"actor,omitempty"`
+	By        string `json:"by"`
+	Note      string `json:"note"`
+	PhotoJPEG []byte `json:"photo_jpeg,omitempty"` // base64 in JSON
 }
 
 // Key is the change's stable key.
@@ -417,6 +421,7 @@ func (c TaskStatusChange) Key() string { return c.ID }
 type CorrectiveTaskPush struct {
 	ID                 string `json:"id"`
 	StoreID            int64  `json:"store_id"`
+	Category           string `json:"category"` // door_greeting, opening_hours, display, till, camera, other
 	Title              string `json:"title"`
 	Body               string `json:"body"`
 	KPI                string `json:"kpi,omitempty"`
@@ -424,13 +429,17 @@ type CorrectiveTaskPush struct {
 	EvidenceSnapshotID string `json:"evidence_snapshot_id,omitempty"` // a feed Snapshot.ID
 	EvidenceJPEG       []byte `json:"evidence_jpeg,omitempty"`        // base64 in JSON; a still taken locally
 	RecordingID        string `json:"recording_id,omitempty"`         // a feed Recording.ID
+	CameraID           int64  `json:"camera_id,omitempty"`
+	ClipFrom           int64  `json:"clip_from,omitempty"` // a range of the recording attached as evidence
+	ClipTo             int64  `json:"clip_to,omitempty"`
 	DueOn              string `json:"due_on,omitempty"`
 	CreatedBy          string `json:"created_by"`
 	CreatedAt          int64  `json:"created_at"`
 }
 
-// TaskStatusPush is the body of POST PathTaskStatus: the manager changing a
-// task's status (verified, cancelled …).
+// TaskStatusPush is the body of POST PathTaskStatus: the manager verifying
+// or reopening a task the store reported done, or commenting on it (Status
+// unchanged).
 type TaskStatusPush struct {
 	ID     string `json:"id"` // client UUID of the change, also the Idempotency-Key
 	TaskID string `json:"task_id"`
@@ -468,6 +477,7 @@ const (
 	CodeCursorExpired       = "cursor_expired"       // 410: read everything again
 	CodeBadRequest          = "bad_request"          // 400
 	CodeNotFound            = "not_found"            // 404
+	CodeConflict            = "conflict"             // 409: the thing is not in the state the push assumes
 	CodeIdempotencyMismatch = "idempotency_mismatch" // 422: key reused with another body
 	CodeInvalid             = "invalid"              // 422: body fails validation
 	CodeRateLimited         = "rate_limited"         // 429, with Retry-After

@@ -1,0 +1,293 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	_ "image/png" // evidence may be a PNG
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"storelens/app/i18n"
+	"storelens/app/insight"
+	"storelens/app/vocab"
+	"storelens/localdb"
+)
+
+// Task is one corrective task (待办单) as lists and commands show it.
+type Task = localdb.TaskSummary
+
+// TaskStep is one step of a task's history (a status change or a comment).
+type TaskStep = localdb.TaskStatusChange
+
+// TaskFilter narrows the task list; zero fields do not filter.
+type TaskFilter struct {
+	StoreCode string
+	Status    string
+	Category  string
+	Overdue   bool // due before today (the store's date) and not reported done
+}
+
+// NewTaskRequest is a corrective task as the manager writes it.
+type NewTaskRequest struct {
+	StoreCode string
+	Category  string // a vocab.TaskCategories key; "" is other
+	Title     string
+	Body      string
+	KPI       string // the metric it targets (a vocab-free insight metric code), "" for none
+	DueOn     string // 'YYYY-MM-DD', "" for none
+	// Evidence is a picture file (PNG or JPEG) kept as the task's
+	// snapshot; SnapshotID, an already kept snapshot, is used instead when set.
+	Evidence   string
+	SnapshotID int64
+	// The moment of footage the task is about, its camera and recording,
+	// and a stretch of it attached as a clip (all optional).
+	AtTime           time.Time
+	CameraID         int64
+	RecordingID      int64
+	ClipFrom, ClipTo time.Time
+	Draft            bool // keep it here unsent
+}
+
+// evidenceDir is where snapshots taken on this laptop are kept.
+func (a *App) evidenceDir() string { return filepath.Join(filepath.Dir(a.db.Path()), "evidence") }
+
+// NewTask stores a corrective task and, unless it is a draft, queues it
+// for HQ; the next sync sends it (the window's sync is woken at once).
+func (a *App) NewTask(ctx context.Context, req NewTaskRequest) (Task, error) {
+	st, err := a.db.StoreByCode(ctx, req.StoreCode)
+	if err != nil {
+		if errors.Is(err, localdb.ErrNotFound) {
+			return Task{}, said("task.err.store", "Store", req.StoreCode)
+		}
+		return Task{}, err
+	}
+	if req.Category != "" && !vocab.Valid(vocab.TaskCategories, req.Category) {
+		return Task{}, said("task.err.category", "Category", req.Category, "Keys", strings.Join(vocab.TaskCategories, ", "))
+	}
+	if strings.TrimSpace(req.Title) == "" {
+		return Task{}, said("task.err.title")
+	}
+	if req.KPI != "" && !vocab.Valid(metricCodes(), req.KPI) {
+		return Task{}, said("task.err.kpi", "KPI", req.KPI, "Keys", strings.Join(metricCodes(), ", "))
+	}
+	if req.DueOn != "" {
+		if _, err := time.Parse(time.DateOnly, req.DueOn); err != nil {
+			return Task{}, said("task.err.due", "Due", req.DueOn)
+		}
+	}
+	snap := req.SnapshotID
+	if snap == 0 && req.Evidence != "" {
+		cam := req.CameraID
+		if cam == 0 {
+			cams, err := a.db.StoreCameras(ctx, st.ID)
+			if err != nil || len(cams) == 0 {
+				return Task{}, said("task.err.nocamera", "Store", st.Code)
+			}
+			cam = cams[0].ID
+		}
+		at := req.AtTime
+		if at.IsZero() {
+			at = time.Now()
+		}
+		if snap, err = a.KeepEvidence(ctx, req.Evidence, cam, at); err != nil {
+			return Task{}, err
+		}
+	}
+	status := vocab.TaskSent
+	if req.Draft {
+		status = vocab.TaskDraft
+	}
+	t, err := a.db.CreateCorrectiveTask(ctx, localdb.CorrectiveTask{StoreID: st.ID, Category: req.Category, Title: req.Title,
+		Body: req.Body, KPI: req.KPI, AtTime: req.AtTime, CameraID: req.CameraID, EvidenceSnapshotID: snap,
+		RecordingID: req.RecordingID, ClipFrom: req.ClipFrom, ClipTo: req.ClipTo, DueOn: req.DueOn, Status: status,
+		CreatedBy: vocab.ActorManager, CreatedAt: time.Now()})
+	if err != nil {
+		return Task{}, err
+	}
+	if !req.Draft {
+		a.SyncNow()
+	}
+	return a.db.Task(ctx, t.ID)
+}
+
+// KeepEvidence copies a picture into the laptop's evidence folder as a
+// JPEG (what HQ receives) and records it as a snapshot of camera at t.
+func (a *App) KeepEvidence(ctx context.Context, file string, cameraID int64, t time.Time) (int64, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return 0, saidBecause(err, "task.err.evidence", "File", file)
+	}
+	img, _, err := image.Decode(f)
+	f.Close()
+	if err != nil {
+		return 0, saidBecause(err, "task.err.evidence", "File", file)
+	}
+	return a.keepImage(ctx, img, cameraID, t)
+}
+
+func (a *App) keepImage(ctx context.Context, img image.Image, cameraID int64, t time.Time) (int64, error) {
+	dir := a.evidenceDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return 0, err
+	}
+	path := filepath.Join(dir, uuid.NewString()+".jpg")
+	tmp := path + ".tmp"
+	out, err := os.Create(tmp)
+	if err != nil {
+		return 0, err
+	}
+	h := sha256.New()
+	err = jpeg.Encode(multiWriter{out, h}, img, &jpeg.Options{Quality: 88})
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, fmt.Errorf("keep the snapshot: %w", err)
+	}
+	return a.db.SaveLocalSnapshot(ctx, cameraID, t, path, hex.EncodeToString(h.Sum(nil)))
+}
+
+type multiWriter [2]interface{ Write([]byte) (int, error) }
+
+func (m multiWriter) Write(b []byte) (int, error) {
+	n, err := m[0].Write(b)
+	if err != nil {
+		return n, err
+	}
+	return m[1].Write(b)
+}
+
+// SendTask queues a draft for HQ.
+func (a *App) SendTask(ctx context.Context, id string) error {
+	t, err := a.Task(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := a.db.SendTask(ctx, t.ID, vocab.ActorManager, time.Now()); err != nil {
+		return a.taskStepError(t, vocab.TaskSent, err)
+	}
+	a.SyncNow()
+	return nil
+}
+
+// SetTaskStatus moves a task along as the manager: sent (a draft), verified
+// or reopened (a task the store reported done), or a comment when status
+// is "" (then comment must not be empty).
+func (a *App) SetTaskStatus(ctx context.Context, id, status, comment string) error {
+	t, err := a.Task(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch status {
+	case vocab.TaskSent:
+		if err := a.db.SendTask(ctx, t.ID, vocab.ActorManager, time.Now()); err != nil {
+			return a.taskStepError(t, status, err)
+		}
+		if comment == "" {
+			break
+		}
+		status = ""
+		fallthrough
+	case "", vocab.TaskVerified, vocab.TaskReopened:
+		if status == "" && strings.TrimSpace(comment) == "" {
+			return said("task.err.comment")
+		}
+		if _, err := a.db.ChangeTaskStatus(ctx, t.ID, status, vocab.ActorManager, comment, time.Now()); err != nil {
+			return a.taskStepError(t, status, err)
+		}
+	default:
+		if !vocab.Valid(vocab.TaskStatuses, status) {
+			return said("task.err.status", "Status", status, "Keys", strings.Join(vocab.TaskStatuses, ", "))
+		}
+		return said("task.err.notmanager", "Status", i18n.Label("task."+status))
+	}
+	a.SyncNow()
+	return nil
+}
+
+func (a *App) taskStepError(t Task, status string, err error) error {
+	if errors.Is(err, localdb.ErrTaskStep) {
+		return said("task.err.step", "Task", shortID(t.ID), "From", i18n.Label("task."+t.Status), "To", i18n.Label("task."+status))
+	}
+	return err
+}
+
+// shortID is the first block of a task's UUID, as lists show it.
+func shortID(id string) string {
+	if i := strings.IndexByte(id, '-'); i > 0 {
+		return id[:i]
+	}
+	return id
+}
+
+// Task reads one task by its id or a unique beginning of it.
+func (a *App) Task(ctx context.Context, id string) (Task, error) {
+	t, err := a.db.Task(ctx, strings.TrimSpace(id))
+	switch {
+	case errors.Is(err, localdb.ErrNotFound):
+		return t, said("task.err.unknown", "Task", id)
+	case errors.Is(err, localdb.ErrConstraint):
+		return t, said("task.err.ambiguous", "Task", id)
+	}
+	return t, err
+}
+
+// Tasks lists corrective tasks in creation order.
+func (a *App) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
+	lf := localdb.TaskFilter{Status: f.Status, Category: f.Category}
+	if f.StoreCode != "" {
+		st, err := a.db.StoreByCode(ctx, f.StoreCode)
+		if err != nil {
+			if errors.Is(err, localdb.ErrNotFound) {
+				return nil, said("task.err.store", "Store", f.StoreCode)
+			}
+			return nil, err
+		}
+		lf.StoreID = st.ID
+	}
+	if f.Status != "" && !vocab.Valid(vocab.TaskStatuses, f.Status) {
+		return nil, said("task.err.status", "Status", f.Status, "Keys", strings.Join(vocab.TaskStatuses, ", "))
+	}
+	if f.Category != "" && !vocab.Valid(vocab.TaskCategories, f.Category) {
+		return nil, said("task.err.category", "Category", f.Category, "Keys", strings.Join(vocab.TaskCategories, ", "))
+	}
+	if f.Overdue {
+		lf.OverdueOn = time.Now().Format(time.DateOnly)
+	}
+	return a.db.Tasks(ctx, lf)
+}
+
+// TaskHistory is a task's steps, oldest first.
+func (a *App) TaskHistory(ctx context.Context, id string) ([]TaskStep, error) {
+	return a.db.TaskStatusHistory(ctx, id)
+}
+
+// TaskEffect is the targeted KPI before and after a done task, from insight.
+func (a *App) TaskEffect(ctx context.Context, id string) (insight.TaskEffect, error) {
+	return a.insight.TaskEffect(ctx, id)
+}
+
+// metricCodes are the KPIs a task can target.
+func metricCodes() []string {
+	out := make([]string, len(insight.Metrics))
+	for i, m := range insight.Metrics {
+		out[i] = string(m)
+	}
+	return out
+}
