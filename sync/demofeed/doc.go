@@ -86,7 +86,7 @@
 // Corrective tasks, task status changes and inspection verdicts are kept in
 // memory with their first answer per Idempotency-Key. The feed plays the
 // store's side of a pushed task: the store manager acknowledges it after
-// Config.TaskSteps[0] (5 min) and, for three tasks in four, reports it done
+// Config.TaskSteps[0] (5 min) and, for all but each fourth task received, reports it done
 // after [1] (2 h) with a reply and a photo, read back through the
 // task_status collection. The manager's verified push closes the task; a
 // reopened one starts the store's steps again (then always done). A verify

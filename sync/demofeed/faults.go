@@ -2,9 +2,11 @@ package demofeed
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"storelens/sync/feed"
 )
@@ -21,7 +23,10 @@ import (
 //     sent and the connection closed;
 //   - MalformedJSON: a complete answer whose body is cut JSON with a
 //     matching Content-Length;
-//   - CutAfterBytes > 0: a download stops after that many body bytes.
+//   - CutAfterBytes > 0: a download stops after that many body bytes;
+//   - HoldReply > 0: the request is fully handled (a push is stored) and
+//     the answer waits that long, as on a network that stalls on the way
+//     back (a client killed meanwhile never hears it).
 type Fault struct {
 	PathPrefix    string
 	Times         int // 0 means once
@@ -31,6 +36,7 @@ type Fault struct {
 	TruncateBody  bool
 	MalformedJSON bool
 	CutAfterBytes int64
+	HoldReply     time.Duration
 }
 
 // Inject arms a fault; faults are taken first come, first served.
@@ -84,6 +90,19 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, next http.Handler)
 			code = "internal"
 		}
 		writeError(w, f.Status, code, "the feed is failing on purpose (injected fault "+strconv.Itoa(f.Status)+")", "retry later")
+	case f.HoldReply > 0:
+		rec := &recorder{header: http.Header{}}
+		next.ServeHTTP(rec, r)
+		select {
+		case <-time.After(f.HoldReply):
+		case <-r.Context().Done():
+			return
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(cmp.Or(rec.code, http.StatusOK))
+		w.Write(rec.body.Bytes())
 	case f.DropReply:
 		next.ServeHTTP(&recorder{header: http.Header{}}, r)
 		panic(http.ErrAbortHandler)
