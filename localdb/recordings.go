@@ -20,7 +20,8 @@ type Recording struct {
 
 // UpsertRecording stores a clip of HQ's index. A clip whose content changed
 // at HQ (another SHA-256) goes back to "remote": its old download no longer
-// counts.
+// counts. An on-request segment comes without size and SHA-256 (""): what
+// its export told is kept.
 func (p *FeedPage) UpsertRecording(r Recording) error {
 	if skip, err := p.orphan("recording "+r.RemoteID, 0, r.CameraID); skip || err != nil {
 		return err
@@ -29,16 +30,17 @@ func (p *FeedPage) UpsertRecording(r Recording) error {
 	p.tx.QueryRowContext(p.ctx, `SELECT sha256, local_path FROM recordings WHERE remote_id = ?`, r.RemoteID).Scan(&oldSHA, &oldPath)
 	if _, err := p.exec(`INSERT INTO recordings(remote_id, camera_id, starts, duration_s, size_bytes, sha256, url) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(remote_id) DO UPDATE SET camera_id = excluded.camera_id, starts = excluded.starts, duration_s = excluded.duration_s,
-			url = excluded.url, size_bytes = excluded.size_bytes,
-			state = CASE WHEN sha256 = excluded.sha256 THEN state ELSE 'remote' END,
-			local_path = CASE WHEN sha256 = excluded.sha256 THEN local_path ELSE NULL END,
-			bytes_done = CASE WHEN sha256 = excluded.sha256 THEN bytes_done ELSE 0 END,
-			etag = CASE WHEN sha256 = excluded.sha256 THEN etag ELSE NULL END,
-			sha256 = excluded.sha256`,
+			url = excluded.url,
+			size_bytes = CASE WHEN excluded.sha256 = '' THEN size_bytes ELSE excluded.size_bytes END,
+			state = CASE WHEN excluded.sha256 = '' OR sha256 = excluded.sha256 THEN state ELSE 'remote' END,
+			local_path = CASE WHEN excluded.sha256 = '' OR sha256 = excluded.sha256 THEN local_path ELSE NULL END,
+			bytes_done = CASE WHEN excluded.sha256 = '' OR sha256 = excluded.sha256 THEN bytes_done ELSE 0 END,
+			etag = CASE WHEN excluded.sha256 = '' OR sha256 = excluded.sha256 THEN etag ELSE NULL END,
+			sha256 = CASE WHEN excluded.sha256 = '' THEN sha256 ELSE excluded.sha256 END`,
 		r.RemoteID, r.CameraID, r.Starts, r.DurationS, r.Size, r.SHA256, r.URL); err != nil {
 		return fmt.Errorf("recording %s: %w", r.RemoteID, err)
 	}
-	if oldSHA.Valid && oldSHA.String != r.SHA256 && oldPath.Valid && oldPath.String != "" {
+	if r.SHA256 != "" && oldSHA.Valid && oldSHA.String != r.SHA256 && oldPath.Valid && oldPath.String != "" {
 		p.removeFiles = append(p.removeFiles, oldPath.String)
 	}
 	p.rows++
@@ -113,10 +115,11 @@ func (db *DB) RecordingByRemoteID(ctx context.Context, remoteID string) (CachedR
 	return r, nil
 }
 
-// RecordingsToPrefetch lists, among the newest n clips of the index, those
-// not yet downloaded, newest first.
+// RecordingsToPrefetch lists, among the newest n clips HQ holds ready (not
+// the segments it exports only on request), those not yet downloaded,
+// newest first.
 func (db *DB) RecordingsToPrefetch(ctx context.Context, n int) ([]CachedRecording, error) {
-	return queryCached(ctx, db.r, `SELECT `+cachedCols+` FROM (SELECT * FROM recordings ORDER BY starts DESC, id DESC LIMIT ?)
+	return queryCached(ctx, db.r, `SELECT `+cachedCols+` FROM (SELECT * FROM recordings WHERE sha256 <> '' ORDER BY starts DESC, id DESC LIMIT ?)
 		WHERE state IN ('remote', 'downloading') ORDER BY starts DESC, id DESC`, n)
 }
 
@@ -203,4 +206,39 @@ func (db *DB) RecordingPlaceByID(ctx context.Context, id int64) (RecordingPlace,
 func (db *DB) ResetOpenRecordings(ctx context.Context) error {
 	_, err := db.w.ExecContext(ctx, `UPDATE recordings SET open_count = 0 WHERE open_count <> 0`)
 	return MapError(err)
+}
+
+// SetRecordingExported records the size and SHA-256 HQ gave an on-request
+// segment when it exported it.
+func (db *DB) SetRecordingExported(ctx context.Context, id, size int64, sha string) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE recordings SET size_bytes = ?, sha256 = ? WHERE id = ?`, size, sha, id)
+	return MapError(err)
+}
+
+// CameraRecording is one clip of a camera's footage in time.
+type CameraRecording struct {
+	CachedRecording
+	DurationS float64
+}
+
+// RecordingsCovering lists a camera's clips that overlap [from, to),
+// oldest first.
+func (db *DB) RecordingsCovering(ctx context.Context, cameraID int64, from, to time.Time) ([]CameraRecording, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+cachedCols+`, duration_s FROM recordings
+		WHERE camera_id = ? AND starts < ? AND starts + duration_s > ? ORDER BY starts, id`, cameraID, to.Unix(), from.Unix())
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	var out []CameraRecording
+	for rows.Next() {
+		var r CameraRecording
+		err := rows.Scan(&r.ID, &r.RemoteID, &r.CameraID, &r.Starts, &r.Size, &r.SHA256, &r.URL, &r.ETag, &r.LocalPath, &r.State,
+			&r.BytesDone, &r.OpenCount, &r.LastViewedAt, &r.Error, &r.DurationS)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

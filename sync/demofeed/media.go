@@ -38,7 +38,9 @@ type still struct {
 }
 
 type media struct {
-	clips  []clip // ordinary cuts first, then the banner and moved cuts
+	// dir, footage and ffmpeg make the on-request segments ("" without).
+	dir, footage, ffmpeg string
+	clips                []clip // ordinary cuts first, then the banner and moved cuts
 	banner int    // index of the banner cut, -1 if none
 	moved  int
 	stills []still
@@ -89,6 +91,7 @@ func prepareMedia(dir, footage string, logf func(string, ...any)) *media {
 		logf("demo feed: clip folder %s: %v; the recordings collection is empty", dir, err)
 		return m
 	}
+	m.dir, m.footage, m.ffmpeg = dir, footage, ff
 	// Cut what is missing, two at a time (2 cores is the target machine).
 	failed := make([]bool, len(clipCuts))
 	var wg sync.WaitGroup
@@ -203,19 +206,21 @@ func stillIndex(id string, n int) int {
 	return int(h.Sum32() % uint32(n))
 }
 
-// recording is a feed.Recording with the cut it serves.
+// recording is a feed.Recording with the cut it serves: a fixed cut
+// (variant), or a segment of continuous recording made on request.
 type recording struct {
 	feed.Recording
 	variant int
+	segment *segmentKey
 }
 
 func (s *Server) recordingByID(id string) (recording, bool) {
-	for _, r := range s.recs {
-		if r.ID == id {
-			return r, true
-		}
+	s.recordingList()
+	i, ok := s.recIndex[id]
+	if !ok {
+		return recording{}, false
 	}
-	return recording{}, false
+	return s.recs[i], true
 }
 
 // recordingList indexes the clips, once: at the stories' moments and at a
@@ -295,8 +300,13 @@ func (s *Server) recordingList() []recording {
 		minute := o + 30 + 15*r.intn(max(1, (cl-o-60)/15))
 		add(st.feed.Code, 0, d, minute, r.intn(ordinary))
 	}
+	out = append(out, s.segmentList()...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Starts < out[j].Starts })
 	s.recs = out
+	s.recIndex = make(map[string]int, len(out))
+	for i, r := range out {
+		s.recIndex[r.ID] = i
+	}
 	return out
 }
 

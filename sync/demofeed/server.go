@@ -78,6 +78,8 @@ type Server struct {
 	verdicts    map[string]feed.InspectionVerdictPush
 	faults      []*Fault
 	recVersions map[string]int
+	recIndex    map[string]int // position in recs by id
+	segs        segmentCache
 	changed     map[string][]keyed // per collection: items changed after they were served, in order
 }
 
@@ -180,6 +182,9 @@ func (s *Server) ReplaceRecording(id string) {
 
 // recordingItemLocked is the index item of rec as it stands (s.mu held).
 func (s *Server) recordingItemLocked(rec recording) feed.Recording {
+	if rec.segment != nil {
+		return rec.Recording // size and SHA-256 come with the export
+	}
 	v := s.recVersions[rec.ID]
 	c := s.media.clips[(rec.variant+v)%len(s.media.clips)]
 	out := rec.Recording
@@ -271,6 +276,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+feed.PathTaskStatus, s.pushTaskStatus)
 	m.HandleFunc("POST "+feed.PathInspectionVerdicts, s.pushVerdict)
 	m.HandleFunc("GET "+feed.PathRecordings+"{id}", s.serveRecording)
+	m.HandleFunc("GET "+feed.PathRecordings+"{id}/export", s.exportRecording)
 	m.HandleFunc("GET "+feed.PathSnapshots+"{id}", s.serveSnapshot)
 	// The same paths with another method: a JSON 405 rather than the mux's text.
 	for path, allow := range map[string]string{
@@ -796,6 +802,10 @@ func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		writeError(w, http.StatusNotFound, feed.CodeNotFound, "no recording "+strconv.Quote(id), "sync the recordings index and download one it lists")
+		return
+	}
+	if rec.segment != nil {
+		s.serveSegment(w, r, rec)
 		return
 	}
 	s.mu.Lock()

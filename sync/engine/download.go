@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"storelens/localdb"
+	"storelens/sync/feed"
 )
 
 // maxResumes is how often one Download continues a transfer that broke.
@@ -73,6 +75,12 @@ func (e *Engine) Download(ctx context.Context, remoteID string) (string, error) 
 	if rec.State == "ready" && rec.LocalPath != "" {
 		if st, err := os.Stat(rec.LocalPath); err == nil && st.Size() == rec.Size {
 			return rec.LocalPath, nil
+		}
+	}
+	if rec.SHA256 == "" {
+		// An on-request segment: HQ exports it from the store's recorder first.
+		if err := e.export(ctx, &rec); err != nil {
+			return "", err
 		}
 	}
 	dir := e.cacheDir()
@@ -133,6 +141,49 @@ func (e *Engine) Download(ctx context.Context, remoteID string) (string, error) 
 		return "", storageError(what, err)
 	}
 	return final, nil
+}
+
+// exportTimeout bounds how long HQ may take to export a segment.
+const exportTimeout = 3 * time.Minute
+
+// export asks HQ to export an on-request segment and records the size and
+// SHA-256 it answers with.
+func (e *Engine) export(ctx context.Context, rec *localdb.CachedRecording) error {
+	what := "recording " + rec.RemoteID
+	e.emit(Progress{Phase: PhaseExport, Collection: rec.RemoteID, Fraction: -1})
+	u, same, err := e.resolve(feed.ExportPath(rec.RemoteID))
+	if err != nil {
+		return &Error{Kind: ErrRejected, Collection: what, What: say("what.bad_clip_url"), Action: say("do.sync")}
+	}
+	xctx, cancel := context.WithTimeout(ctx, exportTimeout)
+	defer cancel()
+	req, err := e.newRequest(xctx, http.MethodGet, u, nil, same)
+	if err != nil {
+		return e.wrapTransport(what, err)
+	}
+	resp, err := e.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return e.wrapTransport(what, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return e.statusError(what, resp)
+	}
+	var got feed.Recording
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&got); err != nil {
+		return e.wrapTransport(what, err)
+	}
+	if len(got.SHA256) != 64 || got.Size <= 0 {
+		return &Error{Kind: ErrRejected, Collection: what, What: say("what.unstorable", "Detail", "the export carries no size or SHA-256"), Action: say("do.sync_index_then_open")}
+	}
+	rec.Size, rec.SHA256 = got.Size, strings.ToLower(got.SHA256)
+	if err := e.cfg.DB.SetRecordingExported(context.WithoutCancel(ctx), rec.ID, rec.Size, rec.SHA256); err != nil {
+		return storageError(what, err)
+	}
+	return nil
 }
 
 func (e *Engine) setState(ctx context.Context, rec localdb.CachedRecording, state, etag, path string, done int64, errText string) error {

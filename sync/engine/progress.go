@@ -12,6 +12,7 @@ const (
 	PhasePull     = "pull"     // reading collections
 	PhaseRollups  = "rollups"  // refreshing the hourly and daily figures
 	PhaseDownload = "download" // fetching clips
+	PhaseExport   = "export"   // HQ is exporting a segment from the store's recorder
 	PhaseDone     = "done"     // the run finished
 )
 

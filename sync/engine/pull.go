@@ -521,7 +521,9 @@ var decoders = map[string]decodeFunc{
 	},
 	feed.CollRecordings: func(c string, r io.Reader) (*decodedPage, error) {
 		return decodePage(c, r, nil, func(p *localdb.FeedPage, x *feed.Recording) error {
-			if len(x.SHA256) != 64 || x.Size <= 0 {
+			if x.OnRequest {
+				x.Size, x.SHA256 = 0, "" // told by the export
+			} else if len(x.SHA256) != 64 || x.Size <= 0 {
 				return fmt.Errorf("recording %s: no usable size or SHA-256 in HQ's index", x.ID)
 			}
 			return p.UpsertRecording(localdb.Recording{RemoteID: x.ID, CameraID: x.CameraID, Starts: x.Starts, DurationS: x.DurationS,

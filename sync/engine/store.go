@@ -32,6 +32,7 @@ type Store interface {
 	RecordingByRemoteID(ctx context.Context, remoteID string) (localdb.CachedRecording, error)
 	RecordingsToPrefetch(ctx context.Context, n int) ([]localdb.CachedRecording, error)
 	SetRecordingState(ctx context.Context, id int64, state, etag, localPath string, bytesDone int64, errText string) error
+	SetRecordingExported(ctx context.Context, id, size int64, sha string) error
 	CacheBytes(ctx context.Context) (int64, error)
 	EvictableRecordings(ctx context.Context) ([]localdb.CachedRecording, error)
 	MarkRecordingEvicted(ctx context.Context, id int64) error

@@ -67,6 +67,10 @@ func CollectionPath(name string) string { return PathCollections + name }
 // RecordingPath is the download path of the recording with the given id.
 func RecordingPath(id string) string { return PathRecordings + id }
 
+// ExportPath asks HQ to export an on-request recording and answers with its
+// Recording (size and SHA-256 filled in); it may take a while.
+func ExportPath(id string) string { return PathRecordings + id + "/export" }
+
 // SnapshotPath is the image path of the snapshot with the given id.
 func SnapshotPath(id string) string { return PathSnapshots + id }
 
@@ -353,7 +357,11 @@ type CameraAlert struct {
 func (a CameraAlert) Key() string { return a.ID }
 
 // Recording is a footage clip HQ holds; download it from URL (relative to the
-// feed's base URL) and check its Size and SHA256.
+// feed's base URL) and check its Size and SHA256. A segment of a store's
+// continuous recording that HQ exports from the store's recorder only when
+// asked (OnRequest) comes without Size and SHA256: GET ExportPath(ID)
+// first, which answers (once the export is made) with the Recording as it
+// now stands.
 type Recording struct {
 	ID        string  `json:"id"`
 	CameraID  int64   `json:"camera_id"`
@@ -363,6 +371,7 @@ type Recording struct {
 	SHA256    string  `json:"sha256"` // lower-case hex
 	URL       string  `json:"url"`
 	MediaType string  `json:"media_type"` // video/mp4
+	OnRequest bool    `json:"on_request,omitempty"`
 }
 
 // Key is the recording's stable key.
