@@ -27,6 +27,9 @@ type Config struct {
 	DataDir string
 	// FeedURL is the HQ feed; "" when the manager has not set one yet.
 	FeedURL string
+	// Token is the sign-in token for FeedURL ("": the one kept in the
+	// keyring); the commands take it from STORELENS_TOKEN.
+	Token string
 	// Demo starts the built-in demo chain on loopback and syncs from it.
 	Demo bool
 	// Logger receives diagnostics; nil means slog.Default.

@@ -188,6 +188,9 @@ func (a *App) engineConfig(ctx context.Context, s *syncService, feedURL, token s
 	if url == "" {
 		url = a.cfg.FeedURL
 	}
+	if token == "" && url == a.cfg.FeedURL {
+		token = a.cfg.Token
+	}
 	if url == "" {
 		v, _, err := a.db.Setting(ctx, SettingFeedURL)
 		if err != nil {

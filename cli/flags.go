@@ -67,7 +67,14 @@ func warnCoverage(ctx context.Context, env Env, core *app.App, p insight.Period)
 // openInsight opens the local store of env and an Insight over it; it fails
 // with a next step when the store holds no stores yet.
 func openInsight(ctx context.Context, env Env) (*app.App, *insight.Insight, error) {
-	core, err := app.New(ctx, app.Config{DataDir: env.DataDir, Existing: true})
+	return openInsightWith(ctx, env, app.Config{})
+}
+
+// openInsightWith is openInsight with more of the app's configuration
+// (the feed a command fetches footage from).
+func openInsightWith(ctx context.Context, env Env, cfg app.Config) (*app.App, *insight.Insight, error) {
+	cfg.DataDir, cfg.Existing = env.DataDir, true
+	core, err := app.New(ctx, cfg)
 	if errors.Is(err, app.ErrNoStore) {
 		dir := env.DataDir
 		if dir == "" {

@@ -1,0 +1,189 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"strings"
+	"time"
+
+	"storelens/assets"
+	"storelens/localdb"
+	"storelens/vision"
+)
+
+// Recording is one clip of a camera's footage with where it stands locally.
+type Recording = localdb.CameraRecording
+
+// Camera is one camera of a store.
+type Camera = localdb.Camera
+
+// StoreCameras lists a store's cameras, entrance first.
+func (a *App) StoreCameras(ctx context.Context, storeCode string) (localdb.Store, []Camera, error) {
+	st, err := a.db.StoreByCode(ctx, storeCode)
+	if err != nil {
+		if errors.Is(err, localdb.ErrNotFound) {
+			return st, nil, said("task.err.store", "Store", storeCode)
+		}
+		return st, nil, err
+	}
+	cams, err := a.db.StoreCameras(ctx, st.ID)
+	return st, cams, err
+}
+
+// Recordings lists a camera's clips overlapping [from, to), oldest first:
+// the spans a day timeline shows.
+func (a *App) Recordings(ctx context.Context, cameraID int64, from, to time.Time) ([]Recording, error) {
+	return a.db.RecordingsCovering(ctx, cameraID, from, to)
+}
+
+// RecordingAt is the clip of a camera that holds the moment at, or a
+// SaidError saying there is none.
+func (a *App) RecordingAt(ctx context.Context, cam Camera, storeCode string, at time.Time, loc *time.Location) (Recording, error) {
+	recs, err := a.db.RecordingsCovering(ctx, cam.ID, at, at.Add(time.Second))
+	if err != nil {
+		return Recording{}, err
+	}
+	if len(recs) == 0 {
+		return Recording{}, said("footage.err.none", "Store", storeCode, "Camera", cam.Code, "At", at.In(loc).Format(time.DateTime))
+	}
+	return recs[len(recs)-1], nil
+}
+
+// FetchRecording makes a clip local (exported at HQ and downloaded when
+// need be) and returns its file. Offline it says so: the clip is fetched
+// once the network is back and the manager opens it again.
+func (a *App) FetchRecording(ctx context.Context, r Recording) (string, error) {
+	if r.State == "ready" && r.LocalPath != "" {
+		if _, err := os.Stat(r.LocalPath); err == nil {
+			return r.LocalPath, nil
+		}
+	}
+	return a.DownloadRecording(ctx, r.RemoteID)
+}
+
+// OpenRecording marks a clip as being played (never evicted while open);
+// call the returned function when the player lets it go.
+func (a *App) OpenRecording(ctx context.Context, id int64) (release func()) {
+	if err := a.db.OpenRecording(ctx, id, time.Now()); err != nil {
+		a.log.Warn("mark recording open", "id", id, "err", err)
+	}
+	return func() { a.db.CloseRecording(context.WithoutCancel(ctx), id) }
+}
+
+// SnapshotRequest asks for the still of a store camera at a moment.
+type SnapshotRequest struct {
+	StoreCode  string
+	CameraCode string // "" is the store's entrance camera
+	// At is the moment; Local, when At is zero, is the store-local
+	// "YYYY-MM-DD HH:MM:SS".
+	At     time.Time
+	Local  string
+	NoBlur bool // keep faces as recorded (the still stays on this laptop)
+}
+
+// Snapshot is a still made from the footage, as evidence.
+type Snapshot struct {
+	Image     *image.RGBA
+	StoreCode string
+	Camera    Camera
+	At        time.Time // the moment of the frame shown
+	Blurred   bool
+}
+
+// TakeSnapshot makes the still of a store camera at a moment from its
+// recording (fetched when not local), with store, camera and store-local
+// time burned in and, unless NoBlur, the people's heads blurred.
+func (a *App) TakeSnapshot(ctx context.Context, req SnapshotRequest) (*Snapshot, error) {
+	st, cams, err := a.StoreCameras(ctx, req.StoreCode)
+	if err != nil {
+		return nil, err
+	}
+	var cam Camera
+	for _, c := range cams {
+		if req.CameraCode == "" || strings.EqualFold(c.Code, req.CameraCode) {
+			cam = c
+			break
+		}
+	}
+	if cam.ID == 0 {
+		codes := make([]string, len(cams))
+		for i, c := range cams {
+			codes[i] = c.Code
+		}
+		return nil, said("footage.err.camera", "Store", st.Code, "Camera", req.CameraCode, "Cameras", strings.Join(codes, ", "))
+	}
+	loc, err := time.LoadLocation(st.TimeZone)
+	if err != nil {
+		loc = time.Local
+	}
+	at := req.At
+	if at.IsZero() {
+		at, err = time.ParseInLocation(time.DateTime, strings.TrimSpace(req.Local), loc)
+		if err != nil {
+			return nil, said("footage.err.at", "At", req.Local)
+		}
+	}
+	rec, err := a.RecordingAt(ctx, cam, st.Code, at, loc)
+	if err != nil {
+		return nil, err
+	}
+	path, err := a.FetchRecording(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	return a.StillFrom(path, st.Code, cam, time.Unix(rec.Starts, 0), at, loc, !req.NoBlur)
+}
+
+// StillFrom makes the evidence still of the frame at moment at of the
+// recording at path (which starts at starts).
+func (a *App) StillFrom(path, storeCode string, cam Camera, starts, at time.Time, loc *time.Location, blur bool) (*Snapshot, error) {
+	opts := vision.StillOptions{}
+	if blur {
+		d, err := a.privacyDetector()
+		if err != nil {
+			return nil, err
+		}
+		defer d.Close()
+		opts.Blur = d
+	}
+	offset := at.Sub(starts)
+	opts.Lines = []string{storeCode + "  " + cam.Code, at.Truncate(time.Second).In(loc).Format(time.DateTime)}
+	img, shown, err := vision.Still(path, offset, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{Image: img, StoreCode: storeCode, Camera: cam, At: starts.Add(shown).In(loc), Blurred: blur}, nil
+}
+
+// privacyDetector finds people for the blur: the learnt detector with a
+// low score threshold, as a missed face matters more than an extra blur.
+func (a *App) privacyDetector() (vision.Detector, error) {
+	model, err := assets.PersonModel()
+	if err != nil {
+		return nil, err
+	}
+	return vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, Size: assets.PersonModelSize, MinScore: 0.3})
+}
+
+// WritePNG writes a still to path.
+func (s *Snapshot) WritePNG(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write the snapshot: %w", err)
+	}
+	if err := png.Encode(f, s.Image); err != nil {
+		f.Close()
+		return fmt.Errorf("write the snapshot %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// KeepSnapshot stores a still as task evidence on this laptop and returns
+// its snapshot id.
+func (a *App) KeepSnapshot(ctx context.Context, s *Snapshot) (int64, error) {
+	return a.keepImage(ctx, s.Image, s.Camera.ID, s.At)
+}
