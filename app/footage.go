@@ -187,3 +187,35 @@ func (s *Snapshot) WritePNG(path string) error {
 func (a *App) KeepSnapshot(ctx context.Context, s *Snapshot) (int64, error) {
 	return a.keepImage(ctx, s.Image, s.Camera.ID, s.At)
 }
+
+// Timeline is a camera's day as the review screen lays it out.
+type Timeline = localdb.Timeline
+
+// CameraTimeline reads a camera's counts, recount crossings, alerts and the
+// store's receipts over [from, to).
+func (a *App) CameraTimeline(ctx context.Context, cameraID int64, from, to time.Time) (Timeline, error) {
+	return a.db.CameraTimeline(ctx, cameraID, from, to)
+}
+
+// CountingLines are a camera's lines and zones in its pixels, by kind
+// (entrance, outside, staff_zone, till_zone): each a list of points.
+func (a *App) CountingLines(ctx context.Context, cameraCode string) (map[string][]image.Point, error) {
+	c, err := a.db.CountingCameraByCode(ctx, cameraCode)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]image.Point{}
+	for kind, pts := range c.Lines {
+		var v []int
+		for _, f := range strings.Split(pts, ",") {
+			var n int
+			if _, err := fmt.Sscan(strings.TrimSpace(f), &n); err == nil {
+				v = append(v, n)
+			}
+		}
+		for i := 0; i+1 < len(v); i += 2 {
+			out[kind] = append(out[kind], image.Pt(v[i], v[i+1]))
+		}
+	}
+	return out, nil
+}

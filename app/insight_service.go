@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"storelens/app/insight"
+	"storelens/app/vocab"
 	"storelens/localdb"
 )
 
@@ -38,6 +39,9 @@ type StoreProfile struct {
 	Alerts []CameraAlert
 	// Tasks are the store's latest corrective tasks, newest first.
 	Tasks []TaskSummary
+	// Effects say, for tasks the store reported done, what became of the
+	// KPI each targeted (insight's task effect), by task id.
+	Effects map[string]insight.Text
 }
 
 // TaskSummary is one corrective task as the store page lists it.
@@ -58,7 +62,15 @@ func (a *App) StoreProfile(ctx context.Context, code string, since time.Time) (S
 	if err != nil {
 		return StoreProfile{}, err
 	}
-	return StoreProfile{Store: s, Alerts: alerts, Tasks: tasks}, nil
+	effects := map[string]insight.Text{}
+	for _, t := range tasks {
+		if t.Status == vocab.TaskDone || t.Status == vocab.TaskVerified {
+			if e, err := a.insight.TaskEffect(ctx, t.ID); err == nil {
+				effects[t.ID] = e.Summary
+			}
+		}
+	}
+	return StoreProfile{Store: s, Alerts: alerts, Tasks: tasks, Effects: effects}, nil
 }
 
 // CameraAlerts are the camera alerts of all stores open now or started on

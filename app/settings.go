@@ -29,6 +29,9 @@ var (
 	SettingReceipts  = Setting{Key: engine.SettingReceiptWindowDays, Default: feed.DefaultReceiptWindowDays, Min: 7, Max: 400, Unit: 1}
 	SettingCacheGB   = Setting{Key: engine.SettingCacheMaxBytes, Default: engine.DefaultCacheMaxBytes, Min: 1 << 28, Max: 1 << 40, Unit: 1 << 30}
 	SettingPrefetch  = Setting{Key: engine.SettingPrefetchClips, Default: engine.DefaultPrefetchClips, Min: 0, Max: 500, Unit: 1}
+	// SettingBlurFaces (1 on, 0 off) blurs people's heads in snapshots and
+	// anything else that leaves the laptop.
+	SettingBlurFaces = Setting{Key: "evidence.blur_faces", Default: 1, Min: 0, Max: 1, Unit: 1}
 )
 
 // IntSetting reads a numeric setting in the unit the screen shows; a value

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"storelens/app/i18n"
@@ -263,9 +264,21 @@ func (a *App) SyncOnce(ctx context.Context, req SyncOnceRequest) (engine.Summary
 
 func (s *syncService) loop(ctx context.Context) {
 	defer close(s.done)
+	var prefetch sync.WaitGroup
+	defer prefetch.Wait() // the fetch behind the sync ends with it
 	failures := 0
+	var prefetching atomic.Bool
 	for {
 		offline := s.runOnce(ctx)
+		if !offline && prefetching.CompareAndSwap(false, true) {
+			// The flagged hours' footage, fetched behind the sync.
+			prefetch.Add(1)
+			go func() {
+				defer prefetch.Done()
+				defer prefetching.Store(false)
+				s.a.prefetchFlagged(ctx)
+			}()
+		}
 		wait := s.interval(ctx)
 		// A run that ended on the network tries again sooner than the
 		// regular interval: 30 s, 1, 2, 4 … minutes, never later than it.
@@ -389,6 +402,11 @@ func syncErrKind(err error) string {
 // onProgress turns the engine's progress into the status bar's state.
 func (a *App) onProgress(p engine.Progress) {
 	a.UpdateSyncState(func(st *SyncState) {
+		if (p.Phase == engine.PhaseDownload || p.Phase == engine.PhaseExport) && !st.Running {
+			// A clip a screen asked for outside a sync run: that screen
+			// shows its progress; the sync bar is about syncs.
+			return
+		}
 		st.Running = p.Phase != engine.PhaseDone
 		switch p.Phase {
 		case engine.PhasePull:
@@ -408,12 +426,9 @@ func (a *App) onProgress(p engine.Progress) {
 			if p.Fraction > 0 {
 				st.Total = int64(float64(p.Items)/p.Fraction + 0.5)
 			}
-		case engine.PhaseDownload:
-			// Bytes of the clip being fetched.
-			st.Phase, st.Done, st.Total = "recordings", p.Items, 0
-			if p.Fraction > 0 {
-				st.Total = int64(float64(p.Items) / p.Fraction)
-			}
+		case engine.PhaseDownload, engine.PhaseExport:
+			// The clip being fetched: no item count to show.
+			st.Phase, st.Done, st.Total = "recordings", 0, 0
 		case engine.PhasePush:
 			st.Phase, st.Done, st.Total = "outbox", int64(p.Index), int64(p.Of)
 		}

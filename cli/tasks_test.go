@@ -56,7 +56,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // TestTaskGoesOutOnceAndComesBackDone: tasks raised offline wait in the
@@ -189,4 +189,3 @@ func join(s []string) string {
 	}
 	return b.String()
 }
-

@@ -186,7 +186,20 @@ func (sh *Shell) syncForm() fyne.CanvasObject {
 			})
 		})
 	})
-	return container.NewVBox(form, container.NewHBox(save), result)
+	blur := widget.NewCheck(tr("settings.blur", "Blur faces in snapshots and in anything that leaves this laptop"), nil)
+	blur.SetChecked(sh.core.IntSetting(context.Background(), app.SettingBlurFaces) != 0)
+	blur.OnChanged = func(on bool) {
+		v := int64(0)
+		if on {
+			v = 1
+		}
+		sh.run.Go(func() {
+			if err := sh.core.SetIntSetting(context.Background(), app.SettingBlurFaces, v); err != nil {
+				fyne.Do(func() { result.SetText(settingError(blur.Text, err)) })
+			}
+		})
+	}
+	return container.NewVBox(form, container.NewHBox(save), result, blur)
 }
 
 // settingError says why a value was refused, naming the field as the

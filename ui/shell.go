@@ -18,6 +18,8 @@ import (
 const (
 	AreaDashboard = "dashboard"
 	AreaStores    = "stores"
+	AreaReview    = "review"
+	AreaTasks     = "tasks"
 	AreaSettings  = "settings"
 )
 
@@ -32,6 +34,8 @@ func areas() []area {
 	return []area{
 		{AreaDashboard, theme.HomeIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.dash.Content() }},
 		{AreaStores, theme.StorageIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.store.Content() }},
+		{AreaReview, theme.MediaVideoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.review.Content() }},
+		{AreaTasks, theme.ListIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.tasks.Content() }},
 		{AreaSettings, theme.SettingsIcon(), func(sh *Shell) fyne.CanvasObject { return sh.settingsScreen() }},
 	}
 }
@@ -91,7 +95,17 @@ func (sh *Shell) build() {
 	sh.tabs = container.NewAppTabs(items...)
 	sh.tabs.SetTabLocation(container.TabLocationLeading)
 	sh.tabs.OnSelected = func(*container.TabItem) {
-		sh.fa.Preferences().SetString(prefLastArea, sh.currentKey())
+		key := sh.currentKey()
+		sh.fa.Preferences().SetString(prefLastArea, key)
+		// The review's keys (space, arrows, J/K/L) work while it is shown.
+		if key == AreaReview {
+			sh.win.Canvas().SetOnTypedKey(sh.screens.review.TypedKey)
+		} else {
+			sh.win.Canvas().SetOnTypedKey(nil)
+		}
+		if key == AreaTasks {
+			sh.screens.tasks.Load()
+		}
 	}
 	sh.Show(last)
 	if sh.status == nil {

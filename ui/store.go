@@ -16,6 +16,7 @@ import (
 	"storelens/app"
 	"storelens/app/chart"
 	"storelens/app/insight"
+	"storelens/app/vocab"
 )
 
 // storeSource is what the store page reads: one store's detail for a
@@ -42,6 +43,9 @@ type StorePage struct {
 	// OnFootage opens the footage review of store code at t; it reports
 	// false while no review screen exists, and the page then says so.
 	OnFootage func(code string, t time.Time) bool
+	// OnRaiseTask opens the task form for the store (prefilled from a flag).
+	OnRaiseTask func(p taskPrefill)
+	storeName   string // of the store on the page
 
 	code     string
 	empty    *widget.Label
@@ -151,7 +155,12 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 	side := container.NewGridWithColumns(2,
 		container.NewVBox(heading(tr("store.flags", "Flags")), s.flags),
 		container.NewVBox(heading(tr("store.alerts", "Camera alerts")), s.alerts,
-			heading(tr("store.tasks", "Corrective tasks")), s.tasks),
+			heading(tr("store.tasks", "Corrective tasks")), s.tasks,
+			container.NewHBox(widget.NewButtonWithIcon(tr("store.task.new", "Raise a task…"), theme.DocumentCreateIcon(), func() {
+				if s.OnRaiseTask != nil && s.code != "" {
+					s.OnRaiseTask(taskPrefill{store: s.code, storeName: s.storeName})
+				}
+			}))),
 	)
 	s.body = container.NewVBox(s.title, s.info, s.schedule, tiles, side, widget.NewSeparator(), s.pickNote, charts)
 	s.body.Hide()
@@ -365,7 +374,8 @@ func (s *StorePage) apply(d insight.StoreDetail, prof app.StoreProfile, perr err
 	}
 	s.showFlags(d)
 	s.showAlerts(prof.Alerts, perr)
-	s.showTasks(prof.Tasks)
+	s.storeName = prof.Store.Name
+	s.showTasks(prof.Tasks, prof.Effects)
 	s.pickNote.Importance = widget.MediumImportance
 	s.pickNote.SetText(tr("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
 	s.setCharts(d)
@@ -467,6 +477,10 @@ func (s *StorePage) showFlags(d insight.StoreDetail) {
 		l := widget.NewLabel(tr("store.flag.line", "⚑ {{.Kind}}: {{.Reason}}", map[string]any{"Kind": flagKindLabel(f.Kind), "Reason": f.Reason.In(CurrentLanguage())}))
 		l.Wrapping = fyne.TextWrapWord
 		s.flags.Add(l)
+		if s.OnRaiseTask != nil {
+			p := flagPrefill(f, d.Store.Code, d.Store.Name)
+			s.flags.Add(container.NewHBox(widget.NewButtonWithIcon(tr("store.flag.task", "Raise a task for this"), theme.DocumentCreateIcon(), func() { s.OnRaiseTask(p) })))
+		}
 		// Jump to the trading hours among the flag's hours: footage of a
 		// closed shop at night shows nothing.
 		hours := make([]time.Time, 0, len(f.Hours))
@@ -516,7 +530,7 @@ func (s *StorePage) showAlerts(alerts []app.CameraAlert, err error) {
 	s.alerts.SetText(strings.TrimSpace(b.String()))
 }
 
-func (s *StorePage) showTasks(tasks []app.TaskSummary) {
+func (s *StorePage) showTasks(tasks []app.TaskSummary, effects map[string]insight.Text) {
 	if len(tasks) == 0 {
 		s.tasks.SetText(tr("store.notasks", "No corrective tasks for this store yet."))
 		return
@@ -526,6 +540,12 @@ func (s *StorePage) showTasks(tasks []app.TaskSummary) {
 		fmt.Fprintf(&b, "• %s · %s", t.Title, taskStatusLabel(t.Status))
 		if t.DueOn != "" {
 			b.WriteString(" · " + tr("store.task.due", "due {{.Day}}", map[string]any{"Day": t.DueOn}))
+		}
+		if t.WaitingToSend {
+			b.WriteString(" · " + tr("task.waiting", "waiting to send"))
+		}
+		if e, ok := effects[t.ID]; ok {
+			b.WriteString("\n   " + e.In(CurrentLanguage()))
 		}
 		b.WriteString("\n")
 	}
@@ -557,7 +577,7 @@ func (s *StorePage) pickTime(t time.Time) {
 		s.pickNote.SetText(tr("store.pick.opening", "Opening the footage of {{.Time}}…", map[string]any{"Time": when}))
 		return
 	}
-	s.pickNote.SetText(tr("store.pick.noreview", "Selected {{.Time}} ({{.Code}}). Footage review is not available yet — it comes with the review screen.", map[string]any{"Time": when, "Code": s.code}))
+	s.pickNote.SetText(tr("store.pick.selected", "Selected {{.Time}} ({{.Code}}).", map[string]any{"Time": when, "Code": s.code}))
 }
 
 // setCharts hands each chart its data.
@@ -577,8 +597,10 @@ func (s *StorePage) setCharts(d insight.StoreDetail) {
 // shellScreens are the dashboard and store page of one shell, built
 // together so the dashboard can open a store on the store page.
 type shellScreens struct {
-	dash  *Dashboard
-	store *StorePage
+	dash   *Dashboard
+	store  *StorePage
+	review *Review
+	tasks  *TasksScreen
 	// stop removes the screens' sync listener when they are rebuilt.
 	stop func()
 }
@@ -592,6 +614,22 @@ func (sh *Shell) newScreens() *shellScreens {
 	st.store = NewStorePage(sh.run, ins, core, time.Now())
 	st.dash = NewDashboard(sh.run, ins, core, core.SyncState, time.Now())
 	st.dash.UsePlaces(core)
+	st.review = NewReview(sh.run, core, sh.win)
+	st.tasks = NewTasksScreen(sh.run, core, sh.win)
+	openFootage := func(code string, t time.Time) {
+		sh.Show(AreaReview)
+		st.review.Open(code, t)
+	}
+	st.store.OnFootage = func(code string, t time.Time) bool { openFootage(code, t); return true }
+	st.tasks.OnFootage = openFootage
+	raise := func(p taskPrefill) {
+		showTaskForm(sh.win, sh.run, core, p, func(t app.Task) {
+			st.tasks.Select(t.ID)
+			sh.Show(AreaTasks)
+		})
+	}
+	st.review.OnTask = raise
+	st.store.OnRaiseTask = raise
 	st.dash.OnOpenStore = func(code string, p insight.Period) {
 		st.store.Open(code, p)
 		sh.Show(AreaStores)
@@ -614,7 +652,7 @@ func (sh *Shell) newScreens() *shellScreens {
 	}
 	// When a sync run ends, show the fresh figures.
 	lastSync := core.SyncState().LastSync // UI goroutine only
-	st.stop = core.OnSyncState(func(s app.SyncState) {
+	stopSync := core.OnSyncState(func(s app.SyncState) {
 		if s.Running {
 			fyne.Do(st.dash.SyncChanged)
 			return
@@ -626,8 +664,10 @@ func (sh *Shell) newScreens() *shellScreens {
 			lastSync = s.LastSync
 			st.dash.load()
 			st.dash.UsePlaces(core) // the first sync brings the stores
+			st.tasks.Load()         // the stores' answers come with the sync
 		})
 	})
+	st.stop = func() { stopSync(); st.review.Close() }
 	return st
 }
 
@@ -644,4 +684,27 @@ func storeChartNames() chart.StoreNames {
 			return translated("weather."+cond, cond) + " " + tr("chart.days", "({{.N}} d)", map[string]any{"N": days})
 		},
 	}
+}
+
+// flagPrefill is a task form filled from a flag: its kind chooses the
+// category and the KPI, its reason (with the numbers) is the description.
+func flagPrefill(f insight.Flag, code, name string) taskPrefill {
+	p := taskPrefill{store: code, storeName: name, body: f.Reason.In(CurrentLanguage()), kpi: string(f.Metric)}
+	switch string(f.Kind) {
+	case vocab.FlagEarlyClosing:
+		p.category, p.title = vocab.TaskCatOpeningHours, tr("store.flag.task.early", "Keep to the opening hours")
+	case vocab.FlagAbnormalEntryRate:
+		p.category, p.title = vocab.TaskCatDoorGreeting, tr("store.flag.task.entry", "Bring the entry rate back: greet at the door")
+	case vocab.FlagSuspectCounts:
+		p.category, p.title = vocab.TaskCatCamera, tr("store.flag.task.camera", "Check the entrance camera")
+	default:
+		p.category, p.title = vocab.TaskCatOther, flagKindLabel(f.Kind)
+	}
+	if len(f.Hours) > 0 {
+		p.at = f.Hours[0]
+	}
+	if p.kpi == "" {
+		p.kpi = "entry_rate"
+	}
+	return p
 }

@@ -74,6 +74,17 @@ type Config struct {
 	// WorkWidth is the width frames are scaled down to before analysis
 	// (default 384; frames already narrower are used as they are).
 	WorkWidth int
+	// OnTracks, when set, hears the tracked people of every analysed
+	// frame (boxes in frame pixels): what a review screen draws over the
+	// footage to show why a count is what it is.
+	OnTracks func(frame int, tracks []TrackBox)
+}
+
+// TrackBox is one tracked person in one frame.
+type TrackBox struct {
+	Track     int
+	Box       Box // frame pixels
+	Confirmed bool
 }
 
 // DefaultAnalysisFPS is how many frames a second a recount analyses unless
@@ -291,6 +302,16 @@ func (c *Counter) ProcessAt(frame gocv.Mat, at time.Duration) error {
 		}
 	}
 	tracks := c.tr.Tracks()
+	if c.cfg.OnTracks != nil {
+		boxes := make([]TrackBox, 0, len(tracks))
+		for _, t := range tracks {
+			if t.matched {
+				b := t.Box()
+				boxes = append(boxes, TrackBox{Track: t.ID, Box: Box{b.X / c.scale, b.Y / c.scale, b.W / c.scale, b.H / c.scale}, Confirmed: t.confirmed})
+			}
+		}
+		c.cfg.OnTracks(c.frame, boxes)
+	}
 	for _, t := range tracks {
 		c.remember(t, t.Box().Foot(), t.matched)
 		if !t.matched {

@@ -41,9 +41,9 @@ type media struct {
 	// dir, footage and ffmpeg make the on-request segments ("" without).
 	dir, footage, ffmpeg string
 	clips                []clip // ordinary cuts first, then the banner and moved cuts
-	banner int    // index of the banner cut, -1 if none
-	moved  int
-	stills []still
+	banner               int    // index of the banner cut, -1 if none
+	moved                int
+	stills               []still
 }
 
 // clipCuts are the cuts made from vtest.avi: three ordinary stretches, one

@@ -22,13 +22,13 @@ import (
 )
 
 // The stores record their entrance camera continuously, as an NVR does, and
-// keep recordDays days; HQ lists the segments and exports one from the
+// keep recordDays days (two weeks); HQ lists the segments and exports one from the
 // store's recorder when it is first asked for (the demo cuts it from the
 // sample footage, looped, with the store's local time burned in at the
 // bottom right as a recorder does).
 const (
 	segmentSeconds = 600
-	recordDays     = 7
+	recordDays     = 14
 	// keptSegments bounds the demo's own disk: the least recently made
 	// segments beyond it are removed (and made again if asked for).
 	keptSegments = 48

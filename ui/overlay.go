@@ -1,0 +1,153 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"strconv"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+
+	"storelens/vision"
+)
+
+// countOverlay is what the review screen draws over the footage: the
+// camera's counting lines and, once a recount of the span ran, each
+// tracked person's box with its track number and its crossings.
+type countOverlay struct {
+	lines map[string][]image.Point
+	// boxes by analysed frame; decisions by track ("in", "out", "staff").
+	boxes     map[int][]vision.TrackBox
+	frames    []int // analysed frames, ascending
+	decisions map[int]string
+	stride    int
+}
+
+var (
+	overlayEntrance = color.RGBA{255, 214, 0, 255}
+	overlayOutside  = color.RGBA{0, 200, 255, 255}
+	overlayZone     = color.RGBA{255, 120, 200, 255}
+	overlayBox      = color.RGBA{80, 255, 120, 255}
+	overlayIn       = color.RGBA{60, 255, 60, 255}
+	overlayOut      = color.RGBA{255, 140, 0, 255}
+	overlayStaff    = color.RGBA{170, 170, 255, 255}
+)
+
+// draw paints the overlay of frame onto dst.
+func (o *countOverlay) draw(dst *image.RGBA, frame int) {
+	for kind, pts := range o.lines {
+		c := overlayZone
+		switch kind {
+		case "entrance":
+			c = overlayEntrance
+		case "outside":
+			c = overlayOutside
+		}
+		for i := 0; i+1 < len(pts); i++ {
+			thickLine(dst, pts[i], pts[i+1], c, 2)
+		}
+		if len(pts) > 2 {
+			thickLine(dst, pts[len(pts)-1], pts[0], c, 2)
+		}
+	}
+	boxes := o.boxesAt(frame)
+	for _, b := range boxes {
+		r := image.Rect(int(b.Box.X), int(b.Box.Y), int(b.Box.X+b.Box.W), int(b.Box.Y+b.Box.H))
+		c := overlayBox
+		label := "#" + strconv.Itoa(b.Track)
+		switch o.decisions[b.Track] {
+		case "in":
+			c, label = overlayIn, label+" IN"
+		case "out":
+			c, label = overlayOut, label+" OUT"
+		case "staff":
+			c, label = overlayStaff, label+" STAFF"
+		}
+		rect(dst, r, c)
+		text(dst, r.Min.X, r.Min.Y-3, label, c)
+	}
+}
+
+// boxesAt are the boxes of the analysed frame at or just before frame.
+func (o *countOverlay) boxesAt(frame int) []vision.TrackBox {
+	if len(o.frames) == 0 {
+		return nil
+	}
+	lo, hi := 0, len(o.frames)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if o.frames[m] <= frame {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == 0 {
+		return nil
+	}
+	f := o.frames[lo-1]
+	if frame-f > 2*max(1, o.stride) {
+		return nil
+	}
+	return o.boxes[f]
+}
+
+func thickLine(dst *image.RGBA, a, b image.Point, c color.RGBA, w int) {
+	dx, dy := abs(b.X-a.X), -abs(b.Y-a.Y)
+	sx, sy := 1, 1
+	if a.X > b.X {
+		sx = -1
+	}
+	if a.Y > b.Y {
+		sy = -1
+	}
+	e := dx + dy
+	x, y := a.X, a.Y
+	for {
+		for ox := -w / 2; ox <= w/2; ox++ {
+			for oy := -w / 2; oy <= w/2; oy++ {
+				if p := image.Pt(x+ox, y+oy); p.In(dst.Rect) {
+					dst.SetRGBA(p.X, p.Y, c)
+				}
+			}
+		}
+		if x == b.X && y == b.Y {
+			return
+		}
+		e2 := 2 * e
+		if e2 >= dy {
+			e += dy
+			x += sx
+		}
+		if e2 <= dx {
+			e += dx
+			y += sy
+		}
+	}
+}
+
+func rect(dst *image.RGBA, r image.Rectangle, c color.RGBA) {
+	thickLine(dst, r.Min, image.Pt(r.Max.X, r.Min.Y), c, 2)
+	thickLine(dst, image.Pt(r.Max.X, r.Min.Y), r.Max, c, 2)
+	thickLine(dst, r.Max, image.Pt(r.Min.X, r.Max.Y), c, 2)
+	thickLine(dst, image.Pt(r.Min.X, r.Max.Y), r.Min, c, 2)
+}
+
+// text writes ASCII s with its baseline at (x, y) on a dark backing.
+func text(dst *image.RGBA, x, y int, s string, c color.RGBA) {
+	face := basicfont.Face7x13
+	w := font.MeasureString(face, s).Ceil()
+	bg := image.Rect(x-1, y-11, x+w+1, y+3).Intersect(dst.Rect)
+	draw.Draw(dst, bg, &image.Uniform{color.RGBA{0, 0, 0, 170}}, image.Point{}, draw.Over)
+	d := font.Drawer{Dst: dst, Src: image.NewUniform(c), Face: face, Dot: fixed.P(x, y)}
+	d.DrawString(s)
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
