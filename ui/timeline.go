@@ -34,7 +34,9 @@ func newTimelineView() *timelineView {
 	return v
 }
 
-func (v *timelineView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(v.raster) }
+func (v *timelineView) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(v.raster)
+}
 
 func (v *timelineView) MinSize() fyne.Size { return fyne.NewSize(300, 64) }
 
