@@ -24,8 +24,12 @@ const DemoFeedName = "demo"
 // DemoChain is the demo chain's configuration: the one the window's --demo
 // starts and the one `storelens demo-feed` serves by default, so both build
 // the same stores, figures and stories. Its clips are cut into clipDir.
+// Its stores answer corrective tasks within minutes (acknowledged after
+// one, reported done after four), so a task's whole life can be followed
+// in one sitting: sync, or wait for the next sync, to see each step.
 func DemoChain(clipDir string, logf func(format string, args ...any)) demofeed.Config {
-	return demofeed.Config{Seed: DemoSeed, Token: DemoToken, ClipDir: clipDir, Logf: logf}
+	return demofeed.Config{Seed: DemoSeed, Token: DemoToken, ClipDir: clipDir, Logf: logf,
+		TaskSteps: []time.Duration{time.Minute, 4 * time.Minute}}
 }
 
 // DemoSeed picks the demo chain's figures.

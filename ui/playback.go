@@ -26,6 +26,7 @@ type playback struct {
 	decorate func(dst *image.RGBA, frame int)
 	show     func(img *image.RGBA, frame int, at time.Duration)
 	ended    func()
+	last     int // the frame on screen (mu)
 	bufs     [3]*image.RGBA
 	next     int
 	done     chan struct{}
@@ -83,19 +84,26 @@ func (pb *playback) setDecorate(d func(*image.RGBA, int)) {
 	pb.decorate = d
 	// Redraw the frame on screen with the new overlay.
 	if !pb.playing && pb.seekTo < 0 {
-		pb.seekTo = max(0, pb.p.Next()-1)
+		pb.seekTo = pb.last
 	}
 	pb.mu.Unlock()
 	pb.cond.Signal()
 }
 
-// close stops the loop and releases the decoder.
+// close stops the loop, which then releases the decoder. It does not wait:
+// the loop may be handing a frame to the UI goroutine that calls close.
 func (pb *playback) close() {
 	pb.mu.Lock()
 	pb.closed = true
 	pb.mu.Unlock()
 	pb.cond.Signal()
-	<-pb.done
+}
+
+// isClosed reports whether close was called.
+func (pb *playback) isClosed() bool {
+	pb.mu.Lock()
+	defer pb.mu.Unlock()
+	return pb.closed
 }
 
 func (pb *playback) loop() {
@@ -153,6 +161,9 @@ func (pb *playback) loop() {
 			}
 			continue
 		}
+		pb.mu.Lock()
+		pb.last = i
+		pb.mu.Unlock()
 		buf := pb.p.ToRGBA(m, pb.bufs[pb.next])
 		pb.bufs[pb.next] = buf
 		pb.next = (pb.next + 1) % len(pb.bufs)

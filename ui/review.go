@@ -145,7 +145,7 @@ func (r *Review) Open(code string, at time.Time) {
 	r.say(tr("review.loading", "Opening {{.Code}} at {{.Time}}…", map[string]any{"Code": code, "Time": at.Format("2006-01-02 15:04")}), true)
 	r.run.Go(func() {
 		st, cams, err := r.core.StoreCameras(context.Background(), code)
-		fyne.Do(func() {
+		r.run.Do(func() {
 			if gen != r.gen {
 				return
 			}
@@ -236,7 +236,7 @@ func (r *Review) loadDay(at time.Time) {
 			tl, err = r.core.CameraTimeline(ctx, cam.ID, day, day.AddDate(0, 0, 1))
 		}
 		lines, _ := r.core.CountingLines(ctx, cam.Code)
-		fyne.Do(func() {
+		r.run.Do(func() {
 			if gen != r.gen {
 				return
 			}
@@ -332,7 +332,7 @@ func (r *Review) openAt(t time.Time) {
 		if err == nil {
 			p, err = vision.OpenPlayer(path)
 		}
-		fyne.Do(func() {
+		r.run.Do(func() {
 			if gen != r.gen || !r.want.Equal(t) {
 				if p != nil {
 					p.Close()
@@ -360,7 +360,7 @@ func (r *Review) fetchFailed(t time.Time, err error) {
 		}
 		gen := r.gen
 		r.retry = time.AfterFunc(30*time.Second, func() {
-			fyne.Do(func() {
+			r.run.Do(func() {
 				if gen == r.gen && r.want.Equal(t) {
 					r.openAt(t)
 				}
@@ -385,9 +385,10 @@ func (r *Review) play(rec app.Recording, p *vision.Player, t time.Time) {
 	r.counts = nil
 	starts := time.Unix(rec.Starts, 0)
 	gen := r.gen
-	r.pb = newPlayback(p, func(img *image.RGBA, frame int, at time.Duration) {
-		fyne.DoAndWait(func() {
-			if gen != r.gen {
+	var pb *playback
+	pb = newPlayback(p, func(img *image.RGBA, frame int, at time.Duration) {
+		r.run.DoAndWait(func() {
+			if gen != r.gen || r.pb != pb || pb.isClosed() {
 				return
 			}
 			r.img.Image = img
@@ -397,8 +398,13 @@ func (r *Review) play(rec app.Recording, p *vision.Player, t time.Time) {
 			r.timeline.setCursor(r.shown)
 		})
 	}, func() {
-		fyne.Do(func() { r.next(gen) })
+		r.run.Do(func() {
+			if r.pb == pb {
+				r.next(gen)
+			}
+		})
 	})
+	r.pb = pb
 	r.pb.setSpeed(speed)
 	if r.overlay.Checked {
 		r.toggleOverlay(true)
@@ -560,7 +566,7 @@ func (r *Review) recount() {
 				if total > 0 && float64(done)/float64(total) >= progress+0.05 {
 					progress = float64(done) / float64(total)
 					p := progress
-					fyne.Do(func() {
+					r.run.Do(func() {
 						if gen == r.gen {
 							r.status.SetText(tr("review.recounting.pct", "Recounting on this laptop: {{.Pct}} % done; the boxes appear when it finishes.", map[string]any{"Pct": int(p * 100)}))
 						}
@@ -586,7 +592,7 @@ func (r *Review) recount() {
 				}
 			}
 		}
-		fyne.Do(func() {
+		r.run.Do(func() {
 			if gen != r.gen || r.counts != ov {
 				return
 			}
@@ -617,7 +623,7 @@ func (r *Review) loadTimelineOnly() {
 		y, m, d := from.In(r.loc).Date()
 		day := time.Date(y, m, d, 0, 0, 0, 0, r.loc)
 		tl, err := r.core.CameraTimeline(context.Background(), cam.ID, day, day.AddDate(0, 0, 1))
-		fyne.Do(func() {
+		r.run.Do(func() {
 			if err == nil && gen == r.gen {
 				r.timeline.set(from, to, spans, tl)
 			}
@@ -633,6 +639,8 @@ func (r *Review) snapshot() {
 	}
 	rec, cam, at, loc, code := r.rec, r.cam, r.shown, r.loc, r.store.Code
 	blur := r.core.IntSetting(context.Background(), app.SettingBlurFaces) != 0
+	r.pb.setPlaying(false)
+	r.playBtn.SetIcon(iconFor(false))
 	r.say(tr("review.snapping", "Taking the snapshot…"), true)
 	r.run.Go(func() {
 		snap, err := r.core.StillFrom(rec.LocalPath, code, cam, time.Unix(rec.Starts, 0), at, loc, blur)
@@ -640,7 +648,7 @@ func (r *Review) snapshot() {
 		if err == nil {
 			id, err = r.core.KeepSnapshot(context.Background(), snap)
 		}
-		fyne.Do(func() {
+		r.run.Do(func() {
 			if err != nil {
 				r.say(errText(err), false)
 				return

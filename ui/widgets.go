@@ -28,6 +28,28 @@ import (
 // the caller too: a screen is then complete when the call returns.
 type Runner struct {
 	Inline bool
+	// UI, when set, runs a hand-back in place of fyne.DoAndWait: a headless
+	// test whose screen has its own goroutines (the footage player) gives
+	// one that serialises them, as the window's single UI goroutine does.
+	UI func(func())
+}
+
+// Do hands fn to the UI goroutine and returns at once.
+func (r Runner) Do(fn func()) {
+	if r.UI != nil {
+		r.UI(fn)
+		return
+	}
+	fyne.Do(fn)
+}
+
+// DoAndWait hands fn to the UI goroutine and waits until it ran.
+func (r Runner) DoAndWait(fn func()) {
+	if r.UI != nil {
+		r.UI(fn)
+		return
+	}
+	fyne.DoAndWait(fn)
 }
 
 // Go runs work in the background (or inline).
