@@ -6,8 +6,8 @@ import (
 	"image/color"
 	"net/http/httptest"
 	"path/filepath"
-	stdsync "sync"
 	"strings"
+	stdsync "sync"
 	"testing"
 	"time"
 
