@@ -12,6 +12,7 @@ import (
 
 	"storelens/assets"
 	"storelens/localdb"
+	"storelens/sync/engine"
 	"storelens/vision"
 )
 
@@ -219,3 +220,24 @@ func (a *App) CountingLines(ctx context.Context, cameraCode string) (map[string]
 	}
 	return out, nil
 }
+
+// Store is a store as the local data holds it.
+type Store = localdb.Store
+
+// Player plays a recording file frame by frame (package vision).
+type Player = vision.Player
+
+// OpenPlayer opens a recording for review.
+func OpenPlayer(path string) (*Player, error) { return vision.OpenPlayer(path) }
+
+// TrackBox is one tracked person in one frame of a recount.
+type TrackBox = vision.TrackBox
+
+// LineEntrance names the entrance line in a recount's events.
+const LineEntrance = vision.LineEntrance
+
+// IsOffline reports whether err means HQ could not be reached.
+func IsOffline(err error) bool { return errors.Is(err, engine.ErrOffline) }
+
+// Box is a rectangle in frame pixels.
+type Box = vision.Box

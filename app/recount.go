@@ -34,6 +34,9 @@ type RecountRequest struct {
 	Detector string
 	// Progress, if set, hears about every frame.
 	Progress vision.Progress
+	// OnTracks, if set, hears the tracked people of every analysed frame
+	// (what the review draws over the footage).
+	OnTracks func(frame int, tracks []TrackBox)
 }
 
 // The detectors a recount can use.
@@ -83,6 +86,9 @@ func (a *App) Recount(ctx context.Context, req RecountRequest) (*RecountOutcome,
 // Recount is App.Recount on a given store (db may be nil when the request
 // names no camera).
 func Recount(ctx context.Context, db *localdb.DB, req RecountRequest) (*RecountOutcome, error) {
+	if req.OnTracks != nil {
+		req.Count.OnTracks = req.OnTracks
+	}
 	var cam localdb.CountingCamera
 	if req.CameraCode != "" {
 		if db == nil {

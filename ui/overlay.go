@@ -4,13 +4,12 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"storelens/app"
 	"strconv"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
-
-	"storelens/vision"
 )
 
 // countOverlay is what the review screen draws over the footage: the
@@ -19,7 +18,7 @@ import (
 type countOverlay struct {
 	lines map[string][]image.Point
 	// boxes by analysed frame; decisions by track ("in", "out", "staff").
-	boxes     map[int][]vision.TrackBox
+	boxes     map[int][]app.TrackBox
 	frames    []int // analysed frames, ascending
 	decisions map[int]string
 	stride    int
@@ -71,7 +70,7 @@ func (o *countOverlay) draw(dst *image.RGBA, frame int) {
 }
 
 // boxesAt are the boxes of the analysed frame at or just before frame.
-func (o *countOverlay) boxesAt(frame int) []vision.TrackBox {
+func (o *countOverlay) boxesAt(frame int) []app.TrackBox {
 	if len(o.frames) == 0 {
 		return nil
 	}

@@ -2,10 +2,9 @@ package ui
 
 import (
 	"image"
+	"storelens/app"
 	stdsync "sync"
 	"time"
-
-	"storelens/vision"
 )
 
 // playback plays one recording file off the UI goroutine: it owns the
@@ -15,7 +14,7 @@ import (
 type playback struct {
 	mu      stdsync.Mutex
 	cond    *stdsync.Cond
-	p       *vision.Player
+	p       *app.Player
 	playing bool
 	speed   float64
 	seekTo  int // -1: none
@@ -36,7 +35,7 @@ type playback struct {
 // high speeds frames in between are decoded and skipped.
 const maxShownFPS = 30
 
-func newPlayback(p *vision.Player, show func(*image.RGBA, int, time.Duration), ended func()) *playback {
+func newPlayback(p *app.Player, show func(*image.RGBA, int, time.Duration), ended func()) *playback {
 	pb := &playback{p: p, speed: 1, seekTo: -1, show: show, ended: ended, done: make(chan struct{})}
 	pb.cond = stdsync.NewCond(&pb.mu)
 	go pb.loop()

@@ -17,9 +17,6 @@ import (
 
 	"storelens/app"
 	"storelens/app/i18n"
-	"storelens/localdb"
-	"storelens/sync/engine"
-	"storelens/vision"
 )
 
 // Review is the footage review screen: a store camera's recordings of one
@@ -47,7 +44,7 @@ type Review struct {
 	legend   *widget.Label
 
 	// UI goroutine state.
-	store   localdb.Store
+	store   app.Store
 	loc     *time.Location
 	cams    []app.Camera
 	cam     app.Camera
@@ -328,9 +325,9 @@ func (r *Review) openAt(t time.Time) {
 	}
 	r.run.Go(func() {
 		path, err := r.core.FetchRecording(context.Background(), rec)
-		var p *vision.Player
+		var p *app.Player
 		if err == nil {
-			p, err = vision.OpenPlayer(path)
+			p, err = app.OpenPlayer(path)
 		}
 		r.run.Do(func() {
 			if gen != r.gen || !r.want.Equal(t) {
@@ -352,8 +349,7 @@ func (r *Review) openAt(t time.Time) {
 // fetchFailed says why the footage is not here and, when offline, that
 // it tries again on its own.
 func (r *Review) fetchFailed(t time.Time, err error) {
-	var se *engine.Error
-	if errors.As(err, &se) && se.Kind == engine.ErrOffline {
+	if app.IsOffline(err) {
 		r.say(tr("review.offline", "Offline: the footage of {{.Time}} is not on this laptop yet. StoreLens tries again every 30 seconds and shows it as soon as HQ can be reached.", map[string]any{"Time": t.In(r.loc).Format("15:04")}), false)
 		if r.retry != nil {
 			r.retry.Stop()
@@ -376,7 +372,7 @@ func (r *Review) pbFrame(t time.Time) int {
 }
 
 // play puts a freshly opened recording on screen at t.
-func (r *Review) play(rec app.Recording, p *vision.Player, t time.Time) {
+func (r *Review) play(rec app.Recording, p *app.Player, t time.Time) {
 	speed := speedOf(r.speedSel.Selected)
 	wasPlaying := r.pb != nil && r.pb.isPlaying()
 	r.closePlayer()
@@ -554,15 +550,15 @@ func (r *Review) toggleOverlay(on bool) {
 func (r *Review) recount() {
 	rec, cam, gen := r.rec, r.cam, r.gen
 	ov := r.counts
-	boxes := map[int][]vision.TrackBox{}
+	boxes := map[int][]app.TrackBox{}
 	r.say(tr("review.recounting", "Recounting {{.From}}–{{.To}} on this laptop to show each person's track…", map[string]any{
 		"From": time.Unix(rec.Starts, 0).In(r.loc).Format("15:04"), "To": time.Unix(rec.Starts, 0).Add(time.Duration(rec.DurationS * float64(time.Second))).In(r.loc).Format("15:04")}), true)
 	progress := 0.0
 	r.run.Go(func() {
 		out, err := r.core.Recount(context.Background(), app.RecountRequest{Video: rec.LocalPath, CameraCode: cam.Code, Start: time.Unix(rec.Starts, 0),
-			RecordingID: rec.ID, Count: vision.Config{OnTracks: func(frame int, tracks []vision.TrackBox) {
+			RecordingID: rec.ID, OnTracks: func(frame int, tracks []app.TrackBox) {
 				boxes[frame] = tracks
-			}}, Progress: func(done, total int) {
+			}, Progress: func(done, total int) {
 				if total > 0 && float64(done)/float64(total) >= progress+0.05 {
 					progress = float64(done) / float64(total)
 					p := progress
@@ -581,7 +577,7 @@ func (r *Review) recount() {
 		decisions := map[int]string{}
 		if out != nil {
 			for _, e := range out.Result.Events {
-				if e.Line != vision.LineEntrance {
+				if e.Line != app.LineEntrance {
 					continue
 				}
 				switch {

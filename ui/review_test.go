@@ -17,7 +17,6 @@ import (
 	"storelens/app"
 	"storelens/assets/assetstest"
 	"storelens/sync/demofeed"
-	"storelens/vision"
 )
 
 // TestReviewShowsTheMomentAskedAndPlays opens a store's footage at a moment
@@ -109,7 +108,7 @@ func TestReviewShowsTheMomentAskedAndPlays(t *testing.T) {
 func TestOverlayDrawsTheLineAndTheDecisions(t *testing.T) {
 	img := image.NewRGBA(image.Rect(0, 0, 768, 576))
 	ov := &countOverlay{lines: map[string][]image.Point{"entrance": {{120, 300}, {650, 300}}},
-		boxes: map[int][]vision.TrackBox{10: {{Track: 7, Box: vision.Box{X: 200, Y: 150, W: 60, H: 140}, Confirmed: true}}}, frames: []int{10},
+		boxes: map[int][]app.TrackBox{10: {{Track: 7, Box: app.Box{X: 200, Y: 150, W: 60, H: 140}, Confirmed: true}}}, frames: []int{10},
 		decisions: map[int]string{7: "in"}, stride: 2}
 	ov.draw(img, 11)
 	if c := img.RGBAAt(400, 300); c != overlayEntrance {
