@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"storelens/app/i18n"
+	"storelens/sync/demofeed"
 	"storelens/sync/engine"
 )
 
@@ -39,6 +40,7 @@ type syncService struct {
 	feedName  string
 	runCancel context.CancelFunc
 	demoStop  func()
+	demoPast  []demofeed.PastTask // recorded after the first sync that brings their stores
 }
 
 func newSyncService(a *App) *syncService {
@@ -175,11 +177,11 @@ func (a *App) engineConfig(ctx context.Context, s *syncService, feedURL, token s
 	url, name := feedURL, ""
 	if url == "" && a.cfg.Demo {
 		if s.demoStop == nil {
-			u, stop, err := startDemoFeed(ctx, a.cfg.DataDir, a.log)
+			u, past, stop, err := startDemoFeed(ctx, a.cfg.DataDir, a.log)
 			if err != nil {
 				return engine.Config{}, err
 			}
-			s.feedURL, s.demoStop = u, stop
+			s.feedURL, s.demoStop, s.demoPast = u, stop, past
 		}
 		url, name = s.feedURL, DemoFeedName
 		if token == "" {
@@ -270,6 +272,12 @@ func (s *syncService) loop(ctx context.Context) {
 	var prefetching atomic.Bool
 	for {
 		offline := s.runOnce(ctx)
+		s.mu.Lock()
+		past := s.demoPast
+		s.mu.Unlock()
+		if !offline && len(past) > 0 {
+			s.a.recordDemoHistory(ctx, past)
+		}
 		if !offline && prefetching.CompareAndSwap(false, true) {
 			// The flagged hours' footage, fetched behind the sync.
 			prefetch.Add(1)

@@ -103,11 +103,16 @@ func TestBackgroundSyncRunsOnStartOnDemandAndAsksToSignIn(t *testing.T) {
 }
 
 func TestDemoFeedServesOnLoopbackWithTheDemoToken(t *testing.T) {
-	url, stop, err := startDemoFeed(context.Background(), t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	url, past, stop, err := startDemoFeed(context.Background(), t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stop()
+	// The demo's history: one task done months ago, verified, so its effect can be measured.
+	if len(past) != 1 || past[0].Steps[len(past[0].Steps)-1].Status != "verified" || past[0].Steps[3].Status != "done" ||
+		time.Since(past[0].Steps[3].At) < 60*24*time.Hour {
+		t.Errorf("demo history %+v", past)
+	}
 	if !strings.HasPrefix(url, "http://127.0.0.1:") {
 		t.Errorf("demo feed at %s, want loopback", url)
 	}

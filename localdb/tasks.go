@@ -379,3 +379,63 @@ func (db *DB) TaskStatusHistory(ctx context.Context, taskID string) ([]TaskStatu
 	}
 	return out, rows.Err()
 }
+
+// RecordPastTask stores a task that already went through its life on
+// another day (as the demo chain's history does): the task in its last
+// status and its steps, oldest first, with nothing to push. A task with the
+// same id already held is left as it is; ok reports whether it was stored.
+func (db *DB) RecordPastTask(ctx context.Context, t CorrectiveTask, steps []TaskStatusChange) (ok bool, err error) {
+	if err := checkTask(&CorrectiveTask{Title: t.Title, StoreID: t.StoreID, Category: t.Category, Status: vocab.TaskSent}); err != nil {
+		return false, fmt.Errorf("corrective task %q: %w", t.Title, err)
+	}
+	if len(steps) == 0 {
+		return false, errors.New("a past task needs its steps")
+	}
+	last := steps[len(steps)-1]
+	var sent, done any
+	for _, s := range steps {
+		if s.Status == vocab.TaskSent && sent == nil {
+			sent = s.At.Unix()
+		}
+		if s.Status == vocab.TaskDone {
+			done = s.At.Unix()
+		}
+	}
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO corrective_tasks(id, store_id, category, title, body, kpi, due_on, status, reply,
+				created_by, created_at, updated_at, sent_at, done_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+			t.ID, t.StoreID, t.Category, t.Title, t.Body, nullStr(t.KPI), nullStr(t.DueOn), last.Status, t.reply(steps),
+			t.CreatedBy, steps[0].At.Unix(), last.At.Unix(), sent, done)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		ok = true
+		for _, s := range steps {
+			src := "local"
+			if s.Actor != vocab.ActorManager {
+				src = "hq"
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO task_status_history(task_id, remote_id, status, at, actor, by, note, photo, source)
+					VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?)`, t.ID, s.RemoteID, s.Status, s.At.Unix(), s.Actor, s.By, s.Note, s.Photo, src); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ok, err
+}
+
+// reply is the store's last note among steps.
+func (t CorrectiveTask) reply(steps []TaskStatusChange) string {
+	r := ""
+	for _, s := range steps {
+		if s.Actor == vocab.ActorStore && s.Note != "" {
+			r = s.Note
+		}
+	}
+	return r
+}

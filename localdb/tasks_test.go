@@ -126,3 +126,37 @@ func TestDraftsCanBeEditedAndDeletedButNotSentTasks(t *testing.T) {
 		t.Errorf("%d tasks after deleting the draft", len(l))
 	}
 }
+
+func TestPastTaskIsRecordedOnceWithNothingToPush(t *testing.T) {
+	db := openTest(t)
+	s := seedStore(t, db)
+	ctx := context.Background()
+	t0 := time.Date(2026, 5, 4, 16, 0, 0, 0, shanghai)
+	task := CorrectiveTask{ID: "5d1e8c2a-7a51-4c1f-9a2e-3c0b6f1d2e01", StoreID: s.ID, Category: vocab.TaskCatDoorGreeting, Title: "门口无人迎宾", KPI: "entry_rate"}
+	steps := []TaskStatusChange{
+		{Status: vocab.TaskDraft, At: t0, Actor: vocab.ActorManager},
+		{Status: vocab.TaskSent, At: t0.Add(time.Minute), Actor: vocab.ActorManager},
+		{Status: vocab.TaskDone, At: t0.Add(6 * 24 * time.Hour), Actor: vocab.ActorStore, Note: "已安排迎宾"},
+		{Status: vocab.TaskVerified, At: t0.Add(7 * 24 * time.Hour), Actor: vocab.ActorManager},
+	}
+	for i, want := range []bool{true, false} {
+		ok, err := db.RecordPastTask(ctx, task, steps)
+		if err != nil || ok != want {
+			t.Fatalf("round %d: stored %v, %v", i, ok, err)
+		}
+	}
+	got, _ := db.Task(ctx, task.ID)
+	if got.Status != vocab.TaskVerified || got.Reply != "已安排迎宾" || got.Done.IsZero() || got.WaitingToSend {
+		t.Errorf("past task %+v", got)
+	}
+	if hist, _ := db.TaskStatusHistory(ctx, task.ID); len(hist) != 4 {
+		t.Errorf("%d history rows after two recordings, want 4", len(hist))
+	}
+	if n, _ := db.PendingPushCount(ctx); n != 0 {
+		t.Errorf("a past task queued %d pushes", n)
+	}
+	eff, err := db.TaskByID(ctx, task.ID)
+	if err != nil || !eff.DoneAt.Equal(t0.Add(6*24*time.Hour).UTC()) {
+		t.Errorf("done at %v (%v)", eff.DoneAt, err)
+	}
+}
