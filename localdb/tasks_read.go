@@ -44,6 +44,7 @@ type TaskSummary struct {
 	StoreID   int64
 	StoreCode string
 	StoreName string
+	StoreZone string // the store's IANA zone: its times are shown in it
 	Category  string
 	Title     string
 	Body      string
@@ -80,7 +81,7 @@ type TaskFilter struct {
 	NewestFirst bool
 }
 
-const taskCols = `t.id, t.store_id, s.code, s.name, t.category, t.title, t.body, COALESCE(t.kpi, ''), t.status,
+const taskCols = `t.id, t.store_id, s.code, s.name, s.time_zone, t.category, t.title, t.body, COALESCE(t.kpi, ''), t.status,
 	EXISTS (SELECT 1 FROM outbox o WHERE o.task_id = t.id AND o.delivered_at IS NULL),
 	COALESCE((SELECT o.last_error FROM outbox o WHERE o.task_id = t.id AND o.delivered_at IS NULL ORDER BY o.id LIMIT 1), ''),
 	COALESCE(t.due_on, ''), t.reply, COALESCE(t.at_time, 0), COALESCE(t.camera_id, 0), COALESCE(t.evidence_snapshot_id, 0),
@@ -92,7 +93,7 @@ const taskFrom = ` FROM corrective_tasks t JOIN stores s ON s.id = t.store_id LE
 func scanTask(sc interface{ Scan(...any) error }) (TaskSummary, error) {
 	var t TaskSummary
 	var at, from, to, created, updated, done int64
-	err := sc.Scan(&t.ID, &t.StoreID, &t.StoreCode, &t.StoreName, &t.Category, &t.Title, &t.Body, &t.KPI, &t.Status,
+	err := sc.Scan(&t.ID, &t.StoreID, &t.StoreCode, &t.StoreName, &t.StoreZone, &t.Category, &t.Title, &t.Body, &t.KPI, &t.Status,
 		&t.WaitingToSend, &t.SendError, &t.DueOn, &t.Reply, &at, &t.CameraID, &t.SnapshotID, &t.SnapshotPath, &t.RecordingID,
 		&from, &to, &created, &updated, &done)
 	t.AtTime, t.ClipFrom, t.ClipTo, t.Done = unixTime(at), unixTime(from), unixTime(to), unixTime(done)

@@ -224,7 +224,8 @@ func (r *Review) loadDay(at time.Time) {
 	y, m, d := at.In(loc).Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, loc)
 	r.title.SetText(tr("review.title", "{{.Code}} {{.Name}} · {{.Camera}} · {{.Day}}", map[string]any{
-		"Code": r.store.Code, "Name": r.store.Name, "Camera": cam.Code, "Day": day.Format("2006-01-02 (Mon)")}))
+		"Code": r.store.Code, "Name": r.store.Name, "Camera": cam.Code,
+		"Day": day.Format("2006-01-02") + " " + translated("weekday."+strings.ToLower(day.Format("Mon")), day.Format("Mon"))}))
 	r.run.Go(func() {
 		ctx := context.Background()
 		recs, err := r.core.Recordings(ctx, cam.ID, day, day.AddDate(0, 0, 1))

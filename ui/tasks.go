@@ -206,13 +206,14 @@ func (s *TasksScreen) detailObjects(t app.Task, hist []app.TaskStep, histErr err
 			objs = append(objs, heading(tr("tasks.d.evidence", "Evidence")), picture(img))
 		}
 	}
+	loc := loadLoc(t.StoreZone)
 	var hb strings.Builder
 	for i, h := range hist {
 		what := translated("task."+h.Status, h.Status)
 		if i > 0 && hist[i-1].Status == h.Status {
 			what = tr("tasks.d.comment", "comment")
 		}
-		fmt.Fprintf(&hb, "%s · %s · %s", h.At.Local().Format("2006-01-02 15:04"), translated("taskactor."+h.Actor, h.Actor), what)
+		fmt.Fprintf(&hb, "%s · %s · %s", h.At.In(loc).Format("2006-01-02 15:04"), translated("taskactor."+h.Actor, h.Actor), what)
 		if h.By != "" && h.By != h.Actor {
 			hb.WriteString(" (" + h.By + ")")
 		}
@@ -281,12 +282,14 @@ func (s *TasksScreen) actions(t app.Task) fyne.CanvasObject {
 	withNote := func(heading, status string, required bool) {
 		e := widget.NewMultiLineEntry()
 		e.SetMinRowsVisible(3)
-		dialog.ShowForm(heading, tr("taskform.ok", "OK"), tr("taskform.cancel", "Cancel"),
+		d := dialog.NewForm(heading, tr("taskform.ok", "OK"), tr("taskform.cancel", "Cancel"),
 			[]*widget.FormItem{widget.NewFormItem(tr("tasks.a.note", "Comment"), e)}, func(ok bool) {
 				if ok && (!required || strings.TrimSpace(e.Text) != "") {
 					act(status, e.Text)
 				}
 			}, s.win)
+		d.Resize(fyne.NewSize(460, 240))
+		d.Show()
 	}
 	switch t.Status {
 	case vocab.TaskDraft:
