@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,22 +43,25 @@ type Review struct {
 	snapBtn  *widget.Button
 	taskBtn  *widget.Button
 	legend   *widget.Label
+	staffSel *widget.Select // tracks of the recount, to mark one as staff
+	staffBtn *widget.Button
 
 	// UI goroutine state.
-	store   app.Store
-	loc     *time.Location
-	cams    []app.Camera
-	cam     app.Camera
-	recs    []app.Recording
-	rec     app.Recording // the recording open in the player
-	shown   time.Time     // the moment of the frame on screen
-	pb      *playback
-	release func()
-	lines   map[string][]image.Point
-	counts  *countOverlay // the recount of rec, when run
-	want    time.Time     // the moment asked for while it is fetched
-	retry   *time.Timer
-	gen     int // bumps with every open, so late answers are dropped
+	store     app.Store
+	loc       *time.Location
+	cams      []app.Camera
+	cam       app.Camera
+	recs      []app.Recording
+	rec       app.Recording // the recording open in the player
+	shown     time.Time     // the moment of the frame on screen
+	pb        *playback
+	release   func()
+	lines     map[string][]image.Point
+	counts    *countOverlay // the recount of rec, when run
+	recountID int64         // its stored id
+	want      time.Time     // the moment asked for while it is fetched
+	retry     *time.Timer
+	gen       int // bumps with every open, so late answers are dropped
 
 	// OnTask raises a corrective task from the review (the snapshot kept
 	// as evidence); set by the shell.
@@ -110,7 +114,12 @@ func NewReview(run Runner, core *app.App, win fyne.Window) *Review {
 	r.legend = widget.NewLabel(tr("review.legend", "Timeline: blue = recorded; green bars = entries and orange = exits per 15 min (device); black ticks = crossings of the local recount; red = camera alerts; purple = receipts. Keys: space play/pause, ←/→ one frame, J/K/L slower/pause/faster."))
 	r.legend.Wrapping = fyne.TextWrapWord
 	r.legend.Importance = widget.LowImportance
-	controls := container.NewHBox(back, r.playBtn, fwd, r.speedSel, r.timeLbl, layoutSpacer(), r.overlay, r.snapBtn, r.taskBtn)
+	r.staffSel = widget.NewSelect(nil, nil)
+	r.staffSel.PlaceHolder = tr("review.staff.pick", "Track…")
+	r.staffBtn = widget.NewButton(tr("review.staff", "Is staff"), r.markStaff)
+	r.staffSel.Hide()
+	r.staffBtn.Hide()
+	controls := container.NewHBox(back, r.playBtn, fwd, r.speedSel, r.timeLbl, layoutSpacer(), r.overlay, r.staffSel, r.staffBtn, r.snapBtn, r.taskBtn)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, r.camSel, r.title), r.busy, r.status)
 	bottom := container.NewVBox(r.timeline, container.NewHScroll(controls), r.legend)
 	r.content = container.NewBorder(top, bottom, nil, nil, r.img)
@@ -598,6 +607,17 @@ func (r *Review) recount() {
 				return
 			}
 			ov.boxes, ov.frames, ov.decisions = boxes, frames, decisions
+			r.recountID = out.RecountID
+			var tracks []string
+			for tr := range decisions {
+				tracks = append(tracks, "#"+strconv.Itoa(tr))
+			}
+			sort.Slice(tracks, func(i, j int) bool {
+				return len(tracks[i]) < len(tracks[j]) || len(tracks[i]) == len(tracks[j]) && tracks[i] < tracks[j]
+			})
+			r.staffSel.Options = tracks
+			r.staffSel.Show()
+			r.staffBtn.Show()
 			if len(frames) > 1 {
 				ov.stride = frames[1] - frames[0]
 			}
@@ -695,4 +715,30 @@ func errText(err error) string {
 		return said.Text().In(CurrentLanguage())
 	}
 	return err.Error()
+}
+
+// markStaff records that the chosen track is staff: its crossings stop
+// counting as entries (the stored recount, the camera's buckets and the
+// store's figures follow) and the overlay marks it.
+func (r *Review) markStaff() {
+	sel := strings.TrimPrefix(r.staffSel.Selected, "#")
+	track, err := strconv.Atoi(sel)
+	if err != nil || r.recountID == 0 || r.counts == nil {
+		return
+	}
+	id, ov := r.recountID, r.counts
+	r.run.Go(func() {
+		err := r.core.MarkTrackStaff(context.Background(), id, track)
+		r.run.Do(func() {
+			if err != nil {
+				r.say(errText(err), false)
+				return
+			}
+			ov.decisions[track] = "staff"
+			r.say(tr("review.staff.done", "Track #{{.Track}} is marked as staff: its crossings no longer count as entries.", map[string]any{"Track": track}), false)
+			if r.pb != nil && r.overlay.Checked {
+				r.pb.setDecorate(ov.draw)
+			}
+		})
+	})
 }

@@ -88,6 +88,11 @@ func showTaskForm(win fyne.Window, run Runner, core *app.App, p taskPrefill, don
 		img.SetMinSize(fyne.NewSize(256, 192))
 		items = append(items, widget.NewFormItem(tr("taskform.evidence", "Evidence"), img))
 	}
+	clip := widget.NewCheck(tr("taskform.clip", "Attach the footage from 30 s before to 30 s after"), nil)
+	if !p.at.IsZero() && p.recordingID != 0 {
+		clip.SetChecked(true)
+		items = append(items, widget.NewFormItem("", clip))
+	}
 	form := widget.NewForm(items...)
 	var d *dialog.CustomDialog
 	submit := func(draft bool) {
@@ -98,6 +103,9 @@ func showTaskForm(win fyne.Window, run Runner, core *app.App, p taskPrefill, don
 		}
 		if i := kpi.SelectedIndex(); i > 0 {
 			req.KPI = string(insight.Metrics[i-1])
+		}
+		if clip.Checked && !p.at.IsZero() {
+			req.ClipFrom, req.ClipTo = p.at.Add(-30*time.Second), p.at.Add(30*time.Second)
 		}
 		if p.evidence != nil {
 			req.SnapshotID = p.evidence.snapshotID
