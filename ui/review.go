@@ -66,6 +66,9 @@ type Review struct {
 	// OnTask raises a corrective task from the review (the snapshot kept
 	// as evidence); set by the shell.
 	OnTask func(p taskPrefill)
+	// OnOpened hears each moment opened and the overlay switched, so the
+	// window reopens the review where the manager left it.
+	OnOpened func(code string, at time.Time, overlay bool)
 }
 
 var reviewSpeeds = []string{"0.25×", "0.5×", "1×", "2×", "4×", "8×", "16×"}
@@ -148,6 +151,9 @@ func (r *Review) Open(code string, at time.Time) {
 	r.gen++
 	gen := r.gen
 	r.want = at
+	if r.OnOpened != nil {
+		r.OnOpened(code, at, r.overlay.Checked)
+	}
 	r.say(tr("review.loading", "Opening {{.Code}} at {{.Time}}…", map[string]any{"Code": code, "Time": at.Format("2006-01-02 15:04")}), true)
 	r.run.Go(func() {
 		st, cams, err := r.core.StoreCameras(context.Background(), code)
@@ -539,6 +545,13 @@ func indexOf(list []string, s string) int {
 // toggleOverlay draws the counting lines and, after a background recount
 // of the recording on screen, the tracked people and their decisions.
 func (r *Review) toggleOverlay(on bool) {
+	if r.OnOpened != nil && r.store.Code != "" {
+		at := r.shown
+		if at.IsZero() {
+			at = r.want
+		}
+		r.OnOpened(r.store.Code, at, on)
+	}
 	if r.pb == nil {
 		return
 	}
@@ -742,3 +755,6 @@ func (r *Review) markStaff() {
 		})
 	})
 }
+
+// SetOverlay switches the counting overlay on or off (as the check box does).
+func (r *Review) SetOverlay(on bool) { r.overlay.SetChecked(on) }

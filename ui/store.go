@@ -629,6 +629,19 @@ func (sh *Shell) newScreens() *shellScreens {
 		})
 	}
 	st.review.OnTask = raise
+	// The review reopens where the manager left it.
+	prefs := sh.fa.Preferences()
+	if code, at := prefs.String(prefReviewStore), prefs.String(prefReviewAt); code != "" {
+		if t, err := time.Parse(time.RFC3339, at); err == nil {
+			st.review.SetOverlay(prefs.Bool(prefReviewOverlay))
+			st.review.Open(code, t)
+		}
+	}
+	st.review.OnOpened = func(code string, at time.Time, overlay bool) {
+		prefs.SetString(prefReviewStore, code)
+		prefs.SetString(prefReviewAt, at.Format(time.RFC3339))
+		prefs.SetBool(prefReviewOverlay, overlay)
+	}
 	st.store.OnRaiseTask = raise
 	st.dash.OnOpenStore = func(code string, p insight.Period) {
 		st.store.Open(code, p)

@@ -92,7 +92,7 @@ func TestStorePageChartClickSelectsThatHour(t *testing.T) {
 	if _, _, _, detail := s.tiles[0].Texts(); !strings.Contains(detail, "3/52") || !strings.Contains(detail, "2/12") {
 		t.Errorf("entries tile detail %q, want rank in region 3/52 and in tag 2/12", detail)
 	}
-	if !strings.Contains(s.tasks.Text, "门口迎宾") || !strings.Contains(s.tasks.Text, "in progress") {
+	if !strings.Contains(s.tasks.Text, "门口迎宾") || !strings.Contains(s.tasks.Text, "acknowledged") {
 		t.Errorf("tasks %q, want the task and its status", s.tasks.Text)
 	}
 	if !strings.Contains(s.alerts.Text, "入口") {
@@ -112,7 +112,7 @@ func TestStorePageChartClickSelectsThatHour(t *testing.T) {
 	if !s.Picked.Equal(want) {
 		t.Fatalf("click at 16:00 picked %v, want %v", s.Picked, want)
 	}
-	if !strings.Contains(s.pickNote.Text, "2026-11-20 16:00") || !strings.Contains(s.pickNote.Text, "not available yet") {
+	if !strings.Contains(s.pickNote.Text, "2026-11-20 16:00") || !strings.Contains(s.pickNote.Text, "Selected") {
 		t.Errorf("after the click the page says %q", s.pickNote.Text)
 	}
 

@@ -18,13 +18,17 @@ const AppID = "cn.storelens.desktop"
 
 // Preference keys, kept in one place.
 const (
-	prefLanguage   = "language"
-	prefTheme      = "theme"
-	prefLastArea   = "last_area"
-	prefWindowW    = "window_width"
-	prefWindowH    = "window_height"
-	defaultWindowW = 1366
-	defaultWindowH = 768
+	prefLanguage = "language"
+	prefTheme    = "theme"
+	prefLastArea = "last_area"
+	// The review's last store, moment (RFC 3339) and overlay switch.
+	prefReviewStore   = "review_store"
+	prefReviewAt      = "review_at"
+	prefReviewOverlay = "review_overlay"
+	prefWindowW       = "window_width"
+	prefWindowH       = "window_height"
+	defaultWindowW    = 1366
+	defaultWindowH    = 768
 )
 
 // Run opens the main window on core and blocks until it is closed or ctx
