@@ -46,6 +46,7 @@ type StorePage struct {
 	// OnRaiseTask opens the task form for the store (prefilled from a flag).
 	OnRaiseTask func(p taskPrefill)
 	storeName   string // of the store on the page
+	alertJumps  *fyne.Container
 
 	code     string
 	empty    *widget.Label
@@ -108,6 +109,7 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 	s.flags = container.NewVBox()
 	s.alerts = widget.NewLabel("")
 	s.alerts.Wrapping = fyne.TextWrapWord
+	s.alertJumps = container.NewHBox()
 	s.pickNote = widget.NewLabel(tr("store.clickhint", "Click a point or bar on a time chart to pick that hour for footage review."))
 	s.pickNote.Wrapping = fyne.TextWrapWord
 	s.pickNote.Importance = widget.MediumImportance
@@ -154,7 +156,7 @@ func NewStorePage(run Runner, src storeSource, prof profileSource, now time.Time
 	s.tasks.Wrapping = fyne.TextWrapWord
 	side := container.NewGridWithColumns(2,
 		container.NewVBox(heading(tr("store.flags", "Flags")), s.flags),
-		container.NewVBox(heading(tr("store.alerts", "Camera alerts")), s.alerts,
+		container.NewVBox(heading(tr("store.alerts", "Camera alerts")), s.alerts, s.alertJumps,
 			heading(tr("store.tasks", "Corrective tasks")), s.tasks,
 			container.NewHBox(widget.NewButtonWithIcon(tr("store.task.new", "Raise a task…"), theme.DocumentCreateIcon(), func() {
 				if s.OnRaiseTask != nil && s.code != "" {
@@ -528,6 +530,16 @@ func (s *StorePage) showAlerts(alerts []app.CameraAlert, err error) {
 		b.WriteString(tr("store.noalerts", "No camera alerts in this period."))
 	}
 	s.alerts.SetText(strings.TrimSpace(b.String()))
+	// The footage of each alert's start, a click away.
+	s.alertJumps.RemoveAll()
+	for i, a := range alerts {
+		if i == 3 {
+			break
+		}
+		t := a.Started
+		s.alertJumps.Add(widget.NewButtonWithIcon(t.In(s.loc).Format("01-02 15:04"), theme.MediaPlayIcon(), func() { s.pickTime(t) }))
+	}
+	s.alertJumps.Refresh()
 }
 
 func (s *StorePage) showTasks(tasks []app.TaskSummary, effects map[string]insight.Text) {
