@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"storelens/app/insight"
 	"storelens/localdb"
@@ -58,6 +59,9 @@ type App struct {
 
 	insight *insight.Insight // KPIs, tag averages and flags, shared by every screen
 	syncer  *syncService     // background sync, see sync.go
+
+	fetchMu  sync.Mutex
+	fetching map[string]func(fraction float64) // clip downloads a screen follows, by recording id
 }
 
 // New opens the local store and prepares the services; Close releases them.

@@ -58,6 +58,25 @@ func (a *App) RecordingAt(ctx context.Context, cam Camera, storeCode string, at 
 // need be) and returns its file. Offline it says so: the clip is fetched
 // once the network is back and the manager opens it again.
 func (a *App) FetchRecording(ctx context.Context, r Recording) (string, error) {
+	return a.FetchRecordingProgress(ctx, r, nil)
+}
+
+// FetchRecordingProgress is FetchRecording telling progress the share
+// downloaded so far, or -1 while HQ exports the segment.
+func (a *App) FetchRecordingProgress(ctx context.Context, r Recording, progress func(fraction float64)) (string, error) {
+	if progress != nil {
+		a.fetchMu.Lock()
+		if a.fetching == nil {
+			a.fetching = map[string]func(float64){}
+		}
+		a.fetching[r.RemoteID] = progress
+		a.fetchMu.Unlock()
+		defer func() {
+			a.fetchMu.Lock()
+			delete(a.fetching, r.RemoteID)
+			a.fetchMu.Unlock()
+		}()
+	}
 	if r.State == "ready" && r.LocalPath != "" {
 		if _, err := os.Stat(r.LocalPath); err == nil {
 			return r.LocalPath, nil

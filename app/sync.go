@@ -409,6 +409,18 @@ func syncErrKind(err error) string {
 
 // onProgress turns the engine's progress into the status bar's state.
 func (a *App) onProgress(p engine.Progress) {
+	if p.Phase == engine.PhaseDownload || p.Phase == engine.PhaseExport {
+		a.fetchMu.Lock()
+		fn := a.fetching[p.Collection]
+		a.fetchMu.Unlock()
+		if fn != nil {
+			f := p.Fraction
+			if p.Phase == engine.PhaseExport {
+				f = -1
+			}
+			fn(f)
+		}
+	}
 	a.UpdateSyncState(func(st *SyncState) {
 		if (p.Phase == engine.PhaseDownload || p.Phase == engine.PhaseExport) && !st.Running {
 			// A clip a screen asked for outside a sync run: that screen

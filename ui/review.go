@@ -340,7 +340,24 @@ func (r *Review) openAt(t time.Time) {
 			"From": time.Unix(rec.Starts, 0).In(r.loc).Format("15:04"), "To": time.Unix(rec.Starts, 0).Add(time.Duration(rec.DurationS * float64(time.Second))).In(r.loc).Format("15:04")}), true)
 	}
 	r.run.Go(func() {
-		path, err := r.core.FetchRecording(context.Background(), rec)
+		from := time.Unix(rec.Starts, 0).In(r.loc).Format("15:04")
+		last := -2.0
+		path, err := r.core.FetchRecordingProgress(context.Background(), rec, func(f float64) {
+			if f >= 0 && f < last+0.05 {
+				return
+			}
+			last = f
+			r.run.Do(func() {
+				if gen != r.gen || !r.want.Equal(t) {
+					return
+				}
+				if f < 0 {
+					r.status.SetText(tr("review.exporting", "HQ is exporting the footage from {{.From}} from the store's recorder…", map[string]any{"From": from}))
+				} else {
+					r.status.SetText(tr("review.downloading", "Downloading the footage from {{.From}}: {{.Pct}} %…", map[string]any{"From": from, "Pct": int(f * 100)}))
+				}
+			})
+		})
 		var p *app.Player
 		if err == nil {
 			p, err = app.OpenPlayer(path)
