@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"storelens/assets"
 	"sync"
 
 	"github.com/golang/freetype/truetype"
@@ -13,11 +14,11 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// FontPaths are the TrueType files tried, in order, for chart text. Chinese
-// labels need a font with CJK glyphs; DroidSansFallbackFull (Debian package
-// fonts-droid-fallback, installed by `make deps`) is a single .ttf the
-// renderer can read (the Noto CJK fonts ship as .ttc collections it cannot).
-// STORELENS_CHART_FONT, when set, is tried first.
+// FontPaths are the TrueType files tried, in order, for chart text when
+// the built-in Chinese font (assets.CJKFont, Droid Sans Fallback) cannot be
+// read. Chinese labels need a font with CJK glyphs in a single .ttf the
+// renderer can read (the Noto CJK fonts ship as .ttc collections it
+// cannot). STORELENS_CHART_FONT, when set, is tried first.
 var FontPaths = []string{
 	"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
 	"/usr/share/fonts/truetype/droid/DroidSansFallback.ttf",
@@ -46,6 +47,11 @@ func loadFonts() {
 		paths := FontPaths
 		if p := os.Getenv("STORELENS_CHART_FONT"); p != "" {
 			paths = append([]string{p}, paths...)
+		} else if b, err := assets.CJKFont(); err == nil {
+			if f, err := truetype.Parse(b); err == nil {
+				cjkFont = f
+				return
+			}
 		}
 		var tried []string
 		for _, p := range paths {
