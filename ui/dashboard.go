@@ -68,7 +68,6 @@ type Dashboard struct {
 	content     fyne.CanvasObject
 
 	ov       insight.RegionOverview
-	tagAvg   map[string]insight.TagAverage
 	rows     []int // indexes into ov.Stores after filter and sort
 	sortCol  int   // -1: flagged first (default)
 	sortDesc bool
@@ -295,10 +294,6 @@ func (d *Dashboard) loadedSignal() <-chan struct{} { return d.loaded }
 // apply shows an overview; it runs on the UI goroutine.
 func (d *Dashboard) apply(ov insight.RegionOverview) {
 	d.ov = ov
-	d.tagAvg = map[string]insight.TagAverage{}
-	for _, ta := range ov.TagAverages {
-		d.tagAvg[ta.Tag] = ta
-	}
 	if d.tag == "" {
 		opts := []string{tr("dashboard.alltags", "All tags")}
 		for _, ta := range ov.TagAverages {

@@ -697,19 +697,7 @@ func (sh *Shell) newScreens() *shellScreens {
 }
 
 // storeChartNames are the store charts' words in the UI's language.
-func storeChartNames() chart.StoreNames {
-	return chart.StoreNames{
-		Actual: tr("chart.actual", "Entries"), Band: tr("chart.band", "Predicted range"),
-		Entries: tr("metric.entries", "Entries"), Conversion: tr("metric.conversion", "Conversion"),
-		Device: tr("chart.device", "Device count"), Local: tr("chart.local", "Local recount"),
-		Weekday: tr("chart.weekday", "Weekdays"), Weekend: tr("chart.weekend", "Weekends & holidays"),
-		Over: tr("staff.over", "Over-staffed"), Optimal: tr("staff.optimal", "Optimal"), Under: tr("staff.under", "Under-staffed"),
-		EntryRate: metricLabel(insight.EntryRate), DailyEntries: tr("chart.dailyentries", "Entries per day"),
-		Weather: func(cond string, days int) string {
-			return translated("weather."+cond, cond) + " " + tr("chart.days", "({{.N}} d)", map[string]any{"N": days})
-		},
-	}
-}
+func storeChartNames() chart.StoreNames { return chart.Names(CurrentLanguage()) }
 
 // flagPrefill is a task form filled from a flag: its kind chooses the
 // category and the KPI, its reason (with the numbers) is the description.

@@ -151,26 +151,10 @@ func rankOf(s insight.StoreKPIs) insight.Rank {
 	return r
 }
 
-// tagAverageFor is the tag average a store's metric is compared with: the
-// tag of its below-average flag if any, else its first tag with an average.
+// tagAverageFor is the tag average a store's metric is compared with
+// (insight's choice of tag).
 func (d *Dashboard) tagAverageFor(s insight.StoreKPIs, m insight.Metric) (float64, string, bool) {
-	tags := append([]string{}, s.Store.Tags...)
-	for _, f := range s.Flags {
-		if f.Kind == insight.BelowTagAverage && f.Tag != "" {
-			tags = append([]string{f.Tag}, tags...)
-			break
-		}
-	}
-	for _, t := range tags {
-		if ta, ok := d.tagAvg[t]; ok {
-			if n := ta.N[m]; n > 0 || ta.N == nil {
-				if v, ok := ta.Mean[m]; ok {
-					return v, t, true
-				}
-			}
-		}
-	}
-	return 0, "", false
+	return d.ov.TagAverageFor(s, m)
 }
 
 func (d *Dashboard) columnTitle(col int) string {

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"storelens/app/i18n"
 	"time"
 
 	"storelens/app/insight"
@@ -15,6 +16,28 @@ type StoreNames struct {
 	Weekday, Weekend, Over, Optimal, Under           string
 	EntryRate, DailyEntries                          string
 	Weather                                          func(condition string, days int) string
+}
+
+// Names are the store charts' words in lang ("zh" or "en") from the
+// catalogue: the store page and a report's store page print the same.
+func Names(lang string) StoreNames {
+	c := i18n.Default()
+	t := func(key string) string { return c.T(lang, key, nil) }
+	return StoreNames{
+		Actual: t("chart.actual"), Band: t("chart.band"),
+		Entries: t("metric.entries"), Conversion: t("metric.conversion"),
+		Device: t("chart.device"), Local: t("chart.local"),
+		Weekday: t("chart.weekday"), Weekend: t("chart.weekend"),
+		Over: t("staff.over"), Optimal: t("staff.optimal"), Under: t("staff.under"),
+		EntryRate: t("metric.entry_rate"), DailyEntries: t("chart.dailyentries"),
+		Weather: func(cond string, days int) string {
+			name := cond
+			if c.Has(lang, "weather."+cond) {
+				name = t("weather." + cond)
+			}
+			return name + " " + c.T(lang, "chart.days", map[string]any{"N": days})
+		},
+	}
 }
 
 // StoreCharts are the inputs of every chart of a store: the store page and

@@ -308,11 +308,20 @@ type Tile struct {
 	Previous float64 `json:"previous"`
 	OK       bool    `json:"ok"`
 	PrevOK   bool    `json:"prev_ok"`
+	// YearAgo is the value of the same period a year earlier (aligned by
+	// weekday, like StoreKPIs.YearAgo).
+	YearAgo   float64 `json:"year_ago"`
+	YearAgoOK bool    `json:"year_ago_ok"`
 }
 
-// Change is the tile as a Change.
+// Change is the tile as a Change against the previous period.
 func (t Tile) Change() Change {
 	return Change{Now: t.Value, Before: t.Previous, NowOK: t.OK, BeforeOK: t.PrevOK}
+}
+
+// YearChange is the tile as a Change against the same period a year ago.
+func (t Tile) YearChange() Change {
+	return Change{Now: t.Value, Before: t.YearAgo, NowOK: t.OK, BeforeOK: t.YearAgoOK}
 }
 
 // RegionOverview is the dashboard: every store's KPIs beside its tag
@@ -326,8 +335,11 @@ type RegionOverview struct {
 	Flags []Flag `json:"flags"`
 	// Tiles are the region totals (entries, passers-by, entry rate, …).
 	Tiles []Tile `json:"tiles"`
-	// Total is the region's pooled KPIs for the period.
-	Total KPIs `json:"total"`
+	// Total is the region's pooled KPIs for the period; PreviousTotal
+	// those of Previous, YearAgoTotal those of the same days a year earlier.
+	Total         KPIs `json:"total"`
+	PreviousTotal KPIs `json:"previous_total"`
+	YearAgoTotal  KPIs `json:"year_ago_total"`
 }
 
 // Coverage is what a period's figures cover and what their changes compare

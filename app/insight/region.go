@@ -232,7 +232,7 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 		kHist[i] = map[int64]KPIs{}
 	}
 	ids := make([]int64, 0, len(stores))
-	var total, totalPrev localdb.DailyTotal
+	var total, totalPrev, totalYA localdb.DailyTotal
 	for _, s := range stores {
 		ids = append(ids, s.ID)
 		kNow[s.ID] = kpisOf(now[s.ID])
@@ -241,6 +241,7 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 		}
 		addTotals(&total, now[s.ID])
 		addTotals(&totalPrev, prev[s.ID])
+		addTotals(&totalYA, yago[s.ID])
 	}
 	tags := in.tagAverages(stores, kNow, p)
 	tagsHist := make([]map[string]*TagAverage, len(hist))
@@ -302,12 +303,15 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 		ov.TagAverages = append(ov.TagAverages, *ta)
 	}
 	sort.Slice(ov.TagAverages, func(i, j int) bool { return ov.TagAverages[i].Tag < ov.TagAverages[j].Tag })
-	kt, kp := kpisOf(total), kpisOf(totalPrev)
-	ov.Total = kt
+	kt, kp, ky := kpisOf(total), kpisOf(totalPrev), kpisOf(totalYA)
+	ov.Total, ov.PreviousTotal, ov.YearAgoTotal = kt, kp, ky
 	for _, m := range []Metric{Entries, PassersBy, EntryRate, Transactions, Conversion, Sales, ATV, Dwell} {
 		v, ok := kt.Value(m)
 		pv, pok := kp.Value(m)
-		ov.Tiles = append(ov.Tiles, Tile{Metric: m, Value: v, Previous: pv, OK: ok, PrevOK: pok})
+		yv, yok := ky.Value(m)
+		// A comparison period without a trading day has no figures, not zeros.
+		pok, yok = pok && kp.TradingDays > 0, yok && ky.TradingDays > 0
+		ov.Tiles = append(ov.Tiles, Tile{Metric: m, Value: v, Previous: pv, OK: ok, PrevOK: pok, YearAgo: yv, YearAgoOK: yok})
 	}
 	return ov, nil
 }
@@ -392,4 +396,31 @@ func medianInt(v []int) int {
 	s := append([]int(nil), v...)
 	sort.Ints(s)
 	return s[len(s)/2]
+}
+
+// TagAverageFor is the tag average a store's metric is compared with on
+// every screen and in reports: the tag of its below-average flag if any,
+// else its first tag with an average of the metric. ok is false when none
+// of its tags has one.
+func (ov RegionOverview) TagAverageFor(s StoreKPIs, m Metric) (avg float64, tag string, ok bool) {
+	tags := append([]string{}, s.Store.Tags...)
+	for _, f := range s.Flags {
+		if f.Kind == BelowTagAverage && f.Tag != "" {
+			tags = append([]string{f.Tag}, tags...)
+			break
+		}
+	}
+	for _, t := range tags {
+		for _, ta := range ov.TagAverages {
+			if ta.Tag != t {
+				continue
+			}
+			if n := ta.N[m]; n > 0 || ta.N == nil {
+				if v, ok := ta.Mean[m]; ok {
+					return v, t, true
+				}
+			}
+		}
+	}
+	return 0, "", false
 }

@@ -30,6 +30,23 @@ func (in *Insight) Store(ctx context.Context, code string, p Period) (StoreDetai
 	if err != nil {
 		return StoreDetail{}, err
 	}
+	return in.storeIn(ctx, ov, s)
+}
+
+// StoreIn is Store for a store of the region overview ov (made with
+// Filter{RegionID: its region} for ov's period), without making the
+// overview again: a report of many store pages makes it once.
+func (in *Insight) StoreIn(ctx context.Context, ov RegionOverview, code string) (StoreDetail, error) {
+	s, err := in.storeByCode(ctx, code)
+	if err != nil {
+		return StoreDetail{}, err
+	}
+	return in.storeIn(ctx, ov, s)
+}
+
+func (in *Insight) storeIn(ctx context.Context, ov RegionOverview, s storeRec) (StoreDetail, error) {
+	p := ov.Period
+	var err error
 	d := StoreDetail{Store: in.info(s), Coverage: ov.Coverage, Flags: []Flag{}, TagAverages: []TagAverage{}}
 	for _, row := range ov.Stores {
 		if row.Store.ID == s.ID {
