@@ -607,6 +607,24 @@ func (db *DB) CameraAlertsSince(ctx context.Context, since time.Time, storeID in
 	if err != nil {
 		return nil, fmt.Errorf("read camera alerts: %w", MapError(err))
 	}
+	return scanCameraAlerts(rows)
+}
+
+// CameraAlertsBetween lists the camera alerts that were open at some time
+// in [from, to), of every store, by store code and start: a report's
+// camera-health section for a past period.
+func (db *DB) CameraAlertsBetween(ctx context.Context, from, to time.Time) ([]StoreCameraAlert, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT s.code, s.name, s.time_zone, c.code, c.name, al.kind, al.source, al.started_at, COALESCE(al.ended_at, 0)
+		FROM camera_alerts al JOIN cameras c ON c.id = al.camera_id JOIN stores s ON s.id = c.store_id
+		WHERE al.started_at < ? AND (al.ended_at IS NULL OR al.ended_at > ?)
+		ORDER BY s.code, al.started_at`, to.Unix(), from.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("read camera alerts: %w", MapError(err))
+	}
+	return scanCameraAlerts(rows)
+}
+
+func scanCameraAlerts(rows *sql.Rows) ([]StoreCameraAlert, error) {
 	defer rows.Close()
 	var out []StoreCameraAlert
 	for rows.Next() {
