@@ -20,6 +20,7 @@ const (
 	AreaStores    = "stores"
 	AreaReview    = "review"
 	AreaTasks     = "tasks"
+	AreaReports   = "reports"
 	AreaSettings  = "settings"
 )
 
@@ -36,6 +37,7 @@ func areas() []area {
 		{AreaStores, theme.StorageIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.store.Content() }},
 		{AreaReview, theme.MediaVideoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.review.Content() }},
 		{AreaTasks, theme.ListIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.tasks.Content() }},
+		{AreaReports, theme.DocumentIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.reports.Content() }},
 		{AreaSettings, theme.SettingsIcon(), func(sh *Shell) fyne.CanvasObject { return sh.settingsScreen() }},
 	}
 }
@@ -105,6 +107,9 @@ func (sh *Shell) build() {
 		}
 		if key == AreaTasks {
 			sh.screens.tasks.Load()
+		}
+		if key == AreaReports {
+			sh.screens.reports.Load()
 		}
 	}
 	sh.Show(last)

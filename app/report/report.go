@@ -380,11 +380,14 @@ func (r *Report) fileName(f Format) string {
 	return safeName(name) + "." + string(f)
 }
 
-// safeName keeps a file name legal on every system.
+// safeName keeps a file name legal on every system, without spaces.
 func safeName(s string) string {
 	return strings.Map(func(c rune) rune {
-		if strings.ContainsRune(`/\:*?"<>|`, c) || c < 32 {
+		switch {
+		case strings.ContainsRune(`/\:*?"<>|`, c) || c < 32:
 			return '-'
+		case c == ' ':
+			return '_' // a name a script can pass around unquoted
 		}
 		return c
 	}, s)
