@@ -84,4 +84,6 @@ func (a *App) Tags(ctx context.Context) ([]string, error) { return a.db.TagNames
 
 // DataDays are the first and last local days with figures here ("" before
 // any sync).
-func (a *App) DataDays(ctx context.Context) (first, last string, err error) { return a.db.DataDays(ctx) }
+func (a *App) DataDays(ctx context.Context) (first, last string, err error) {
+	return a.db.DataDays(ctx)
+}
