@@ -89,13 +89,22 @@ func (b *Book) sheet(name string) (string, error) {
 	if err != nil {
 		return name, err
 	}
-	// Printed landscape, one page wide.
+	return name, nil
+}
+
+// printLayout prints every sheet landscape on A4, one page wide.
+func (b *Book) printLayout() error {
 	fit := true
-	if err := b.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return name, err
-	}
 	wide, tall, land, a4 := 1, 0, "landscape", 9
-	return name, b.f.SetPageLayout(name, &excelize.PageLayoutOptions{Orientation: &land, FitToWidth: &wide, FitToHeight: &tall, Size: &a4})
+	for _, sh := range b.f.GetSheetList() {
+		if err := b.f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+			return err
+		}
+		if err := b.f.SetPageLayout(sh, &excelize.PageLayoutOptions{Orientation: &land, FitToWidth: &wide, FitToHeight: &tall, Size: &a4}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sheetName keeps a sheet name legal: at most 31 characters, none of []:*?/\.
@@ -192,7 +201,7 @@ func (b *Book) belowAverage(sheet string, col, avg, first, last int) error {
 	c, a := colName(col), colName(avg)
 	rule := fmt.Sprintf("AND(ISNUMBER(%s%d),ISNUMBER(%s%d),%s%d<%s%d)", c, first, a, first, c, first, a, first)
 	return b.f.SetConditionalFormat(sheet, fmt.Sprintf("%s%d:%s%d", c, first, c, last),
-		[]excelize.ConditionalFormatOptions{{Type: "formula", Criteria: "==", Value: rule, Format: &b.below}})
+		[]excelize.ConditionalFormatOptions{{Type: "formula", Criteria: rule, Format: &b.below}})
 }
 
 // title writes a sheet's title line and a note under it.
@@ -306,6 +315,9 @@ func (r *Report) writeExcel(ctx context.Context, w io.Writer) error {
 		if err := s.WriteExcel(ctx, b, r); err != nil {
 			return err
 		}
+	}
+	if err := b.printLayout(); err != nil {
+		return err
 	}
 	b.f.SetActiveSheet(0)
 	return b.f.Write(w)

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -491,11 +490,4 @@ func (d *Doc) cells(cols []column, r []cell, size, rowH float64) {
 		x += c.width
 	}
 	d.setColor(ink)
-}
-
-// pdfBytes is a helper for tests and the size figure: the document so far.
-func (d *Doc) bytes() ([]byte, error) {
-	var b bytes.Buffer
-	err := d.finish(&b)
-	return b.Bytes(), err
 }

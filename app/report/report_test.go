@@ -168,6 +168,13 @@ func TestWorkbookFiguresAreInsights(t *testing.T) {
 	if err != nil || len(cf) < 4 {
 		t.Errorf("门店指标 has %d conditional formats (%v), want one per compared metric", len(cf), err)
 	}
+	for ref, opts := range cf {
+		for _, o := range opts {
+			if o.Type != "formula" || !strings.Contains(o.Criteria, "<") {
+				t.Errorf("%s: rule %+v does not compare with the tag average", ref, o)
+			}
+		}
+	}
 
 	// The hourly sheet adds up to the days, and the days to the region.
 	hours, err := f.GetRows("门店逐时", excelize.Options{RawCellValue: true})
