@@ -135,15 +135,26 @@ func (a *App) KeepEvidence(ctx context.Context, file string, cameraID int64, t t
 }
 
 func (a *App) keepImage(ctx context.Context, img image.Image, cameraID int64, t time.Time) (int64, error) {
-	dir := a.evidenceDir()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	path, sha, err := a.writeEvidence(img)
+	if err != nil {
 		return 0, err
 	}
-	path := filepath.Join(dir, uuid.NewString()+".jpg")
+	return a.db.SaveLocalSnapshot(ctx, cameraID, t, path, sha)
+}
+
+// writeEvidence writes img as a JPEG into the evidence folder (through a
+// temporary file, so a crash leaves no half picture) and returns its path
+// and SHA-256.
+func (a *App) writeEvidence(img image.Image) (path, sha string, err error) {
+	dir := a.evidenceDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", "", err
+	}
+	path = filepath.Join(dir, uuid.NewString()+".jpg")
 	tmp := path + ".tmp"
 	out, err := os.Create(tmp)
 	if err != nil {
-		return 0, err
+		return "", "", err
 	}
 	h := sha256.New()
 	err = jpeg.Encode(multiWriter{out, h}, img, &jpeg.Options{Quality: 88})
@@ -158,9 +169,9 @@ func (a *App) keepImage(ctx context.Context, img image.Image, cameraID int64, t 
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return 0, fmt.Errorf("keep the snapshot: %w", err)
+		return "", "", fmt.Errorf("keep the snapshot: %w", err)
 	}
-	return a.db.SaveLocalSnapshot(ctx, cameraID, t, path, hex.EncodeToString(h.Sum(nil)))
+	return path, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 type multiWriter [2]interface{ Write([]byte) (int, error) }

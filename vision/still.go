@@ -1,8 +1,11 @@
 package vision
 
 import (
+	"context"
 	"image"
 	"time"
+
+	"gocv.io/x/gocv"
 )
 
 // StillOptions say how a still is made from a recording.
@@ -41,4 +44,45 @@ func Still(path string, offset time.Duration, opts StillOptions) (*image.RGBA, t
 		BurnIn(m, opts.Lines...)
 	}
 	return p.ToRGBA(m, nil), p.FrameTime(i), nil
+}
+
+// LiveStill is the current frame of the camera stream at uri (rtsp:// or
+// http://), blurred and burned in as opts say. It fails, naming the
+// stream, when the camera cannot be reached or sends no frame.
+func LiveStill(ctx context.Context, uri string, opts StillOptions) (*image.RGBA, error) {
+	s, err := OpenSource(uri)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	m := gocv.NewMat()
+	defer m.Close()
+	if err := s.Read(ctx, &m); err != nil {
+		return nil, err
+	}
+	if opts.Blur != nil {
+		dets, err := opts.Blur.Detect(m)
+		if err != nil {
+			return nil, err
+		}
+		BlurRegions(&m, HeadRegions(dets, image.Pt(m.Cols(), m.Rows())))
+	}
+	if len(opts.Lines) > 0 {
+		BurnIn(&m, opts.Lines...)
+	}
+	return matToRGBA(m)
+}
+
+// matToRGBA copies a BGR frame into a new RGBA picture.
+func matToRGBA(m gocv.Mat) (*image.RGBA, error) {
+	rgba := gocv.NewMat()
+	defer rgba.Close()
+	gocv.CvtColor(m, &rgba, gocv.ColorBGRToRGBA)
+	data, err := rgba.DataPtrUint8()
+	if err != nil {
+		return nil, err
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, rgba.Cols(), rgba.Rows()))
+	copy(dst.Pix, data)
+	return dst, nil
 }

@@ -1,0 +1,180 @@
+package localdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// InspectionDue is one camera an active schedule looks at: what a run
+// needs to work out the schedule's due moments on the store's clock.
+type InspectionDue struct {
+	ScheduleID       int64
+	ScheduleRemoteID string
+	Name             string
+	Weekdays         Weekdays
+	Times            string // 'HH:MM,HH:MM,…' local
+	StartsOn         string // local date, '' for always
+	StoreID          int64
+	StoreCode        string
+	TimeZone         string
+	CameraID         int64
+	CameraCode       string
+	StreamURL        string
+}
+
+// InspectionPlan lists the cameras of every active schedule: a schedule
+// without a store covers every store, each with its cameras of the
+// schedule's role.
+func (db *DB) InspectionPlan(ctx context.Context) ([]InspectionDue, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT s.id, COALESCE(s.remote_id, ''), s.name, s.weekdays, s.times, s.starts_on,
+			st.id, st.code, st.time_zone, c.id, c.code, c.stream_url
+		FROM inspection_schedules s
+		JOIN stores st ON s.store_id IS NULL OR st.id = s.store_id
+		JOIN cameras c ON c.store_id = st.id AND c.role = s.camera_role
+		WHERE s.active = 1
+		ORDER BY s.id, st.code, c.code`)
+	if err != nil {
+		return nil, fmt.Errorf("read the inspection schedules: %w", MapError(err))
+	}
+	defer rows.Close()
+	var out []InspectionDue
+	for rows.Next() {
+		var d InspectionDue
+		var wd int
+		if err := rows.Scan(&d.ScheduleID, &d.ScheduleRemoteID, &d.Name, &wd, &d.Times, &d.StartsOn,
+			&d.StoreID, &d.StoreCode, &d.TimeZone, &d.CameraID, &d.CameraCode, &d.StreamURL); err != nil {
+			return nil, fmt.Errorf("read the inspection schedules: %w", err)
+		}
+		d.Weekdays = Weekdays(wd)
+		out = append(out, d)
+	}
+	return out, MapError(rows.Err())
+}
+
+// TakenShots are the (schedule, camera, due) moments already taken at or
+// after since, as keys of ShotKey.
+func (db *DB) TakenShots(ctx context.Context, since time.Time) (map[string]bool, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT schedule_id, camera_id, due FROM inspection_shots WHERE due >= ?`, since.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("read the inspection snapshots: %w", MapError(err))
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var s, c, due int64
+		if err := rows.Scan(&s, &c, &due); err != nil {
+			return nil, err
+		}
+		out[ShotKey(s, c, time.Unix(due, 0))] = true
+	}
+	return out, MapError(rows.Err())
+}
+
+// ShotKey names one due moment of a schedule's camera.
+func ShotKey(scheduleID, cameraID int64, due time.Time) string {
+	return fmt.Sprintf("%d/%d/%d", scheduleID, cameraID, due.Unix())
+}
+
+// HQSnapshotNear is HQ's inspection snapshot of the schedule's camera
+// nearest to due, within window; ok is false when there is none.
+func (db *DB) HQSnapshotNear(ctx context.Context, scheduleID, cameraID int64, due time.Time, window time.Duration) (id int64, at time.Time, ok bool, err error) {
+	var t int64
+	err = db.r.QueryRowContext(ctx, `SELECT id, t FROM snapshots
+		WHERE camera_id = ? AND remote_id IS NOT NULL AND source = 'inspection' AND (schedule_id = ? OR schedule_id IS NULL)
+			AND t BETWEEN ? AND ?
+		ORDER BY abs(t - ?) LIMIT 1`, cameraID, scheduleID, due.Add(-window).Unix(), due.Add(window).Unix(), due.Unix()).Scan(&id, &t)
+	if err == sql.ErrNoRows {
+		return 0, time.Time{}, false, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, false, fmt.Errorf("read HQ's snapshots: %w", MapError(err))
+	}
+	return id, time.Unix(t, 0), true, nil
+}
+
+// InspectionShot is one snapshot taken for a schedule's due moment.
+type InspectionShot struct {
+	ID         int64
+	ScheduleID int64
+	Schedule   string
+	StoreCode  string
+	TimeZone   string
+	CameraID   int64
+	CameraCode string
+	Due        time.Time
+	TakenAt    time.Time
+	// Source is live, recording or hq.
+	Source string
+	// SnapshotID is the picture: a still kept here (Path) or HQ's (URL).
+	SnapshotID int64
+	Path, URL  string
+	// Verdict is pass, fail or "" (not judged yet).
+	Verdict string
+}
+
+// RecordShot stores a due moment's snapshot: a still kept here (path, with
+// its checksum), or HQ's snapshot hqSnapshotID. A moment already taken is
+// left as it is; ok reports whether this one was stored.
+func (db *DB) RecordShot(ctx context.Context, s InspectionShot, sha string) (ok bool, err error) {
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM inspection_shots WHERE schedule_id = ? AND camera_id = ? AND due = ?`,
+			s.ScheduleID, s.CameraID, s.Due.Unix()).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		snap := s.SnapshotID
+		if s.Path != "" {
+			res, err := tx.ExecContext(ctx, `INSERT INTO snapshots(camera_id, schedule_id, t, source, local_path, sha256) VALUES (?, ?, ?, 'inspection', ?, NULLIF(?, ''))`,
+				s.CameraID, s.ScheduleID, s.Due.Unix(), s.Path, sha)
+			if err != nil {
+				return err
+			}
+			if snap, err = res.LastInsertId(); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inspection_shots(schedule_id, camera_id, due, taken_at, source, snapshot_id) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0))`,
+			s.ScheduleID, s.CameraID, s.Due.Unix(), s.TakenAt.Unix(), s.Source, snap); err != nil {
+			return err
+		}
+		ok = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("keep the inspection snapshot of %s at %s: %w", s.CameraCode, s.Due.Format(time.RFC3339), MapError(err))
+	}
+	return ok, nil
+}
+
+// InspectionShots lists the snapshots due in [from, to), by due moment,
+// schedule, store and camera, with their verdicts.
+func (db *DB) InspectionShots(ctx context.Context, from, to time.Time) ([]InspectionShot, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT sh.id, sh.schedule_id, s.name, st.code, st.time_zone, c.id, c.code, sh.due, sh.taken_at, sh.source,
+			COALESCE(sh.snapshot_id, 0), COALESCE(sn.local_path, ''), COALESCE(sn.url, ''),
+			COALESCE((SELECT verdict FROM inspection_results r WHERE r.snapshot_id = sh.snapshot_id ORDER BY decided_at DESC LIMIT 1), '')
+		FROM inspection_shots sh
+		JOIN inspection_schedules s ON s.id = sh.schedule_id
+		JOIN cameras c ON c.id = sh.camera_id
+		JOIN stores st ON st.id = c.store_id
+		LEFT JOIN snapshots sn ON sn.id = sh.snapshot_id
+		WHERE sh.due >= ? AND sh.due < ?
+		ORDER BY sh.due, s.name, st.code, c.code`, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("read the inspection snapshots: %w", MapError(err))
+	}
+	defer rows.Close()
+	var out []InspectionShot
+	for rows.Next() {
+		var s InspectionShot
+		var due, taken int64
+		if err := rows.Scan(&s.ID, &s.ScheduleID, &s.Schedule, &s.StoreCode, &s.TimeZone, &s.CameraID, &s.CameraCode, &due, &taken, &s.Source,
+			&s.SnapshotID, &s.Path, &s.URL, &s.Verdict); err != nil {
+			return nil, err
+		}
+		s.Due, s.TakenAt = time.Unix(due, 0), time.Unix(taken, 0)
+		out = append(out, s)
+	}
+	return out, MapError(rows.Err())
+}
