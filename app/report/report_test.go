@@ -3,6 +3,7 @@ package report_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -20,6 +21,7 @@ import (
 	"storelens/app/report"
 	"storelens/app/vocab"
 	"storelens/localdb"
+	"storelens/localdb/localdbtest"
 	"storelens/sync/demofeed"
 )
 
@@ -78,7 +80,7 @@ func TestWorkbookFiguresAreInsights(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"概览", "异常", "门店指标", "标签均值", "区域逐日", "门店逐日", "门店逐时", "摄像头告警", "整改任务"}
+	want := []string{"概览", "异常", "门店指标", "标签均值", "区域逐日", "门店逐日", "门店逐时", "摄像头告警", "整改任务", "定时抓拍"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets %v, want %v", got, want)
 	}
@@ -431,5 +433,53 @@ func TestTasksOfThePeriod(t *testing.T) {
 		if !strings.Contains(flat, w) {
 			t.Errorf("the PDF lacks %q", w)
 		}
+	}
+}
+
+// The inspections of the period are counted per schedule and store, with
+// their verdicts, in their own section and sheet.
+func TestInspectionsSection(t *testing.T) {
+	db := demoChain(t)
+	c := localdbtest.Conn(t, db)
+	run := func(q string, args ...any) {
+		t.Helper()
+		if _, err := c.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(`INSERT OR IGNORE INTO inspection_schedules(remote_id, name, camera_role, weekdays, times, active) VALUES ('test-door', '门口叫卖检查', 'entrance', 127, '10:00', 1)`)
+	cam := `(SELECT c.id FROM cameras c JOIN stores s ON s.id = c.store_id WHERE s.code = 'CS002' AND c.role = 'entrance' LIMIT 1)`
+	sched := `(SELECT id FROM inspection_schedules WHERE remote_id = 'test-door')`
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	for i, day := range []string{"2026-11-10", "2026-11-11", "2026-11-12"} {
+		due, _ := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", sh)
+		run(`INSERT OR IGNORE INTO snapshots(remote_id, camera_id, schedule_id, t, source, url) VALUES (?, `+cam+`, `+sched+`, ?, 'inspection', 'x')`, "test-snap-"+day, due.Unix())
+		run(`INSERT OR IGNORE INTO inspection_shots(schedule_id, camera_id, due, taken_at, source, snapshot_id) VALUES (`+sched+`, `+cam+`, ?, ?, 'hq', (SELECT id FROM snapshots WHERE remote_id = ?))`,
+			due.Unix(), due.Unix(), "test-snap-"+day)
+		if i < 2 {
+			verdict := []string{"pass", "fail"}[i]
+			run(`INSERT OR IGNORE INTO inspection_results(id, snapshot_id, verdict, note, decided_at, decided_by) VALUES (?, (SELECT id FROM snapshots WHERE remote_id = ?), ?, '', ?, 'm')`,
+				fmt.Sprintf("00000000-0000-4000-8000-00000000000%d", i), "test-snap-"+day, verdict, due.Unix()+60)
+		}
+	}
+	res, _ := makeReport(t, db, report.Request{Period: week(t), Lang: i18n.Chinese})
+	f, err := excelize.OpenFile(fileOf(t, res, ".xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("定时抓拍")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || strings.Join(rows[1], "|") != "门口叫卖检查|CS002|"+rows[1][2]+"|3|1|1|1" {
+		t.Errorf("inspection rows %q", rows)
+	}
+	out, err := exec.Command("pdftotext", fileOf(t, res, ".pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flat := strings.Join(strings.Fields(string(out)), ""); !strings.Contains(flat, "定时抓拍：共3张，合格1张、不合格1张、待判定1张") {
+		t.Error("the summary does not count the inspections")
 	}
 }

@@ -1,0 +1,123 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"storelens/app/i18n"
+)
+
+// inspections is the scheduled inspections of the period: for each
+// schedule and store, the snapshots taken and how they were judged.
+type inspections struct {
+	rows                        []inspectionRow
+	taken, pass, fail, unjudged int
+}
+
+type inspectionRow struct {
+	schedule, store, name       string
+	taken, pass, fail, unjudged int
+}
+
+func (s *inspections) Collect(ctx context.Context, r *Report) error {
+	// A day either side covers every store's clock; each snapshot is then
+	// placed on its own store's.
+	shots, err := r.src.DB.InspectionShots(ctx, r.Period.From.AddDate(0, 0, -1), r.Period.To.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, row := range r.Rows {
+		names[row.Store.Code] = row.Store.Name
+	}
+	by := map[[2]string]*inspectionRow{}
+	for _, sh := range shots {
+		if !r.Has(sh.StoreCode) || !r.inPeriod(sh.Due, storeZone(sh.TimeZone)) {
+			continue
+		}
+		k := [2]string{sh.Schedule, sh.StoreCode}
+		row := by[k]
+		if row == nil {
+			row = &inspectionRow{schedule: sh.Schedule, store: sh.StoreCode, name: names[sh.StoreCode]}
+			by[k] = row
+		}
+		row.taken++
+		s.taken++
+		switch sh.Verdict {
+		case "pass":
+			row.pass++
+			s.pass++
+		case "fail":
+			row.fail++
+			s.fail++
+		default:
+			row.unjudged++
+			s.unjudged++
+		}
+	}
+	for _, row := range by {
+		s.rows = append(s.rows, *row)
+	}
+	// Most failures first, then by schedule and store.
+	sort.Slice(s.rows, func(i, j int) bool {
+		a, b := s.rows[i], s.rows[j]
+		if a.fail != b.fail {
+			return a.fail > b.fail
+		}
+		if a.schedule != b.schedule {
+			return a.schedule < b.schedule
+		}
+		return a.store < b.store
+	})
+	return nil
+}
+
+func (s *inspections) Highlights(r *Report) []i18n.Text {
+	if s.taken == 0 {
+		return nil
+	}
+	return []i18n.Text{i18n.Say("report.hl.inspections", "N", s.taken, "Pass", s.pass, "Fail", s.fail, "Open", s.unjudged)}
+}
+
+func (s *inspections) WritePDF(d *Doc, r *Report) error {
+	d.need(160)
+	d.bookmark(r.T("report.sec.inspections"))
+	d.heading(r.T("report.sec.inspections"))
+	if s.taken == 0 {
+		d.para(r.T("report.inspections.none"), sizeBody, muted)
+		return nil
+	}
+	for _, t := range s.Highlights(r) {
+		d.para(t.In(r.Lang), sizeBody, ink)
+	}
+	d.gap(4)
+	cols := []column{{title: r.T("report.col.schedule"), width: 120}, {title: r.T("report.col.store"), width: 44}, {title: r.T("report.col.name"), width: 110},
+		{title: r.T("report.col.taken"), width: 50, right: true}, {title: r.T("report.col.pass"), width: 50, right: true},
+		{title: r.T("report.col.fail"), width: 50, right: true}, {title: r.T("report.col.unjudged"), right: true}}
+	var rows [][]cell
+	for _, row := range s.rows {
+		fail := txt(fmt.Sprint(row.fail))
+		if row.fail > 0 {
+			fail = colored(fail.text, bad)
+		}
+		rows = append(rows, []cell{txt(row.schedule), txt(row.store), txt(row.name), txt(fmt.Sprint(row.taken)), txt(fmt.Sprint(row.pass)), fail, txt(fmt.Sprint(row.unjudged))})
+	}
+	d.table(cols, rows, sizeSmall)
+	return nil
+}
+
+func (s *inspections) WriteExcel(_ context.Context, b *Book, r *Report) error {
+	sh, err := b.sheet(r.T("report.sheet.inspections"))
+	if err != nil {
+		return err
+	}
+	cols := []xcol{{r.T("report.col.schedule"), 20, sText}, {r.T("report.col.store"), 10, sText}, {r.T("report.col.name"), 20, sText},
+		{r.T("report.col.taken"), 9, sInt}, {r.T("report.col.pass"), 9, sInt}, {r.T("report.col.fail"), 9, sInt}, {r.T("report.col.unjudged"), 9, sInt}}
+	var rows [][]any
+	for _, row := range s.rows {
+		rows = append(rows, []any{row.schedule, row.store, row.name, row.taken, row.pass, row.fail, row.unjudged})
+	}
+	_, err = b.table(sh, 1, cols, rows)
+	return err
+}
