@@ -26,7 +26,19 @@ var (
 	demoOnce sync.Once
 	demoDB   *localdb.DB
 	demoErr  error
+	demoTmp  string // the chain's folder when made for this run, removed after it
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoDB != nil {
+		demoDB.Close()
+	}
+	if demoTmp != "" {
+		os.RemoveAll(demoTmp)
+	}
+	os.Exit(code)
+}
 
 // demoChain syncs the built-in demo chain through the real sync engine
 // into a local store, with its history of corrective tasks, once per test
@@ -49,7 +61,7 @@ func demoChain(t testing.TB) *localdb.DB {
 				demoErr = err
 				return
 			}
-			dir = d
+			dir, demoTmp = d, d
 		}
 		srv, err := demofeed.New(demofeed.Config{Until: demoUntil, Logf: func(string, ...any) {}})
 		if err != nil {
