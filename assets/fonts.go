@@ -1,13 +1,7 @@
 package assets
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
-	"fmt"
-	"io"
 	"sync"
 )
 
@@ -25,21 +19,7 @@ var cjkFontGz []byte
 // CJKFontSHA256 is the SHA-256 of the TrueType file (decompressed).
 const CJKFontSHA256 = "acb6440a713d880a13a21b468ba7cd43f5a2b2934972e51be791c880730777b8"
 
-var cjkFont = sync.OnceValues(func() ([]byte, error) {
-	z, err := gzip.NewReader(bytes.NewReader(cjkFontGz))
-	if err != nil {
-		return nil, fmt.Errorf("the built-in Chinese font is damaged (%v); reinstall StoreLens", err)
-	}
-	b, err := io.ReadAll(z)
-	if err != nil {
-		return nil, fmt.Errorf("the built-in Chinese font is damaged (%v); reinstall StoreLens", err)
-	}
-	sum := sha256.Sum256(b)
-	if got := hex.EncodeToString(sum[:]); got != CJKFontSHA256 {
-		return nil, fmt.Errorf("the built-in Chinese font has checksum %s, not %s; reinstall StoreLens", got, CJKFontSHA256)
-	}
-	return b, nil
-})
+var cjkFont = sync.OnceValues(func() ([]byte, error) { return unpack(cjkFontGz, CJKFontSHA256, "Chinese font") })
 
 // CJKFont is the TrueType file of the built-in Chinese font, checked
 // against CJKFontSHA256. The slice is shared: do not modify it.

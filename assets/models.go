@@ -1,13 +1,7 @@
 package assets
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
-	"fmt"
-	"io"
 	"sync"
 )
 
@@ -24,21 +18,7 @@ const PersonModelSHA256 = "95c6cb7d93557684b0b8e3ad316df390d3a396661e0f75e34b788
 // PersonModelSize is the side of the detector's square input.
 const PersonModelSize = 320
 
-var personModel = sync.OnceValues(func() ([]byte, error) {
-	z, err := gzip.NewReader(bytes.NewReader(personModelGz))
-	if err != nil {
-		return nil, fmt.Errorf("the built-in person detector is damaged (%v); reinstall StoreLens", err)
-	}
-	b, err := io.ReadAll(z)
-	if err != nil {
-		return nil, fmt.Errorf("the built-in person detector is damaged (%v); reinstall StoreLens", err)
-	}
-	sum := sha256.Sum256(b)
-	if got := hex.EncodeToString(sum[:]); got != PersonModelSHA256 {
-		return nil, fmt.Errorf("the built-in person detector has checksum %s, not %s; reinstall StoreLens", got, PersonModelSHA256)
-	}
-	return b, nil
-})
+var personModel = sync.OnceValues(func() ([]byte, error) { return unpack(personModelGz, PersonModelSHA256, "person detector") })
 
 // PersonModel is the person detector's ONNX file, checked against
 // PersonModelSHA256.
