@@ -2,11 +2,7 @@ package insight_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,8 +12,7 @@ import (
 	"storelens/app/insight"
 	"storelens/localdb"
 	"storelens/sync/demofeed"
-	"storelens/sync/engine"
-	"storelens/sync/feed"
+	"storelens/sync/demofeed/demotest"
 )
 
 // demoUntil fixes the demo chain's last day so the stories sit on known dates.
@@ -27,7 +22,6 @@ var (
 	demoOnce sync.Once
 	demoDB   *localdb.DB
 	demoErr  error
-	demoDir  string
 )
 
 // demoChain syncs the built-in demo chain through the real sync engine into
@@ -39,44 +33,11 @@ func demoChain(t *testing.T) *localdb.DB {
 	}
 	demoOnce.Do(func() {
 		// STORELENS_DEMO_DB keeps the synced chain between runs (a folder).
-		if dir := os.Getenv("STORELENS_DEMO_DB"); dir != "" {
-			if _, err := os.Stat(filepath.Join(dir, "synced")); err == nil {
-				demoDB, demoErr = localdb.Open(context.Background(), localdb.Options{Dir: dir})
-				return
-			}
-			demoDir = dir
+		dir := os.Getenv("STORELENS_DEMO_DB")
+		if dir == "" {
+			dir = t.TempDir()
 		}
-		fs, err := demofeed.New(demofeed.Config{Until: demoUntil, Logf: func(string, ...any) {}})
-		if err != nil {
-			demoErr = err
-			return
-		}
-		srv := httptest.NewServer(fs)
-		defer srv.Close()
-		if demoDir == "" {
-			demoDir = t.TempDir()
-		}
-		db, err := localdb.Open(context.Background(), localdb.Options{Dir: demoDir})
-		if err != nil {
-			demoErr = err
-			return
-		}
-		// Only what the figures are made of: receipts, footage and
-		// inspections do not enter a KPI.
-		e, err := engine.New(engine.Config{FeedURL: srv.URL, Token: "demo", DB: db, FeedName: "demo",
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Collections: []string{feed.CollRegions, feed.CollStores, feed.CollCameras, feed.CollStaff, feed.CollShifts,
-				feed.CollWeather, feed.CollCounts, feed.CollPOSHourly, feed.CollAlerts}})
-		if err != nil {
-			demoErr = err
-			return
-		}
-		if _, err := e.Run(context.Background()); err != nil {
-			demoErr = err
-			return
-		}
-		demoDB = db
-		os.WriteFile(filepath.Join(demoDir, "synced"), nil, 0o600)
+		demoDB, demoErr = demotest.Synced(context.Background(), dir, demotest.Options{Until: demoUntil, Marker: "synced"})
 	})
 	if demoErr != nil {
 		t.Fatal(demoErr)

@@ -2,21 +2,14 @@ package report_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"storelens/app/insight"
-	"storelens/app/vocab"
 	"storelens/localdb"
-	"storelens/sync/demofeed"
-	"storelens/sync/engine"
-	"storelens/sync/feed"
+	"storelens/sync/demofeed/demotest"
 )
 
 // demoUntil fixes the demo chain's last day so the stories sit on known dates.
@@ -50,62 +43,13 @@ func demoChain(t testing.TB) *localdb.DB {
 	}
 	demoOnce.Do(func() {
 		dir := os.Getenv("STORELENS_DEMO_DB")
-		if dir != "" {
-			if _, err := os.Stat(filepath.Join(dir, "synced-report")); err == nil {
-				demoDB, demoErr = localdb.Open(context.Background(), localdb.Options{Dir: dir})
+		if dir == "" {
+			if dir, demoErr = os.MkdirTemp("", "storelens-report-demo-"); demoErr != nil {
 				return
 			}
-		} else {
-			d, err := os.MkdirTemp("", "storelens-report-demo-")
-			if err != nil {
-				demoErr = err
-				return
-			}
-			dir, demoTmp = d, d
+			demoTmp = dir
 		}
-		srv, err := demofeed.New(demofeed.Config{Until: demoUntil, Logf: func(string, ...any) {}})
-		if err != nil {
-			demoErr = err
-			return
-		}
-		hs := httptest.NewServer(srv)
-		defer hs.Close()
-		db, err := localdb.Open(context.Background(), localdb.Options{Dir: dir})
-		if err != nil {
-			demoErr = err
-			return
-		}
-		e, err := engine.New(engine.Config{FeedURL: hs.URL, Token: "demo", DB: db, FeedName: "demo",
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Collections: []string{feed.CollRegions, feed.CollStores, feed.CollCameras, feed.CollStaff, feed.CollShifts,
-				feed.CollWeather, feed.CollCounts, feed.CollPOSHourly, feed.CollAlerts}})
-		if err != nil {
-			demoErr = err
-			return
-		}
-		if _, err := e.Run(context.Background()); err != nil {
-			demoErr = err
-			return
-		}
-		ctx := context.Background()
-		for _, p := range srv.PastTasks() {
-			st, err := db.StoreByCode(ctx, p.StoreCode)
-			if err != nil {
-				demoErr = err
-				return
-			}
-			task := localdb.CorrectiveTask{ID: p.ID, StoreID: st.ID, Category: p.Category, Title: p.Title, Body: p.Body, KPI: p.KPI, CreatedBy: vocab.ActorManager}
-			var steps []localdb.TaskStatusChange
-			for _, s := range p.Steps {
-				steps = append(steps, localdb.TaskStatusChange{TaskID: p.ID, Status: s.Status, At: s.At, Actor: s.Actor, By: s.By, Note: s.Note})
-			}
-			if _, err := db.RecordPastTask(ctx, task, steps); err != nil {
-				demoErr = err
-				return
-			}
-		}
-		demoDB = db
-		os.WriteFile(filepath.Join(dir, "synced-report"), nil, 0o600)
+		demoDB, demoErr = demotest.Synced(context.Background(), dir, demotest.Options{Until: demoUntil, Tasks: true, Marker: "synced-report"})
 	})
 	if demoErr != nil {
 		t.Fatal(demoErr)
