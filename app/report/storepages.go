@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"storelens/app/chart"
@@ -36,7 +37,7 @@ type pageChart struct {
 }
 
 func (p *storePages) Collect(ctx context.Context, r *Report) error {
-	if !hasFormat(r.Formats, PDF) {
+	if !slices.Contains(r.Formats, PDF) {
 		return nil
 	}
 	in := r.src.Insight
@@ -98,15 +99,6 @@ func (p *storePages) Collect(ctx context.Context, r *Report) error {
 		p.pages = append(p.pages, page)
 	}
 	return nil
-}
-
-func hasFormat(fs []Format, f Format) bool {
-	for _, x := range fs {
-		if x == f {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *storePages) WritePDF(d *Doc, r *Report) error {

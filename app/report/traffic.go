@@ -117,7 +117,9 @@ func (t *traffic) WriteExcel(ctx context.Context, b *Book, r *Report) error {
 		return err
 	}
 	if last >= 2 {
-		ref := func(c int) string { return "'" + sh + "'!$" + colName(c) + "$2:$" + colName(c) + "$" + itoa(last) }
+		ref := func(c int) string {
+			return "'" + sh + "'!$" + colName(c) + "$2:$" + colName(c) + "$" + strconv.Itoa(last)
+		}
 		name := func(c int) string { return "'" + sh + "'!$" + colName(c) + "$1" }
 		if err := b.f.AddChart(sh, cellName(len(cols)+2, 2), &excelize.Chart{
 			Type: excelize.Line,
@@ -140,8 +142,6 @@ func (t *traffic) WriteExcel(ctx context.Context, b *Book, r *Report) error {
 	}
 	return t.streamHours(ctx, b, r)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // stream starts a streamed sheet with its header row and widths.
 func (b *Book) stream(name string, cols []xcol) (*excelize.StreamWriter, string, error) {
