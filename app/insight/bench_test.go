@@ -3,61 +3,17 @@ package insight_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"storelens/app/insight"
 	"storelens/localdb"
-	"storelens/localdb/localdbtest"
 	"storelens/localdb/localdbtest/synthchain"
 )
 
-var (
-	hqOnce sync.Once
-	hqDB   *localdb.DB
-	hqErr  error
-)
-
-// hqChain is the 2000-store × 1-year chain, built once into
-// $STORELENS_BENCH_DIR (default .cache/insight-chain at the repository root)
-// and reused by later runs.
-func hqChain(b *testing.B) *localdb.DB {
-	b.Helper()
-	if testing.Short() {
-		b.Skip("the 2000-store chain takes minutes to build the first time")
-	}
-	hqOnce.Do(func() {
-		dir := os.Getenv("STORELENS_BENCH_DIR")
-		if dir == "" {
-			dir = filepath.Join("..", "..", ".cache", "insight-chain")
-		}
-		start := time.Now()
-		last := time.Now()
-		hqDB, hqErr = synthchain.Cached(context.Background(), dir, synthchain.Defaults(), func(done, total int) {
-			if time.Since(last) > 15*time.Second {
-				fmt.Fprintf(os.Stderr, "building benchmark chain: %d/%d stores (%s)\n", done, total, time.Since(start).Round(time.Second))
-				last = time.Now()
-			}
-		})
-		if hqErr == nil {
-			st, _ := os.Stat(hqDB.Path())
-			var stores, buckets, hours int64
-			r := localdbtest.Conn(b, hqDB)
-			r.QueryRow(`SELECT count(*) FROM stores`).Scan(&stores)
-			r.QueryRow(`SELECT count(*) FROM store_daily`).Scan(&hours)
-			r.QueryRow(`SELECT count(*) FROM pos_hourly`).Scan(&buckets)
-			fmt.Printf("benchmark chain: %d stores, %d store-days, %d POS hours (×4 count buckets), database %.0f MB, ready in %s\n",
-				stores, hours, buckets, float64(st.Size())/1e6, time.Since(start).Round(time.Second))
-		}
-	})
-	if hqErr != nil {
-		b.Fatal(hqErr)
-	}
-	return hqDB
-}
+// hqChain is the 2000-store × 1-year benchmark chain (synthchain.Benchmark).
+func hqChain(b *testing.B) *localdb.DB { return synthchain.Benchmark(b, filepath.Join("..", "..")) }
 
 func benchInsight(db *localdb.DB) *insight.Insight {
 	return insight.New(insight.Params{DB: db, Now: func() time.Time { return synthchain.Defaults().End }})

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,32 +17,8 @@ import (
 	"storelens/sync/demofeed"
 )
 
-var (
-	hqOnce sync.Once
-	hqDB   *localdb.DB
-	hqErr  error
-)
-
-// hqChain is the 2000-store × 1-year benchmark chain, built once into
-// $STORELENS_BENCH_DIR (default .cache/insight-chain, shared with the
-// insight benchmarks) and reused by later runs.
-func hqChain(b *testing.B) *localdb.DB {
-	b.Helper()
-	if testing.Short() {
-		b.Skip("the 2000-store chain takes minutes to build the first time")
-	}
-	hqOnce.Do(func() {
-		dir := os.Getenv("STORELENS_BENCH_DIR")
-		if dir == "" {
-			dir = filepath.Join("..", "..", ".cache", "insight-chain")
-		}
-		hqDB, hqErr = synthchain.Cached(context.Background(), dir, synthchain.Defaults(), nil)
-	})
-	if hqErr != nil {
-		b.Fatal(hqErr)
-	}
-	return hqDB
-}
+// hqChain is the 2000-store × 1-year benchmark chain (synthchain.Benchmark).
+func hqChain(b *testing.B) *localdb.DB { return synthchain.Benchmark(b, filepath.Join("..", "..")) }
 
 // peakHeap samples the heap in use while fn runs and returns its peak.
 func peakHeap(fn func()) uint64 {

@@ -233,51 +233,18 @@ func ratioCell(r insight.Ratio) any {
 
 func moneyCell(fen int64) any { return float64(fen) / 100 }
 
-func moneyRatioCell(r insight.Ratio) any {
-	if !r.Valid() {
-		return nil
-	}
-	return math.Round(r.Value()) / 100
-}
-
-func dwellCell(r insight.Ratio) any {
-	if !r.Valid() {
-		return nil
-	}
-	return math.Round(r.Value()/6) / 10
-}
-
-func floatCell(v float64, ok bool) any {
-	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return v
-}
-
 // metricCell is the value of m in k as the workbook keeps it (money in
 // yuan, dwell in minutes), and its format.
 func metricCell(k insight.KPIs, m insight.Metric) (any, cellStyle) {
-	switch m {
-	case insight.EntryRate:
-		return ratioCell(k.EntryRate), sPct
-	case insight.Conversion:
-		return ratioCell(k.Conversion), sPct
-	case insight.Sales:
-		return moneyCell(k.SalesFen), sMoney
-	case insight.ATV:
-		return moneyRatioCell(k.ATVFen), sMoney
-	case insight.Dwell:
-		return dwellCell(k.DwellSeconds), sDec1
-	case insight.DailyEntries:
-		return ratioCell(k.DailyEntries), sDec1
-	}
 	v, ok := k.Value(m)
-	return floatCell(v, ok), sInt
+	return metricValueCell(m, v, ok), metricStyle(m)
 }
 
-// metricValueCell is a bare value of m (a tag average) as metricCell keeps it.
+// metricValueCell is a value of m (a store's, a tag average, a ratio's)
+// as the workbook keeps it: money in yuan to the fen, dwell in minutes, an
+// undefined value as an empty cell.
 func metricValueCell(m insight.Metric, v float64, ok bool) any {
-	if !ok || math.IsNaN(v) {
+	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil
 	}
 	switch m {
@@ -289,9 +256,17 @@ func metricValueCell(m insight.Metric, v float64, ok bool) any {
 	return v
 }
 
+// metricStyle is the number format of metric m.
 func metricStyle(m insight.Metric) cellStyle {
-	_, s := metricCell(insight.KPIs{}, m)
-	return s
+	switch m {
+	case insight.EntryRate, insight.Conversion:
+		return sPct
+	case insight.Sales, insight.ATV:
+		return sMoney
+	case insight.Dwell, insight.DailyEntries:
+		return sDec1
+	}
+	return sInt
 }
 
 // styled is a value in a streamed sheet with its format.

@@ -366,14 +366,22 @@ func (d *Doc) gap(h float64) { d.y += h }
 func (d *Doc) image(png []byte, pxW, pxH int, w float64) error {
 	h := w * float64(pxH) / float64(pxW)
 	d.need(h + 4)
+	if err := d.place(png, marginX, d.y, w, h); err != nil {
+		return err
+	}
+	d.y += h + 4
+	return nil
+}
+
+// place draws a PNG in the box at (x, y), w by h points.
+func (d *Doc) place(png []byte, x, y, w, h float64) error {
 	holder, err := gopdf.ImageHolderByBytes(png)
 	if err != nil {
 		return fmt.Errorf("place a chart: %w", err)
 	}
-	if err := d.pdf.ImageByHolder(holder, marginX, d.y, &gopdf.Rect{W: w, H: h}); err != nil {
+	if err := d.pdf.ImageByHolder(holder, x, y, &gopdf.Rect{W: w, H: h}); err != nil {
 		return fmt.Errorf("place a chart: %w", err)
 	}
-	d.y += h + 4
 	return nil
 }
 
@@ -400,12 +408,8 @@ func (d *Doc) pair(t1 string, c1 *chart.Rendered, t2 string, c2 *chart.Rendered,
 			d.textAt(x, top, none, sizeSmall)
 			continue
 		}
-		holder, err := gopdf.ImageHolderByBytes(c.Image)
-		if err != nil {
-			return fmt.Errorf("place a chart: %w", err)
-		}
-		if err := d.pdf.ImageByHolder(holder, x, top, &gopdf.Rect{W: w, H: w * float64(c.Height) / float64(c.Width)}); err != nil {
-			return fmt.Errorf("place a chart: %w", err)
+		if err := d.place(c.Image, x, top, w, w*float64(c.Height)/float64(c.Width)); err != nil {
+			return err
 		}
 	}
 	d.setColor(ink)

@@ -97,7 +97,7 @@ func (*storesSection) WriteExcel(_ context.Context, b *Book, r *Report) error {
 		k := s.KPIs
 		_, tag, _ := r.Base.TagAverageFor(s, insight.DailyEntries)
 		row := []any{s.Store.Code, s.Store.Name, s.Store.City, strings.Join(s.Store.Tags, ", "), tag, len(s.Flags),
-			k.TradingDays, k.OpenHours, k.SuspectHours, k.Entries, k.PassersBy, k.Transactions, moneyCell(k.SalesFen), dwellCell(k.DwellSeconds)}
+			k.TradingDays, k.OpenHours, k.SuspectHours, k.Entries, k.PassersBy, k.Transactions, moneyCell(k.SalesFen), metricValueCell(insight.Dwell, k.DwellSeconds.Value(), k.DwellSeconds.Valid())}
 		for _, m := range compared {
 			v, _ := metricCell(k, m)
 			a, _, ok := r.Base.TagAverageFor(s, m)

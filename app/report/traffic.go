@@ -98,7 +98,7 @@ func (r *Report) dayCols() []xcol {
 func (r *Report) dayRow(d insight.DayPoint) []any {
 	day, _ := time.Parse("2006-01-02", d.Day)
 	return []any{day, weekdayName(d.Weekday, r.Lang), d.OpenHours, d.SuspectHours, d.Entries, d.PassersBy, ratioCell(d.EntryRate),
-		d.Transactions, ratioCell(d.Conversion), moneyCell(d.SalesFen), moneyRatioCell(d.ATVFen)}
+		d.Transactions, ratioCell(d.Conversion), moneyCell(d.SalesFen), metricValueCell(insight.ATV, d.ATVFen.Value(), d.ATVFen.Valid())}
 }
 
 func (t *traffic) WriteExcel(ctx context.Context, b *Book, r *Report) error {
