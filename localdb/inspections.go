@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/google/uuid"
@@ -82,8 +83,8 @@ func (p *FeedPage) DeleteSnapshot(remoteID string) error {
 // InspectionResult is a manager's verdict on an inspection snapshot.
 type InspectionResult struct {
 	ID         string // UUID; generated when empty
-	SnapshotID int64  // a row of snapshots that came from HQ
-	Verdict    string // "pass" or "fail"
+	SnapshotID int64  // a row of snapshots: HQ's, or taken here for an inspection
+	Verdict    string // "pass", "fail" or "unclear"
 	Note       string
 	DecidedAt  time.Time
 	DecidedBy  string
@@ -96,8 +97,8 @@ type InspectionResult struct {
 // raises) with their pushes, in one transaction; HQ receives the task before
 // the verdict that names it.
 func (db *DB) RecordInspectionResult(ctx context.Context, r InspectionResult) (InspectionResult, error) {
-	if r.Verdict != "pass" && r.Verdict != "fail" {
-		return r, fmt.Errorf("inspection verdict %q: choose pass or fail", r.Verdict)
+	if r.Verdict != "pass" && r.Verdict != "fail" && r.Verdict != "unclear" {
+		return r, fmt.Errorf("inspection verdict %q: choose pass, fail or unclear", r.Verdict)
 	}
 	if r.ID == "" {
 		r.ID = uuid.NewString()
@@ -106,11 +107,25 @@ func (db *DB) RecordInspectionResult(ctx context.Context, r InspectionResult) (I
 		r.DecidedAt = time.Now()
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		var remote sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT remote_id FROM snapshots WHERE id = ?`, r.SnapshotID).Scan(&remote); err != nil {
+		var remote, schedule, local sql.NullString
+		var camera, t int64
+		if err := tx.QueryRowContext(ctx, `SELECT sn.remote_id, sn.local_path, sn.camera_id, sn.t, s.remote_id FROM snapshots sn
+				LEFT JOIN inspection_schedules s ON s.id = sn.schedule_id WHERE sn.id = ?`, r.SnapshotID).Scan(&remote, &local, &camera, &t, &schedule); err != nil {
 			return fmt.Errorf("snapshot %d: %w", r.SnapshotID, MapError(err))
 		}
 		p := verdictPush{ID: r.ID, SnapshotID: remote.String, Verdict: r.Verdict, Note: r.Note, DecidedAt: r.DecidedAt.Unix(), DecidedBy: r.DecidedBy}
+		if !remote.Valid {
+			// Taken here: HQ gets the picture and the moment it stands for.
+			jpeg, err := os.ReadFile(local.String)
+			if err != nil {
+				return fmt.Errorf("snapshot %d: read %s: %w; take the snapshot again", r.SnapshotID, local.String, err)
+			}
+			var source string
+			if err := tx.QueryRowContext(ctx, `SELECT source FROM inspection_shots WHERE snapshot_id = ?`, r.SnapshotID).Scan(&source); err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			p.SnapshotJPEG, p.CameraID, p.ScheduleID, p.Due, p.Source = jpeg, camera, schedule.String, t, source
+		}
 		var taskID any
 		if r.Task != nil {
 			t := *r.Task

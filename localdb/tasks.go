@@ -81,6 +81,13 @@ type verdictPush struct {
 	DecidedAt  int64  `json:"decided_at"`
 	DecidedBy  string `json:"decided_by"`
 	TaskID     string `json:"task_id,omitempty"`
+	// A snapshot taken on this laptop, which HQ has not seen: the picture
+	// and the due moment it stands for (SnapshotID is then empty).
+	SnapshotJPEG []byte `json:"snapshot_jpeg,omitempty"`
+	CameraID     int64  `json:"camera_id,omitempty"`
+	ScheduleID   string `json:"schedule_id,omitempty"`
+	Due          int64  `json:"due,omitempty"`
+	Source       string `json:"source,omitempty"`
 }
 
 // CreateCorrectiveTask writes a new task and its first history row, in one

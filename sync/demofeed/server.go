@@ -782,9 +782,13 @@ func (s *Server) pushVerdict(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case !isUUID(v.ID):
 			return invalid("inspection verdict", "id "+strconv.Quote(v.ID)+" is not a UUID", "generate the id with a UUID library")
-		case v.Verdict != "pass" && v.Verdict != "fail":
-			return invalid("inspection verdict "+v.ID, "verdict "+strconv.Quote(v.Verdict)+" is neither pass nor fail", "send pass or fail")
-		case !strings.HasPrefix(v.SnapshotID, "sn-"):
+		case v.Verdict != "pass" && v.Verdict != "fail" && v.Verdict != "unclear":
+			return invalid("inspection verdict "+v.ID, "verdict "+strconv.Quote(v.Verdict)+" is not pass, fail or unclear", "send pass, fail or unclear")
+		case v.SnapshotID == "" && (len(v.SnapshotJPEG) == 0 || v.CameraID == 0 || v.Due == 0):
+			return invalid("inspection verdict "+v.ID, "a snapshot taken on the laptop comes without its picture, camera or due moment", "send snapshot_jpeg, camera_id and due with it")
+		case v.SnapshotID == "" && !bytes.HasPrefix(v.SnapshotJPEG, []byte{0xff, 0xd8}):
+			return invalid("inspection verdict "+v.ID, "snapshot_jpeg is not a JPEG", "send the snapshot as a JPEG")
+		case v.SnapshotID != "" && !strings.HasPrefix(v.SnapshotID, "sn-"):
 			return invalid("inspection verdict "+v.ID, "snapshot_id "+strconv.Quote(v.SnapshotID)+" is not a snapshot of this feed", "sync the snapshots and judge one of them")
 		}
 		s.verdicts[v.ID] = v

@@ -460,13 +460,20 @@ type TaskStatusPush struct {
 
 // InspectionVerdictPush is the body of POST PathInspectionVerdicts.
 type InspectionVerdictPush struct {
-	ID         string `json:"id"` // client UUID, also the Idempotency-Key
-	SnapshotID string `json:"snapshot_id"`
-	Verdict    string `json:"verdict"` // pass, fail
+	ID         string `json:"id"`          // client UUID, also the Idempotency-Key
+	SnapshotID string `json:"snapshot_id"` // HQ's snapshot; "" for one taken on the laptop
+	Verdict    string `json:"verdict"`     // pass, fail, unclear
 	Note       string `json:"note"`
 	DecidedAt  int64  `json:"decided_at"`
 	DecidedBy  string `json:"decided_by"`
 	TaskID     string `json:"task_id,omitempty"`
+	// A snapshot the laptop took for a schedule (live, or from the
+	// recording): its JPEG, camera, schedule and the due moment it stands for.
+	SnapshotJPEG []byte `json:"snapshot_jpeg,omitempty"` // base64 in JSON
+	CameraID     int64  `json:"camera_id,omitempty"`
+	ScheduleID   string `json:"schedule_id,omitempty"`
+	Due          int64  `json:"due,omitempty"`
+	Source       string `json:"source,omitempty"` // live, recording
 }
 
 // PushAnswer is HQ's answer to an accepted push (201, or 200 for a repeat).
