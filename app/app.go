@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"storelens/app/insight"
 	"storelens/localdb"
@@ -59,6 +60,9 @@ type App struct {
 
 	insight *insight.Insight // KPIs, tag averages and flags, shared by every screen
 	syncer  *syncService     // background sync, see sync.go
+
+	inspMu      sync.Mutex  // one inspection run at a time
+	inspRunning atomic.Bool // the background runner is on
 
 	fetchMu  sync.Mutex
 	fetching map[string]func(fraction float64) // clip downloads a screen follows, by recording id

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"storelens/app/i18n"
+	"storelens/app/vocab"
 	"storelens/localdb"
 	"storelens/vision"
 )
@@ -53,14 +55,18 @@ type InspectionRequest struct {
 	// Now is the present (zero: time.Now); a live picture is taken only
 	// for moments due within liveWindow of it.
 	Now time.Time
+	// Lookback is how far back the run looks (0: InspectionCatchUp).
+	Lookback time.Duration
 }
 
 // RunInspections takes every snapshot due up to req's moment (and not
 // older than InspectionCatchUp) that is not taken yet: from the camera's
 // live stream when the moment is now and the camera answers, else from the
-// recording of the moment (fetched from HQ when not here), else HQ's own
+// recording of the moment when it is on the laptop, else HQ's own
 // inspection snapshot. A moment is taken once, whatever the number of runs.
 func (a *App) RunInspections(ctx context.Context, req InspectionRequest) (InspectionRun, error) {
+	a.inspMu.Lock()
+	defer a.inspMu.Unlock()
 	var run InspectionRun
 	now := req.Now
 	if now.IsZero() {
@@ -74,6 +80,15 @@ func (a *App) RunInspections(ctx context.Context, req InspectionRequest) (Inspec
 	if err != nil {
 		return run, err
 	}
+	// Snapshots are stored in batches: a catch-up of a week of a region is
+	// thousands of moments, one transaction each would hold the writer.
+	var batch []localdb.ShotToRecord
+	flush := func() error {
+		stored, err := a.db.RecordShots(ctx, batch)
+		run.Taken = append(run.Taken, stored...)
+		batch = batch[:0]
+		return err
+	}
 	for _, d := range plan {
 		loc, err := time.LoadLocation(d.TimeZone)
 		if err != nil {
@@ -85,7 +100,11 @@ func (a *App) RunInspections(ctx context.Context, req InspectionRequest) (Inspec
 				return run, said("inspections.err.at", "At", req.AtLocal)
 			}
 		}
-		for _, due := range DueMoments(d, upTo.Add(-InspectionCatchUp), upTo, loc) {
+		back := req.Lookback
+		if back <= 0 || back > InspectionCatchUp {
+			back = InspectionCatchUp
+		}
+		for _, due := range DueMoments(d, upTo.Add(-back), upTo, loc) {
 			if err := ctx.Err(); err != nil {
 				return run, err
 			}
@@ -97,17 +116,51 @@ func (a *App) RunInspections(ctx context.Context, req InspectionRequest) (Inspec
 				run.Missing = append(run.Missing, MissedInspection{Schedule: d.Name, Store: d.StoreCode, Camera: d.CameraCode, Due: due, Why: why})
 				continue
 			}
-			ok, err := a.db.RecordShot(ctx, shot.InspectionShot, shot.sha)
-			if err != nil {
-				return run, err
-			}
-			if ok {
-				taken[localdb.ShotKey(d.ScheduleID, d.CameraID, due)] = true
-				run.Taken = append(run.Taken, shot.InspectionShot)
+			taken[localdb.ShotKey(d.ScheduleID, d.CameraID, due)] = true
+			batch = append(batch, shot)
+			if len(batch) >= 500 {
+				if err := flush(); err != nil {
+					return run, err
+				}
 			}
 		}
 	}
-	return run, nil
+	return run, flush()
+}
+
+// StartInspections takes the inspections due in the background while the
+// window is open: at once (catching up what fell due while the laptop was
+// closed), then each minute what has just fallen due, and every quarter of
+// an hour the whole catch-up again (a recording synced since may show a
+// moment missed). onTaken hears each run that took snapshots. It stops
+// with ctx.
+func (a *App) StartInspections(ctx context.Context, onTaken func(InspectionRun)) {
+	if !a.inspRunning.CompareAndSwap(false, true) {
+		return // already running
+	}
+	go func() {
+		defer a.inspRunning.Store(false)
+		tick := time.NewTicker(time.Minute)
+		defer tick.Stop()
+		for n := 0; ; n++ {
+			req := InspectionRequest{Lookback: 15 * time.Minute}
+			if n%15 == 0 {
+				req.Lookback = InspectionCatchUp
+			}
+			run, err := a.RunInspections(ctx, req)
+			if err != nil && ctx.Err() == nil {
+				a.log.Warn("scheduled inspections", "err", err)
+			}
+			if len(run.Taken) > 0 && onTaken != nil {
+				onTaken(run)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
 }
 
 // DueMoments are the moments in [from, upTo] at which schedule d is due on
@@ -142,15 +195,10 @@ func DueMoments(d localdb.InspectionDue, from, upTo time.Time, loc *time.Locatio
 	return out
 }
 
-type takenShot struct {
-	localdb.InspectionShot
-	sha string
-}
-
 // takeShot finds the picture of one due moment, trying the sources in
 // order; why says, when none had it, what each answered.
-func (a *App) takeShot(ctx context.Context, d localdb.InspectionDue, due, now time.Time, loc *time.Location) (takenShot, i18n.Text) {
-	shot := takenShot{InspectionShot: localdb.InspectionShot{ScheduleID: d.ScheduleID, Schedule: d.Name, StoreCode: d.StoreCode,
+func (a *App) takeShot(ctx context.Context, d localdb.InspectionDue, due, now time.Time, loc *time.Location) (localdb.ShotToRecord, i18n.Text) {
+	shot := localdb.ShotToRecord{InspectionShot: localdb.InspectionShot{ScheduleID: d.ScheduleID, Schedule: d.Name, StoreCode: d.StoreCode,
 		TimeZone: d.TimeZone, CameraID: d.CameraID, CameraCode: d.CameraCode, Due: due, TakenAt: now}}
 	lines := []string{d.StoreCode + "  " + d.CameraCode, due.In(loc).Format(time.DateTime)}
 	var why i18n.Text
@@ -163,18 +211,20 @@ func (a *App) takeShot(ctx context.Context, d localdb.InspectionDue, due, now ti
 			if err != nil {
 				return shot, i18n.Say("inspections.why.write", "Err", err.Error())
 			}
-			shot.Source, shot.Path, shot.sha, shot.TakenAt = "live", path, sha, now
+			shot.Source, shot.Path, shot.SHA, shot.TakenAt = "live", path, sha, now
 			return shot, nil
 		}
 		why = append(why, i18n.P("inspections.why.live", "Err", errSaid(err)))
 	}
-	snap, err := a.TakeSnapshot(ctx, SnapshotRequest{StoreCode: d.StoreCode, CameraCode: d.CameraCode, At: due, NoBlur: true})
+	// The recording of the moment, when it is on the laptop (a run does
+	// not fetch footage: a moment not here yet is tried again next run).
+	snap, err := a.recordedStill(ctx, d, due, loc)
 	if err == nil {
 		path, sha, err := a.writeEvidence(snap.Image)
 		if err != nil {
 			return shot, i18n.Say("inspections.why.write", "Err", err.Error())
 		}
-		shot.Source, shot.Path, shot.sha = "recording", path, sha
+		shot.Source, shot.Path, shot.SHA = "recording", path, sha
 		return shot, nil
 	}
 	why = append(why, i18n.P("inspections.why.recording", "Err", errSaid(err)))
@@ -184,6 +234,25 @@ func (a *App) takeShot(ctx context.Context, d localdb.InspectionDue, due, now ti
 		return shot, nil
 	}
 	return shot, append(why, i18n.P("inspections.why.hq"))
+}
+
+// recordedStill is the still of the due moment from the camera's
+// recording, when the recording is on the laptop.
+func (a *App) recordedStill(ctx context.Context, d localdb.InspectionDue, at time.Time, loc *time.Location) (*Snapshot, error) {
+	recs, err := a.db.RecordingsCovering(ctx, d.CameraID, at, at.Add(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	for i := len(recs) - 1; i >= 0; i-- {
+		r := recs[i]
+		if r.State != "ready" || r.LocalPath == "" {
+			continue
+		}
+		if _, err := os.Stat(r.LocalPath); err == nil {
+			return a.StillFrom(r.LocalPath, d.StoreCode, Camera{ID: d.CameraID, Code: d.CameraCode}, time.Unix(r.Starts, 0), at, loc, false)
+		}
+	}
+	return nil, said("inspections.why.norecording")
 }
 
 // errSaid is an error as catalogue phrases (its own when it has them),
@@ -204,4 +273,86 @@ func (a *App) InspectionSchedules(ctx context.Context) ([]localdb.InspectionDue,
 // InspectionShots lists the snapshots due in [from, to) with their verdicts.
 func (a *App) InspectionShots(ctx context.Context, from, to time.Time) ([]InspectionShot, error) {
 	return a.db.InspectionShots(ctx, from, to)
+}
+
+// Verdicts a manager gives an inspection snapshot.
+var Verdicts = []string{"pass", "fail", "unclear"}
+
+// JudgeRequest is a manager's verdict on one inspection snapshot.
+type JudgeRequest struct {
+	Shot    InspectionShot
+	Verdict string // pass, fail or unclear
+	Note    string
+	// Task, on a fail, raises a corrective task with the snapshot as its
+	// evidence (TaskTitle, or one said from the schedule's name).
+	Task      bool
+	TaskTitle string
+	Lang      string // the language of the task's default title
+}
+
+// JudgeInspection records a verdict (and the task a fail raises) and
+// queues it for HQ exactly once; a snapshot taken here goes with its
+// picture. A snapshot already judged keeps its first verdict.
+func (a *App) JudgeInspection(ctx context.Context, req JudgeRequest) (InspectionShot, error) {
+	if !slices.Contains(Verdicts, req.Verdict) {
+		return req.Shot, said("inspections.err.verdict", "Verdict", req.Verdict)
+	}
+	if req.Shot.SnapshotID == 0 {
+		return req.Shot, said("inspections.err.nopicture")
+	}
+	if req.Shot.Verdict != "" {
+		return req.Shot, said("inspections.err.judged", "Verdict", i18n.Label("verdict."+req.Shot.Verdict))
+	}
+	r := localdb.InspectionResult{SnapshotID: req.Shot.SnapshotID, Verdict: req.Verdict, Note: strings.TrimSpace(req.Note),
+		DecidedAt: time.Now(), DecidedBy: vocab.ActorManager}
+	if req.Verdict == "fail" && req.Task {
+		st, err := a.db.StoreByCode(ctx, req.Shot.StoreCode)
+		if err != nil {
+			return req.Shot, err
+		}
+		title := strings.TrimSpace(req.TaskTitle)
+		if title == "" {
+			title = i18n.Say("inspections.task.title", "Schedule", req.Shot.Schedule).In(req.Lang)
+		}
+		r.Task = &localdb.CorrectiveTask{StoreID: st.ID, Category: taskCategoryFor(req.Shot.Schedule), Title: title, Body: r.Note,
+			AtTime: req.Shot.Due, CameraID: req.Shot.CameraID, CreatedBy: vocab.ActorManager}
+	}
+	if _, err := a.db.RecordInspectionResult(ctx, r); err != nil {
+		return req.Shot, err
+	}
+	a.SyncNow()
+	req.Shot.Verdict = req.Verdict
+	return req.Shot, nil
+}
+
+// taskCategoryFor is the task category a schedule's failure goes under,
+// from the words of its name (门口/迎宾 → door greeting, 收银 → till, …).
+func taskCategoryFor(schedule string) string {
+	switch {
+	case strings.Contains(schedule, "门口"), strings.Contains(schedule, "迎宾"), strings.Contains(schedule, "叫卖"), strings.Contains(strings.ToLower(schedule), "greet"):
+		return vocab.TaskCatDoorGreeting
+	case strings.Contains(schedule, "收银"), strings.Contains(strings.ToLower(schedule), "till"):
+		return vocab.TaskCatTill
+	case strings.Contains(schedule, "陈列"), strings.Contains(schedule, "吊旗"), strings.Contains(schedule, "橱窗"), strings.Contains(strings.ToLower(schedule), "display"):
+		return vocab.TaskCatDisplay
+	}
+	return vocab.TaskCatOther
+}
+
+// ShotImage is the file of an inspection snapshot's picture: kept here, or
+// HQ's downloaded once (offline, it says so).
+func (a *App) ShotImage(ctx context.Context, s InspectionShot) (string, error) {
+	if s.Path != "" {
+		if _, err := os.Stat(s.Path); err == nil {
+			return s.Path, nil
+		}
+	}
+	if s.SnapshotID == 0 {
+		return "", said("inspections.err.nopicture")
+	}
+	e, err := a.syncSvc().engine(ctx)
+	if err != nil {
+		return "", err
+	}
+	return e.DownloadSnapshot(ctx, s.SnapshotID)
 }

@@ -114,38 +114,55 @@ type InspectionShot struct {
 	Verdict string
 }
 
-// RecordShot stores a due moment's snapshot: a still kept here (path, with
-// its checksum), or HQ's snapshot hqSnapshotID. A moment already taken is
-// left as it is; ok reports whether this one was stored.
-func (db *DB) RecordShot(ctx context.Context, s InspectionShot, sha string) (ok bool, err error) {
-	err = db.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM inspection_shots WHERE schedule_id = ? AND camera_id = ? AND due = ?`,
-			s.ScheduleID, s.CameraID, s.Due.Unix()).Scan(&n); err != nil || n > 0 {
-			return err
-		}
-		snap := s.SnapshotID
-		if s.Path != "" {
-			res, err := tx.ExecContext(ctx, `INSERT INTO snapshots(camera_id, schedule_id, t, source, local_path, sha256) VALUES (?, ?, ?, 'inspection', ?, NULLIF(?, ''))`,
-				s.CameraID, s.ScheduleID, s.Due.Unix(), s.Path, sha)
+// ShotToRecord is a due moment's snapshot to store: a still kept here
+// (Path, with its checksum SHA), or HQ's snapshot SnapshotID.
+type ShotToRecord struct {
+	InspectionShot
+	SHA string
+}
+
+// RecordShots stores due moments' snapshots in one transaction. A moment
+// already taken is left as it is; the ones stored are returned.
+func (db *DB) RecordShots(ctx context.Context, shots []ShotToRecord) ([]InspectionShot, error) {
+	var out []InspectionShot
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		for _, s := range shots {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM inspection_shots WHERE schedule_id = ? AND camera_id = ? AND due = ?`,
+				s.ScheduleID, s.CameraID, s.Due.Unix()).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				continue
+			}
+			snap := s.SnapshotID
+			if s.Path != "" {
+				res, err := tx.ExecContext(ctx, `INSERT INTO snapshots(camera_id, schedule_id, t, source, local_path, sha256) VALUES (?, ?, ?, 'inspection', ?, NULLIF(?, ''))`,
+					s.CameraID, s.ScheduleID, s.Due.Unix(), s.Path, s.SHA)
+				if err != nil {
+					return err
+				}
+				if snap, err = res.LastInsertId(); err != nil {
+					return err
+				}
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO inspection_shots(schedule_id, camera_id, due, taken_at, source, snapshot_id) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0))`,
+				s.ScheduleID, s.CameraID, s.Due.Unix(), s.TakenAt.Unix(), s.Source, snap)
 			if err != nil {
 				return err
 			}
-			if snap, err = res.LastInsertId(); err != nil {
-				return err
-			}
+			shot := s.InspectionShot
+			shot.ID, _ = res.LastInsertId()
+			shot.SnapshotID = snap
+			out = append(out, shot)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO inspection_shots(schedule_id, camera_id, due, taken_at, source, snapshot_id) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0))`,
-			s.ScheduleID, s.CameraID, s.Due.Unix(), s.TakenAt.Unix(), s.Source, snap); err != nil {
-			return err
-		}
-		ok = true
 		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("keep the inspection snapshot of %s at %s: %w", s.CameraCode, s.Due.Format(time.RFC3339), MapError(err))
+		return nil, fmt.Errorf("keep the inspection snapshots: %w", MapError(err))
 	}
-	return ok, nil
+	return out, nil
 }
 
 // InspectionShots lists the snapshots due in [from, to), by due moment,
@@ -177,4 +194,30 @@ func (db *DB) InspectionShots(ctx context.Context, from, to time.Time) ([]Inspec
 		out = append(out, s)
 	}
 	return out, MapError(rows.Err())
+}
+
+// HQSnapshot is one of HQ's snapshots as a download needs it.
+type HQSnapshot struct {
+	ID                    int64
+	RemoteID, URL, SHA256 string
+	LocalPath             string // "" until downloaded
+}
+
+// SnapshotByID is the snapshot with local id id.
+func (db *DB) SnapshotByID(ctx context.Context, id int64) (HQSnapshot, error) {
+	var s HQSnapshot
+	err := db.r.QueryRowContext(ctx, `SELECT id, COALESCE(remote_id, ''), url, COALESCE(sha256, ''), COALESCE(local_path, '') FROM snapshots WHERE id = ?`, id).
+		Scan(&s.ID, &s.RemoteID, &s.URL, &s.SHA256, &s.LocalPath)
+	if err != nil {
+		return s, fmt.Errorf("snapshot %d: %w", id, MapError(err))
+	}
+	return s, nil
+}
+
+// SetSnapshotLocalPath notes where HQ's snapshot id was downloaded to.
+func (db *DB) SetSnapshotLocalPath(ctx context.Context, id int64, path string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE snapshots SET local_path = ? WHERE id = ?`, path, id)
+		return err
+	})
 }

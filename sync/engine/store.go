@@ -36,6 +36,9 @@ type Store interface {
 	CacheBytes(ctx context.Context) (int64, error)
 	EvictableRecordings(ctx context.Context) ([]localdb.CachedRecording, error)
 	MarkRecordingEvicted(ctx context.Context, id int64) error
+
+	SnapshotByID(ctx context.Context, id int64) (localdb.HQSnapshot, error)
+	SetSnapshotLocalPath(ctx context.Context, id int64, path string) error
 }
 
 // The local store is the engine's store.
