@@ -21,6 +21,7 @@ const (
 	AreaReview    = "review"
 	AreaTasks     = "tasks"
 	AreaReports   = "reports"
+	AreaInspect   = "inspections"
 	AreaSettings  = "settings"
 )
 
@@ -37,6 +38,7 @@ func areas() []area {
 		{AreaStores, theme.StorageIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.store.Content() }},
 		{AreaReview, theme.MediaVideoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.review.Content() }},
 		{AreaTasks, theme.ListIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.tasks.Content() }},
+		{AreaInspect, theme.MediaPhotoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.inspections.Content() }},
 		{AreaReports, theme.DocumentIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.reports.Content() }},
 		{AreaSettings, theme.SettingsIcon(), func(sh *Shell) fyne.CanvasObject { return sh.settingsScreen() }},
 	}
@@ -78,6 +80,14 @@ func (sh *Shell) Start(ctx context.Context) {
 		fyne.Do(func() { sh.status.show(s) })
 	})
 	sh.core.StartSync(ctx)
+	// Scheduled inspections are taken while the window is open.
+	sh.core.StartInspections(ctx, func(app.InspectionRun) {
+		fyne.Do(func() {
+			if sh.currentKey() == AreaInspect {
+				sh.screens.inspections.Load()
+			}
+		})
+	})
 }
 
 // build (re)creates every screen, e.g. after a language switch.
@@ -100,9 +110,14 @@ func (sh *Shell) build() {
 		key := sh.currentKey()
 		sh.fa.Preferences().SetString(prefLastArea, key)
 		// The review's keys (space, arrows, J/K/L) work while it is shown.
-		if key == AreaReview {
+		switch key {
+		case AreaReview:
 			sh.win.Canvas().SetOnTypedKey(sh.screens.review.TypedKey)
-		} else {
+		case AreaInspect:
+			// P, F, U and the arrows judge the gallery's snapshots.
+			sh.win.Canvas().SetOnTypedKey(sh.screens.inspections.TypedKey)
+			sh.screens.inspections.Load()
+		default:
 			sh.win.Canvas().SetOnTypedKey(nil)
 		}
 		if key == AreaTasks {

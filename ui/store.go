@@ -609,11 +609,12 @@ func (s *StorePage) setCharts(d insight.StoreDetail) {
 // shellScreens are the dashboard and store page of one shell, built
 // together so the dashboard can open a store on the store page.
 type shellScreens struct {
-	dash    *Dashboard
-	store   *StorePage
-	review  *Review
-	tasks   *TasksScreen
-	reports *ReportsScreen
+	dash        *Dashboard
+	store       *StorePage
+	review      *Review
+	tasks       *TasksScreen
+	reports     *ReportsScreen
+	inspections *InspectionsScreen
 	// stop removes the screens' sync listener when they are rebuilt.
 	stop func()
 }
@@ -630,6 +631,7 @@ func (sh *Shell) newScreens() *shellScreens {
 	st.review = NewReview(sh.run, core, sh.win)
 	st.tasks = NewTasksScreen(sh.run, core, sh.win)
 	st.reports = NewReportsScreen(sh.run, core, sh.win, time.Now())
+	st.inspections = NewInspectionsScreen(sh.run, core, sh.win, time.Now())
 	openFootage := func(code string, t time.Time) {
 		sh.Show(AreaReview)
 		st.review.Open(code, t)

@@ -11,13 +11,13 @@ import (
 // inspections is the scheduled inspections of the period: for each
 // schedule and store, the snapshots taken and how they were judged.
 type inspections struct {
-	rows                        []inspectionRow
-	taken, pass, fail, unjudged int
+	rows                                 []inspectionRow
+	taken, pass, fail, unclear, unjudged int
 }
 
 type inspectionRow struct {
-	schedule, store, name       string
-	taken, pass, fail, unjudged int
+	schedule, store, name                string
+	taken, pass, fail, unclear, unjudged int
 }
 
 func (s *inspections) Collect(ctx context.Context, r *Report) error {
@@ -51,6 +51,9 @@ func (s *inspections) Collect(ctx context.Context, r *Report) error {
 		case "fail":
 			row.fail++
 			s.fail++
+		case "unclear":
+			row.unclear++
+			s.unclear++
 		default:
 			row.unjudged++
 			s.unjudged++
@@ -77,7 +80,7 @@ func (s *inspections) Highlights(r *Report) []i18n.Text {
 	if s.taken == 0 {
 		return nil
 	}
-	return []i18n.Text{i18n.Say("report.hl.inspections", "N", s.taken, "Pass", s.pass, "Fail", s.fail, "Open", s.unjudged)}
+	return []i18n.Text{i18n.Say("report.hl.inspections", "N", s.taken, "Pass", s.pass, "Fail", s.fail, "Unclear", s.unclear, "Open", s.unjudged)}
 }
 
 func (s *inspections) WritePDF(d *Doc, r *Report) error {
@@ -94,14 +97,15 @@ func (s *inspections) WritePDF(d *Doc, r *Report) error {
 	d.gap(4)
 	cols := []column{{title: r.T("report.col.schedule"), width: 120}, {title: r.T("report.col.store"), width: 44}, {title: r.T("report.col.name"), width: 110},
 		{title: r.T("report.col.taken"), width: 50, right: true}, {title: r.T("report.col.pass"), width: 50, right: true},
-		{title: r.T("report.col.fail"), width: 50, right: true}, {title: r.T("report.col.unjudged"), right: true}}
+		{title: r.T("report.col.fail"), width: 44, right: true}, {title: r.T("report.col.unclear"), width: 44, right: true},
+		{title: r.T("report.col.unjudged"), right: true}}
 	var rows [][]cell
 	for _, row := range s.rows {
 		fail := txt(fmt.Sprint(row.fail))
 		if row.fail > 0 {
 			fail = colored(fail.text, bad)
 		}
-		rows = append(rows, []cell{txt(row.schedule), txt(row.store), txt(row.name), txt(fmt.Sprint(row.taken)), txt(fmt.Sprint(row.pass)), fail, txt(fmt.Sprint(row.unjudged))})
+		rows = append(rows, []cell{txt(row.schedule), txt(row.store), txt(row.name), txt(fmt.Sprint(row.taken)), txt(fmt.Sprint(row.pass)), fail, txt(fmt.Sprint(row.unclear)), txt(fmt.Sprint(row.unjudged))})
 	}
 	d.table(cols, rows, sizeSmall)
 	return nil
@@ -113,10 +117,10 @@ func (s *inspections) WriteExcel(_ context.Context, b *Book, r *Report) error {
 		return err
 	}
 	cols := []xcol{{r.T("report.col.schedule"), 20, sText}, {r.T("report.col.store"), 10, sText}, {r.T("report.col.name"), 20, sText},
-		{r.T("report.col.taken"), 9, sInt}, {r.T("report.col.pass"), 9, sInt}, {r.T("report.col.fail"), 9, sInt}, {r.T("report.col.unjudged"), 9, sInt}}
+		{r.T("report.col.taken"), 9, sInt}, {r.T("report.col.pass"), 9, sInt}, {r.T("report.col.fail"), 9, sInt}, {r.T("report.col.unclear"), 9, sInt}, {r.T("report.col.unjudged"), 9, sInt}}
 	var rows [][]any
 	for _, row := range s.rows {
-		rows = append(rows, []any{row.schedule, row.store, row.name, row.taken, row.pass, row.fail, row.unjudged})
+		rows = append(rows, []any{row.schedule, row.store, row.name, row.taken, row.pass, row.fail, row.unclear, row.unjudged})
 	}
 	_, err = b.table(sh, 1, cols, rows)
 	return err

@@ -472,14 +472,14 @@ func TestInspectionsSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || strings.Join(rows[1], "|") != "门口叫卖检查|CS002|"+rows[1][2]+"|3|1|1|1" {
+	if len(rows) != 2 || strings.Join(rows[1], "|") != "门口叫卖检查|CS002|"+rows[1][2]+"|3|1|1|0|1" {
 		t.Errorf("inspection rows %q", rows)
 	}
 	out, err := exec.Command("pdftotext", fileOf(t, res, ".pdf"), "-").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if flat := strings.Join(strings.Fields(string(out)), ""); !strings.Contains(flat, "定时抓拍：共3张，合格1张、不合格1张、待判定1张") {
+	if flat := strings.Join(strings.Fields(string(out)), ""); !strings.Contains(flat, "定时抓拍：共3张，合格1张、不合格1张、无法判断0张、待判定1张") {
 		t.Error("the summary does not count the inspections")
 	}
 }

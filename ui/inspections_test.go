@@ -1,0 +1,160 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"storelens/app"
+	"storelens/localdb"
+	"storelens/localdb/localdbtest"
+	"storelens/localdb/localdbtest/synthchain"
+)
+
+// A manager reviews a day's inspection snapshots by keyboard alone: F, P
+// and U judge the one in view and move on to the next not judged; a fail
+// raises a corrective task with the snapshot; each verdict waits in the
+// outbox once, with the picture of a snapshot HQ has not seen.
+func TestInspectionGalleryByKeyboard(t *testing.T) {
+	SetLanguage(LangChinese)
+	t.Cleanup(func() { SetLanguage(LangEnglish) })
+	test.NewTempApp(t)
+	dir := t.TempDir()
+	db, err := localdb.Open(context.Background(), localdb.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	if err := synthchain.Build(context.Background(), db, synthchain.Options{Stores: 3, Regions: 1, Days: 14, End: end, Seed: 4}, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := localdbtest.Conn(t, db)
+	if _, err := c.Exec(`UPDATE stores SET time_zone = 'Asia/Shanghai'`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Exec(`INSERT INTO inspection_schedules(remote_id, name, camera_role, weekdays, times, active) VALUES ('door', '门口叫卖检查', 'entrance', 127, '10:00', 1)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched, _ := res.LastInsertId()
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	due := time.Date(2026, 11, 20, 10, 0, 0, 0, sh)
+	// One live snapshot per store's entrance camera at 10:00.
+	rows, err := c.Query(`SELECT c.id, c.code FROM cameras c JOIN stores s ON s.id = c.store_id ORDER BY s.code`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type cam struct {
+		id   int64
+		code string
+	}
+	var cams []cam
+	for rows.Next() {
+		var k cam
+		rows.Scan(&k.id, &k.code)
+		cams = append(cams, k)
+	}
+	rows.Close()
+	for i, k := range cams {
+		pic := image.NewRGBA(image.Rect(0, 0, 320, 240))
+		for p := range pic.Pix {
+			pic.Pix[p] = uint8(40 * (i + 1))
+		}
+		pic.Set(10, 10, color.White)
+		path := filepath.Join(dir, k.code+".jpg")
+		f, _ := os.Create(path)
+		jpeg.Encode(f, pic, nil)
+		f.Close()
+		if _, err := db.RecordShots(context.Background(), []localdb.ShotToRecord{{InspectionShot: localdb.InspectionShot{ScheduleID: sched, CameraID: k.id,
+			CameraCode: k.code, Due: due, TakenAt: due.Add(20 * time.Second), Source: "live", Path: path}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	core, err := app.New(context.Background(), app.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { core.Close() })
+	w := test.NewTempWindow(t, nil)
+	s := NewInspectionsScreen(Runner{Inline: true}, core, w, due)
+	w.SetContent(s.Content())
+	w.Resize(fyne.NewSize(1024, 640))
+	s.Load()
+	if len(s.shots) != 3 || !strings.Contains(s.summary.Text, "待判定 3张") {
+		t.Fatalf("gallery shows %d snapshots, summary %q", len(s.shots), s.summary.Text)
+	}
+	if s.selected != 0 || s.images[s.shots[0].SnapshotID] == "" {
+		t.Fatalf("the first snapshot is not in view with its picture: selected %d", s.selected)
+	}
+	key := func(k fyne.KeyName) { s.TypedKey(&fyne.KeyEvent{Name: k}) }
+	key(fyne.KeyF)
+	if !strings.Contains(s.status.Text, "待办单") || s.selected != 1 {
+		t.Errorf("after F: %q, selected %d", s.status.Text, s.selected)
+	}
+	key(fyne.KeyP)
+	key(fyne.KeyU)
+	if !strings.Contains(s.summary.Text, "合格 1张、不合格 1张、无法判断 1张、待判定 0张") {
+		t.Errorf("summary after three verdicts: %q", s.summary.Text)
+	}
+	// A judged snapshot keeps its verdict: going back and pressing P again
+	// changes nothing.
+	key(fyne.KeyLeft)
+	key(fyne.KeyLeft)
+	key(fyne.KeyP)
+
+	shots, err := core.InspectionShots(context.Background(), due.Add(-time.Hour), due.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, x := range shots {
+		got[x.CameraCode] = x.Verdict
+	}
+	if got[cams[0].code] != "fail" || got[cams[1].code] != "pass" || got[cams[2].code] != "unclear" {
+		t.Errorf("verdicts stored: %v", got)
+	}
+	tasks, err := core.Tasks(context.Background(), app.TaskFilter{})
+	if err != nil || len(tasks) != 1 || tasks[0].Category != "door_greeting" || !strings.Contains(tasks[0].Title, "门口叫卖检查") {
+		t.Fatalf("tasks after one fail: %+v (%v)", tasks, err)
+	}
+	pushes, err := core.DB().PendingPushes(context.Background(), time.Now().Add(time.Hour), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, p := range pushes {
+		kinds[p.Kind]++
+		if p.Kind == localdb.OutboxInspectionResult {
+			var v struct {
+				SnapshotJPEG []byte `json:"snapshot_jpeg"`
+				CameraID     int64  `json:"camera_id"`
+				Due          int64  `json:"due"`
+				Source       string `json:"source"`
+				TaskID       string `json:"task_id"`
+				Verdict      string `json:"verdict"`
+			}
+			json.Unmarshal(p.Payload, &v)
+			if len(v.SnapshotJPEG) < 100 || v.CameraID == 0 || v.Due != due.Unix() || v.Source != "live" {
+				t.Errorf("verdict push lacks the picture or its moment: %d bytes, camera %d, due %d, %q", len(v.SnapshotJPEG), v.CameraID, v.Due, v.Source)
+			}
+			if (v.Verdict == "fail") != (v.TaskID != "") {
+				t.Errorf("%s verdict names task %q", v.Verdict, v.TaskID)
+			}
+		}
+	}
+	if kinds[localdb.OutboxInspectionResult] != 3 || kinds[localdb.OutboxCorrectiveTask] != 1 {
+		t.Errorf("outbox: %v, want 3 verdicts and 1 task", kinds)
+	}
+}
