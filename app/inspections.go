@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"storelens/app/i18n"
@@ -130,21 +131,37 @@ func (a *App) RunInspections(ctx context.Context, req InspectionRequest) (Inspec
 
 // StartInspections takes the inspections due in the background while the
 // window is open: at once (catching up what fell due while the laptop was
-// closed), then each minute what has just fallen due, and every quarter of
-// an hour the whole catch-up again (a recording synced since may show a
-// moment missed). onTaken hears each run that took snapshots. It stops
-// with ctx.
+// closed), then each minute what has just fallen due, and the whole
+// catch-up again after each sync (which may bring schedules, HQ's
+// snapshots or recordings of moments missed) and every quarter of an hour.
+// onTaken hears each run that took snapshots. It stops with ctx.
 func (a *App) StartInspections(ctx context.Context, onTaken func(InspectionRun)) {
 	if !a.inspRunning.CompareAndSwap(false, true) {
 		return // already running
 	}
+	synced := make(chan struct{}, 1)
+	var mu sync.Mutex
+	var last time.Time
+	remove := a.OnSyncState(func(st SyncState) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !st.Running && st.LastSync.After(last) {
+			last = st.LastSync
+			select {
+			case synced <- struct{}{}:
+			default:
+			}
+		}
+	})
 	go func() {
 		defer a.inspRunning.Store(false)
+		defer remove()
 		tick := time.NewTicker(time.Minute)
 		defer tick.Stop()
-		for n := 0; ; n++ {
+		full := true
+		for n := 1; ; n++ {
 			req := InspectionRequest{Lookback: 15 * time.Minute}
-			if n%15 == 0 {
+			if full {
 				req.Lookback = InspectionCatchUp
 			}
 			run, err := a.RunInspections(ctx, req)
@@ -157,7 +174,10 @@ func (a *App) StartInspections(ctx context.Context, onTaken func(InspectionRun))
 			select {
 			case <-ctx.Done():
 				return
+			case <-synced:
+				full = true
 			case <-tick.C:
+				full = n%15 == 0
 			}
 		}
 	}()

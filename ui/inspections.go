@@ -47,6 +47,7 @@ type InspectionsScreen struct {
 	images   map[int64]string     // picture files by snapshot id
 	selected int
 	loading  int // generation of the last load, so a late answer is dropped
+	fitted   bool
 }
 
 // NewInspectionsScreen builds the gallery on the day of now.
@@ -69,7 +70,7 @@ func NewInspectionsScreen(run Runner, core *app.App, win fyne.Window, now time.T
 	s.grid = widget.NewGridWrap(func() int { return len(s.shots) }, func() fyne.CanvasObject {
 		img := canvas.NewImageFromImage(nil)
 		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSize(168, 126))
+		img.SetMinSize(fyne.NewSize(152, 114))
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
 		return container.NewBorder(nil, l, nil, nil, img)
@@ -86,11 +87,15 @@ func NewInspectionsScreen(run Runner, core *app.App, win fyne.Window, now time.T
 			img.Refresh()
 		}
 	})
-	s.grid.OnSelected = func(i widget.GridWrapItemID) { s.show(i) }
+	s.grid.OnSelected = func(i widget.GridWrapItemID) {
+		if i != s.selected {
+			s.show(i)
+		}
+	}
 
 	s.big = canvas.NewImageFromImage(nil)
 	s.big.FillMode = canvas.ImageFillContain
-	s.big.SetMinSize(fyne.NewSize(384, 288))
+	s.big.SetMinSize(fyne.NewSize(240, 180))
 	s.bigNote = widget.NewLabel("")
 	s.details = widget.NewLabel("")
 	s.details.Wrapping = fyne.TextWrapWord
@@ -154,7 +159,8 @@ func (s *InspectionsScreen) shiftDay(n int) {
 // shotCaption is a snapshot's line under its picture.
 func shotCaption(sh app.InspectionShot) string {
 	mark := map[string]string{"pass": "✓", "fail": "✗", "unclear": "?"}[sh.Verdict]
-	return strings.TrimSpace(fmt.Sprintf("%s %s %s %s", shotTime(sh).Format("15:04"), sh.StoreCode, sh.Schedule, mark))
+	// The verdict's mark first: a narrow cell cuts the schedule's name, not it.
+	return strings.TrimSpace(fmt.Sprintf("%s %s %s %s", mark, shotTime(sh).Format("15:04"), sh.StoreCode, sh.Schedule))
 }
 
 // shotTime is the due moment on the store's clock.
@@ -169,16 +175,29 @@ func shotTime(sh app.InspectionShot) time.Time {
 // background.
 func (s *InspectionsScreen) Load() {
 	s.loading++
-	gen, day := s.loading, s.day
+	gen, day, first := s.loading, s.day, !s.fitted
+	s.fitted = true
 	s.summary.SetText(tr("chart.loading", "Loading…"))
 	s.run.Go(func() {
 		ctx := context.Background()
 		// A day either side covers every store's clock; each snapshot is
 		// then kept on its own store's date.
 		shots, err := s.core.InspectionShots(ctx, day.AddDate(0, 0, -1), day.AddDate(0, 0, 2))
+		// The first time, a day without snapshots yet (before the first
+		// check of the morning) gives way to the last day that has some.
+		if first && err == nil {
+			if !anyOn(shots, day) {
+				week, _ := s.core.InspectionShots(ctx, day.AddDate(0, 0, -7), day)
+				if len(week) > 0 {
+					last := shotTime(week[len(week)-1])
+					day = time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, time.Local)
+					shots, err = s.core.InspectionShots(ctx, day.AddDate(0, 0, -1), day.AddDate(0, 0, 2))
+				}
+			}
+		}
 		var kept []app.InspectionShot
 		for _, sh := range shots {
-			if shotTime(sh).Format("2006-01-02") == day.Format("2006-01-02") {
+			if anyOn([]app.InspectionShot{sh}, day) {
 				kept = append(kept, sh)
 			}
 		}
@@ -190,6 +209,8 @@ func (s *InspectionsScreen) Load() {
 				s.summary.SetText(errText(err))
 				return
 			}
+			s.day = day
+			s.showDay()
 			s.all = kept
 			names := []string{tr("insp.allschedules", "All schedules")}
 			for _, sh := range kept {
@@ -210,6 +231,16 @@ func (s *InspectionsScreen) Load() {
 		})
 		s.fetchImages(gen, kept)
 	})
+}
+
+// anyOn reports whether a snapshot is due on day (on its store's clock).
+func anyOn(shots []app.InspectionShot, day time.Time) bool {
+	for _, sh := range shots {
+		if shotTime(sh).Format("2006-01-02") == day.Format("2006-01-02") {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {
@@ -282,6 +313,7 @@ func (s *InspectionsScreen) show(i int) {
 	s.selected = i
 	if i < 0 || i >= len(s.shots) {
 		s.selected = -1
+		s.grid.UnselectAll()
 		s.big.File, s.big.Image = "", nil
 		s.big.Refresh()
 		s.bigNote.SetText("")
@@ -308,7 +340,7 @@ func (s *InspectionsScreen) show(i int) {
 		s.status.SetText("")
 	}
 	s.showPicture(sh)
-	s.grid.ScrollTo(i)
+	s.grid.Select(i) // marks it in the grid and scrolls it into view
 }
 
 func (s *InspectionsScreen) showPicture(sh app.InspectionShot) {
