@@ -15,6 +15,7 @@ import (
 
 	"storelens/app/insight"
 	"storelens/localdb"
+	"storelens/vision"
 )
 
 // Version is the application version shown in the UI and sent to HQ.
@@ -63,6 +64,8 @@ type App struct {
 
 	inspMu      sync.Mutex  // one inspection run at a time
 	inspRunning atomic.Bool // the background runner is on
+	precheckMu  sync.Mutex
+	precheck    vision.Detector // the inspections' pre-check, made on first use
 
 	fetchMu  sync.Mutex
 	fetching map[string]func(fraction float64) // clip downloads a screen follows, by recording id
@@ -113,5 +116,11 @@ func (a *App) Close() error {
 		return nil
 	}
 	a.StopSync() // what a running sync committed stays; it resumes next start
+	a.precheckMu.Lock()
+	if a.precheck != nil {
+		a.precheck.Close()
+		a.precheck = nil
+	}
+	a.precheckMu.Unlock()
 	return errors.Join(a.db.Close())
 }

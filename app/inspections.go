@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"storelens/app/i18n"
+	"storelens/assets"
 	"storelens/app/vocab"
 	"storelens/localdb"
 	"storelens/vision"
@@ -118,6 +119,11 @@ func (a *App) RunInspections(ctx context.Context, req InspectionRequest) (Inspec
 				continue
 			}
 			taken[localdb.ShotKey(d.ScheduleID, d.CameraID, due)] = true
+			if shot.Path != "" {
+				if sug, err := a.suggest(shot.Path); err == nil {
+					shot.Suggestion = sug
+				}
+			}
 			batch = append(batch, shot)
 			if len(batch) >= 500 {
 				if err := flush(); err != nil {
@@ -375,4 +381,52 @@ func (a *App) ShotImage(ctx context.Context, s InspectionShot) (string, error) {
 		return "", err
 	}
 	return e.DownloadSnapshot(ctx, s.SnapshotID)
+}
+
+// PreCheck is the pre-check of an inspection snapshot, a suggestion shown
+// beside the verdict and never in its place: does the person detector see
+// anybody in the picture ("person") or not ("nobody")? It downloads HQ's
+// picture when need be and keeps the answer.
+func (a *App) PreCheck(ctx context.Context, s InspectionShot) (string, error) {
+	if s.Suggestion != "" {
+		return s.Suggestion, nil
+	}
+	path, err := a.ShotImage(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	sug, err := a.suggest(path)
+	if err != nil {
+		return "", err
+	}
+	return sug, a.db.SetShotSuggestion(ctx, s.ID, sug)
+}
+
+// precheckScore is the detector score a pre-check counts as a person: the
+// detector's own strong-detection threshold.
+const precheckScore = 0.45
+
+// suggest runs the person detector on the picture at path.
+func (a *App) suggest(path string) (string, error) {
+	a.precheckMu.Lock()
+	defer a.precheckMu.Unlock()
+	if a.precheck == nil {
+		model, err := assets.PersonModel()
+		if err != nil {
+			return "", err
+		}
+		d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, Size: assets.PersonModelSize})
+		if err != nil {
+			return "", err
+		}
+		a.precheck = d
+	}
+	n, err := vision.PeopleInPicture(path, a.precheck, precheckScore)
+	if err != nil {
+		return "", err
+	}
+	if n > 0 {
+		return "person", nil
+	}
+	return "nobody", nil
 }

@@ -102,7 +102,7 @@ func runInspections(ctx context.Context, env Env, args []string) error {
 		}
 		out.Snapshots = append(out.Snapshots, shotJSON{Schedule: s.Schedule, Store: s.StoreCode, Camera: s.CameraCode,
 			Due: s.Due.In(loc).Format(time.RFC3339), TakenAt: s.TakenAt.In(loc).Format(time.RFC3339), Source: s.Source,
-			Path: firstNonEmpty(s.Path, s.URL), Verdict: s.Verdict})
+			Path: firstNonEmpty(s.Path, s.URL), Suggestion: s.Suggestion, Verdict: s.Verdict})
 	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)

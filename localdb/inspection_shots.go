@@ -110,8 +110,10 @@ type InspectionShot struct {
 	// SnapshotID is the picture: a still kept here (Path) or HQ's (URL).
 	SnapshotID int64
 	Path, URL  string
-	// Verdict is pass, fail or "" (not judged yet).
+	// Verdict is pass, fail, unclear or "" (not judged yet).
 	Verdict string
+	// Suggestion is the pre-check's: person, nobody or "" (not checked).
+	Suggestion string
 }
 
 // ShotToRecord is a due moment's snapshot to store: a still kept here
@@ -147,8 +149,8 @@ func (db *DB) RecordShots(ctx context.Context, shots []ShotToRecord) ([]Inspecti
 					return err
 				}
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO inspection_shots(schedule_id, camera_id, due, taken_at, source, snapshot_id) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0))`,
-				s.ScheduleID, s.CameraID, s.Due.Unix(), s.TakenAt.Unix(), s.Source, snap)
+			res, err := tx.ExecContext(ctx, `INSERT INTO inspection_shots(schedule_id, camera_id, due, taken_at, source, snapshot_id, suggestion) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?)`,
+				s.ScheduleID, s.CameraID, s.Due.Unix(), s.TakenAt.Unix(), s.Source, snap, s.Suggestion)
 			if err != nil {
 				return err
 			}
@@ -170,7 +172,8 @@ func (db *DB) RecordShots(ctx context.Context, shots []ShotToRecord) ([]Inspecti
 func (db *DB) InspectionShots(ctx context.Context, from, to time.Time) ([]InspectionShot, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT sh.id, sh.schedule_id, s.name, st.code, st.time_zone, c.id, c.code, sh.due, sh.taken_at, sh.source,
 			COALESCE(sh.snapshot_id, 0), COALESCE(sn.local_path, ''), COALESCE(sn.url, ''),
-			COALESCE((SELECT verdict FROM inspection_results r WHERE r.snapshot_id = sh.snapshot_id ORDER BY decided_at DESC LIMIT 1), '')
+			COALESCE((SELECT verdict FROM inspection_results r WHERE r.snapshot_id = sh.snapshot_id ORDER BY decided_at DESC LIMIT 1), ''),
+			sh.suggestion
 		FROM inspection_shots sh
 		JOIN inspection_schedules s ON s.id = sh.schedule_id
 		JOIN cameras c ON c.id = sh.camera_id
@@ -187,7 +190,7 @@ func (db *DB) InspectionShots(ctx context.Context, from, to time.Time) ([]Inspec
 		var s InspectionShot
 		var due, taken int64
 		if err := rows.Scan(&s.ID, &s.ScheduleID, &s.Schedule, &s.StoreCode, &s.TimeZone, &s.CameraID, &s.CameraCode, &due, &taken, &s.Source,
-			&s.SnapshotID, &s.Path, &s.URL, &s.Verdict); err != nil {
+			&s.SnapshotID, &s.Path, &s.URL, &s.Verdict, &s.Suggestion); err != nil {
 			return nil, err
 		}
 		s.Due, s.TakenAt = time.Unix(due, 0), time.Unix(taken, 0)
@@ -218,6 +221,14 @@ func (db *DB) SnapshotByID(ctx context.Context, id int64) (HQSnapshot, error) {
 func (db *DB) SetSnapshotLocalPath(ctx context.Context, id int64, path string) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE snapshots SET local_path = ? WHERE id = ?`, path, id)
+		return err
+	})
+}
+
+// SetShotSuggestion stores the pre-check of inspection snapshot shotID.
+func (db *DB) SetShotSuggestion(ctx context.Context, shotID int64, suggestion string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE inspection_shots SET suggestion = ? WHERE id = ?`, suggestion, shotID)
 		return err
 	})
 }

@@ -159,6 +159,9 @@ func (s *InspectionsScreen) shiftDay(n int) {
 // shotCaption is a snapshot's line under its picture.
 func shotCaption(sh app.InspectionShot) string {
 	mark := map[string]string{"pass": "✓", "fail": "✗", "unclear": "?"}[sh.Verdict]
+	if mark == "" && sh.Suggestion == "nobody" {
+		mark = "○" // the pre-check saw nobody: look at this one first
+	}
 	// The verdict's mark first: a narrow cell cuts the schedule's name, not it.
 	return strings.TrimSpace(fmt.Sprintf("%s %s %s %s", mark, shotTime(sh).Format("15:04"), sh.StoreCode, sh.Schedule))
 }
@@ -261,15 +264,24 @@ func (s *InspectionsScreen) fetchImages(gen int, shots []app.InspectionShot) {
 		if err != nil {
 			continue // offline: the caption stands, the picture comes on the next visit
 		}
-		id := sh.SnapshotID
+		sug, _ := s.core.PreCheck(ctx, sh)
+		id, shotID := sh.SnapshotID, sh.ID
 		s.run.Do(func() {
 			if gen != s.loading {
 				return
+			}
+			for _, list := range [][]app.InspectionShot{s.all, s.shots} {
+				for k := range list {
+					if list[k].ID == shotID && sug != "" {
+						list[k].Suggestion = sug
+					}
+				}
 			}
 			s.images[id] = path
 			s.grid.Refresh()
 			if s.selected >= 0 && s.selected < len(s.shots) && s.shots[s.selected].SnapshotID == id {
 				s.showPicture(s.shots[s.selected])
+				s.showDetails(s.shots[s.selected])
 			}
 		})
 	}
@@ -324,9 +336,7 @@ func (s *InspectionsScreen) show(i int) {
 		return
 	}
 	sh := s.shots[i]
-	s.details.SetText(tr("insp.details", "{{.Schedule}} · {{.Store}} · camera {{.Camera}} · due {{.Due}} · from {{.Source}}", map[string]any{
-		"Schedule": sh.Schedule, "Store": sh.StoreCode, "Camera": sh.CameraCode,
-		"Due": shotTime(sh).Format("2006-01-02 15:04"), "Source": translated("insp.source."+sh.Source, sh.Source)}))
+	s.showDetails(sh)
 	for _, b := range s.buttons {
 		if sh.Verdict == "" {
 			b.Enable()
@@ -341,6 +351,18 @@ func (s *InspectionsScreen) show(i int) {
 	}
 	s.showPicture(sh)
 	s.grid.Select(i) // marks it in the grid and scrolls it into view
+}
+
+// showDetails says what the snapshot in view is, and the pre-check's
+// suggestion beside it (never the verdict).
+func (s *InspectionsScreen) showDetails(sh app.InspectionShot) {
+	text := tr("insp.details", "{{.Schedule}} · {{.Store}} · camera {{.Camera}} · due {{.Due}} · from {{.Source}}", map[string]any{
+		"Schedule": sh.Schedule, "Store": sh.StoreCode, "Camera": sh.CameraCode,
+		"Due": shotTime(sh).Format("2006-01-02 15:04"), "Source": translated("insp.source."+sh.Source, sh.Source)})
+	if sh.Suggestion != "" {
+		text += "\n" + translated("insp.sug."+sh.Suggestion, sh.Suggestion)
+	}
+	s.details.SetText(text)
 }
 
 func (s *InspectionsScreen) showPicture(sh app.InspectionShot) {

@@ -86,3 +86,26 @@ func matToRGBA(m gocv.Mat) (*image.RGBA, error) {
 	copy(dst.Pix, data)
 	return dst, nil
 }
+
+// PeopleInPicture counts the people det finds in the picture file at path
+// (JPEG or PNG) with a score of at least minScore (a detector's weak boxes,
+// kept for tracking, are left out): the pre-check of an inspection
+// snapshot ("is anybody at the door?").
+func PeopleInPicture(path string, det Detector, minScore float64) (int, error) {
+	m := gocv.IMRead(path, gocv.IMReadColor)
+	defer m.Close()
+	if m.Empty() {
+		return 0, sourceErr(ErrSourceUnsupported, "noframe", "Video", path)
+	}
+	dets, err := det.Detect(m)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range dets {
+		if d.Score >= minScore {
+			n++
+		}
+	}
+	return n, nil
+}

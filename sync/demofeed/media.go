@@ -44,6 +44,9 @@ type media struct {
 	banner               int    // index of the banner cut, -1 if none
 	moved                int
 	stills               []still
+	// empty are pictures of the entrance with nobody in it: the scripted
+	// greeting misses (GreetingMiss).
+	empty []still
 }
 
 // clipCuts are the cuts made from vtest.avi: three ordinary stretches, one
@@ -68,6 +71,9 @@ func prepareMedia(dir, footage string, logf func(string, ...any)) *media {
 	defer func() {
 		if len(m.stills) == 0 {
 			m.stills = syntheticStills()
+		}
+		if len(m.empty) == 0 {
+			m.empty = syntheticEmpty()
 		}
 	}()
 	if dir == "" {
@@ -169,10 +175,70 @@ func prepareMedia(dir, footage string, logf func(string, ...any)) *media {
 			m.stills = append(m.stills, still{data: data, sha: hex.EncodeToString(sum[:])})
 		}
 	}
+	m.empty = emptyStills(ff, footage, stillDir, logf)
 	if len(m.clips) == 0 {
 		logf("demo feed: no clip could be made; the recordings collection is empty")
 	}
 	return m
+}
+
+// emptyStills are the footage's scene with nobody in it: the median of
+// frames spread over the footage (people move on, the scene stays), made
+// once into dir.
+func emptyStills(ff, footage, dir string, logf func(string, ...any)) []still {
+	path := filepath.Join(dir, "empty.jpg")
+	if _, err := os.Stat(path); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		tmp := filepath.Join(dir, "empty-%03d.jpg")
+		b, err := exec.CommandContext(ctx, ff, "-nostdin", "-loglevel", "error", "-y", "-i", footage,
+			"-vf", "select=not(mod(n\\,8)),tmedian=radius=40,scale=384:288", "-vsync", "vfr", "-q:v", "6",
+			"-fflags", "+bitexact", "-flags:v", "+bitexact", tmp).CombinedOutput()
+		cancel()
+		names, _ := filepath.Glob(filepath.Join(dir, "empty-*.jpg"))
+		sort.Strings(names)
+		if err != nil || len(names) == 0 {
+			logf("demo feed: the empty entrance from %s failed: %v %s; using a drawn one", footage, err, bytes.TrimSpace(b))
+			return nil
+		}
+		// The middle output has a full window of frames around it.
+		os.Rename(names[len(names)/2], path)
+		for _, n := range names {
+			os.Remove(n)
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) == 0 {
+		return nil
+	}
+	sum := sha256.Sum256(data)
+	return []still{{data: data, sha: hex.EncodeToString(sum[:])}}
+}
+
+// syntheticEmpty draws the shop front of syntheticStills with nobody in it.
+func syntheticEmpty() []still {
+	img := image.NewRGBA(image.Rect(0, 0, 384, 288))
+	for y := 0; y < 288; y++ {
+		for x := 0; x < 384; x++ {
+			c := color.RGBA{uint8(90 + y/4), uint8(80 + x/8), uint8(70 + (x+y)/12), 255}
+			if y > 200 {
+				c = color.RGBA{120, 115, 110, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 70})
+	sum := sha256.Sum256(buf.Bytes())
+	return []still{{data: buf.Bytes(), sha: hex.EncodeToString(sum[:])}}
+}
+
+// GreetingMiss reports whether the demo chain scripts the entrance
+// inspection snapshot with this id as a greeting miss: nobody at the door
+// (about one in twelve). Its picture is the empty entrance.
+func GreetingMiss(snapshotID string) bool {
+	h := fnv.New32a()
+	h.Write([]byte("greeting:" + snapshotID))
+	return h.Sum32()%12 == 0
 }
 
 // syntheticStills draws plain shop-front pictures when no footage is at hand.
@@ -327,7 +393,7 @@ func (s *Server) snapshots(st *store, d day) []feed.Snapshot {
 		for _, hm := range splitTimes(sc.Times) {
 			t := d.at(st.loc, clockMin(hm)).Unix()
 			id := fmt.Sprintf("sn-%d-%d", cam.ID, t)
-			img := s.media.stills[stillIndex(id, len(s.media.stills))]
+			img := s.pictureOf(id)
 			out = append(out, feed.Snapshot{ID: id, CameraID: cam.ID, ScheduleID: sc.ID, T: t, Source: "inspection",
 				URL: feed.SnapshotPath(id), SHA256: img.sha})
 		}

@@ -828,13 +828,32 @@ func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, f)
 }
 
+// pictureOf is the JPEG of snapshot id ("sn-<camera>-<t>"): the empty
+// entrance for a scripted greeting miss, else one of the stills.
+func (s *Server) pictureOf(id string) still {
+	if GreetingMiss(id) && len(s.media.empty) > 0 {
+		parts := strings.Split(id, "-")
+		if len(parts) == 3 {
+			cam, _ := strconv.ParseInt(parts[1], 10, 64)
+			for _, st := range s.chain.stores {
+				for _, c := range st.cameras {
+					if c.ID == cam && c.Role == feed.RoleEntrance {
+						return s.media.empty[0]
+					}
+				}
+			}
+		}
+	}
+	return s.media.stills[stillIndex(id, len(s.media.stills))]
+}
+
 func (s *Server) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if !strings.HasPrefix(id, "sn-") || len(s.media.stills) == 0 {
 		writeError(w, http.StatusNotFound, feed.CodeNotFound, "no snapshot "+strconv.Quote(id), "sync the snapshots and fetch one it lists")
 		return
 	}
-	img := s.media.stills[stillIndex(id, len(s.media.stills))]
+	img := s.pictureOf(id)
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("ETag", `"`+img.sha[:16]+`"`)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(img.data))
