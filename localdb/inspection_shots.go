@@ -31,7 +31,9 @@ func (db *DB) InspectionPlan(ctx context.Context) ([]InspectionDue, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT s.id, COALESCE(s.remote_id, ''), s.name, s.weekdays, s.times, s.starts_on,
 			st.id, st.code, st.time_zone, c.id, c.code, c.stream_url
 		FROM inspection_schedules s
-		JOIN stores st ON s.store_id IS NULL OR st.id = s.store_id
+		JOIN stores st ON (s.store_ids = '' AND (s.store_id IS NULL OR st.id = s.store_id)
+				AND (s.tag = '' OR EXISTS (SELECT 1 FROM store_tags x JOIN tags g ON g.id = x.tag_id WHERE x.store_id = st.id AND g.name = s.tag)))
+			OR instr(',' || s.store_ids || ',', ',' || st.id || ',') > 0
 		JOIN cameras c ON c.store_id = st.id AND c.role = s.camera_role
 		WHERE s.active = 1
 		ORDER BY s.id, st.code, c.code`)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"os"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 // InspectionSchedule is a scheduled snapshot check; StoreID 0 means every
 // store of the region.
 type InspectionSchedule struct {
+	ID         int64 // local id (0 for a new one)
 	RemoteID   string
 	Name       string
 	StoreID    int64
@@ -23,6 +26,30 @@ type InspectionSchedule struct {
 	Weekdays   Weekdays
 	Times      string // 'HH:MM,HH:MM,…' local
 	Active     bool
+	StartsOn   string  // local date it applies from, '' always
+	Tag        string  // only the stores with this tag ('' all)
+	StoreIDs   []int64 // only these stores (nil: all, or StoreID, or Tag)
+}
+
+func joinIDs(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
+}
+
+func splitIDs(s string) []int64 {
+	var out []int64
+	for _, f := range strings.Split(s, ",") {
+		if id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // UpsertInspectionSchedule stores an inspection schedule.
@@ -30,11 +57,12 @@ func (p *FeedPage) UpsertInspectionSchedule(s InspectionSchedule) error {
 	if skip, err := p.orphan("inspection schedule "+s.Name, s.StoreID, 0); skip || err != nil {
 		return err
 	}
-	if _, err := p.exec(`INSERT INTO inspection_schedules(remote_id, name, store_id, camera_role, weekdays, times, active)
-		VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?)
+	if _, err := p.exec(`INSERT INTO inspection_schedules(remote_id, name, store_id, camera_role, weekdays, times, active, starts_on, tag, store_ids)
+		VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(remote_id) DO UPDATE SET name = excluded.name, store_id = excluded.store_id, camera_role = excluded.camera_role,
-			weekdays = excluded.weekdays, times = excluded.times, active = excluded.active`,
-		s.RemoteID, s.Name, s.StoreID, s.CameraRole, int(s.Weekdays), s.Times, s.Active); err != nil {
+			weekdays = excluded.weekdays, times = excluded.times, active = excluded.active, starts_on = excluded.starts_on,
+			tag = excluded.tag, store_ids = excluded.store_ids`,
+		s.RemoteID, s.Name, s.StoreID, s.CameraRole, int(s.Weekdays), s.Times, s.Active, s.StartsOn, s.Tag, joinIDs(s.StoreIDs)); err != nil {
 		return fmt.Errorf("inspection schedule %s: %w", s.Name, err)
 	}
 	p.rows++

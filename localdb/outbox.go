@@ -14,6 +14,7 @@ const (
 	OutboxCorrectiveTask   = "corrective_task"
 	OutboxTaskStatus       = "task_status"
 	OutboxInspectionResult = "inspection_result"
+	OutboxSchedule         = "inspection_schedule"
 )
 
 // OutboxItem is one push waiting for (or having received) HQ's answer.

@@ -13,6 +13,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,21 +67,23 @@ type Server struct {
 	recs   []recording
 	mux    *http.ServeMux
 
-	mu          sync.Mutex
-	rotation    int
-	deleted     map[string]map[string]bool
-	tombs       map[string][]feed.Tombstone
-	answers     map[string]storedAnswer // idempotency: path+key → first answer
-	tasks       map[string]feed.CorrectiveTaskPush
-	changes     []feed.TaskStatusChange // sorted by At
-	managed     map[string]managed      // the manager's last verify or reopen, by task
-	received    int                     // tasks received so far
-	verdicts    map[string]feed.InspectionVerdictPush
-	faults      []*Fault
-	recVersions map[string]int
-	recIndex    map[string]int // position in recs by id
-	segs        segmentCache
-	changed     map[string][]keyed // per collection: items changed after they were served, in order
+	mu       sync.Mutex
+	rotation int
+	deleted  map[string]map[string]bool
+	tombs    map[string][]feed.Tombstone
+	answers  map[string]storedAnswer // idempotency: path+key → first answer
+	tasks    map[string]feed.CorrectiveTaskPush
+	changes  []feed.TaskStatusChange // sorted by At
+	managed  map[string]managed      // the manager's last verify or reopen, by task
+	received int                     // tasks received so far
+	verdicts map[string]feed.InspectionVerdictPush
+	// schedulePushes are the schedule changes received, in order.
+	schedulePushes []feed.InspectionSchedulePush
+	faults         []*Fault
+	recVersions    map[string]int
+	recIndex       map[string]int // position in recs by id
+	segs           segmentCache
+	changed        map[string][]keyed // per collection: items changed after they were served, in order
 }
 
 type keyed struct {
@@ -275,13 +278,14 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+feed.PathCorrectiveTasks, s.pushTask)
 	m.HandleFunc("POST "+feed.PathTaskStatus, s.pushTaskStatus)
 	m.HandleFunc("POST "+feed.PathInspectionVerdicts, s.pushVerdict)
+	m.HandleFunc("POST "+feed.PathInspectionSchedules, s.pushSchedule)
 	m.HandleFunc("GET "+feed.PathRecordings+"{id}", s.serveRecording)
 	m.HandleFunc("GET "+feed.PathRecordings+"{id}/export", s.exportRecording)
 	m.HandleFunc("GET "+feed.PathSnapshots+"{id}", s.serveSnapshot)
 	// The same paths with another method: a JSON 405 rather than the mux's text.
 	for path, allow := range map[string]string{
 		feed.PathCollections + "{name}": "GET", feed.PathCorrectiveTasks: "POST", feed.PathTaskStatus: "POST",
-		feed.PathInspectionVerdicts: "POST", feed.PathRecordings + "{id}": "GET", feed.PathSnapshots + "{id}": "GET",
+		feed.PathInspectionVerdicts: "POST", feed.PathInspectionSchedules: "POST", feed.PathRecordings + "{id}": "GET", feed.PathSnapshots + "{id}": "GET",
 	} {
 		m.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -523,7 +527,9 @@ func (s *Server) serveCollection(w http.ResponseWriter, r *http.Request) {
 		c.U = take(items, c.U)
 		pg.HasMore = c.U < len(items)
 	case spec.units == nil:
-		items := s.static[name]
+		s.mu.Lock()
+		items := s.static[name] // a push replaces the slice, never writes into the one handed out
+		s.mu.Unlock()
 		c.U = take(items, c.U)
 		pg.HasMore = c.U < len(items)
 	default:
@@ -794,6 +800,55 @@ func (s *Server) pushVerdict(w http.ResponseWriter, r *http.Request) {
 		s.verdicts[v.ID] = v
 		return http.StatusCreated, feed.PushAnswer{ID: v.ID, Status: "accepted", AcceptedAt: s.cfg.Now().Unix(), HQRef: "HQ-V-" + strings.ToUpper(v.ID[:8])}
 	})
+}
+
+// pushSchedule takes a schedule made, changed or deleted on the laptop and
+// serves it back in the schedules collection, as HQ's own.
+func (s *Server) pushSchedule(w http.ResponseWriter, r *http.Request) {
+	s.idempotent(w, r, "inspection schedule", func(body []byte) (int, any) {
+		var v feed.InspectionSchedulePush
+		if err := json.Unmarshal(body, &v); err != nil {
+			return invalid("inspection schedule", "the body is not valid JSON ("+err.Error()+")", "send an InspectionSchedulePush object")
+		}
+		switch {
+		case v.ID == "" || !isUUID(v.ChangeID):
+			return invalid("inspection schedule", "it has no id or its change_id is not a UUID", "send the schedule's id and a UUID per change")
+		case !v.Deleted && (strings.TrimSpace(v.Name) == "" || v.Weekdays == 0 || v.Weekdays > 127 || v.Times == ""):
+			return invalid("inspection schedule "+v.ID, "it has no name, no day of the week or no time", "send a name, days and times")
+		}
+		// idempotent holds s.mu.
+		list := slices.Clone(s.static[feed.CollInspectionSchedules])
+		i := slices.IndexFunc(list, func(k keyed) bool { return k.key == v.ID })
+		if v.Deleted {
+			if i >= 0 {
+				s.static[feed.CollInspectionSchedules] = slices.Delete(list, i, i+1)
+			}
+			if s.deleted[feed.CollInspectionSchedules] == nil {
+				s.deleted[feed.CollInspectionSchedules] = map[string]bool{}
+			}
+			s.deleted[feed.CollInspectionSchedules][v.ID] = true
+			s.tombs[feed.CollInspectionSchedules] = append(s.tombs[feed.CollInspectionSchedules], feed.Tombstone{ID: v.ID, DeletedAt: s.cfg.Now().Unix()})
+		} else {
+			item := keyed{v.ID, v.InspectionSchedule}
+			if i >= 0 {
+				list[i] = item
+			} else {
+				list = append(list, item)
+			}
+			s.static[feed.CollInspectionSchedules] = list
+			delete(s.deleted[feed.CollInspectionSchedules], v.ID)
+			s.changed[feed.CollInspectionSchedules] = append(s.changed[feed.CollInspectionSchedules], item)
+		}
+		s.schedulePushes = append(s.schedulePushes, v)
+		return http.StatusCreated, feed.PushAnswer{ID: v.ChangeID, Status: "accepted", AcceptedAt: s.cfg.Now().Unix(), HQRef: "HQ-P-" + strings.ToUpper(strings.ReplaceAll(v.ChangeID, "-", "")[:8])}
+	})
+}
+
+// SchedulePushes are the schedule changes HQ received, in order.
+func (s *Server) SchedulePushes() []feed.InspectionSchedulePush {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.schedulePushes)
 }
 
 // --- media ---

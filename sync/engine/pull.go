@@ -533,7 +533,7 @@ var decoders = map[string]decodeFunc{
 	feed.CollInspectionSchedules: func(c string, r io.Reader) (*decodedPage, error) {
 		return decodePage(c, r, nil, func(p *localdb.FeedPage, x *feed.InspectionSchedule) error {
 			return p.UpsertInspectionSchedule(localdb.InspectionSchedule{RemoteID: x.ID, Name: x.Name, StoreID: x.StoreID, CameraRole: x.CameraRole,
-				Weekdays: localdb.Weekdays(x.Weekdays), Times: x.Times, Active: x.Active})
+				Weekdays: localdb.Weekdays(x.Weekdays), Times: x.Times, Active: x.Active, StartsOn: x.StartsOn, Tag: x.Tag, StoreIDs: x.StoreIDs})
 		}, func(p *localdb.FeedPage, k string) error { return p.DeleteInspectionSchedule(k) })
 	},
 	feed.CollSnapshots: func(c string, r io.Reader) (*decodedPage, error) {

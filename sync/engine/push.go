@@ -15,12 +15,14 @@ var pushPaths = map[string]string{
 	localdb.OutboxCorrectiveTask:   feed.PathCorrectiveTasks,
 	localdb.OutboxTaskStatus:       feed.PathTaskStatus,
 	localdb.OutboxInspectionResult: feed.PathInspectionVerdicts,
+	localdb.OutboxSchedule:         feed.PathInspectionSchedules,
 }
 
 var pushNames = map[string]string{
 	localdb.OutboxCorrectiveTask:   "corrective task",
 	localdb.OutboxTaskStatus:       "task status change",
 	localdb.OutboxInspectionResult: "inspection verdict",
+	localdb.OutboxSchedule:         "inspection schedule",
 }
 
 // refusedRetry is how long a push HQ refused waits before it is offered

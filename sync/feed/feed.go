@@ -52,6 +52,9 @@ const (
 	PathCorrectiveTasks = "/v1/corrective-tasks"
 	// PathTaskStatus receives status changes made by the manager (POST TaskStatusPush).
 	PathTaskStatus = "/v1/task-status"
+	// PathInspectionSchedules receives schedules made or changed on the
+	// laptop (POST InspectionSchedulePush).
+	PathInspectionSchedules = "/v1/inspection-schedules"
 	// PathInspectionVerdicts receives inspection verdicts (POST InspectionVerdictPush).
 	PathInspectionVerdicts = "/v1/inspection-verdicts"
 	// PathRecordings is the prefix of recording downloads: GET PathRecordings + id.
@@ -387,6 +390,22 @@ type InspectionSchedule struct {
 	Weekdays   uint8  `json:"weekdays"`
 	Times      string `json:"times"` // 'HH:MM,HH:MM,…' local
 	Active     bool   `json:"active"`
+	// StartsOn is the local date it applies from ("" always); Tag keeps
+	// the stores with the tag, StoreIDs a list of stores (both optional).
+	StartsOn string  `json:"starts_on,omitempty"`
+	Tag      string  `json:"tag,omitempty"`
+	StoreIDs []int64 `json:"store_ids,omitempty"`
+}
+
+// InspectionSchedulePush is the body of POST PathInspectionSchedules: a
+// schedule made or changed on the laptop (Deleted: removed). ID is the
+// schedule's id, ChangeID the Idempotency-Key of this change.
+type InspectionSchedulePush struct {
+	InspectionSchedule
+	ChangeID  string `json:"change_id"`
+	Deleted   bool   `json:"deleted,omitempty"`
+	ChangedAt int64  `json:"changed_at"`
+	ChangedBy string `json:"changed_by"`
 }
 
 // Key is the schedule's stable key.
