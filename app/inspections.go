@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"storelens/app/i18n"
-	"storelens/assets"
 	"storelens/app/vocab"
+	"storelens/assets"
 	"storelens/localdb"
 	"storelens/vision"
 )
