@@ -155,21 +155,15 @@ func (a *App) DeleteSchedules(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// StoreCodes are the codes of the stores with ids, for a schedule's list.
-func (a *App) StoreCodes(ctx context.Context, ids []int64) ([]string, error) {
+// StoreCodes are the store codes by store id, for a schedule's lines.
+func (a *App) StoreCodes(ctx context.Context) (map[int64]string, error) {
 	stores, err := a.db.Stores(ctx, "")
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int64]string{}
+	out := make(map[int64]string, len(stores))
 	for _, st := range stores {
-		byID[st.ID] = st.Code
-	}
-	var out []string
-	for _, id := range ids {
-		if c, ok := byID[id]; ok {
-			out = append(out, c)
-		}
+		out[st.ID] = st.Code
 	}
 	return out, nil
 }

@@ -64,6 +64,9 @@ func NewInspectionsScreen(run Runner, core *app.App, win fyne.Window, now time.T
 	s.store.OnChanged = func(string) { s.filter() }
 	s.open = widget.NewCheck(tr("insp.open", "Not judged only"), func(bool) { s.filter() })
 	take := widget.NewButtonWithIcon(tr("insp.take", "Take due snapshots"), theme.MediaPhotoIcon(), s.takeNow)
+	plans := widget.NewButtonWithIcon(tr("insp.schedules", "Schedules…"), theme.SettingsIcon(), func() {
+		newScheduleList(s.run, s.core, s.win, s.Load).show()
+	})
 	s.summary = widget.NewLabel("")
 	s.summary.Wrapping = fyne.TextWrapWord
 
@@ -124,7 +127,7 @@ func NewInspectionsScreen(run Runner, core *app.App, win fyne.Window, now time.T
 
 	top := container.NewVBox(
 		container.NewHBox(widget.NewLabelWithStyle(tr("insp.title", "Scheduled inspections"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			layout.NewSpacer(), take),
+			layout.NewSpacer(), plans, take),
 		container.NewHBox(prev, s.dayLabel, next, s.schedule, container.NewGridWrap(fyne.NewSize(140, s.store.MinSize().Height), s.store), s.open),
 		s.summary)
 	side := container.NewBorder(nil,
