@@ -26,67 +26,52 @@ import (
 // raises a corrective task with the snapshot; each verdict waits in the
 // outbox once, with the picture of a snapshot HQ has not seen.
 func TestInspectionGalleryByKeyboard(t *testing.T) {
-	SetLanguage(LangChinese)
-	t.Cleanup(func() { SetLanguage(LangEnglish) })
-	test.NewTempApp(t)
-	dir := t.TempDir()
-	db, err := localdb.Open(context.Background(), localdb.Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
 	end := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
-	if err := synthchain.Build(context.Background(), db, synthchain.Options{Stores: 3, Regions: 1, Days: 14, End: end, Seed: 4}, nil); err != nil {
-		t.Fatal(err)
-	}
-	c := localdbtest.Conn(t, db)
-	if _, err := c.Exec(`UPDATE stores SET time_zone = 'Asia/Shanghai'`); err != nil {
-		t.Fatal(err)
-	}
-	res, err := c.Exec(`INSERT INTO inspection_schedules(remote_id, name, camera_role, weekdays, times, active) VALUES ('door', '门口叫卖检查', 'entrance', 127, '10:00', 1)`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sched, _ := res.LastInsertId()
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	due := time.Date(2026, 11, 20, 10, 0, 0, 0, sh)
-	// One live snapshot per store's entrance camera at 10:00.
-	rows, err := c.Query(`SELECT c.id, c.code FROM cameras c JOIN stores s ON s.id = c.store_id ORDER BY s.code`)
-	if err != nil {
-		t.Fatal(err)
-	}
 	type cam struct {
 		id   int64
 		code string
 	}
 	var cams []cam
-	for rows.Next() {
-		var k cam
-		rows.Scan(&k.id, &k.code)
-		cams = append(cams, k)
-	}
-	rows.Close()
-	for i, k := range cams {
-		pic := image.NewRGBA(image.Rect(0, 0, 320, 240))
-		for p := range pic.Pix {
-			pic.Pix[p] = uint8(40 * (i + 1))
-		}
-		pic.Set(10, 10, color.White)
-		path := filepath.Join(dir, k.code+".jpg")
-		f, _ := os.Create(path)
-		jpeg.Encode(f, pic, nil)
-		f.Close()
-		if _, err := db.RecordShots(context.Background(), []localdb.ShotToRecord{{InspectionShot: localdb.InspectionShot{ScheduleID: sched, CameraID: k.id,
-			CameraCode: k.code, Due: due, TakenAt: due.Add(20 * time.Second), Source: "live", Path: path}}}); err != nil {
+	core := synthCore(t, synthchain.Options{Stores: 3, Regions: 1, Days: 14, End: end, Seed: 4}, func(db *localdb.DB) {
+		dir := t.TempDir()
+		c := localdbtest.Conn(t, db)
+		if _, err := c.Exec(`UPDATE stores SET time_zone = 'Asia/Shanghai'`); err != nil {
 			t.Fatal(err)
 		}
-	}
-	db.Close()
-
-	core, err := app.New(context.Background(), app.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { core.Close() })
+		res, err := c.Exec(`INSERT INTO inspection_schedules(remote_id, name, camera_role, weekdays, times, active) VALUES ('door', '门口叫卖检查', 'entrance', 127, '10:00', 1)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sched, _ := res.LastInsertId()
+		// One live snapshot per store's entrance camera at 10:00.
+		rows, err := c.Query(`SELECT c.id, c.code FROM cameras c JOIN stores s ON s.id = c.store_id ORDER BY s.code`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var k cam
+			rows.Scan(&k.id, &k.code)
+			cams = append(cams, k)
+		}
+		rows.Close()
+		for i, k := range cams {
+			pic := image.NewRGBA(image.Rect(0, 0, 320, 240))
+			for p := range pic.Pix {
+				pic.Pix[p] = uint8(40 * (i + 1))
+			}
+			pic.Set(10, 10, color.White)
+			path := filepath.Join(dir, k.code+".jpg")
+			f, _ := os.Create(path)
+			jpeg.Encode(f, pic, nil)
+			f.Close()
+			if _, err := db.RecordShots(context.Background(), []localdb.ShotToRecord{{InspectionShot: localdb.InspectionShot{ScheduleID: sched, CameraID: k.id,
+				CameraCode: k.code, Due: due, TakenAt: due.Add(20 * time.Second), Source: "live", Path: path}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 	w := test.NewTempWindow(t, nil)
 	s := NewInspectionsScreen(Runner{Inline: true}, core, w, due)
 	w.SetContent(s.Content())

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"net/url"
 	"os"
 	"strings"
@@ -12,8 +11,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"storelens/app"
-	"storelens/localdb"
 	"storelens/localdb/localdbtest/synthchain"
 )
 
@@ -21,24 +18,8 @@ import (
 // says what it wrote, opens the folder, lists the report among the recent
 // ones, and explains a request it cannot make.
 func TestReportsAreaMakesTheReport(t *testing.T) {
-	SetLanguage(LangChinese)
-	t.Cleanup(func() { SetLanguage(LangEnglish) })
-	test.NewTempApp(t)
-	dir := t.TempDir()
 	end := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) // a Monday: the week before is complete
-	db, err := localdb.Open(context.Background(), localdb.Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := synthchain.Build(context.Background(), db, synthchain.Options{Stores: 12, Regions: 1, Days: 60, End: end, Seed: 5, Stories: true}, nil); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	core, err := app.New(context.Background(), app.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { core.Close() })
+	core := synthCore(t, synthchain.Options{Stores: 12, Regions: 1, Days: 60, End: end, Seed: 5, Stories: true}, nil)
 	w := test.NewTempWindow(t, nil)
 	// The laptop's clock is two weeks on from its data: the area offers the
 	// last week the data covers, not an empty one.

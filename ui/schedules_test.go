@@ -16,23 +16,7 @@ import (
 // The schedules dialog lists each schedule in a line a manager reads at a
 // glance, finds them by name, and pauses the ticked ones at once.
 func TestScheduleListSearchAndBatchPause(t *testing.T) {
-	SetLanguage(LangChinese)
-	t.Cleanup(func() { SetLanguage(LangEnglish) })
-	test.NewTempApp(t)
-	dir := t.TempDir()
-	db, err := localdb.Open(context.Background(), localdb.Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := synthchain.Build(context.Background(), db, synthchain.Options{Stores: 3, Regions: 1, Days: 7, End: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Seed: 1}, nil); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	core, err := app.New(context.Background(), app.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { core.Close() })
+	core := synthCore(t, synthchain.Options{Stores: 3, Regions: 1, Days: 7, End: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Seed: 1}, nil)
 	ctx := context.Background()
 	if _, err := core.SaveSchedule(ctx, app.ScheduleEdit{Name: "门口叫卖检查-10点", Weekdays: localdb.AllWeek, Times: "10:00", StartsOn: "2024-05-20"}); err != nil {
 		t.Fatal(err)
