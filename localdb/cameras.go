@@ -20,7 +20,8 @@ type Camera struct {
 }
 
 // CountingLine is a line or zone of a camera in image pixels: Kind is
-// entrance, outside, staff_zone or till_zone; Points "x1,y1,x2,y2[,…]".
+// entrance, outside, staff_zone, till_zone (customer side of a till) or
+// till_staff (its staff side); Points "x1,y1,x2,y2[,…]".
 type CountingLine struct {
 	Kind   string
 	Points string

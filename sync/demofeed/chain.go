@@ -378,7 +378,8 @@ func camerasFor(s *store) []feed.Camera {
 		mk(1, feed.RoleEntrance, "门口客流", feed.CountingLine{Kind: "entrance", Points: "120,300,650,300"},
 			feed.CountingLine{Kind: "outside", Points: "40,500,730,500"},
 			feed.CountingLine{Kind: "staff_zone", Points: "560,60,760,60,760,220,560,220"}),
-		mk(2, feed.RoleTill, "收银台", feed.CountingLine{Kind: "till_zone", Points: "200,250,560,250,560,560,200,560"}),
+		mk(2, feed.RoleTill, "收银台", feed.CountingLine{Kind: "till_zone", Points: "200,250,560,250,560,560,200,560"},
+			feed.CountingLine{Kind: "till_staff", Points: "200,120,560,120,560,250,200,250"}),
 	}
 	if hasTag(s.feed.Tags, TagFlagship) {
 		cams = append(cams, mk(3, feed.RoleFloor, "店内全景"))

@@ -66,14 +66,28 @@
 //   - staff_card_at_till — 郑州二七店: every other day from A−30, staff member
 //     ZZ001-S04's own member card on three customer receipts in the afternoon,
 //     not marked as staff purchases.
+//   - refund_run — 宜昌 YC001: every fourth day of the last four weeks,
+//     cashier YC001-S02 rings up five refunds in the second-last open hour
+//     (the store's usual is about one a day).
+//   - heavy_discount — 长沙 CS001: every fourth day of the last four weeks
+//     (other days than the refund run), cashier CS001-S03 gives 45% off on
+//     one receipt an hour from 17:00 to 20:00, with no member card and no
+//     promotion (the store's usual is 0–15%).
 //
 // # Recordings and snapshots
 //
-// With Config.ClipDir set, New cuts five 20-second MP4 clips (H.264, no
-// audio) from the sample footage vtest.avi with ffmpeg, once (later starts
-// reuse them): three ordinary cuts, one with a banner drawn over the lens, one
-// from a shifted, zoomed view. The recordings index lists clips at the
-// stories' moments and at 40 ordinary open hours of the last month; their
+// With Config.ClipDir set, New cuts MP4 clips (H.264, no audio) from the
+// sample footage vtest.avi with ffmpeg, once (later starts reuse them):
+// three ordinary 20-second cuts, one with a banner drawn over the lens, one
+// from a shifted, zoomed view, and three for the till camera (whose till
+// zone is the lower middle of the picture, customer side, with the staff
+// side behind it): three minutes of the footage looped, fifteen minutes of
+// the empty scene (the counter at opening on the 有单无人 days) and ten
+// minutes of a frame with five people in the till zone (15:00 on the 有人无单
+// days). The recordings index lists clips at the stories' moments, the till
+// camera of 郑州二七店 at opening and 15:00 on the story days and on every
+// fifth other day, the till cameras of 24 sampled store-hours, and 40
+// ordinary open hours of the entrance cameras in the last month; their
 // download honours Range, If-Range and ETag (http.ServeContent) and is never
 // compressed. Without ffmpeg, footage or ClipDir the recordings collection
 // is empty and a log line says why. Inspection snapshots (迎宾检查 at 10:00,

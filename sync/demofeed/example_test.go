@@ -20,4 +20,6 @@ func ExampleStories() {
 	// receipt_no_person  ZZ001 郑州二七店 2026-10-02..2026-11-25
 	// till_no_receipt    ZZ001 郑州二七店 2026-10-02..2026-11-25
 	// staff_card_at_till ZZ001 郑州二七店 2026-10-02..2026-11-25
+	// refund_run         YC001 宜昌CBD店 2026-11-01..2026-11-25
+	// heavy_discount     CS001 长沙五一广场店 2026-10-30..2026-11-23
 }

@@ -43,6 +43,9 @@ type media struct {
 	clips                []clip // ordinary cuts first, then the banner and moved cuts
 	banner               int    // index of the banner cut, -1 if none
 	moved                int
+	// The till camera's cuts (-1 if none): its ordinary stretch, the empty
+	// counter at opening (有单无人) and people waiting (有人无单).
+	tillDay, tillOpen, tillQueue int
 	stills               []still
 	// empty are pictures of the entrance with nobody in it: the scripted
 	// greeting misses (GreetingMiss).
@@ -50,15 +53,25 @@ type media struct {
 }
 
 // clipCuts are the cuts made from vtest.avi: three ordinary stretches, one
-// with a banner hung in front of the lens, one seen from a knocked camera.
+// with a banner hung in front of the lens, one seen from a knocked camera,
+// and the till camera's three: three minutes of the footage looped (people
+// come and go at the counter), fifteen minutes of the empty scene (the
+// counter at opening with nobody at it) and ten minutes of one frame in
+// which five people stand in the till zone (a queue nobody rings up).
 var clipCuts = []struct {
 	name, start, filter string
+	seconds             int
+	input               string // "" the footage, "empty" the empty scene
+	loop                int    // -stream_loop of the footage
 }{
-	{"entrance-a", "0", ""},
-	{"entrance-b", "25", ""},
-	{"entrance-c", "50", ""},
-	{"banner", "0", "drawbox=x=60:y=40:w=560:h=420:color=0xC81E1E@1:t=fill,drawbox=x=120:y=180:w=440:h=70:color=0xF5D142@1:t=fill"},
-	{"moved", "25", "crop=560:420:208:156,scale=768:576"},
+	{name: "entrance-a", start: "0"},
+	{name: "entrance-b", start: "25"},
+	{name: "entrance-c", start: "50"},
+	{name: "banner", start: "0", filter: "drawbox=x=60:y=40:w=560:h=420:color=0xC81E1E@1:t=fill,drawbox=x=120:y=180:w=440:h=70:color=0xF5D142@1:t=fill"},
+	{name: "moved", start: "25", filter: "crop=560:420:208:156,scale=768:576"},
+	{name: "till-day", start: "0", seconds: 180, loop: 2},
+	{name: "till-open", input: "empty", filter: "scale=768:576,fps=2", seconds: 900},
+	{name: "till-queue", start: "75.5", filter: "loop=loop=-1:size=1:start=0,fps=2", seconds: 600},
 }
 
 const clipSeconds = 20
@@ -67,7 +80,7 @@ const clipSeconds = 20
 // loads the stills. Without ffmpeg, footage or dir it serves no recordings
 // and synthetic stills, and says so in the log.
 func prepareMedia(dir, footage string, logf func(string, ...any)) *media {
-	m := &media{banner: -1, moved: -1}
+	m := &media{banner: -1, moved: -1, tillDay: -1, tillOpen: -1, tillQueue: -1}
 	defer func() {
 		if len(m.stills) == 0 {
 			m.stills = syntheticStills()
@@ -98,6 +111,10 @@ func prepareMedia(dir, footage string, logf func(string, ...any)) *media {
 		return m
 	}
 	m.dir, m.footage, m.ffmpeg = dir, footage, ff
+	// The empty scene first: the empty-counter cut is made from it.
+	stillDir := filepath.Join(dir, "stills")
+	os.MkdirAll(stillDir, 0o755)
+	m.empty = emptyStills(ff, footage, stillDir, logf)
 	// Cut what is missing, two at a time (2 cores is the target machine).
 	failed := make([]bool, len(clipCuts))
 	var wg sync.WaitGroup
@@ -107,12 +124,29 @@ func prepareMedia(dir, footage string, logf func(string, ...any)) *media {
 		if st, err := os.Stat(out); err == nil && st.Size() > 0 {
 			continue
 		}
+		if c.input == "empty" && len(m.empty) == 0 {
+			failed[i] = true
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			args := []string{"-nostdin", "-loglevel", "error", "-y", "-ss", c.start, "-t", fmt.Sprint(clipSeconds), "-i", footage}
+			secs := c.seconds
+			if secs == 0 {
+				secs = clipSeconds
+			}
+			args := []string{"-nostdin", "-loglevel", "error", "-y"}
+			switch {
+			case c.input == "empty":
+				args = append(args, "-loop", "1", "-framerate", "2", "-i", filepath.Join(dir, "stills", "empty.jpg"))
+			case c.loop > 0:
+				args = append(args, "-stream_loop", fmt.Sprint(c.loop), "-ss", c.start, "-i", footage)
+			default:
+				args = append(args, "-ss", c.start, "-i", footage)
+			}
+			args = append(args, "-t", fmt.Sprint(secs))
 			if c.filter != "" {
 				args = append(args, "-vf", c.filter)
 			}
@@ -149,12 +183,20 @@ func prepareMedia(dir, footage string, logf func(string, ...any)) *media {
 			m.banner = len(m.clips)
 		case "moved":
 			m.moved = len(m.clips)
+		case "till-day":
+			m.tillDay = len(m.clips)
+		case "till-open":
+			m.tillOpen = len(m.clips)
+		case "till-queue":
+			m.tillQueue = len(m.clips)
 		}
-		m.clips = append(m.clips, clip{name: c.name, path: out, size: int64(len(data)), sha: hex.EncodeToString(sum[:]), durationS: clipSeconds})
+		secs := c.seconds
+		if secs == 0 {
+			secs = clipSeconds
+		}
+		m.clips = append(m.clips, clip{name: c.name, path: out, size: int64(len(data)), sha: hex.EncodeToString(sum[:]), durationS: float64(secs)})
 	}
 	// Stills: eight frames spread over the footage, small JPEGs.
-	stillDir := filepath.Join(dir, "stills")
-	os.MkdirAll(stillDir, 0o755)
 	names, _ := filepath.Glob(filepath.Join(stillDir, "still-*.jpg"))
 	if len(names) == 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -175,7 +217,6 @@ func prepareMedia(dir, footage string, logf func(string, ...any)) *media {
 			m.stills = append(m.stills, still{data: data, sha: hex.EncodeToString(sum[:])})
 		}
 	}
-	m.empty = emptyStills(ff, footage, stillDir, logf)
 	if len(m.clips) == 0 {
 		logf("demo feed: no clip could be made; the recordings collection is empty")
 	}
@@ -347,15 +388,30 @@ func (s *Server) recordingList() []recording {
 	add(storyMoved, 0, sc.moveDay()-1, 15*60, 1%ordinary)
 	add(storyMoved, 0, sc.moveDay(), 11*60+30, m.moved)
 	add(storyMoved, 0, sc.moveDay()+1, 15*60, m.moved)
-	// Till anomalies: the till at opening on a story day.
-	for d := s.until; d >= s.until-30; d-- {
-		if sc.tillDay(d) {
-			st := s.chain.byCode[storyTill]
+	// The till camera: on each till-story day of the last month the counter
+	// at opening (nobody there while two receipts are rung up) and at 15:00
+	// (people waiting, nothing rung up); ordinary stretches at the same store
+	// on other days and at a sample of other stores, for the cashier audit.
+	if st := s.chain.byCode[storyTill]; st != nil {
+		for d := s.until; d >= s.until-30; d-- {
 			o, _ := st.openMinutes(d)
-			add(storyTill, 1, d, o, 2%ordinary)
-			add(storyTill, 1, d, tillQuietHour*60, 0)
-			break
+			switch {
+			case sc.tillDay(d):
+				add(storyTill, 1, d, o, m.tillOpen)
+				add(storyTill, 1, d, tillQuietHour*60, m.tillQueue)
+			case int(s.until-d)%5 == 1:
+				add(storyTill, 1, d, o, m.tillDay)
+				add(storyTill, 1, d, tillQuietHour*60, m.tillDay)
+			}
 		}
+	}
+	rt := newRNG(s.chain.seed, streamSamples, 1)
+	for k := 0; k < 24; k++ {
+		st := s.chain.stores[rt.intn(len(s.chain.stores))]
+		d := s.until - day(rt.intn(30))
+		o, cl := st.openMinutes(d)
+		minute := o + 15*rt.intn(max(1, (cl-o-15)/15))
+		add(st.feed.Code, 1, d, minute, m.tillDay)
 	}
 	// A sample of ordinary hours in the last month.
 	r := newRNG(s.chain.seed, streamSamples)

@@ -186,10 +186,10 @@ func TestStoriesAreInTheData(t *testing.T) {
 	c := buildChain(5, u-365, u)
 	sc := newStoryClock(u)
 	stories := c.stories(sc)
-	if len(stories) != 7 {
+	if len(stories) != 9 {
 		t.Fatalf("%d stories", len(stories))
 	}
-	if got := Stories(testUntil); len(got) != 7 || got[0].From != stories[0].From {
+	if got := Stories(testUntil); len(got) != 9 || got[0].From != stories[0].From {
 		t.Errorf("Stories(until) disagrees with the server's stories")
 	}
 	byKind := map[string]Story{}
@@ -396,6 +396,68 @@ func TestStoriesAreInTheData(t *testing.T) {
 			}
 			if used < 3 {
 				t.Errorf("%s: staff card used on %d customer receipts", ds, used)
+			}
+		}
+	})
+
+	// perDay counts, per story day and per other day of the last four
+	// weeks, the receipts of cashier that match.
+	perDay := func(st Story, match func(feed.Receipt) bool) (story, other []int) {
+		s := c.byCode[st.StoreCode]
+		days := map[string]bool{}
+		for _, ds := range st.Days {
+			days[ds] = true
+		}
+		for d := sc.until - 27; d <= sc.until; d++ {
+			rs, _ := c.receipts(s, d, sc, c.counts(s, d, sc), true)
+			n := 0
+			for _, r := range rs {
+				if match(r) {
+					n++
+				}
+			}
+			if days[d.String()] {
+				story = append(story, n)
+			} else {
+				other = append(other, n)
+			}
+		}
+		return
+	}
+
+	t.Run("a run of refunds", func(t *testing.T) {
+		st := byKind[StoryRefundRun]
+		story, other := perDay(st, func(r feed.Receipt) bool { return r.IsRefund && r.Cashier == st.StaffCode })
+		if len(story) != 7 {
+			t.Fatalf("%d story days in four weeks, want 7", len(story))
+		}
+		for i, n := range story {
+			if n < 5 {
+				t.Errorf("story day %s: %d refunds by %s, want ≥ 5", st.Days[i], n, st.StaffCode)
+			}
+		}
+		for _, n := range other {
+			if n > 2 {
+				t.Errorf("an ordinary day with %d refunds by %s: the run would not stand out", n, st.StaffCode)
+			}
+		}
+	})
+
+	t.Run("heavy discounts", func(t *testing.T) {
+		st := byKind[StoryHeavyDiscount]
+		heavy := func(r feed.Receipt) bool {
+			return !r.IsStaffPurchase && !r.IsRefund && r.DiscountFen*100 >= 40*(r.AmountFen+r.DiscountFen)
+		}
+		story, _ := perDay(st, func(r feed.Receipt) bool { return heavy(r) && r.Cashier == st.StaffCode && r.MemberCard == "" })
+		for i, n := range story {
+			if n != 3 {
+				t.Errorf("story day %s: %d heavily discounted receipts by %s, want 3", st.Days[i], n, st.StaffCode)
+			}
+		}
+		_, other := perDay(st, heavy)
+		for _, n := range other {
+			if n != 0 {
+				t.Errorf("an ordinary day with %d receipts discounted 40 %% or more", n)
 			}
 		}
 	})

@@ -13,6 +13,8 @@ const (
 	StoryReceiptNoPerson = "receipt_no_person"  // 有单无人: receipts rung up before anyone entered the store
 	StoryStaffCardAtTill = "staff_card_at_till" // a staff member's own member card on customers' receipts
 	StoryTillNoReceipt   = "till_no_receipt"    // 有人无单: people at the till, no receipt
+	StoryRefundRun       = "refund_run"         // one cashier rings up a run of refunds in an evening
+	StoryHeavyDiscount   = "heavy_discount"     // one cashier gives 45 % off without a member card
 )
 
 // Story stores (codes). 武汉群光店 is WH001.
@@ -22,6 +24,8 @@ const (
 	storyBlocked    = "NC001" // 南昌中山路店
 	storyMoved      = "HF003" // 合肥银泰店
 	storyTill       = "ZZ001" // 郑州二七店
+	storyRefund     = "YC001" // 宜昌 store with the refund run
+	storyDiscount   = "CS001" // 长沙 store with the heavy discounts
 )
 
 // Story is one scripted finding of the demo chain, for the product's tests
@@ -91,6 +95,16 @@ func (c storyClock) staffCardDay(d day) bool {
 	return d >= c.anchor-30 && d <= c.until && int(d)%2 == 0
 }
 
+// refundDay and discountDay are every fourth day of the last four weeks
+// before --until (offset so that they fall on different days).
+func (c storyClock) refundDay(d day) bool {
+	return d >= c.until-27 && d <= c.until && int(c.until-d)%4 == 1
+}
+
+func (c storyClock) discountDay(d day) bool {
+	return d >= c.until-27 && d <= c.until && int(c.until-d)%4 == 3
+}
+
 // applyStoryTraits sets the stories' stores apart in their lasting traits.
 func (c *chain) applyStoryTraits() {
 	if s := c.byCode[storyEarlyClose]; s != nil {
@@ -116,7 +130,7 @@ func (c *chain) stories(sc storyClock) []Story {
 		}
 		return code
 	}
-	var early, till, card []string
+	var early, till, card, refund, discount []string
 	for d := sc.anchor - 60; d <= sc.until; d++ {
 		if sc.earlyClose(d) {
 			early = append(early, d.String())
@@ -126,6 +140,12 @@ func (c *chain) stories(sc storyClock) []Story {
 		}
 		if sc.staffCardDay(d) {
 			card = append(card, d.String())
+		}
+		if sc.refundDay(d) {
+			refund = append(refund, d.String())
+		}
+		if sc.discountDay(d) {
+			discount = append(discount, d.String())
 		}
 	}
 	rampFrom := dayOf(sc.anchor.date().AddDate(0, -7, 0))
@@ -158,5 +178,13 @@ func (c *chain) stories(sc storyClock) []Story {
 			From: card[0], To: card[len(card)-1], Days: card,
 			Finding:   "staff member S04's own member card used on three customer receipts a day, not marked as staff purchases",
 			FindingZH: "店员S04的会员卡每天被用于三笔顾客小票，未标记为员工购物"},
+		{Kind: StoryRefundRun, StoreCode: storyRefund, StoreName: name(storyRefund), StaffCode: storyRefund + "-S02",
+			From: refund[0], To: refund[len(refund)-1], Days: refund,
+			Finding:   "cashier S02 rings up five refunds within the second-last open hour, against about one refund a day at the store",
+			FindingZH: "收银员S02在闭店前第二个小时内连续办理五笔退货，而该店平日约每天一笔"},
+		{Kind: StoryHeavyDiscount, StoreCode: storyDiscount, StoreName: name(storyDiscount), StaffCode: storyDiscount + "-S03",
+			From: discount[0], To: discount[len(discount)-1], Days: discount,
+			Finding:   "cashier S03 gives 45% off on one receipt an hour from 17:00 to 20:00, without a member card or a promotion",
+			FindingZH: "收银员S03在17:00–20:00每小时给一笔小票打五五折，无会员卡也无促销"},
 	}
 }

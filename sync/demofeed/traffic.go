@@ -379,7 +379,9 @@ func (c *chain) receipts(s *store, d day, sc storyClock, cd countDay, keep bool)
 	sort.Ints(hs)
 	till := s.feed.Code == storyTill && sc.tillDay(d)
 	card := s.feed.Code == storyTill && sc.staffCardDay(d)
-	for _, h := range hs {
+	refundRun := s.feed.Code == storyRefund && sc.refundDay(d)
+	heavyDiscount := s.feed.Code == storyDiscount && sc.discountDay(d)
+	for hx, h := range hs {
 		ent := byHour[h]
 		conv := t.conversion
 		if h >= 18 {
@@ -406,14 +408,21 @@ func (c *chain) receipts(s *store, d day, sc storyClock, cd countDay, keep bool)
 			continue
 		}
 		var rs []feed.Receipt
-		extra := 0
+		// The stories' receipts come after the hour's k ordinary ones.
+		nTill, nCard, nRefund, nDiscount := 0, 0, 0, 0
 		if till && h == cd.opens/60 {
-			extra = 2
+			nTill = 2
 		}
 		if card && h >= 14 && h <= 16 {
-			extra++
+			nCard = 1
 		}
-		for i := 0; i < k+extra; i++ {
+		if refundRun && hx == len(hs)-2 {
+			nRefund = 5
+		}
+		if heavyDiscount && h >= 17 && h <= 19 {
+			nDiscount = 1
+		}
+		for i := 0; i < k+nTill+nCard+nRefund+nDiscount; i++ {
 			ts := dayStart + lo*60 + int64(r.intn(int((hi-lo)*60)))
 			rc := mk(ts)
 			discount := 0.0
@@ -432,16 +441,30 @@ func (c *chain) receipts(s *store, d day, sc storyClock, cd countDay, keep bool)
 				nl = 6
 			}
 			x := r.float()
+			j := i - k
 			switch {
-			case i >= k && till && h == cd.opens/60 && i < k+2:
+			case j >= 0 && j < nTill:
 				rc.T = dayStart + int64(cd.opens)*60 + 180 + int64(r.intn(540))
 				rc.Cashier = s.staff[1].Code
 				rc.MemberCard = ""
 				addLines(rc, 1, 0)
-			case i >= k:
+			case j >= nTill && j < nTill+nCard:
 				staffer := s.staff[3%len(s.staff)]
 				rc.MemberCard = staffer.MemberCard
 				addLines(rc, 1+r.intn(2), 15)
+			case j >= nTill+nCard && j < nTill+nCard+nRefund:
+				rc.Cashier = s.staff[1].Code
+				rc.MemberCard = ""
+				rc.IsRefund = true
+				addLines(rc, 1, 0)
+				for j := range rc.Lines {
+					rc.Lines[j].Qty, rc.Lines[j].AmountFen = -rc.Lines[j].Qty, -rc.Lines[j].AmountFen
+				}
+				rc.AmountFen = -rc.AmountFen
+			case j >= nTill+nCard+nRefund:
+				rc.Cashier = s.staff[2].Code
+				rc.MemberCard = ""
+				addLines(rc, 1+r.intn(2), 45)
 			case x < .02:
 				rc.IsRefund = true
 				addLines(rc, 1, 0)

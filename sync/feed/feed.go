@@ -208,8 +208,9 @@ type Camera struct {
 func (c Camera) Key() string { return strconv.FormatInt(c.ID, 10) }
 
 // CountingLine is a line or zone in image pixels: Kind is "entrance" (directed
-// A→B = inbound), "outside" (storefront line for passers-by), "staff_zone" or
-// "till_zone"; Points is "x1,y1,x2,y2[,…]".
+// A→B = inbound), "outside" (storefront line for passers-by), "staff_zone",
+// "till_zone" (the customer side of a till counter) or "till_staff" (the
+// staff side behind it); Points is "x1,y1,x2,y2[,…]".
 type CountingLine struct {
 	Kind   string `json:"kind"`
 	Points string `json:"points"`
