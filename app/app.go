@@ -67,6 +67,10 @@ type App struct {
 	precheckMu  sync.Mutex
 	precheck    vision.Detector // the inspections' pre-check, made on first use
 
+	auditMu      sync.Mutex      // one audit run at a time
+	auditRunning atomic.Bool     // the background audit is on
+	tillDet      vision.Detector // the till scans' person detector, made on first use
+
 	fetchMu  sync.Mutex
 	fetching map[string]func(fraction float64) // clip downloads a screen follows, by recording id
 }
@@ -116,6 +120,12 @@ func (a *App) Close() error {
 		return nil
 	}
 	a.StopSync() // what a running sync committed stays; it resumes next start
+	a.auditMu.Lock()
+	if a.tillDet != nil {
+		a.tillDet.Close()
+		a.tillDet = nil
+	}
+	a.auditMu.Unlock()
 	a.precheckMu.Lock()
 	if a.precheck != nil {
 		a.precheck.Close()

@@ -208,28 +208,6 @@ func (db *DB) StaffCards(ctx context.Context) (map[string]StaffCard, error) {
 	return out, MapError(rows.Err())
 }
 
-// EntriesBetween is a store's entrance count (device counts) over
-// [from, to), by 15-minute bucket start (Unix seconds).
-func (db *DB) EntriesBetween(ctx context.Context, storeID int64, from, to time.Time) (map[int64]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT b.bucket_start, sum(b.entries) FROM count_buckets b JOIN cameras c ON c.id = b.camera_id
-		WHERE b.store_id = ? AND b.source = 'device' AND c.role = 'entrance' AND b.bucket_start >= ? AND b.bucket_start < ?
-		GROUP BY b.bucket_start`, storeID, from.Unix(), to.Unix())
-	if err != nil {
-		return nil, fmt.Errorf("read the entrance counts: %w", MapError(err))
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var t int64
-		var n int
-		if err := rows.Scan(&t, &n); err != nil {
-			return nil, err
-		}
-		out[t] = n
-	}
-	return out, MapError(rows.Err())
-}
-
 // Audit finding states.
 const (
 	FindingOpen      = "open"
