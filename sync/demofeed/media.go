@@ -46,7 +46,7 @@ type media struct {
 	// The till camera's cuts (-1 if none): its ordinary stretch, the empty
 	// counter at opening (有单无人) and people waiting (有人无单).
 	tillDay, tillOpen, tillQueue int
-	stills               []still
+	stills                       []still
 	// empty are pictures of the entrance with nobody in it: the scripted
 	// greeting misses (GreetingMiss).
 	empty []still
