@@ -102,12 +102,12 @@ func (a *App) Audit(ctx context.Context, req AuditRequest) (AuditResult, error) 
 	// Which stores have receipts in the period at all?
 	any := false
 	for _, st := range stores {
-		_, last, err := a.db.ReceiptsCovered(ctx, st.ID)
+		first, last, err := a.db.ReceiptsCovered(ctx, st.ID)
 		if err != nil {
 			return res, err
 		}
-		from, _ := storeSpan(st, req.Period)
-		if !last.IsZero() && !last.Before(from) {
+		from, to := storeSpan(st, req.Period)
+		if !last.IsZero() && !last.Before(from) && first.Before(to) {
 			any = true
 			break
 		}
