@@ -3,6 +3,8 @@ package ui
 import (
 	"testing"
 
+	"storelens/app"
+	"storelens/app/audit"
 	"storelens/app/insight"
 	"storelens/app/vocab"
 )
@@ -29,6 +31,15 @@ func TestDynamicKeysAreTranslated(t *testing.T) {
 	}
 	for _, st := range vocab.TaskStatuses {
 		keys = append(keys, "task."+st)
+	}
+	for _, k := range audit.Kinds {
+		keys = append(keys, "audit.kind."+k)
+	}
+	for _, st := range auditStatuses {
+		keys = append(keys, "audit.status."+st)
+	}
+	for _, st := range app.AuditSettings {
+		keys = append(keys, "setting."+st.Key)
 	}
 	for _, k := range keys {
 		if en[k] == "" || zh[k] == "" {

@@ -147,7 +147,11 @@ func (r *Review) enable(on bool) {
 
 // Open shows store code's footage at moment at (entrance camera first),
 // fetching it when it is not on this laptop.
-func (r *Review) Open(code string, at time.Time) {
+func (r *Review) Open(code string, at time.Time) { r.OpenCamera(code, 0, at) }
+
+// OpenCamera is Open on camera cameraID of the store (its entrance camera
+// for 0): the till camera for a cashier-audit finding.
+func (r *Review) OpenCamera(code string, cameraID int64, at time.Time) {
 	r.gen++
 	gen := r.gen
 	r.want = at
@@ -174,7 +178,7 @@ func (r *Review) Open(code string, at time.Time) {
 			r.camSel.Options = names
 			r.cam = app.Camera{}
 			for i, c := range cams {
-				if c.Role == "entrance" {
+				if (cameraID == 0 && c.Role == "entrance") || (cameraID != 0 && c.ID == cameraID) {
 					r.cam = cams[i]
 					break
 				}

@@ -22,6 +22,7 @@ const (
 	AreaTasks     = "tasks"
 	AreaReports   = "reports"
 	AreaInspect   = "inspections"
+	AreaAudit     = "audit"
 	AreaSettings  = "settings"
 )
 
@@ -39,6 +40,7 @@ func areas() []area {
 		{AreaReview, theme.MediaVideoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.review.Content() }},
 		{AreaTasks, theme.ListIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.tasks.Content() }},
 		{AreaInspect, theme.MediaPhotoIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.inspections.Content() }},
+		{AreaAudit, theme.SearchIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.audit.Content() }},
 		{AreaReports, theme.DocumentIcon(), func(sh *Shell) fyne.CanvasObject { return sh.screens.reports.Content() }},
 		{AreaSettings, theme.SettingsIcon(), func(sh *Shell) fyne.CanvasObject { return sh.settingsScreen() }},
 	}
@@ -88,6 +90,14 @@ func (sh *Shell) Start(ctx context.Context) {
 			}
 		})
 	})
+	// The cashier audit checks the last days after each sync.
+	sh.core.StartAudit(ctx, func(app.AuditResult, error) {
+		fyne.Do(func() {
+			if sh.currentKey() == AreaAudit {
+				sh.screens.audit.Load()
+			}
+		})
+	})
 }
 
 // build (re)creates every screen, e.g. after a language switch.
@@ -125,6 +135,9 @@ func (sh *Shell) build() {
 		}
 		if key == AreaReports {
 			sh.screens.reports.Load()
+		}
+		if key == AreaAudit {
+			sh.screens.audit.Load()
 		}
 	}
 	sh.Show(last)

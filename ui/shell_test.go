@@ -72,8 +72,8 @@ func TestBothLanguagesLabelEveryArea(t *testing.T) {
 	}{
 		// Only the areas that work are offered; the cashier audit joins
 		// when it is built.
-		{LangEnglish, []string{"Dashboard", "Stores", "Footage", "Tasks", "Inspections", "Reports", "Settings"}},
-		{LangChinese, []string{"区域看板", "门店", "录像回看", "待办单", "定时抓拍", "报表", "设置"}},
+		{LangEnglish, []string{"Dashboard", "Stores", "Footage", "Tasks", "Inspections", "Cashier audit", "Reports", "Settings"}},
+		{LangChinese, []string{"区域看板", "门店", "录像回看", "待办单", "定时抓拍", "收银追溯", "报表", "设置"}},
 	}
 	for _, c := range cases {
 		SetLanguage(c.lang)

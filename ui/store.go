@@ -615,6 +615,7 @@ type shellScreens struct {
 	tasks       *TasksScreen
 	reports     *ReportsScreen
 	inspections *InspectionsScreen
+	audit       *AuditScreen
 	// stop removes the screens' sync listener when they are rebuilt.
 	stop func()
 }
@@ -632,12 +633,21 @@ func (sh *Shell) newScreens() *shellScreens {
 	st.tasks = NewTasksScreen(sh.run, core, sh.win)
 	st.reports = NewReportsScreen(sh.run, core, sh.win, time.Now())
 	st.inspections = NewInspectionsScreen(sh.run, core, sh.win, time.Now())
+	st.audit = NewAuditScreen(sh.run, core, sh.win, time.Now())
 	openFootage := func(code string, t time.Time) {
 		sh.Show(AreaReview)
 		st.review.Open(code, t)
 	}
 	st.store.OnFootage = func(code string, t time.Time) bool { openFootage(code, t); return true }
 	st.tasks.OnFootage = openFootage
+	st.audit.OnFootage = func(code string, cameraID int64, t time.Time) {
+		sh.Show(AreaReview)
+		st.review.OpenCamera(code, cameraID, t)
+	}
+	st.audit.OnTask = func(id string) {
+		st.tasks.Select(id)
+		sh.Show(AreaTasks)
+	}
 	raise := func(p taskPrefill) {
 		showTaskForm(sh.win, sh.run, core, p, func(t app.Task) {
 			st.tasks.Select(t.ID)
