@@ -372,11 +372,7 @@ func (a *App) attachStill(ctx context.Context, st localdb.Store, cam localdb.Cam
 }
 
 // FindingEvidence decodes a finding's evidence.
-func FindingEvidence(f AuditFinding) (audit.Evidence, error) {
-	var ev audit.Evidence
-	err := json.Unmarshal(f.Evidence, &ev)
-	return ev, err
-}
+func FindingEvidence(f AuditFinding) (audit.Evidence, error) { return audit.Decode(f.Evidence) }
 
 // FindingFilter narrows the findings listed; zero fields do not filter.
 type FindingFilter struct {
@@ -478,38 +474,7 @@ func (a *App) FindingTask(ctx context.Context, id int64, lang string, req NewTas
 
 // FindingSummary is a finding in one sentence with its figures.
 func FindingSummary(f AuditFinding, ev audit.Evidence) i18n.Text {
-	loc := tz(f.TimeZone)
-	hm := func(t time.Time) string { return t.In(loc).Format("15:04") }
-	switch f.Kind {
-	case audit.ReceiptNoCustomer:
-		no, amt := "", ""
-		if len(ev.Receipts) > 0 {
-			no, amt = ev.Receipts[0].No, yuan(ev.Receipts[0].AmountFen)
-		}
-		return i18n.Say("audit.why.receipt_no_customer", "Receipt", no, "Amount", amt, "Cashier", ev.Cashier, "Time", hm(f.At))
-	case audit.CustomerNoReceipt:
-		if ev.Presence == nil {
-			break
-		}
-		return i18n.Say("audit.why.customer_no_receipt", "From", hm(ev.Presence.From), "To", hm(ev.Presence.To),
-			"Minutes", int(ev.Presence.To.Sub(ev.Presence.From).Minutes()+0.5), "People", ev.Presence.Waiting)
-	case audit.StaffMemberCard:
-		if ev.CardHolder != "" {
-			return i18n.Say("audit.why.staff_member_card", "Card", ev.Card, "Holder", ev.CardHolder, "Name", ev.CardHolderName, "N", ev.Count)
-		}
-		return i18n.Say("audit.why.frequent_card", "Card", ev.Card, "N", ev.Count, "Limit", int(ev.Limit))
-	case audit.RefundPattern:
-		return i18n.Say("audit.why.refund_pattern", "Cashier", ev.Cashier, "N", ev.Count, "Usual", fmt.Sprintf("%.1f", ev.Usual))
-	case audit.DiscountPattern:
-		return i18n.Say("audit.why.discount_pattern", "Cashier", ev.Cashier, "N", ev.Count, "Limit", fmt.Sprintf("%.0f", ev.Limit),
-			"Usual", fmt.Sprintf("%.0f", ev.Usual))
-	}
-	return i18n.Say("audit.kind." + f.Kind)
-}
-
-func yuan(fen int64) string {
-	s := fmt.Sprintf("%.2f", float64(fen)/100)
-	return "¥" + s
+	return audit.Summary(f.Kind, tz(f.TimeZone), ev)
 }
 
 // RecentAuditPeriod is the seven days up to and including now's date.

@@ -154,7 +154,7 @@ type Highlighter interface {
 // Sections are the report's sections in order. Sections added later
 // (inspections, the cashier audit) go into this list.
 func Sections() []Section {
-	return []Section{&summary{}, &storesSection{}, &traffic{}, &storePages{}, &health{}, &tasks{}, &inspections{}}
+	return []Section{&summary{}, &storesSection{}, &traffic{}, &storePages{}, &health{}, &tasks{}, &inspections{}, &cashierAudit{}}
 }
 
 // T is the catalogue's sentence key in the report's language.

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"storelens/app/audit"
 	"storelens/app/i18n"
 	"storelens/app/insight"
 	"storelens/app/report"
@@ -80,8 +82,9 @@ func TestWorkbookFiguresAreInsights(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"概览", "异常", "门店指标", "标签均值", "区域逐日", "门店逐日", "门店逐时", "摄像头告警", "整改任务", "定时抓拍"}
+	want := []string{"概览", "异常", "门店指标", "标签均值", "区域逐日", "门店逐日", "门店逐时", "摄像头告警", "整改任务", "定时抓拍", "收银追溯"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("sheets %v, want %v", got, want)
 		t.Errorf("sheets %v, want %v", got, want)
 	}
 
@@ -481,5 +484,91 @@ func TestInspectionsSection(t *testing.T) {
 	}
 	if flat := strings.Join(strings.Fields(string(out)), ""); !strings.Contains(flat, "定时抓拍：共3张，合格1张、不合格1张、无法判断0张、待判定1张") {
 		t.Error("the summary does not count the inspections")
+	}
+}
+
+// The cashier audit's findings of the period are counted per store and
+// kind and listed with their sentences; a dismissed one is listed with its
+// reason but not counted against the store, and one outside the period is
+// left out.
+func TestCashierAuditSection(t *testing.T) {
+	db := demoChain(t)
+	ctx := context.Background()
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	zz, err := db.StoreByCode(ctx, "ZZ001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yc, err := db.StoreByCode(ctx, "YC001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := audit.Receipt{No: "ZZ001-20261111-0003", At: at("2026-11-11 15:12"), Cashier: "ZZ001-S01", AmountFen: 39900,
+		MemberCard: "M0000012345", Lines: []audit.ReceiptLine{{SKU: "JN1020", Name: "牛仔裤", Qty: 1, AmountFen: 39900}}}
+	mk := func(st localdb.Store, kind, subject, when string, ev audit.Evidence) localdb.AuditFinding {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return localdb.AuditFinding{StoreID: st.ID, Kind: kind, Subject: "report-test-" + subject, At: at(when), Evidence: b}
+	}
+	found := []localdb.AuditFinding{
+		mk(zz, audit.StaffMemberCard, "card", "2026-11-11 15:12", audit.Evidence{Basis: "pos", Card: "M0000012345", CardHolder: "ZZ001-S04",
+			CardHolderName: "王芳", Count: 3, Receipts: []audit.Receipt{rc}}),
+		mk(zz, audit.ReceiptNoCustomer, "early", "2026-11-12 09:36", audit.Evidence{Basis: "till_footage", Cashier: "ZZ001-S02",
+			Receipts: []audit.Receipt{{No: "ZZ001-20261112-0001", At: at("2026-11-12 09:36"), Cashier: "ZZ001-S02", AmountFen: 18900}},
+			Presence: &audit.Span{From: at("2026-11-12 09:35"), To: at("2026-11-12 09:37"), Staff: 1}}),
+		mk(yc, audit.RefundPattern, "refunds", "2026-11-13 20:05", audit.Evidence{Basis: "pos", Cashier: "YC001-S02", Count: 5, Usual: 0.3}),
+		mk(yc, audit.RefundPattern, "later", "2026-11-18 20:05", audit.Evidence{Basis: "pos", Cashier: "YC001-S02", Count: 5, Usual: 0.3}),
+	}
+	ids, err := db.ReplaceFindings(ctx, localdb.AuditScope{}, found)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetFindingStatus(ctx, ids[2], localdb.FindingDismissed, "店长已核实：顾客集中退换", ""); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := makeReport(t, db, report.Request{Period: week(t), Lang: i18n.Chinese})
+	f, err := excelize.OpenFile(fileOf(t, res, ".xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("收银追溯")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows[1:] {
+		for len(r) < 8 {
+			r = append(r, "")
+		}
+		got = append(got, r[1]+"|"+r[3]+"|"+r[4]+"|"+r[6]+"|"+r[7])
+	}
+	want := []string{"ZZ001|内部会员卡|待处理|ZZ001-20261111-0003|", "ZZ001|有单无人|待处理|ZZ001-20261112-0001|",
+		"YC001|异常退货|已忽略||店长已核实：顾客集中退换"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("audit sheet rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	out, err := exec.Command("pdftotext", fileOf(t, res, ".pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(string(out)), "")
+	for _, w := range []string{"收银追溯：1家门店共2条发现，其中0条已派整改；另有1条已忽略。", "店员ZZ001-S04王芳的会员卡M0000012345用于3笔顾客小票",
+		"小票ZZ001-20261112-0001（¥189.00，收银员ZZ001-S02）09:36：收银台录像中顾客一侧无人", "店长已核实：顾客集中退换"} {
+		if !strings.Contains(flat, w) {
+			t.Errorf("the PDF lacks %q", w)
+		}
+	}
+	if strings.Contains(flat, "11-1820:05") {
+		t.Error("a finding after the period is in the report")
 	}
 }
