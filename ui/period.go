@@ -60,7 +60,7 @@ func newPeriodPicker(p insight.Period, now time.Time, onChange func(insight.Peri
 	pp.kind.SetSelectedIndex(kindIndex(p.Kind))
 	pp.kind.OnChanged = func(string) { pp.setKind(periodKinds[pp.kind.SelectedIndex()]) }
 	pp.entry.SetText(p.String())
-	entryBox := container.NewGridWrap(fyne.NewSize(150, pp.entry.MinSize().Height), pp.entry)
+	entryBox := container.NewGridWrap(fyne.NewSize(196, pp.entry.MinSize().Height), pp.entry)
 	pp.box = container.NewHBox(pp.kind, pp.prev, entryBox, pp.next)
 	return pp
 }
