@@ -485,8 +485,9 @@ func RecentAuditPeriod(now time.Time) insight.Period {
 
 // StartAudit audits the last seven days in the background after each sync
 // (new receipts and till recordings), so that the list is ready when the
-// manager opens it. onDone hears each run. It stops with ctx.
-func (a *App) StartAudit(ctx context.Context, onDone func(AuditResult, error)) {
+// manager opens it. onProgress hears how far a run has got (it may be
+// nil), onDone each run's end. It stops with ctx.
+func (a *App) StartAudit(ctx context.Context, onProgress func(AuditProgress), onDone func(AuditResult, error)) {
 	if !a.auditRunning.CompareAndSwap(false, true) {
 		return
 	}
@@ -513,7 +514,7 @@ func (a *App) StartAudit(ctx context.Context, onDone func(AuditResult, error)) {
 				return
 			case <-synced:
 			}
-			res, err := a.Audit(ctx, AuditRequest{Period: RecentAuditPeriod(time.Now())})
+			res, err := a.Audit(ctx, AuditRequest{Period: RecentAuditPeriod(time.Now()), Progress: onProgress})
 			if ctx.Err() != nil {
 				return
 			}

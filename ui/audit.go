@@ -42,6 +42,8 @@ type AuditScreen struct {
 	findings []app.AuditFinding
 	selected int64
 	loading  int
+	// bg is the background audit's progress while it runs (nil when idle).
+	bg *app.AuditProgress
 
 	// OnFootage opens the footage of a store's camera at a moment.
 	OnFootage func(code string, cameraID int64, at time.Time)
@@ -155,6 +157,9 @@ func (s *AuditScreen) Load() {
 			}
 			s.findings = fs
 			s.summary.SetText(s.summaryText(fs, f))
+			if s.bg != nil {
+				s.summary.SetText(s.backgroundText())
+			}
 			s.list.UnselectAll()
 			s.list.Refresh()
 			for i, x := range fs {
@@ -180,6 +185,30 @@ func (s *AuditScreen) summaryText(fs []app.AuditFinding, f app.FindingFilter) st
 	}
 	return tr("audit.summary", "{{.N}} findings at {{.Stores}} stores in {{.Period}}, newest first.",
 		map[string]any{"N": len(fs), "Stores": len(stores), "Period": f.Period.String()})
+}
+
+// Background shows the progress of the audit that runs after each sync
+// (nil when it has ended): the list may still grow.
+func (s *AuditScreen) Background(p *app.AuditProgress) {
+	s.bg = p
+	if p == nil {
+		s.progress.Hide()
+		return
+	}
+	if total := p.ToScan + p.Stores; total > 0 {
+		s.progress.SetValue(float64(p.Scanned+p.Checked) / float64(total))
+	}
+	s.progress.Show()
+	s.summary.SetText(s.backgroundText())
+}
+
+func (s *AuditScreen) backgroundText() string {
+	p := s.bg
+	if p.Checked == 0 && p.ToScan > 0 {
+		return tr("audit.bg.scanning", "Checking the last seven days after the sync: looking at the till footage, {{.N}} of {{.Of}} recordings…",
+			map[string]any{"N": p.Scanned, "Of": p.ToScan})
+	}
+	return tr("audit.bg.checking", "Checking the last seven days after the sync: {{.N}} of {{.Of}} stores…", map[string]any{"N": p.Checked, "Of": p.Stores})
 }
 
 // Audit runs the audit over the period (and store) chosen, with progress.

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"storelens/app"
 	"storelens/app/audit"
 	"storelens/localdb"
 	"storelens/localdb/localdbtest/synthchain"
@@ -198,5 +199,19 @@ func TestAuditScreenFindingsFlow(t *testing.T) {
 	s.status.SetSelectedIndex(3) // 已派整改
 	if len(s.findings) != 1 || s.findings[0].TaskID != tasked {
 		t.Errorf("tasked list %+v", s.findings)
+	}
+
+	// While the audit after a sync runs, the screen says so rather than
+	// "no finding", and says the count when it ends.
+	s.status.SetSelectedIndex(1)
+	s.Background(&app.AuditProgress{Scanned: 3, ToScan: 10, Stores: 3})
+	s.Load()
+	if !strings.Contains(s.summary.Text, "分析收银台录像 3 / 10 段") || !s.progress.Visible() {
+		t.Errorf("background audit: %q", s.summary.Text)
+	}
+	s.Background(nil)
+	s.Load()
+	if !strings.Contains(s.summary.Text, "共 1 条发现") || s.progress.Visible() {
+		t.Errorf("after the background audit: %q", s.summary.Text)
 	}
 }

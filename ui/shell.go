@@ -91,8 +91,11 @@ func (sh *Shell) Start(ctx context.Context) {
 		})
 	})
 	// The cashier audit checks the last days after each sync.
-	sh.core.StartAudit(ctx, func(app.AuditResult, error) {
+	sh.core.StartAudit(ctx, func(p app.AuditProgress) {
+		fyne.Do(func() { sh.screens.audit.Background(&p) })
+	}, func(app.AuditResult, error) {
 		fyne.Do(func() {
+			sh.screens.audit.Background(nil)
 			if sh.currentKey() == AreaAudit {
 				sh.screens.audit.Load()
 			}
