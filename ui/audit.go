@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -83,13 +84,18 @@ func NewAuditScreen(run Runner, core *app.App, win fyne.Window, now time.Time) *
 	s.runBtn = widget.NewButtonWithIcon(tr("audit.run", "Check the period"), theme.SearchIcon(), s.Audit)
 	s.runBtn.Importance = widget.HighImportance
 	limits := widget.NewButtonWithIcon(tr("audit.thresholds", "Thresholds…"), theme.SettingsIcon(), s.showThresholds)
+	// Two lines an item: when, where and what; then the finding's sentence.
 	s.list = widget.NewList(func() int { return len(s.findings) }, func() fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
+		head, why := widget.NewLabel(""), widget.NewLabel("")
+		head.TextStyle = fyne.TextStyle{Bold: true}
+		head.Truncation, why.Truncation = fyne.TextTruncateEllipsis, fyne.TextTruncateEllipsis
+		return container.New(layout.NewCustomPaddedVBoxLayout(-12), head, why)
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
 		if i < len(s.findings) {
-			o.(*widget.Label).SetText(findingLine(s.findings[i]))
+			head, why := findingLines(s.findings[i])
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(head)
+			c.Objects[1].(*widget.Label).SetText(why)
 		}
 	})
 	s.list.OnSelected = func(i widget.ListItemID) {
@@ -113,8 +119,9 @@ func NewAuditScreen(run Runner, core *app.App, win fyne.Window, now time.Time) *
 // Content is the screen.
 func (s *AuditScreen) Content() fyne.CanvasObject { return s.content }
 
-// findingLine is a finding in one line of the list.
-func findingLine(f app.AuditFinding) string {
+// findingLines are a finding as the list shows it: when, where, what and
+// its state; then its sentence.
+func findingLines(f app.AuditFinding) (head, why string) {
 	ev, _ := app.FindingEvidence(f)
 	mark := ""
 	switch f.Status {
@@ -123,8 +130,14 @@ func findingLine(f app.AuditFinding) string {
 	case localdb.FindingTasked:
 		mark = " · " + tr("audit.status.tasked", "task raised")
 	}
-	return fmt.Sprintf("%s · %s %s · %s · %s%s", f.At.In(loadLoc(f.TimeZone)).Format("01-02 15:04"), f.StoreCode, f.StoreName,
-		tr("audit.kind."+f.Kind, f.Kind), app.FindingSummary(f, ev).In(CurrentLanguage()), mark)
+	return fmt.Sprintf("%s · %s · %s %s%s", f.At.In(loadLoc(f.TimeZone)).Format("01-02 15:04"), tr("audit.kind."+f.Kind, f.Kind),
+		f.StoreCode, f.StoreName, mark), app.FindingSummary(f, ev).In(CurrentLanguage())
+}
+
+// findingLine is the list's two lines in one.
+func findingLine(f app.AuditFinding) string {
+	head, why := findingLines(f)
+	return head + " · " + why
 }
 
 func (s *AuditScreen) filter() app.FindingFilter {

@@ -108,6 +108,8 @@ type Evidence struct {
 	// store's pattern expects (refunds per cashier-day, top discount %).
 	Count int     `json:"count,omitempty"`
 	Usual float64 `json:"usual,omitempty"`
+	// Top is the deepest discount, in per cent, of a discount finding.
+	Top float64 `json:"top,omitempty"`
 	// Limit is the threshold the finding went past.
 	Limit float64 `json:"limit,omitempty"`
 	// Snapshot is the kept still of the footage at the finding's moment
@@ -462,7 +464,12 @@ func discounts(s Store, th Thresholds) []Finding {
 		if len(rs) == 0 {
 			continue
 		}
-		ev := Evidence{Basis: "pos", Cashier: k.cashier, Count: len(rs), Usual: math.Round(usual*10) / 10, Limit: math.Round(limit*10) / 10}
+		top := 0.0
+		for _, r := range rs {
+			top = math.Max(top, discountPct(r))
+		}
+		ev := Evidence{Basis: "pos", Cashier: k.cashier, Count: len(rs), Usual: math.Round(usual*10) / 10, Limit: math.Round(limit*10) / 10,
+			Top: math.Round(top*10) / 10}
 		for _, r := range rs {
 			ev.Receipts = append(ev.Receipts, asEvidence(r))
 		}

@@ -108,7 +108,7 @@ func TestDiscountsAboveTheStoresUsual(t *testing.T) {
 	if got := kinds(fs); got[DiscountPattern] != 1 || len(fs) != 1 {
 		t.Fatalf("findings %v", got)
 	}
-	if ev := fs[0].Evidence; ev.Count != 1 || ev.Receipts[0].No != r.ReceiptNo || ev.Limit != 30 || ev.Usual != 5 {
+	if ev := fs[0].Evidence; ev.Count != 1 || ev.Receipts[0].No != r.ReceiptNo || ev.Limit != 30 || ev.Usual != 5 || ev.Top != 45 {
 		t.Errorf("evidence %+v", ev)
 	}
 	// A store whose usual is deep discounts (a clearance outlet) is judged by it.

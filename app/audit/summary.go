@@ -33,8 +33,8 @@ func Summary(kind string, loc *time.Location, ev Evidence) i18n.Text {
 	case RefundPattern:
 		return i18n.Say("audit.why.refund_pattern", "Cashier", ev.Cashier, "N", ev.Count, "Usual", fmt.Sprintf("%.1f", ev.Usual))
 	case DiscountPattern:
-		return i18n.Say("audit.why.discount_pattern", "Cashier", ev.Cashier, "N", ev.Count, "Limit", fmt.Sprintf("%.0f", ev.Limit),
-			"Usual", fmt.Sprintf("%.0f", ev.Usual))
+		return i18n.Say("audit.why.discount_pattern", "Cashier", ev.Cashier, "N", ev.Count, "Top", fmt.Sprintf("%.0f", ev.Top),
+			"Limit", fmt.Sprintf("%.0f", ev.Limit), "Usual", fmt.Sprintf("%.0f", ev.Usual))
 	}
 	return i18n.Say("audit.kind." + kind)
 }
