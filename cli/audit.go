@@ -100,7 +100,7 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 	} else {
 		t := &table{}
 		for _, f := range out.Findings {
-			t.add(f.At[:16], f.Store, i18n.Say("audit.kind."+f.Kind).In(lang), f.Summary)
+			t.add(strings.Replace(f.At[:16], "T", " ", 1), f.Store, i18n.Say("audit.kind."+f.Kind).In(lang), f.Summary)
 		}
 		t.write(env.Stdout)
 	}

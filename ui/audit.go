@@ -436,7 +436,7 @@ func (s *AuditScreen) showThresholds() {
 		items[len(items)-1].HintText = tr("audit.limits", "default {{.Default}}, {{.Min}}–{{.Max}}",
 			map[string]any{"Default": st.Default, "Min": st.Min, "Max": st.Max})
 	}
-	d := dialog.NewForm(tr("audit.thresholds", "Thresholds…"), tr("taskform.ok", "OK"), tr("taskform.cancel", "Cancel"), items, func(ok bool) {
+	d := dialog.NewForm(tr("audit.thresholds.title", "Cashier audit thresholds"), tr("taskform.ok", "OK"), tr("taskform.cancel", "Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}

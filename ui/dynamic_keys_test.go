@@ -33,7 +33,7 @@ func TestDynamicKeysAreTranslated(t *testing.T) {
 		keys = append(keys, "task."+st)
 	}
 	for _, k := range audit.Kinds {
-		keys = append(keys, "audit.kind."+k)
+		keys = append(keys, "audit.kind."+k, "audit.short."+k)
 	}
 	for _, st := range auditStatuses {
 		keys = append(keys, "audit.status."+st)

@@ -77,6 +77,9 @@ func (s *cashierAudit) Highlights(r *Report) []i18n.Text {
 	if len(s.findings) == 0 {
 		return nil
 	}
+	if s.tasked == 0 && s.dismissed == 0 {
+		return []i18n.Text{i18n.Say("report.hl.audit.open", "N", s.open, "Stores", s.stores)}
+	}
 	return []i18n.Text{i18n.Say("report.hl.audit", "N", s.open+s.tasked, "Stores", s.stores, "Tasked", s.tasked, "Dismissed", s.dismissed)}
 }
 
@@ -101,7 +104,7 @@ func (s *cashierAudit) WritePDF(d *Doc, r *Report) error {
 	if len(s.rows) > 0 {
 		cols := []column{{title: r.T("report.col.store"), width: 44}, {title: r.T("report.col.name"), width: 110}}
 		for _, k := range audit.Kinds {
-			cols = append(cols, column{title: r.T("audit.kind." + k), width: 62, right: true})
+			cols = append(cols, column{title: r.T("audit.short." + k), width: 62, right: true})
 		}
 		cols = append(cols, column{title: r.T("report.col.total"), right: true})
 		var rows [][]cell
