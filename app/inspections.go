@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"os"
 	"slices"
 	"strconv"
@@ -384,12 +385,23 @@ func (a *App) ShotImage(ctx context.Context, s InspectionShot) (string, error) {
 }
 
 // PreCheck is the pre-check of an inspection snapshot, a suggestion shown
-// beside the verdict and never in its place: does the person detector see
-// anybody in the picture ("person") or not ("nobody")? It downloads HQ's
-// picture when need be and keeps the answer.
+// beside the verdict and never in its place. For a banner check (吊旗,
+// 横幅, 海报, banner): does the camera's banner zone differ from the last
+// snapshot of the schedule the manager passed ("changed") or not ("same")?
+// "" while there is no such reference or the camera has no banner zone.
+// For any other check: does the person detector see anybody in the
+// picture ("person") or not ("nobody")? It downloads HQ's pictures when
+// need be and keeps the answer.
 func (a *App) PreCheck(ctx context.Context, s InspectionShot) (string, error) {
 	if s.Suggestion != "" {
 		return s.Suggestion, nil
+	}
+	if IsBannerCheck(s.Schedule) {
+		sug, err := a.bannerSuggest(ctx, s)
+		if err != nil || sug == "" {
+			return "", err
+		}
+		return sug, a.db.SetShotSuggestion(ctx, s.ID, sug)
 	}
 	path, err := a.ShotImage(ctx, s)
 	if err != nil {
@@ -400,6 +412,50 @@ func (a *App) PreCheck(ctx context.Context, s InspectionShot) (string, error) {
 		return "", err
 	}
 	return sug, a.db.SetShotSuggestion(ctx, s.ID, sug)
+}
+
+// IsBannerCheck reports whether the schedule named so checks a banner
+// (or poster, hanging flag) rather than people.
+func IsBannerCheck(schedule string) bool {
+	l := strings.ToLower(schedule)
+	return strings.Contains(schedule, "吊旗") || strings.Contains(schedule, "横幅") || strings.Contains(schedule, "海报") ||
+		strings.Contains(l, "banner") || strings.Contains(l, "poster")
+}
+
+// bannerSuggest compares the snapshot's banner zone with the reference's.
+func (a *App) bannerSuggest(ctx context.Context, s InspectionShot) (string, error) {
+	cam, err := a.db.CountingCameraByCode(ctx, s.CameraCode)
+	if err != nil {
+		return "", err
+	}
+	pts, ok := cam.Lines["banner_zone"]
+	if !ok {
+		return "", nil
+	}
+	zone, err := vision.ParsePolygon(pts)
+	if err != nil {
+		return "", fmt.Errorf("camera %s banner zone: %w", s.CameraCode, err)
+	}
+	ref, ok, err := a.db.ReferenceShot(ctx, s)
+	if err != nil || !ok {
+		return "", err
+	}
+	refPath, err := a.ShotImage(ctx, ref)
+	if err != nil {
+		return "", err
+	}
+	path, err := a.ShotImage(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	score, err := vision.ZoneChange(refPath, path, zone, image.Pt(cam.Width, cam.Height))
+	if err != nil {
+		return "", err
+	}
+	if score >= vision.ZoneChangeThreshold {
+		return "changed", nil
+	}
+	return "same", nil
 }
 
 // precheckScore is the detector score a pre-check counts as a person: the

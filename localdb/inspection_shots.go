@@ -114,7 +114,8 @@ type InspectionShot struct {
 	Path, URL  string
 	// Verdict is pass, fail, unclear or "" (not judged yet).
 	Verdict string
-	// Suggestion is the pre-check's: person, nobody or "" (not checked).
+	// Suggestion is the pre-check's: person or nobody (a greeting check),
+	// same or changed (a banner check), "" (not checked).
 	Suggestion string
 }
 
@@ -199,6 +200,27 @@ func (db *DB) InspectionShots(ctx context.Context, from, to time.Time) ([]Inspec
 		out = append(out, s)
 	}
 	return out, MapError(rows.Err())
+}
+
+// ReferenceShot is the banner check's reference for a snapshot: the latest
+// earlier one of the same schedule and camera that the manager passed
+// (ok false when there is none yet).
+func (db *DB) ReferenceShot(ctx context.Context, s InspectionShot) (ref InspectionShot, ok bool, err error) {
+	var due, taken int64
+	err = db.r.QueryRowContext(ctx, `SELECT sh.id, sh.snapshot_id, COALESCE(sn.local_path, ''), COALESCE(sn.url, ''), sh.due, sh.taken_at, sh.source
+		FROM inspection_shots sh JOIN snapshots sn ON sn.id = sh.snapshot_id
+		WHERE sh.schedule_id = ? AND sh.camera_id = ? AND sh.due < ?
+		  AND (SELECT verdict FROM inspection_results r WHERE r.snapshot_id = sh.snapshot_id ORDER BY decided_at DESC LIMIT 1) = 'pass'
+		ORDER BY sh.due DESC LIMIT 1`, s.ScheduleID, s.CameraID, s.Due.Unix()).Scan(&ref.ID, &ref.SnapshotID, &ref.Path, &ref.URL, &due, &taken, &ref.Source)
+	if err == sql.ErrNoRows {
+		return ref, false, nil
+	}
+	if err != nil {
+		return ref, false, fmt.Errorf("the reference of inspection snapshot %d: %w", s.ID, MapError(err))
+	}
+	ref.ScheduleID, ref.Schedule, ref.StoreCode, ref.TimeZone, ref.CameraID, ref.CameraCode = s.ScheduleID, s.Schedule, s.StoreCode, s.TimeZone, s.CameraID, s.CameraCode
+	ref.Due, ref.TakenAt, ref.Verdict = time.Unix(due, 0), time.Unix(taken, 0), "pass"
+	return ref, true, nil
 }
 
 // HQSnapshot is one of HQ's snapshots as a download needs it.

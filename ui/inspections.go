@@ -162,8 +162,8 @@ func (s *InspectionsScreen) shiftDay(n int) {
 // shotCaption is a snapshot's line under its picture.
 func shotCaption(sh app.InspectionShot) string {
 	mark := map[string]string{"pass": "✓", "fail": "✗", "unclear": "?"}[sh.Verdict]
-	if mark == "" && sh.Suggestion == "nobody" {
-		mark = "○" // the pre-check saw nobody: look at this one first
+	if mark == "" && (sh.Suggestion == "nobody" || sh.Suggestion == "changed") {
+		mark = "○" // the pre-check saw nobody, or the banner changed: look first
 	}
 	// The verdict's mark first: a narrow cell cuts the schedule's name, not it.
 	return strings.TrimSpace(fmt.Sprintf("%s %s %s %s", mark, shotTime(sh).Format("15:04"), sh.StoreCode, sh.Schedule))

@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/jpeg"
 	"os"
 	"os/exec"
@@ -50,6 +51,9 @@ type media struct {
 	// empty are pictures of the entrance with nobody in it: the scripted
 	// greeting misses (GreetingMiss).
 	empty []still
+	// banners are the stills with the store's banner hung in its banner
+	// zone: the banner checks' pictures, but for the scripted misses.
+	banners []still
 }
 
 // clipCuts are the cuts made from vtest.avi: three ordinary stretches, one
@@ -88,6 +92,7 @@ func prepareMedia(dir, footage string, logf func(string, ...any)) *media {
 		if len(m.empty) == 0 {
 			m.empty = syntheticEmpty()
 		}
+		m.banners = withBanner(m.stills)
 	}()
 	if dir == "" {
 		logf("demo feed: no clip folder configured; the recordings collection is empty")
@@ -273,6 +278,51 @@ func syntheticEmpty() []still {
 	return []still{{data: buf.Bytes(), sha: hex.EncodeToString(sum[:])}}
 }
 
+// bannerSuffix ends the id of a banner check's snapshot.
+const bannerSuffix = "-banner"
+
+// bannerZone is where the entrance cameras see the store's hanging banner
+// (frame pixels): the building above the door, out of people's way.
+var bannerZone = [4]int{230, 30, 540, 105}
+
+// withBanner draws the banner into each still: a red band with a yellow
+// line of lettering, in the banner zone scaled to the still.
+func withBanner(stills []still) []still {
+	var out []still
+	for _, st := range stills {
+		img, err := jpeg.Decode(bytes.NewReader(st.data))
+		if err != nil {
+			return nil
+		}
+		b := img.Bounds()
+		rgba := image.NewRGBA(b)
+		draw.Draw(rgba, b, img, b.Min, draw.Src)
+		sx, sy := float64(b.Dx())/frameW, float64(b.Dy())/frameH
+		at := func(x, y int) image.Point { return image.Pt(int(float64(x)*sx), int(float64(y)*sy)) }
+		band := image.Rectangle{Min: at(bannerZone[0]+20, bannerZone[1]+10), Max: at(bannerZone[2]-20, bannerZone[3]-10)}
+		draw.Draw(rgba, band, image.NewUniform(color.RGBA{200, 30, 30, 255}), image.Point{}, draw.Src)
+		for k := 0; k < 5; k++ { // five "characters"
+			x0 := bannerZone[0] + 45 + 52*k
+			ch := image.Rectangle{Min: at(x0, bannerZone[1]+25), Max: at(x0+34, bannerZone[3]-25)}
+			draw.Draw(rgba, ch, image.NewUniform(color.RGBA{245, 210, 66, 255}), image.Point{}, draw.Src)
+		}
+		var buf bytes.Buffer
+		jpeg.Encode(&buf, rgba, &jpeg.Options{Quality: 80})
+		sum := sha256.Sum256(buf.Bytes())
+		out = append(out, still{data: buf.Bytes(), sha: hex.EncodeToString(sum[:])})
+	}
+	return out
+}
+
+// BannerMiss reports whether the demo chain scripts the banner check's
+// snapshot with this id as a miss: the banner is not hung (about one in
+// eight). Its picture is the plain still.
+func BannerMiss(snapshotID string) bool {
+	h := fnv.New32a()
+	h.Write([]byte("banner:" + snapshotID))
+	return h.Sum32()%8 == 0
+}
+
 // GreetingMiss reports whether the demo chain scripts the entrance
 // inspection snapshot with this id as a greeting miss: nobody at the door
 // (about one in twelve). Its picture is the empty entrance.
@@ -446,9 +496,15 @@ func (s *Server) snapshots(st *store, d day) []feed.Snapshot {
 		if cam == nil {
 			continue
 		}
+		if sc.Weekdays&(1<<d.weekday()) == 0 {
+			continue
+		}
 		for _, hm := range splitTimes(sc.Times) {
 			t := d.at(st.loc, clockMin(hm)).Unix()
 			id := fmt.Sprintf("sn-%d-%d", cam.ID, t)
+			if sc.ID == "insp-banner" {
+				id += bannerSuffix
+			}
 			img := s.pictureOf(id)
 			out = append(out, feed.Snapshot{ID: id, CameraID: cam.ID, ScheduleID: sc.ID, T: t, Source: "inspection",
 				URL: feed.SnapshotPath(id), SHA256: img.sha})

@@ -259,7 +259,11 @@ func (s *Server) buildStatic() {
 var inspectionSchedules = []feed.InspectionSchedule{
 	{ID: "insp-greeting", Name: "迎宾检查", CameraRole: feed.RoleEntrance, Weekdays: allWeek, Times: "10:00,14:00,16:00,18:00", Active: true},
 	{ID: "insp-till", Name: "收银台检查", CameraRole: feed.RoleTill, Weekdays: allWeek, Times: "12:00,19:00", Active: true},
+	{ID: "insp-banner", Name: "店外吊旗巡检", CameraRole: feed.RoleEntrance, Weekdays: sunToFri, Times: "09:30", Active: true},
 }
+
+// sunToFri is Monday to Friday and Sunday (bit 0 Monday … bit 6 Sunday).
+const sunToFri = 0b1011111
 
 // snapshotDays is how far back the inspection snapshots reach.
 const snapshotDays = 14
@@ -609,6 +613,13 @@ func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request) {
 // pictureOf is the JPEG of snapshot id ("sn-<camera>-<t>"): the empty
 // entrance for a scripted greeting miss, else one of the stills.
 func (s *Server) pictureOf(id string) still {
+	if strings.HasSuffix(id, bannerSuffix) && len(s.media.banners) > 0 {
+		i := stillIndex(id, len(s.media.stills))
+		if BannerMiss(id) {
+			return s.media.stills[i]
+		}
+		return s.media.banners[i]
+	}
 	if GreetingMiss(id) && len(s.media.empty) > 0 {
 		parts := strings.Split(id, "-")
 		if len(parts) == 3 {
