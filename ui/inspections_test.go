@@ -143,3 +143,19 @@ func TestInspectionGalleryByKeyboard(t *testing.T) {
 		t.Errorf("outbox: %v, want 3 verdicts and 1 task", kinds)
 	}
 }
+
+// A snapshot the pre-check finds without anybody at the door, or with its
+// banner zone changed, is marked to be looked at first; one that looks as
+// expected is not.
+func TestShotCaptionMarksWhatToLookAtFirst(t *testing.T) {
+	at := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+	for sug, mark := range map[string]bool{"nobody": true, "changed": true, "person": false, "same": false, "": false} {
+		c := shotCaption(app.InspectionShot{StoreCode: "S00001", Schedule: "店外吊旗巡检", Due: at, TimeZone: "UTC", Suggestion: sug})
+		if strings.HasPrefix(c, "○") != mark {
+			t.Errorf("suggestion %q: caption %q", sug, c)
+		}
+	}
+	if c := shotCaption(app.InspectionShot{Verdict: "pass", Suggestion: "changed", Due: at, TimeZone: "UTC"}); !strings.HasPrefix(c, "✓") {
+		t.Errorf("a judged snapshot shows its verdict, not the pre-check: %q", c)
+	}
+}
