@@ -120,9 +120,11 @@ func (a *App) RunInspections(ctx context.Context, req InspectionRequest) (Inspec
 				continue
 			}
 			taken[localdb.ShotKey(d.ScheduleID, d.CameraID, due)] = true
-			if shot.Path != "" {
-				if sug, err := a.suggest(shot.Path); err == nil {
-					shot.Suggestion = sug
+			if shot.Path != "" && !IsBannerCheck(d.Name) {
+				if zone, size, err := a.cameraZone(ctx, d.CameraCode, "door_zone"); err == nil {
+					if sug, err := a.suggest(shot.Path, zone, size); err == nil {
+						shot.Suggestion = sug
+					}
 				}
 			}
 			batch = append(batch, shot)
@@ -389,8 +391,9 @@ func (a *App) ShotImage(ctx context.Context, s InspectionShot) (string, error) {
 // 横幅, 海报, banner): does the camera's banner zone differ from the last
 // snapshot of the schedule the manager passed ("changed") or not ("same")?
 // "" while there is no such reference or the camera has no banner zone.
-// For any other check: does the person detector see anybody in the
-// picture ("person") or not ("nobody")? It downloads HQ's pictures when
+// For any other check: does the person detector see anybody standing in
+// the camera's door zone, or the picture when it has none ("person"), or
+// not ("nobody")? It downloads HQ's pictures when
 // need be and keeps the answer.
 func (a *App) PreCheck(ctx context.Context, s InspectionShot) (string, error) {
 	if s.Suggestion != "" {
@@ -407,11 +410,33 @@ func (a *App) PreCheck(ctx context.Context, s InspectionShot) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sug, err := a.suggest(path)
+	zone, size, err := a.cameraZone(ctx, s.CameraCode, "door_zone")
+	if err != nil {
+		return "", err
+	}
+	sug, err := a.suggest(path, zone, size)
 	if err != nil {
 		return "", err
 	}
 	return sug, a.db.SetShotSuggestion(ctx, s.ID, sug)
+}
+
+// cameraZone is a camera's zone of kind in its frame's pixels (nil when
+// the camera has none).
+func (a *App) cameraZone(ctx context.Context, cameraCode, kind string) ([]vision.Pt, image.Point, error) {
+	cam, err := a.db.CountingCameraByCode(ctx, cameraCode)
+	if err != nil {
+		return nil, image.Point{}, err
+	}
+	pts, ok := cam.Lines[kind]
+	if !ok {
+		return nil, image.Point{}, nil
+	}
+	zone, err := vision.ParsePolygon(pts)
+	if err != nil {
+		return nil, image.Point{}, fmt.Errorf("camera %s %s: %w", cameraCode, kind, err)
+	}
+	return zone, image.Pt(cam.Width, cam.Height), nil
 }
 
 // IsBannerCheck reports whether the schedule named so checks a banner
@@ -424,17 +449,9 @@ func IsBannerCheck(schedule string) bool {
 
 // bannerSuggest compares the snapshot's banner zone with the reference's.
 func (a *App) bannerSuggest(ctx context.Context, s InspectionShot) (string, error) {
-	cam, err := a.db.CountingCameraByCode(ctx, s.CameraCode)
-	if err != nil {
+	zone, size, err := a.cameraZone(ctx, s.CameraCode, "banner_zone")
+	if err != nil || zone == nil {
 		return "", err
-	}
-	pts, ok := cam.Lines["banner_zone"]
-	if !ok {
-		return "", nil
-	}
-	zone, err := vision.ParsePolygon(pts)
-	if err != nil {
-		return "", fmt.Errorf("camera %s banner zone: %w", s.CameraCode, err)
 	}
 	ref, ok, err := a.db.ReferenceShot(ctx, s)
 	if err != nil || !ok {
@@ -448,7 +465,7 @@ func (a *App) bannerSuggest(ctx context.Context, s InspectionShot) (string, erro
 	if err != nil {
 		return "", err
 	}
-	score, err := vision.ZoneChange(refPath, path, zone, image.Pt(cam.Width, cam.Height))
+	score, err := vision.ZoneChange(refPath, path, zone, size)
 	if err != nil {
 		return "", err
 	}
@@ -462,8 +479,9 @@ func (a *App) bannerSuggest(ctx context.Context, s InspectionShot) (string, erro
 // detector's own strong-detection threshold.
 const precheckScore = 0.45
 
-// suggest runs the person detector on the picture at path.
-func (a *App) suggest(path string) (string, error) {
+// suggest runs the person detector on the picture at path: anybody with
+// their feet in zone (the camera's door zone; the whole picture without).
+func (a *App) suggest(path string, zone []vision.Pt, size image.Point) (string, error) {
 	a.precheckMu.Lock()
 	defer a.precheckMu.Unlock()
 	if a.precheck == nil {
@@ -477,7 +495,7 @@ func (a *App) suggest(path string) (string, error) {
 		}
 		a.precheck = d
 	}
-	n, err := vision.PeopleInPicture(path, a.precheck, precheckScore)
+	n, err := vision.PeopleInZone(path, a.precheck, precheckScore, zone, size)
 	if err != nil {
 		return "", err
 	}

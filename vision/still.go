@@ -92,6 +92,14 @@ func matToRGBA(m gocv.Mat) (*image.RGBA, error) {
 // kept for tracking, are left out): the pre-check of an inspection
 // snapshot ("is anybody at the door?").
 func PeopleInPicture(path string, det Detector, minScore float64) (int, error) {
+	return PeopleInZone(path, det, minScore, nil, image.Point{})
+}
+
+// PeopleInZone is PeopleInPicture counting only the people whose feet are
+// in zone, a polygon in the pixels of a size frame (zero size: the
+// picture's own; no zone: the whole picture): "is anybody standing at the
+// door?".
+func PeopleInZone(path string, det Detector, minScore float64, zone []Pt, size image.Point) (int, error) {
 	m := gocv.IMRead(path, gocv.IMReadColor)
 	defer m.Close()
 	if m.Empty() {
@@ -101,9 +109,14 @@ func PeopleInPicture(path string, det Detector, minScore float64) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	sx, sy := 1.0, 1.0
+	if size.X > 0 && size.Y > 0 {
+		sx, sy = float64(size.X)/float64(m.Cols()), float64(size.Y)/float64(m.Rows())
+	}
 	n := 0
 	for _, d := range dets {
-		if d.Score >= minScore {
+		f := d.Box.Foot()
+		if d.Score >= minScore && (len(zone) < 3 || Inside(zone, Pt{f.X * sx, f.Y * sy})) {
 			n++
 		}
 	}

@@ -85,3 +85,41 @@ func TestZoneChangeSeesTheBannerGo(t *testing.T) {
 		t.Error("a missing picture compared without an error")
 	}
 }
+
+// The greeting pre-check counts the people standing in the door zone: a
+// zone in front of the door holds the plaza's people, a strip of sky above
+// the building nobody, and a picture at half size is judged in the
+// camera's own pixels.
+func TestPeopleInZone(t *testing.T) {
+	d := builtInNanoDet(t)
+	defer d.Close()
+	path := vtestStills(t, []int{291}, false)[0]
+	door := []Pt{{100, 200}, {700, 200}, {700, 560}, {100, 560}}
+	sky := []Pt{{0, 0}, {768, 0}, {768, 25}, {0, 25}}
+	all, err := PeopleInPicture(path, d, 0.45)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inDoor, err := PeopleInZone(path, d, 0.45, door, image.Pt(768, 576))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inSky, err := PeopleInZone(path, d, 0.45, sky, image.Pt(768, 576))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all < 4 || inDoor < 3 || inDoor > all || inSky != 0 {
+		t.Errorf("people: %d in the picture, %d in the door zone, %d in the sky", all, inDoor, inSky)
+	}
+	// The same frame at half size, the zone still in the camera's pixels.
+	m := gocv.IMRead(path, gocv.IMReadColor)
+	half := gocv.NewMat()
+	gocv.Resize(m, &half, image.Pt(384, 288), 0, 0, gocv.InterpolationArea)
+	small := filepath.Join(t.TempDir(), "half.jpg")
+	gocv.IMWrite(small, half)
+	m.Close()
+	half.Close()
+	if n, err := PeopleInZone(small, d, 0.45, door, image.Pt(768, 576)); err != nil || n == 0 {
+		t.Errorf("half-size picture: %d in the door zone (%v)", n, err)
+	}
+}

@@ -1,12 +1,13 @@
--- 0095: the banner check's pre-check. An entrance or storefront camera may
--- have a 'banner_zone' (where the hanging banner should be), and a banner
--- check's snapshot is compared there with the last one the manager passed:
--- suggestion 'same' or 'changed'. SQLite cannot widen a CHECK, so both
+-- 0095: the pre-checks' zones. An entrance or storefront camera may have a
+-- 'door_zone' (where a greeter stands: the greeting check's pre-check
+-- looks for a person there) and a 'banner_zone' (where the hanging banner
+-- should be: a banner check's snapshot is compared there with the last one
+-- the manager passed, suggestion 'same' or 'changed'). SQLite cannot widen a CHECK, so both
 -- tables are made anew with the same rows (nothing references them).
 CREATE TABLE counting_lines_0095 (
     id        INTEGER PRIMARY KEY,
     camera_id INTEGER NOT NULL REFERENCES cameras(id) ON DELETE CASCADE,
-    kind      TEXT NOT NULL CHECK (kind IN ('entrance', 'outside', 'staff_zone', 'till_zone', 'till_staff', 'banner_zone')),
+    kind      TEXT NOT NULL CHECK (kind IN ('entrance', 'outside', 'staff_zone', 'till_zone', 'till_staff', 'door_zone', 'banner_zone')),
     points    TEXT NOT NULL,   -- 'x1,y1,x2,y2[,x3,y3…]'
     UNIQUE (camera_id, kind)
 );

@@ -378,6 +378,7 @@ func camerasFor(s *store) []feed.Camera {
 		mk(1, feed.RoleEntrance, "门口客流", feed.CountingLine{Kind: "entrance", Points: "120,300,650,300"},
 			feed.CountingLine{Kind: "outside", Points: "40,500,730,500"},
 			feed.CountingLine{Kind: "staff_zone", Points: "560,60,760,60,760,220,560,220"},
+			feed.CountingLine{Kind: "door_zone", Points: "100,200,700,200,700,560,100,560"},
 			feed.CountingLine{Kind: "banner_zone", Points: fmt.Sprintf("%d,%d,%d,%d,%d,%d,%d,%d", bannerZone[0], bannerZone[1],
 				bannerZone[2], bannerZone[1], bannerZone[2], bannerZone[3], bannerZone[0], bannerZone[3])}),
 		mk(2, feed.RoleTill, "收银台", feed.CountingLine{Kind: "till_zone", Points: "200,250,560,250,560,560,200,560"},
