@@ -2,16 +2,13 @@ package app
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
 
 	"storelens/app/audit"
 	"storelens/app/insight"
-	"storelens/assets/assetstest"
 	"storelens/localdb"
 	"storelens/sync/demofeed"
 	"storelens/sync/feed"
@@ -37,24 +34,9 @@ func TestCashierAuditFindsTheScriptedAnomalies(t *testing.T) {
 		t.Skip("cuts the demo footage and scans the till recordings of two weeks")
 	}
 	until := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	fs, err := demofeed.New(demofeed.Config{Until: until, ClipDir: filepath.Join(t.TempDir(), "clips"),
-		Footage: assetstest.Footage(t, "vtest.avi"), Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(fs)
-	defer srv.Close()
+	a := syncedDemo(t, until, feed.CollRegions, feed.CollStores, feed.CollCameras, feed.CollStaff, feed.CollCounts,
+		feed.CollReceipts, feed.CollRecordings)
 	ctx := context.Background()
-	a, err := New(ctx, Config{DataDir: t.TempDir(), FeedURL: srv.URL, Token: "demo",
-		SyncCollections: []string{feed.CollRegions, feed.CollStores, feed.CollCameras, feed.CollStaff, feed.CollCounts,
-			feed.CollReceipts, feed.CollRecordings}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if _, err := a.SyncOnce(ctx, SyncOnceRequest{}); err != nil {
-		t.Fatal(err)
-	}
 	period := insight.Period{Kind: insight.Range, From: until.AddDate(0, 0, -13), To: until.AddDate(0, 0, 1)}
 	start := time.Now()
 	var last AuditProgress

@@ -8,7 +8,6 @@ import (
 	"image"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"storelens/app/audit"
@@ -491,20 +490,7 @@ func (a *App) StartAudit(ctx context.Context, onProgress func(AuditProgress), on
 	if !a.auditRunning.CompareAndSwap(false, true) {
 		return
 	}
-	var mu sync.Mutex
-	var last time.Time
-	synced := make(chan struct{}, 1)
-	remove := a.OnSyncState(func(st SyncState) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !st.Running && st.LastSync.After(last) {
-			last = st.LastSync
-			select {
-			case synced <- struct{}{}:
-			default:
-			}
-		}
-	})
+	synced, remove := a.syncEnds()
 	go func() {
 		defer a.auditRunning.Store(false)
 		defer remove()

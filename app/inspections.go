@@ -148,20 +148,7 @@ func (a *App) StartInspections(ctx context.Context, onTaken func(InspectionRun))
 	if !a.inspRunning.CompareAndSwap(false, true) {
 		return // already running
 	}
-	synced := make(chan struct{}, 1)
-	var mu sync.Mutex
-	var last time.Time
-	remove := a.OnSyncState(func(st SyncState) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !st.Running && st.LastSync.After(last) {
-			last = st.LastSync
-			select {
-			case synced <- struct{}{}:
-			default:
-			}
-		}
-	})
+	synced, remove := a.syncEnds()
 	go func() {
 		defer a.inspRunning.Store(false)
 		defer remove()
@@ -190,6 +177,27 @@ func (a *App) StartInspections(ctx context.Context, onTaken func(InspectionRun))
 			}
 		}
 	}()
+}
+
+// syncEnds signals on its channel when a sync run has ended with new data
+// (a later LastSync); remove stops listening. A background service waits
+// on it to run again.
+func (a *App) syncEnds() (ended <-chan struct{}, remove func()) {
+	ch := make(chan struct{}, 1)
+	var mu sync.Mutex
+	var last time.Time
+	remove = a.OnSyncState(func(st SyncState) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !st.Running && st.LastSync.After(last) {
+			last = st.LastSync
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	})
+	return ch, remove
 }
 
 // DueMoments are the moments in [from, upTo] at which schedule d is due on

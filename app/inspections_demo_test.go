@@ -2,12 +2,9 @@ package app
 
 import (
 	"context"
-	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"storelens/assets/assetstest"
 	"storelens/sync/demofeed"
 )
 
@@ -20,23 +17,8 @@ func TestPreCheckAgreesWithTheScriptedGreetingMisses(t *testing.T) {
 		t.Skip("cuts the demo footage and runs the person detector on a week of snapshots")
 	}
 	until := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	fs, err := demofeed.New(demofeed.Config{Until: until, ClipDir: filepath.Join(t.TempDir(), "clips"),
-		Footage: assetstest.Footage(t, "vtest.avi"), Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(fs)
-	defer srv.Close()
+	a := syncedDemo(t, until, "regions", "stores", "cameras", "inspection_schedules", "snapshots")
 	ctx := context.Background()
-	a, err := New(ctx, Config{DataDir: t.TempDir(), FeedURL: srv.URL, Token: "demo",
-		SyncCollections: []string{"regions", "stores", "cameras", "inspection_schedules", "snapshots"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if _, err := a.SyncOnce(ctx, SyncOnceRequest{}); err != nil {
-		t.Fatal(err)
-	}
 	run, err := a.RunInspections(ctx, InspectionRequest{Now: until.Add(20 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)

@@ -117,7 +117,7 @@ func TestAuditScreenFindingsFlow(t *testing.T) {
 	w.SetContent(s.Content())
 	w.Resize(fyne.NewSize(1024, 640))
 	s.Load()
-	if len(s.findings) != 3 || !strings.Contains(s.summary.Text, "3 家门店共 3 条发现") {
+	if len(s.findings) != 3 || !strings.Contains(s.summary.Text, "3家门店共 3条发现") {
 		t.Fatalf("%d findings, summary %q", len(s.findings), s.summary.Text)
 	}
 	if l := findingLine(s.findings[2]); !strings.Contains(l, "有单无人") || !strings.Contains(l, "S00001-20261120-0001") || !strings.Contains(l, "11-20 09:33") {
@@ -206,12 +206,12 @@ func TestAuditScreenFindingsFlow(t *testing.T) {
 	s.status.SetSelectedIndex(1)
 	s.Background(&app.AuditProgress{Scanned: 3, ToScan: 10, Stores: 3})
 	s.Load()
-	if !strings.Contains(s.summary.Text, "分析收银台录像 3 / 10 段") || !s.progress.Visible() {
+	if !strings.Contains(s.summary.Text, "分析收银台录像 3 / 10段") || !s.progress.Visible() {
 		t.Errorf("background audit: %q", s.summary.Text)
 	}
 	s.Background(nil)
 	s.Load()
-	if !strings.Contains(s.summary.Text, "共 1 条发现") || s.progress.Visible() {
+	if !strings.Contains(s.summary.Text, "共 1条发现") || s.progress.Visible() {
 		t.Errorf("after the background audit: %q", s.summary.Text)
 	}
 }

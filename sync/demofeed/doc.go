@@ -86,7 +86,7 @@
 // minutes of a frame with five people in the till zone (15:00 on the 有人无单
 // days). The recordings index lists clips at the stories' moments, the till
 // camera of 郑州二七店 at opening and 15:00 on the story days and on every
-// fifth other day, the till cameras of 24 sampled store-hours, and 40
+// fifth other day, the till cameras of 12 sampled store-hours, and 40
 // ordinary open hours of the entrance cameras in the last month; their
 // download honours Range, If-Range and ETag (http.ServeContent) and is never
 // compressed. Without ffmpeg, footage or ClipDir the recordings collection

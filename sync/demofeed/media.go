@@ -456,7 +456,7 @@ func (s *Server) recordingList() []recording {
 		}
 	}
 	rt := newRNG(s.chain.seed, streamSamples, 1)
-	for k := 0; k < 24; k++ {
+	for k := 0; k < 12; k++ {
 		st := s.chain.stores[rt.intn(len(s.chain.stores))]
 		d := s.until - day(rt.intn(30))
 		o, cl := st.openMinutes(d)
