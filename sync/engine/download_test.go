@@ -131,8 +131,22 @@ func TestDownloadRestartsWhenTheClipChangesMidResume(t *testing.T) {
 }
 
 func TestCacheCapEvictsLeastRecentlyViewedNeverOpenOrAttached(t *testing.T) {
-	h, e, recs := clipHarness(t)
+	h, e, all := clipHarness(t)
 	ctx := context.Background()
+	// Four recordings of one cut: the same size, so the cap below fits two
+	// and a half of them whatever cuts the demo serves.
+	bySHA := map[string][]localdb.CachedRecording{}
+	var recs []localdb.CachedRecording
+	for _, r := range all {
+		bySHA[r.SHA256] = append(bySHA[r.SHA256], r)
+		if len(bySHA[r.SHA256]) == 4 {
+			recs = bySHA[r.SHA256]
+			break
+		}
+	}
+	if len(recs) < 4 {
+		t.Fatal("the demo feed serves no cut at four moments")
+	}
 	a, b, c, d := recs[0], recs[1], recs[2], recs[3]
 	capBytes := a.Size + b.Size + max(c.Size, d.Size)/2
 	if err := h.db.SetSetting(ctx, SettingCacheMaxBytes, strconv.FormatInt(capBytes, 10)); err != nil {
