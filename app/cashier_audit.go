@@ -99,7 +99,7 @@ func (a *App) Audit(ctx context.Context, req AuditRequest) (AuditResult, error) 
 		}
 	}
 	// Which stores have receipts in the period at all?
-	any := false
+	covered := false
 	for _, st := range stores {
 		first, last, err := a.db.ReceiptsCovered(ctx, st.ID)
 		if err != nil {
@@ -107,11 +107,11 @@ func (a *App) Audit(ctx context.Context, req AuditRequest) (AuditResult, error) 
 		}
 		from, to := storeSpan(st, req.Period)
 		if !last.IsZero() && !last.Before(from) && first.Before(to) {
-			any = true
+			covered = true
 			break
 		}
 	}
-	if !any {
+	if !covered {
 		return res, said("audit.err.noreceipts", "Period", req.Period.String())
 	}
 	// Scan the till footage first.
@@ -247,14 +247,8 @@ func (a *App) auditStores(ctx context.Context, codes []string) ([]localdb.Store,
 	return all, nil
 }
 
-// storeLoc is a store's clock (the region's zone when it names none
-// that this machine knows).
-func storeLoc(st localdb.Store) *time.Location {
-	if loc, err := time.LoadLocation(st.TimeZone); err == nil && st.TimeZone != "" {
-		return loc
-	}
-	return time.Local
-}
+// storeLoc is a store's clock (the machine's when it names none known).
+func storeLoc(st localdb.Store) *time.Location { return tz(st.TimeZone) }
 
 // storeSpan is the period on the store's own calendar.
 func storeSpan(st localdb.Store, p insight.Period) (from, to time.Time) {
@@ -415,8 +409,10 @@ func (a *App) AuditFindings(ctx context.Context, f FindingFilter) ([]AuditFindin
 	return kept, nil
 }
 
+// tz is the zone named so, the machine's own when it names none this
+// machine knows.
 func tz(name string) *time.Location {
-	if loc, err := time.LoadLocation(name); err == nil {
+	if loc, err := time.LoadLocation(name); err == nil && name != "" {
 		return loc
 	}
 	return time.Local

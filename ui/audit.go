@@ -309,9 +309,9 @@ func (s *AuditScreen) detailObjects(f app.AuditFinding) []fyne.CanvasObject {
 	if len(ev.Receipts) > 0 {
 		var b strings.Builder
 		for _, r := range ev.Receipts {
-			fmt.Fprintf(&b, "%s · %s · %s · %s", r.At.In(loc).Format("15:04:05"), r.No, r.Cashier, yuan(r.AmountFen))
+			fmt.Fprintf(&b, "%s · %s · %s · %s", r.At.In(loc).Format("15:04:05"), r.No, r.Cashier, insight.FormatMoney(r.AmountFen))
 			if r.DiscountFen > 0 {
-				b.WriteString(" · " + tr("audit.d.discount", "discount {{.Amount}}", map[string]any{"Amount": yuan(r.DiscountFen)}))
+				b.WriteString(" · " + tr("audit.d.discount", "discount {{.Amount}}", map[string]any{"Amount": insight.FormatMoney(r.DiscountFen)}))
 			}
 			if r.MemberCard != "" {
 				b.WriteString(" · " + tr("audit.d.card", "card {{.Card}}", map[string]any{"Card": r.MemberCard}))
@@ -321,7 +321,7 @@ func (s *AuditScreen) detailObjects(f app.AuditFinding) []fyne.CanvasObject {
 			}
 			b.WriteString("\n")
 			for _, l := range r.Lines {
-				fmt.Fprintf(&b, "    %s %s ×%d  %s\n", l.SKU, l.Name, l.Qty, yuan(l.AmountFen))
+				fmt.Fprintf(&b, "    %s %s ×%d  %s\n", l.SKU, l.Name, l.Qty, insight.FormatMoney(l.AmountFen))
 			}
 		}
 		rl := widget.NewLabel(strings.TrimSpace(b.String()))
@@ -330,8 +330,6 @@ func (s *AuditScreen) detailObjects(f app.AuditFinding) []fyne.CanvasObject {
 	}
 	return append(objs, s.actions(f))
 }
-
-func yuan(fen int64) string { return fmt.Sprintf("¥%.2f", float64(fen)/100) }
 
 // actions are what the manager can do with f now.
 func (s *AuditScreen) actions(f app.AuditFinding) fyne.CanvasObject {

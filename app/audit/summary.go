@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"storelens/app/i18n"
+	"storelens/app/insight"
 )
 
 // Summary is a finding of kind in one sentence with its figures, its
@@ -16,7 +17,7 @@ func Summary(kind string, loc *time.Location, ev Evidence) i18n.Text {
 	case ReceiptNoCustomer:
 		no, amt := "", ""
 		if len(ev.Receipts) > 0 {
-			no, amt = ev.Receipts[0].No, yuan(ev.Receipts[0].AmountFen)
+			no, amt = ev.Receipts[0].No, insight.FormatMoney(ev.Receipts[0].AmountFen)
 		}
 		return i18n.Say("audit.why.receipt_no_customer", "Receipt", no, "Amount", amt, "Cashier", ev.Cashier, "Time", hm(receiptTime(ev)))
 	case CustomerNoReceipt:
@@ -38,8 +39,6 @@ func Summary(kind string, loc *time.Location, ev Evidence) i18n.Text {
 	}
 	return i18n.Say("audit.kind." + kind)
 }
-
-func yuan(fen int64) string { return fmt.Sprintf("¥%.2f", float64(fen)/100) }
 
 // receiptTime is the first receipt's moment (zero without one).
 func receiptTime(ev Evidence) time.Time {
