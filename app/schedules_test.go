@@ -55,7 +55,7 @@ func TestSchedulesMadeHereGoToHQ(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	banner, err := a.SaveSchedule(ctx, ScheduleEdit{Name: "店外吊旗巡检", Weekdays: 0b1011111, Times: "9:30", Tag: "商场店", CameraRole: "entrance"})
+	banner, err := a.SaveSchedule(ctx, ScheduleEdit{Name: "商场吊旗巡检", Weekdays: 0b1011111, Times: "9:30", Tag: "商场店", CameraRole: "entrance"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestSchedulesMadeHereGoToHQ(t *testing.T) {
 			malls++
 		}
 	}
-	if n := len(cover["店外吊旗巡检"]); n != malls || n == 0 {
+	if n := len(cover["商场吊旗巡检"]); n != malls || n == 0 {
 		t.Errorf("the banner check covers %d stores, want the %d 商场店", n, malls)
 	}
 	if err := a.PauseSchedules(ctx, []int64{door.ID}, true); err != nil {
@@ -121,7 +121,7 @@ func TestSchedulesMadeHereGoToHQ(t *testing.T) {
 			t.Errorf("the door check came back as %+v", s)
 		}
 	}
-	if strings.Join(names, ",") != "收银台检查,迎宾检查,门口叫卖检查-10点" {
+	if strings.Join(names, ",") != "店外吊旗巡检,收银台检查,迎宾检查,门口叫卖检查-10点" {
 		t.Errorf("schedules after the round trip: %v", names)
 	}
 }
