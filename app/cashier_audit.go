@@ -201,6 +201,16 @@ func (a *App) Audit(ctx context.Context, req AuditRequest) (AuditResult, error) 
 		}
 		for _, f := range audit.Run(in, th) {
 			if f.CameraID != 0 {
+				if _, ok := cams[f.CameraID]; !ok {
+					// Scanned in an earlier run, outside this period's clips.
+					sc, err := a.db.StoreCameras(ctx, st.ID)
+					if err != nil {
+						return res, err
+					}
+					for _, c := range sc {
+						cams[c.ID] = c
+					}
+				}
 				a.attachStill(ctx, st, cams[f.CameraID], &f)
 			}
 			ev, err := json.Marshal(f.Evidence)
