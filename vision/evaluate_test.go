@@ -200,6 +200,8 @@ type LineScore struct {
 	Name    string
 	Line    Line
 	In, Out DirScore
+	// Truth and Counted are the line's crossings, for diagnosis.
+	Truth, Counted []Event
 }
 
 // Evaluation is the outcome of Evaluate.
@@ -518,8 +520,9 @@ func Evaluate(ctx context.Context, video string, gt *GroundTruth, lines []NamedL
 		truth := mapped.Crossings(nl.Line, truthFPS)
 		ev.Lines = append(ev.Lines, LineScore{
 			Name: nl.Name, Line: nl.Line,
-			In:  Score(truth, counted, DirIn, time.Second),
-			Out: Score(truth, counted, DirOut, time.Second),
+			In:    Score(truth, counted, DirIn, time.Second),
+			Out:   Score(truth, counted, DirOut, time.Second),
+			Truth: truth, Counted: counted,
 		})
 	}
 	return ev, nil
