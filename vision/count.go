@@ -160,6 +160,7 @@ type Counter struct {
 	afps           float64       // frames analysed per second
 	coastFrames    float64
 	settleFrames   int
+	tun            tuning
 	closed         bool
 	detectionCount int
 }
@@ -199,9 +200,6 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 	if cfg.MinPersonHeight <= 0 {
 		cfg.MinPersonHeight = 0.075
 	}
-	if cfg.Hysteresis <= 0 {
-		cfg.Hysteresis = 0.13
-	}
 	if cfg.ReentryWindow == 0 {
 		cfg.ReentryWindow = 30 * time.Minute
 	}
@@ -230,7 +228,12 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 		c.stride = max(1, int(math.Floor(fps/cfg.AnalysisFPS+0.01)))
 	}
 	afps := fps / float64(c.stride) // frames analysed per second
+	c.tun = tuningOf(c.det)
+	if cfg.Hysteresis > 0 {
+		c.tun.hysteresis = cfg.Hysteresis
+	}
 	c.tr = NewTracker(cfg.Tracker, afps)
+	c.tr.tun = c.tun
 	c.tr.frameW = math.Round(float64(width) * c.scale)
 	if p, ok := c.det.(Perspective); ok {
 		c.tr.persp = p
@@ -247,7 +250,7 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 	c.sigEvery = max(1, int(math.Round(afps/5))) // 5 looks a second
 	c.coastFrames = max(0, cfg.CoastCount.Seconds()*afps)
 	c.afps = afps
-	c.settleFrames = max(1, int(math.Round(sideSettle*afps)))
+	c.settleFrames = max(1, int(math.Round(c.tun.settle*afps)))
 	c.minHeight = cfg.MinPersonHeight * float64(height) * c.scale
 	return c, nil
 }
@@ -318,11 +321,14 @@ func (c *Counter) ProcessAt(frame gocv.Mat, at time.Duration) error {
 			// A person hidden for a moment keeps walking: the prediction
 			// of a confirmed track is trusted for CoastCount.
 			if t.confirmed && t.misses > 0 && float64(t.misses) <= c.coastFrames {
-				c.observe(t, t.Box())
+				c.look(t, t.Box())
 			}
 			continue
 		}
 		b := t.Box()
+		if c.tun.rawFoot && t.grouped == 0 {
+			b = t.lastBox
+		}
 		if t.confirmed && bgr != nil && !c.overlapsOther(t, tracks) {
 			share := measure(&t.sig, bgr, mask, work.Cols(), work.Rows(), t.lastBox, c.cfg.StaffUniform)
 			t.sigN++
@@ -334,10 +340,10 @@ func (c *Counter) ProcessAt(frame gocv.Mat, at time.Duration) error {
 		if len(c.cfg.StaffZone) >= 3 && Inside(c.cfg.StaffZone, c.toFrame(b.Foot())) {
 			t.zoneHits++
 		}
-		if c.atSide(b) {
-			continue
-		}
-		c.observe(t, b)
+		c.look(t, b)
+	}
+	for _, t := range c.tr.Ended() {
+		c.flush(t)
 	}
 	c.frame++
 	return nil

@@ -50,21 +50,18 @@ func (c *Counter) toFrame(p Pt) Pt { return Pt{p.X / c.scale, p.Y / c.scale} }
 // others.
 func (c *Counter) atSide(b Box) bool {
 	x := b.Foot().X
-	m := sideMargin * b.W
+	m := c.tun.sideMargin * b.W
 	return x < m || x > c.tr.frameW-m
 }
-
-// sideMargin is atSide's margin, as a share of the person's width.
-const sideMargin = 0.1
 
 // observe runs the hysteresis of every line on a track's foot point: a
 // side counts once the foot is a margin (a share of the person's height)
 // beyond the line, and a crossing is a change of counted side, placed in time
 // where the path last met the line. Jitter on the line or a U-turn inside
 // the margin never changes the side, so it never counts.
-func (c *Counter) observe(t *Track, b Box) {
+func (c *Counter) observe(t *Track, b Box, frame int, now time.Duration) {
 	foot := b.Foot()
-	margin := math.Max(1.5, c.cfg.Hysteresis*b.H)
+	margin := math.Max(1.5, c.tun.hysteresis*b.H)
 	for len(t.lines) < len(c.lines) {
 		t.lines = append(t.lines, lineState{})
 	}
@@ -73,8 +70,8 @@ func (c *Counter) observe(t *Track, b Box) {
 		d := cl.line.SignedDist(foot)
 		if st.seen && sign(d) != sign(st.lastD) {
 			k := st.lastD / (st.lastD - d)
-			st.crossF = float64(st.lastFrame) + k*float64(c.frame-st.lastFrame)
-			st.crossT = st.lastT + time.Duration(k*float64(c.now-st.lastT))
+			st.crossF = float64(st.lastFrame) + k*float64(frame-st.lastFrame)
+			st.crossT = st.lastT + time.Duration(k*float64(now-st.lastT))
 			st.crossAt = Pt{st.lastFoot.X + k*(foot.X-st.lastFoot.X), st.lastFoot.Y + k*(foot.Y-st.lastFoot.Y)}
 			st.crossSet = true
 		}
@@ -100,7 +97,7 @@ func (c *Counter) observe(t *Track, b Box) {
 		}
 		walking := t.confirmed && c.walking(t, b.H)
 		if side != 0 && st.side != 0 && side != st.side && walking {
-			c.emit(t, li, side, foot)
+			c.emit(t, li, side, foot, frame, now)
 		}
 		// A tentative track keeps the side it was born on, so a crossing
 		// made before confirmation is still counted once it is confirmed;
@@ -109,16 +106,16 @@ func (c *Counter) observe(t *Track, b Box) {
 		if side != 0 && (st.side == 0 || walking) {
 			st.side = side
 		}
-		st.lastD, st.lastFrame, st.lastFoot, st.lastT, st.seen = d, c.frame, foot, c.now, true
+		st.lastD, st.lastFrame, st.lastFoot, st.lastT, st.seen = d, frame, foot, now, true
 	}
 }
 
 // emit records a crossing of line li by t to side (−1 in, +1 out), timed
 // where the path met the line, if it met it between the line's ends.
-func (c *Counter) emit(t *Track, li, side int, foot Pt) {
+func (c *Counter) emit(t *Track, li, side int, foot Pt, frame int, now time.Duration) {
 	st := &t.lines[li]
 	cl := c.lines[li]
-	f, at, when := float64(c.frame), foot, c.now
+	f, at, when := float64(frame), foot, now
 	if st.crossSet {
 		f, at, when = st.crossF, st.crossAt, st.crossT
 	}
@@ -157,6 +154,9 @@ func (c *Counter) walking(t *Track, h float64) bool {
 	if 2*seen < len(t.pathSeen) {
 		return false // detected in too few of its recent frames to be trusted
 	}
+	if c.tun.walkDist <= 0 {
+		return true
+	}
 	n := len(t.path)
 	if n < cap(t.path) {
 		return false
@@ -169,7 +169,7 @@ func (c *Counter) walking(t *Track, h float64) bool {
 		l += math.Hypot(b.X-a.X, b.Y-a.Y)
 	}
 	d := math.Hypot(newest.X-oldest.X, newest.Y-oldest.Y)
-	return d >= 0.15*h && d >= 0.5*l
+	return d >= c.tun.walkDist*h && d >= 0.5*l
 }
 
 // remember adds the track's foot point of this frame, and whether it was
@@ -190,13 +190,86 @@ func (c *Counter) remember(t *Track, p Pt, seen bool) {
 	t.pathAt = (t.pathAt + 1) % len(t.path)
 }
 
-// sideSettle is how long a foot point must stay past a line's margin for
-// its side to count.
-const sideSettle = 0.3 // seconds
-
 func sign(v float64) int {
 	if v < 0 {
 		return -1
 	}
 	return 1
+}
+
+// footLook is one look at a track's box, kept until it is counted.
+type footLook struct {
+	box   Box
+	frame int
+	at    time.Duration
+}
+
+// look hands a track's box of this frame to the counting lines. With
+// smoothing (tuning.smooth looks on each side), a look is counted once
+// the looks after it are in, on the box fitted to its neighbours: a
+// straight walk through the window, so a detector's jitter of a few
+// hundredths of a height neither crosses a line nor hides a crossing,
+// and the fit lags nothing.
+func (c *Counter) look(t *Track, b Box) {
+	k := c.tun.smooth
+	if k <= 0 {
+		if !c.atSide(b) {
+			c.observe(t, b, c.frame, c.now)
+		}
+		return
+	}
+	t.hist = append(t.hist, footLook{b, c.frame, c.now})
+	for t.next < len(t.hist) && len(t.hist)-1-t.next >= k {
+		c.observeLook(t, t.next)
+		t.next++
+	}
+	if t.next > k {
+		drop := t.next - k
+		t.hist = append(t.hist[:0], t.hist[drop:]...)
+		t.next = k
+	}
+}
+
+// flush counts a track's looks still waiting for their successors: the
+// track ended, or the footage did.
+func (c *Counter) flush(t *Track) {
+	for t.next < len(t.hist) {
+		c.observeLook(t, t.next)
+		t.next++
+	}
+}
+
+// observeLook counts look i of t's history on the box fitted to the looks
+// within tuning.smooth of it: the foot point by a straight line through
+// time, the size by the mean.
+func (c *Counter) observeLook(t *Track, i int) {
+	k := c.tun.smooth
+	lo, hi := max(0, i-k), min(len(t.hist)-1, i+k)
+	var n, st, sx, sy, stt, stx, sty, sw, sh float64
+	t0 := float64(t.hist[i].frame)
+	for j := lo; j <= hi; j++ {
+		l := t.hist[j]
+		f := l.box.Foot()
+		dt := float64(l.frame) - t0
+		n++
+		st += dt
+		stt += dt * dt
+		sx += f.X
+		sy += f.Y
+		stx += dt * f.X
+		sty += dt * f.Y
+		sw += l.box.W
+		sh += l.box.H
+	}
+	fx, fy := sx/n, sy/n
+	if den := n*stt - st*st; den > 1e-9 {
+		// the fitted line's value at dt = 0
+		fx = (sx*stt - st*stx) / den
+		fy = (sy*stt - st*sty) / den
+	}
+	w, h := sw/n, sh/n
+	b := Box{fx - w/2, fy - h, w, h}
+	if !c.atSide(b) {
+		c.observe(t, b, t.hist[i].frame, t.hist[i].at)
+	}
 }

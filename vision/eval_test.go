@@ -353,6 +353,8 @@ func (d *annotatedDetector) Detect(gocv.Mat) ([]Detection, error) {
 
 func (d *annotatedDetector) Close() error { return nil }
 
+func (d *annotatedDetector) tuning() tuning { return exactTuning }
+
 // TestCountingOnAnnotatedBoxes runs the tracker and the counting rules on
 // the annotated boxes instead of detections, over the 40 random lines of
 // seed 1 (STORELENS_SEED picks another): what remains wrong there is the

@@ -38,6 +38,9 @@ type NanoDetDetector struct {
 	outputs []string
 	work    gocv.Mat
 	chans   []gocv.Mat
+	// weakScore is the lowest score kept as a weak detection (0: half of
+	// MinScore).
+	weakScore float64
 }
 
 // nanoDetMean and nanoDetStd are NanoDet's per-channel normalisation (BGR).
@@ -117,6 +120,16 @@ func (d *NanoDetDetector) Close() error {
 // Detect runs the network on a BGR frame and returns the people in it, in
 // the frame's pixels.
 func (d *NanoDetDetector) Detect(frame gocv.Mat) ([]Detection, error) {
+	cands, err := d.candidates(frame, d.cfg.MinScore/2)
+	if err != nil {
+		return nil, err
+	}
+	return d.pick(cands), nil
+}
+
+// candidates runs the network and returns every box whose person score is
+// at least floor, with the network's own score, before overlaps are merged.
+func (d *NanoDetDetector) candidates(frame gocv.Mat, floor float64) ([]Detection, error) {
 	s := d.cfg.Size
 	gocv.Resize(frame, &d.work, image.Pt(s, s), 0, 0, gocv.InterpolationLinear)
 	d.work.ConvertTo(&d.work, gocv.MatTypeCV32FC3)
@@ -164,7 +177,6 @@ func (d *NanoDetDetector) Detect(frame gocv.Mat) ([]Detection, error) {
 		}
 	}
 	sx, sy := float64(frame.Cols())/float64(s), float64(frame.Rows())/float64(s)
-	weak := d.cfg.MinScore / 2
 	var cands []Detection
 	for n, l := range levels {
 		grid := int(math.Round(math.Sqrt(float64(n))))
@@ -174,7 +186,7 @@ func (d *NanoDetDetector) Detect(frame gocv.Mat) ([]Detection, error) {
 		stride := float64(s) / float64(grid)
 		for i := range n {
 			score := float64(l.cls[i*80]) // class 0: person
-			if score < weak {
+			if score < floor {
 				continue
 			}
 			cx := (float64(i%grid) + 0.5) * stride
@@ -193,17 +205,33 @@ func (d *NanoDetDetector) Detect(frame gocv.Mat) ([]Detection, error) {
 			cands = append(cands, Detection{Box: Box{x1, y1, x2 - x1, y2 - y1}, Score: score})
 		}
 	}
-	dets := nms(cands, d.cfg.NMS)
-	// The tracker's scale: strong from 0.5 up, weak below.
+	return cands, nil
+}
+
+// pick merges overlapping candidates and puts their scores on the
+// tracker's scale: strong from 0.5 up, weak below, none under half the
+// strong score.
+func (d *NanoDetDetector) pick(cands []Detection) []Detection {
+	weak := d.cfg.MinScore / 2
+	if d.weakScore > 0 {
+		weak = d.weakScore
+	}
+	kept := cands[:0]
+	for _, c := range cands {
+		if c.Score >= weak {
+			kept = append(kept, c)
+		}
+	}
+	dets := nms(kept, d.cfg.NMS)
 	for i := range dets {
 		c := dets[i].Score
 		if c >= d.cfg.MinScore {
 			dets[i].Score = 0.5 + 0.5*(c-d.cfg.MinScore)/(1-d.cfg.MinScore)
 		} else {
-			dets[i].Score = 0.49 * c / d.cfg.MinScore
+			dets[i].Score = 0.49 * (c - weak) / (d.cfg.MinScore - weak)
 		}
 	}
-	return dets, nil
+	return dets
 }
 
 // expectedBin is the mean of the softmax distribution over the bins.

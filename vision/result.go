@@ -12,6 +12,9 @@ import (
 // the events and returns the result. The counter is not usable afterwards
 // except for Close.
 func (c *Counter) Finish() *Result {
+	for _, t := range c.tr.Tracks() {
+		c.flush(t) // the looks of people still in view at the end
+	}
 	res := &Result{Frames: c.frame, FPS: c.fps}
 	if c.frame > 0 {
 		res.Duration = c.now + time.Duration(float64(time.Second)/c.fps)

@@ -64,6 +64,9 @@ type Track struct {
 	uniform  float64
 	uniformN int
 	zoneHits int
+	// looks waiting to be counted (Counter.look), the next one at next
+	hist []footLook
+	next int
 	// grouped counts the looks in a row the track was only seen inside a
 	// blob of several people (partial).
 	grouped int
@@ -100,6 +103,7 @@ type TrackerConfig struct {
 // few hits, and coasting through short occlusions.
 type Tracker struct {
 	cfg   TrackerConfig
+	tun   tuning
 	persp Perspective // nil when the detector learns none
 	// frameW is the width of the analysed picture (0: unknown), to tell a
 	// person walking out of the side of the picture.
@@ -128,7 +132,7 @@ func NewTracker(cfg TrackerConfig, fps float64) *Tracker {
 	if cfg.StrongScore <= 0 {
 		cfg.StrongScore = 0.5
 	}
-	return &Tracker{cfg: cfg, dt: 1 / fps, nextID: 1}
+	return &Tracker{cfg: cfg, tun: motionTuning, dt: 1 / fps, nextID: 1}
 }
 
 // Tracks are the live tracks after the last Update (tentative included).
@@ -140,7 +144,7 @@ func (tr *Tracker) Update(dets []Detection) {
 	tr.removed = tr.removed[:0]
 	for _, t := range tr.tracks {
 		h := math.Max(t.h.x, 4)
-		q := (accelNoise * h) * (accelNoise * h)
+		q := (tr.tun.accelNoise * h) * (tr.tun.accelNoise * h)
 		t.cx.predict(tr.dt, q)
 		t.cy.predict(tr.dt, q)
 		t.w.predict(tr.dt, q/16)
@@ -172,7 +176,10 @@ func (tr *Tracker) Update(dets []Detection) {
 	// Pass 2: weak detections only for tracks still unmatched, stricter.
 	p2, restT, _ := tr.assign(restT, dets, weak, weakGate)
 	pairs = append(pairs, p2...)
-	members := tr.groups(restT, dets, pairs)
+	var members map[int][]int
+	if tr.tun.groups {
+		members = tr.groups(restT, dets, pairs)
+	}
 	for _, p := range pairs {
 		t := tr.tracks[p[0]]
 		if len(members[p[1]]) > 0 && t.confirmed {
@@ -195,7 +202,7 @@ func (tr *Tracker) Update(dets []Detection) {
 		d := tr.settle(dets[di], nil)
 		dup := false
 		for _, t := range tr.tracks {
-			if t.matched && (IoU(t.Box(), d) > 0.3 || insideShare(d, t.Box()) > 0.6) {
+			if t.matched && (IoU(t.Box(), d) > tr.tun.dupIoU || insideShare(d, t.Box()) > tr.tun.dupInside) {
 				dup = true
 				break
 			}
@@ -273,6 +280,9 @@ func (tr *Tracker) lostOwner(n *Track) *Track {
 		// Where the person would be now had they kept walking.
 		px := lb.X + lb.W/2 + t.vx*gap
 		py := lb.Y + lb.H + t.vy*gap
+		if tr.frameW > 0 && (px < 0 || px > tr.frameW) {
+			continue // walked out of the side of the picture
+		}
 		h := math.Max(lb.H, 4)
 		d := math.Hypot(px-(nb.X+nb.W/2), (py-(nb.Y+nb.H))*0.7) / h
 		r := nb.H / h
@@ -539,7 +549,7 @@ func (tr *Tracker) correct(t *Track, det Detection) {
 	if t.confirmed {
 		t.vx, t.vy = t.cx.v, t.cy.v
 	}
-	r := (measNoise * d.H) * (measNoise * d.H)
+	r := (tr.tun.measNoise * d.H) * (tr.tun.measNoise * d.H)
 	t.cx.update(d.X+d.W/2, r)
 	t.cy.update(d.Y+d.H/2, r)
 	t.w.update(d.W, 2*r)
@@ -616,13 +626,6 @@ func hungarian(cost [][]float64, n int) []int {
 // (seeds 1–3) and checked on others (seeds 4–10) and on altered copies of
 // the footage (see docs/counting.md).
 const (
-	// accelNoise is the filter's acceleration noise, in person heights per
-	// second squared; measNoise a detection's error, in person heights. A
-	// blob's box wobbles by a fifth of a height (limbs, merges with
-	// shadows and neighbours), and trusting it more lets every wobble of
-	// the foot point through to the counting lines.
-	accelNoise = 2.0
-	measNoise  = 0.2
 	// strongGate and weakGate are the largest match costs a strong and a
 	// weak detection may have with a track.
 	strongGate = 1.0
