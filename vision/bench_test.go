@@ -192,6 +192,7 @@ func BenchmarkCountDNN(b *testing.B) {
 		took := time.Since(start).Seconds()
 		fps := float64(c.frame) / took
 		realTime := float64(c.frame) / src.FPS() / took
+		fmt.Printf("looked at %v of the %.0fx%.0f work frame; %d looks unchanged\n", c.roi, c.roiS.w, c.roiS.h, c.skipped)
 		c.Close()
 		src.Close()
 		b.ReportMetric(realTime, "x-real-time")

@@ -74,6 +74,10 @@ type Config struct {
 	// WorkWidth is the width frames are scaled down to before analysis
 	// (default 384; frames already narrower are used as they are).
 	WorkWidth int
+	// WholeFrame makes the learnt detector look at the whole picture,
+	// not only the part around the counting lines (the region learnt from
+	// the people seen near them, docs/counting.md).
+	WholeFrame bool
 	// OnTracks, when set, hears the tracked people of every analysed
 	// frame (boxes in frame pixels): what a review screen draws over the
 	// footage to show why a count is what it is.
@@ -161,6 +165,10 @@ type Counter struct {
 	coastFrames    float64
 	settleFrames   int
 	tun            tuning
+	roi            image.Rectangle // the part of the work frame looked at (empty: all)
+	roiS           roiState
+	gate           gate
+	skipped        int // looks the gate spared the detector
 	closed         bool
 	detectionCount int
 }
@@ -252,6 +260,7 @@ func NewCounter(cfg Config, width, height int, fps float64) (*Counter, error) {
 	c.afps = afps
 	c.settleFrames = max(1, int(math.Round(c.tun.settle*afps)))
 	c.minHeight = cfg.MinPersonHeight * float64(height) * c.scale
+	c.initROI()
 	return c, nil
 }
 
@@ -262,6 +271,7 @@ func (c *Counter) Close() error {
 	}
 	c.closed = true
 	c.work.Close()
+	c.gate.close()
 	return c.det.Close()
 }
 
@@ -288,7 +298,7 @@ func (c *Counter) ProcessAt(frame gocv.Mat, at time.Duration) error {
 		c.toWork(frame, &c.work)
 		work = c.work
 	}
-	dets, err := c.det.Detect(work)
+	dets, err := c.detect(work)
 	if err != nil {
 		return fmt.Errorf("frame %d: %w", c.frame, err)
 	}
@@ -305,6 +315,11 @@ func (c *Counter) ProcessAt(frame gocv.Mat, at time.Duration) error {
 		}
 	}
 	tracks := c.tr.Tracks()
+	if c.tun.gate && !c.cfg.WholeFrame {
+		if _, ok := c.det.(regionDetector); ok {
+			c.learnROI(tracks)
+		}
+	}
 	if c.cfg.OnTracks != nil {
 		boxes := make([]TrackBox, 0, len(tracks))
 		for _, t := range tracks {

@@ -244,6 +244,9 @@ func (c *Counter) flush(t *Track) {
 // time, the size by the mean.
 func (c *Counter) observeLook(t *Track, i int) {
 	k := c.tun.smooth
+	// The first and last looks of a track are fitted to as many looks
+	// on either side, not extrapolated from one side.
+	k = min(k, i, len(t.hist)-1-i)
 	lo, hi := max(0, i-k), min(len(t.hist)-1, i+k)
 	var n, st, sx, sy, stt, stx, sty, sw, sh float64
 	t0 := float64(t.hist[i].frame)

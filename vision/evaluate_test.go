@@ -468,6 +468,7 @@ func Evaluate(ctx context.Context, video string, gt *GroundTruth, lines []NamedL
 			c.lines = append(c.lines, countLine{fmt.Sprintf("eval%d", i), nl.Line.Scale(c.scale, c.scale)})
 		}
 	}
+	c.initROI() // around every line
 	start := time.Now()
 	if err := c.PrimeFrom(ctx, src); err != nil {
 		return nil, err

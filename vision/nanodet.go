@@ -18,9 +18,10 @@ type NanoDetConfig struct {
 	// detector, assets.PersonModel).
 	Model     string
 	ModelData []byte
-	// Size is the network's square input side (default 320; the model runs
-	// at any multiple of 32 it was converted for).
-	Size int
+	// Size is the width of the network's input (default 320) and Height
+	// its height (default Size); both multiples of 32. The converted
+	// network is fully convolutional and runs at any such size.
+	Size, Height int
 	// MinScore is the class score of a strong detection (default 0.45);
 	// boxes down to half of it are kept as weak ones for the tracker.
 	MinScore float64
@@ -64,8 +65,11 @@ func NewNanoDetDetector(cfg NanoDetConfig) (*NanoDetDetector, error) {
 	if cfg.Size <= 0 {
 		cfg.Size = 320
 	}
-	if cfg.Size%32 != 0 {
-		return nil, fmt.Errorf("person detector input %d: use a multiple of 32 (320, 416)", cfg.Size)
+	if cfg.Height <= 0 {
+		cfg.Height = cfg.Size
+	}
+	if cfg.Size%32 != 0 || cfg.Height%32 != 0 {
+		return nil, fmt.Errorf("person detector input %dx%d: use multiples of 32 (320, 416)", cfg.Size, cfg.Height)
 	}
 	// Chosen on the random lines of seed 1 (docs/counting.md): at 0.4 the
 	// tracker made tracks of the detector's doubtful boxes (MOTA 54 %), at
@@ -120,18 +124,55 @@ func (d *NanoDetDetector) Close() error {
 // Detect runs the network on a BGR frame and returns the people in it, in
 // the frame's pixels.
 func (d *NanoDetDetector) Detect(frame gocv.Mat) ([]Detection, error) {
-	cands, err := d.candidates(frame, d.cfg.MinScore/2)
+	return d.DetectIn(frame, image.Rectangle{})
+}
+
+// DetectIn looks for people only in the part r of the frame (the whole
+// frame when r is empty), at the scale the whole frame would have: the
+// network's input shrinks with the part, and so does its cost.
+func (d *NanoDetDetector) DetectIn(frame gocv.Mat, r image.Rectangle) ([]Detection, error) {
+	cands, err := d.candidatesIn(frame, r, d.cfg.MinScore/2)
 	if err != nil {
 		return nil, err
 	}
 	return d.pick(cands), nil
 }
 
-// candidates runs the network and returns every box whose person score is
-// at least floor, with the network's own score, before overlaps are merged.
+// candidates runs the network on the whole frame and returns every box
+// whose person score is at least floor, with the network's own score,
+// before overlaps are merged.
 func (d *NanoDetDetector) candidates(frame gocv.Mat, floor float64) ([]Detection, error) {
-	s := d.cfg.Size
-	gocv.Resize(frame, &d.work, image.Pt(s, s), 0, 0, gocv.InterpolationLinear)
+	return d.candidatesIn(frame, image.Rectangle{}, floor)
+}
+
+// inputFor is the network input (a multiple of 32 each way) that covers r
+// at the whole frame's scale, and the part of the frame it covers: r
+// widened to the input's rounding, kept inside the frame.
+func (d *NanoDetDetector) inputFor(cols, rows int, r image.Rectangle) (in image.Point, crop image.Rectangle) {
+	full := image.Rect(0, 0, cols, rows)
+	r = r.Intersect(full)
+	if r.Empty() {
+		return image.Pt(d.cfg.Size, d.cfg.Height), full
+	}
+	fx, fy := float64(d.cfg.Size)/float64(cols), float64(d.cfg.Height)/float64(rows)
+	up := func(v float64, limit int) int { return min(limit, 32*int(math.Ceil(v/32-1e-9))) }
+	in = image.Pt(up(float64(r.Dx())*fx, d.cfg.Size), up(float64(r.Dy())*fy, d.cfg.Height))
+	cw := min(cols, int(math.Round(float64(in.X)/fx)))
+	ch := min(rows, int(math.Round(float64(in.Y)/fy)))
+	x0 := min(max(0, r.Min.X-(cw-r.Dx())/2), cols-cw)
+	y0 := min(max(0, r.Min.Y-(ch-r.Dy())/2), rows-ch)
+	return in, image.Rect(x0, y0, x0+cw, y0+ch)
+}
+
+func (d *NanoDetDetector) candidatesIn(frame gocv.Mat, r image.Rectangle, floor float64) ([]Detection, error) {
+	in, crop := d.inputFor(frame.Cols(), frame.Rows(), r)
+	iw, ih := in.X, in.Y
+	part := frame
+	if crop.Dx() != frame.Cols() || crop.Dy() != frame.Rows() {
+		part = frame.Region(crop)
+		defer part.Close()
+	}
+	gocv.Resize(part, &d.work, image.Pt(iw, ih), 0, 0, gocv.InterpolationLinear)
 	d.work.ConvertTo(&d.work, gocv.MatTypeCV32FC3)
 	for _, c := range d.chans {
 		c.Close()
@@ -142,7 +183,7 @@ func (d *NanoDetDetector) candidates(frame gocv.Mat, floor float64) ([]Detection
 		d.chans[i].DivideFloat(float32(nanoDetStd[i]))
 	}
 	gocv.Merge(d.chans, &d.work)
-	blob := gocv.BlobFromImage(d.work, 1, image.Pt(s, s), gocv.NewScalar(0, 0, 0, 0), false, false)
+	blob := gocv.BlobFromImage(d.work, 1, image.Pt(iw, ih), gocv.NewScalar(0, 0, 0, 0), false, false)
 	defer blob.Close()
 	d.net.SetInput(blob, "")
 	outs := d.net.ForwardLayers(d.outputs)
@@ -176,29 +217,37 @@ func (d *NanoDetDetector) candidates(frame gocv.Mat, floor float64) ([]Detection
 			return nil, fmt.Errorf("person detector: output of shape %v, want 80 class scores or %d box bins", dims, 4*nanoDetBins)
 		}
 	}
-	sx, sy := float64(frame.Cols())/float64(s), float64(frame.Rows())/float64(s)
+	sx, sy := float64(crop.Dx())/float64(iw), float64(crop.Dy())/float64(ih)
+	ox, oy := float64(crop.Min.X), float64(crop.Min.Y)
 	var cands []Detection
 	for n, l := range levels {
-		grid := int(math.Round(math.Sqrt(float64(n))))
-		if grid*grid != n || l.cls == nil || l.reg == nil {
-			return nil, fmt.Errorf("person detector: a level of %d cells is not a square grid with scores and boxes", n)
+		// The level's stride is the one whose grid has n cells.
+		stride := 0
+		for _, st := range []int{8, 16, 32, 64} {
+			if (iw/st)*(ih/st) == n {
+				stride = st
+			}
 		}
-		stride := float64(s) / float64(grid)
+		if stride == 0 || l.cls == nil || l.reg == nil {
+			return nil, fmt.Errorf("person detector: a level of %d cells is not a grid of the %dx%d input with scores and boxes", n, iw, ih)
+		}
+		gw := iw / stride
+		st := float64(stride)
 		for i := range n {
 			score := float64(l.cls[i*80]) // class 0: person
 			if score < floor {
 				continue
 			}
-			cx := (float64(i%grid) + 0.5) * stride
-			cy := (float64(i/grid) + 0.5) * stride
+			cx := (float64(i%gw) + 0.5) * st
+			cy := (float64(i/gw) + 0.5) * st
 			var dist [4]float64
 			for side := range 4 {
-				dist[side] = expectedBin(l.reg[i*4*nanoDetBins+side*nanoDetBins:][:nanoDetBins]) * stride
+				dist[side] = expectedBin(l.reg[i*4*nanoDetBins+side*nanoDetBins:][:nanoDetBins]) * st
 			}
-			x1 := math.Max(0, cx-dist[0]) * sx
-			y1 := math.Max(0, cy-dist[1]) * sy
-			x2 := math.Min(float64(s), cx+dist[2]) * sx
-			y2 := math.Min(float64(s), cy+dist[3]) * sy
+			x1 := ox + math.Max(0, cx-dist[0])*sx
+			y1 := oy + math.Max(0, cy-dist[1])*sy
+			x2 := ox + math.Min(float64(iw), cx+dist[2])*sx
+			y2 := oy + math.Min(float64(ih), cy+dist[3])*sy
 			if x2-x1 < 2 || y2-y1 < 4 {
 				continue
 			}

@@ -33,6 +33,10 @@ type tuning struct {
 	// smooth is how many looks on each side of a look the foot point is
 	// fitted to before it is counted (0: counted as it comes).
 	smooth int
+	// gate spares the detector looks at which nothing changed, and
+	// crops its picture to the counting lines' region (a stateless
+	// detector only: a background model must see every look).
+	gate bool
 }
 
 // motionTuning was chosen on 40 random counting lines of PETS09-S2L1
@@ -66,6 +70,7 @@ var learntTuning = func() tuning {
 	t.settle = 0
 	t.smooth = 2
 	t.sideMargin = 0.5
+	t.gate = true
 	return t
 }()
 
