@@ -127,8 +127,19 @@ func doubledClip(t *testing.T, n int) string {
 
 func TestReentryCountsOnce(t *testing.T) {
 	video := doubledClip(t, 400)
-	raw := countVideo(t, video, Config{ReentryWindow: -1})
-	dedup := countVideo(t, video, Config{})
+	t.Run("motion", func(t *testing.T) { reentryCountsOnce(t, video, nil) })
+	t.Run("learnt detector", func(t *testing.T) {
+		reentryCountsOnce(t, video, func() Detector { return builtInNanoDet(t) })
+	})
+}
+
+func reentryCountsOnce(t *testing.T, video string, det func() Detector) {
+	cfgRaw, cfgDedup := Config{ReentryWindow: -1}, Config{}
+	if det != nil {
+		cfgRaw.Detector, cfgDedup.Detector = det(), det()
+	}
+	raw := countVideo(t, video, cfgRaw)
+	dedup := countVideo(t, video, cfgDedup)
 	if raw.Reentries != 0 || raw.Entries != raw.In {
 		t.Fatalf("with de-duplication off: %d entries of %d in, %d re-entries", raw.Entries, raw.In, raw.Reentries)
 	}
