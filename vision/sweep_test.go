@@ -261,7 +261,6 @@ func TestSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var allIn, allOut DirScore
 	errs, errChosen := 0, 0
 	for s := lo; s <= hi; s++ {
 		sub := &Evaluation{}
@@ -279,191 +278,22 @@ func TestSweep(t *testing.T) {
 		if s <= 3 {
 			errChosen += e
 		}
-		allIn.True += in.True
-		allOut.True += out.True
 	}
 	in, out := ev.Total()
 	n, ok, worst := ev.Reached(0.98, 20)
 	fmt.Printf("all: in %.2f%% out %.2f%%, errors %d (1-3: %d, 4+: %d), dirs≥20 at 98%%: %d/%d worst %.1f%%; MOTA %.1f IDF1 %.1f sw %d\n",
 		100*in.Gross, 100*out.Gross, errs, errChosen, errs-errChosen, ok, n, 100*worst, 100*ev.Tracking.MOTA, 100*ev.Tracking.IDF1, ev.Tracking.Switches)
 	if os.Getenv("STORELENS_WHY") != "" {
-		truthBox := map[[2]int]Box{}
-		for id, pts := range gt.People {
-			for _, p := range pts {
-				truthBox[[2]int{id, p.Frame}] = p.Box
-			}
-		}
-		// trackOf is the confirmed track on person id in frame f (0: none).
-		trackOf := func(id, f int) int {
-			b, ok := truthBox[[2]int{id, f}]
-			if !ok {
-				return -1
-			}
-			best, bi := 0, 0.3
-			for _, tb := range seen[f] {
-				if tb.Confirmed && IoU(tb.Box, b) > bi {
-					best, bi = tb.Track, IoU(tb.Box, b)
-				}
-			}
-			return best
-		}
-		why := map[string]int{}
-		for _, l := range ev.Lines {
-			used := make([]bool, len(l.Counted))
-			for _, tr := range l.Truth {
-				found := false
-				for j, c := range l.Counted {
-					if !used[j] && c.Dir == tr.Dir && (c.T-tr.T).Abs() <= time.Second {
-						used[j], found = true, true
-						break
-					}
-				}
-				if found {
-					continue
-				}
-				f0 := tr.Frame - tr.Frame%2
-				before, after := 0, 0
-				for k := 2; k <= 6 && before <= 0; k += 2 {
-					before = trackOf(tr.Track, f0-k)
-				}
-				for k := 2; k <= 6 && after <= 0; k += 2 {
-					after = trackOf(tr.Track, f0+k)
-				}
-				var c string
-				switch {
-				case before == -1 || after == -1:
-					c = "annotation starts or ends"
-				case before <= 0 && after <= 0:
-					c = "not tracked"
-				case before <= 0:
-					c = "tracked only after"
-				case after <= 0:
-					c = "tracked only before"
-				case before != after:
-					c = "two tracks"
-				default:
-					c = "one track, not counted"
-					// How far past the line did the track's foot go on
-					// each side, in its height, around the crossing?
-					lo, hi := math.Inf(1), math.Inf(-1)
-					glo, ghi := math.Inf(1), math.Inf(-1)
-					atEdge := false
-					for f := f0 - 14; f <= f0+14; f += 2 {
-						for _, tb := range seen[f] {
-							if tb.Track == before {
-								d := l.Line.SignedDist(tb.Box.Foot()) / tb.Box.H
-								lo, hi = math.Min(lo, d), math.Max(hi, d)
-								if tb.Box.Foot().X < 0.1*tb.Box.W || tb.Box.Foot().X > 768-0.1*tb.Box.W {
-									atEdge = true
-								}
-							}
-						}
-						if b, ok := truthBox[[2]int{tr.Track, f}]; ok {
-							d := l.Line.SignedDist(b.Foot()) / b.H
-							glo, ghi = math.Min(glo, d), math.Max(ghi, d)
-						}
-					}
-					along := 0.5
-					if b, ok := truthBox[[2]int{tr.Track, tr.Frame}]; ok {
-						along = l.Line.Along(b.Foot())
-					}
-					switch {
-					case along < 0.06 || along > 0.94:
-						c += " (at an end of the line)"
-					case f0 < 20 || f0 > 775:
-						c += " (first or last 2 s)"
-					case atEdge:
-						c += " (at the side)"
-					case lo > -0.13 || hi < 0.13:
-						c += " (shallow)"
-					default:
-						c += " (deep)"
-					}
-					if os.Getenv("STORELENS_WHY") == "2" {
-						fmt.Printf("ONE %s %s f%d p%d t%d track %.2f..%.2f truth %.2f..%.2f %s\n", l.Name, tr.Dir, tr.Frame, tr.Track, before, lo, hi, glo, ghi, c)
-					}
-				}
-				why["miss: "+c]++
-			}
-			for j, c := range l.Counted {
-				if used[j] {
-					continue
-				}
-				// Which person is the track on?
-				f0 := c.Frame - c.Frame%2
-				person := 0
-				for id := range gt.People {
-					if trackOf(id, f0) == c.Track {
-						person = id
-					}
-				}
-				if person == 0 {
-					why["extra: track on nobody annotated"]++
-					continue
-				}
-				near := false
-				for _, tr := range l.Truth {
-					if tr.Track == person && (tr.T-c.T).Abs() <= 3*time.Second {
-						near = true
-					}
-				}
-				if near {
-					why["extra: person crossed within 3 s"]++
-				} else {
-					why["extra: person did not cross"]++
-					if os.Getenv("STORELENS_WHY") == "2" {
-						lo, hi := math.Inf(1), math.Inf(-1)
-						glo, ghi := math.Inf(1), math.Inf(-1)
-						for f := f0 - 14; f <= f0+14; f += 2 {
-							for _, tb := range seen[f] {
-								if tb.Track == c.Track {
-									d := l.Line.SignedDist(tb.Box.Foot()) / tb.Box.H
-									lo, hi = math.Min(lo, d), math.Max(hi, d)
-								}
-							}
-							if b, ok := truthBox[[2]int{person, f}]; ok {
-								d := l.Line.SignedDist(b.Foot()) / b.H
-								glo, ghi = math.Min(glo, d), math.Max(ghi, d)
-							}
-						}
-						others := 0
-						for _, tb := range seen[f0] {
-							if tb.Track != c.Track {
-								for _, tb2 := range seen[f0] {
-									if tb2.Track == c.Track && IoU(tb.Box, tb2.Box) > 0.1 {
-										others++
-									}
-								}
-							}
-						}
-						fmt.Printf("XTR %s %s f%d p%d t%d track %.2f..%.2f truth %.2f..%.2f overlapping %d\n", l.Name, c.Dir, c.Frame, person, c.Track, lo, hi, glo, ghi, others)
-					}
-				}
-			}
-		}
-		for k, v := range why {
-			fmt.Printf("WHY %4d %s\n", v, k)
-		}
+		explain(gt, ev, seen, os.Getenv("STORELENS_WHY") == "2")
 	}
 	if os.Getenv("STORELENS_MISS") != "" {
 		for _, l := range ev.Lines {
-			used := make([]bool, len(l.Counted))
-			for _, tr := range l.Truth {
-				found := false
-				for j, c := range l.Counted {
-					if !used[j] && c.Dir == tr.Dir && (c.T-tr.T).Abs() <= time.Second {
-						used[j], found = true, true
-						break
-					}
-				}
-				if !found {
-					fmt.Printf("MISS %s %s %s frame %d person %d\n", l.Name, l.Line, tr.Dir, tr.Frame, tr.Track)
-				}
+			missed, extra := unmatched(l)
+			for _, tr := range missed {
+				fmt.Printf("MISS %s %s %s frame %d person %d\n", l.Name, l.Line, tr.Dir, tr.Frame, tr.Track)
 			}
-			for j, c := range l.Counted {
-				if !used[j] {
-					fmt.Printf("XTRA %s %s %s frame %d track %d\n", l.Name, l.Line, c.Dir, c.Frame, c.Track)
-				}
+			for _, c := range extra {
+				fmt.Printf("XTRA %s %s %s frame %d track %d\n", l.Name, l.Line, c.Dir, c.Frame, c.Track)
 			}
 		}
 	}
@@ -530,4 +360,161 @@ func (r *recordingDetector) tuning() tuning { return noGate(r.d.tuning()) }
 func noGate(t tuning) tuning {
 	t.gate = false
 	return t
+}
+
+// unmatched are a line's true crossings no counted one matched and the
+// counted ones that matched none, as Score pairs them.
+func unmatched(l LineScore) (missed, extra []Event) {
+	used := make([]bool, len(l.Counted))
+	for _, tr := range l.Truth {
+		found := false
+		for j, c := range l.Counted {
+			if !used[j] && c.Dir == tr.Dir && (c.T-tr.T).Abs() <= time.Second {
+				used[j], found = true, true
+				break
+			}
+		}
+		if !found {
+			missed = append(missed, tr)
+		}
+	}
+	for j, c := range l.Counted {
+		if !used[j] {
+			extra = append(extra, c)
+		}
+	}
+	return missed, extra
+}
+
+// explain sorts every missed and extra crossing by its likely cause, from
+// the confirmed tracks seen in each analysed frame, and prints the tally
+// (and, with detail, each one).
+func explain(gt *GroundTruth, ev *Evaluation, seen map[int][]TrackBox, detail bool) {
+	truthBox := map[[2]int]Box{}
+	for id, pts := range gt.People {
+		for _, p := range pts {
+			truthBox[[2]int{id, p.Frame}] = p.Box
+		}
+	}
+	// trackOf is the confirmed track on person id in frame f (0: none, -1:
+	// the person is not annotated then).
+	trackOf := func(id, f int) int {
+		b, ok := truthBox[[2]int{id, f}]
+		if !ok {
+			return -1
+		}
+		best, bi := 0, 0.3
+		for _, tb := range seen[f] {
+			if tb.Confirmed && IoU(tb.Box, b) > bi {
+				best, bi = tb.Track, IoU(tb.Box, b)
+			}
+		}
+		return best
+	}
+	// reach is how far past line l, in heights, the track's and the
+	// person's foot went on either side within 1.4 s of frame f0, and
+	// whether the track's foot was at the side of the picture.
+	type reach struct {
+		lo, hi, glo, ghi float64
+		atEdge           bool
+	}
+	around := func(l Line, f0, track, person int) reach {
+		r := reach{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1), false}
+		for f := f0 - 14; f <= f0+14; f += 2 {
+			for _, tb := range seen[f] {
+				if tb.Track == track {
+					d := l.SignedDist(tb.Box.Foot()) / tb.Box.H
+					r.lo, r.hi = math.Min(r.lo, d), math.Max(r.hi, d)
+					if x := tb.Box.Foot().X; x < 0.1*tb.Box.W || x > 768-0.1*tb.Box.W {
+						r.atEdge = true
+					}
+				}
+			}
+			if b, ok := truthBox[[2]int{person, f}]; ok {
+				d := l.SignedDist(b.Foot()) / b.H
+				r.glo, r.ghi = math.Min(r.glo, d), math.Max(r.ghi, d)
+			}
+		}
+		return r
+	}
+	why := map[string]int{}
+	for _, l := range ev.Lines {
+		missed, extra := unmatched(l)
+		for _, tr := range missed {
+			f0 := tr.Frame - tr.Frame%2
+			before, after := 0, 0
+			for k := 2; k <= 6 && before <= 0; k += 2 {
+				before = trackOf(tr.Track, f0-k)
+			}
+			for k := 2; k <= 6 && after <= 0; k += 2 {
+				after = trackOf(tr.Track, f0+k)
+			}
+			var c string
+			switch {
+			case before == -1 || after == -1:
+				c = "annotation starts or ends"
+			case before <= 0 && after <= 0:
+				c = "not tracked"
+			case before <= 0:
+				c = "tracked only after"
+			case after <= 0:
+				c = "tracked only before"
+			case before != after:
+				c = "two tracks"
+			default:
+				r := around(l.Line, f0, before, tr.Track)
+				along := 0.5
+				if b, ok := truthBox[[2]int{tr.Track, tr.Frame}]; ok {
+					along = l.Line.Along(b.Foot())
+				}
+				switch {
+				case along < 0.06 || along > 0.94:
+					c = "one track, not counted (at an end of the line)"
+				case f0 < 20 || f0 > 775:
+					c = "one track, not counted (first or last 2 s)"
+				case r.atEdge:
+					c = "one track, not counted (at the side)"
+				case r.lo > -0.13 || r.hi < 0.13:
+					c = "one track, not counted (shallow)"
+				default:
+					c = "one track, not counted (deep)"
+				}
+				if detail {
+					fmt.Printf("ONE %s %s f%d p%d t%d track %.2f..%.2f truth %.2f..%.2f %s\n", l.Name, tr.Dir, tr.Frame, tr.Track, before, r.lo, r.hi, r.glo, r.ghi, c)
+				}
+			}
+			why["miss: "+c]++
+		}
+		for _, c := range extra {
+			f0 := c.Frame - c.Frame%2
+			person := 0
+			for id := range gt.People {
+				if trackOf(id, f0) == c.Track {
+					person = id
+				}
+			}
+			if person == 0 {
+				why["extra: track on nobody annotated"]++
+				continue
+			}
+			near := false
+			for _, tr := range l.Truth {
+				if tr.Track == person && (tr.T-c.T).Abs() <= 3*time.Second {
+					near = true
+				}
+			}
+			if near {
+				why["extra: person crossed within 3 s"]++
+				continue
+			}
+			why["extra: person did not cross"]++
+			if detail {
+				r := around(l.Line, f0, c.Track, person)
+				fmt.Printf("XTR %s %s f%d p%d t%d track %.2f..%.2f truth %.2f..%.2f\n", l.Name, c.Dir, c.Frame, person, c.Track, r.lo, r.hi, r.glo, r.ghi)
+			}
+		}
+	}
+	for k, v := range why {
+		fmt.Printf("WHY %4d %s\n", v, k)
+	}
 }
