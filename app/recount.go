@@ -88,6 +88,9 @@ func (a *App) Recount(ctx context.Context, req RecountRequest) (*RecountOutcome,
 func Recount(ctx context.Context, db *localdb.DB, req RecountRequest) (*RecountOutcome, error) {
 	if req.OnTracks != nil {
 		req.Count.OnTracks = req.OnTracks
+		// Whoever watches the boxes sees everybody in the picture, not
+		// only the people near the lines the count looks at.
+		req.Count.WholeFrame = true
 	}
 	var cam localdb.CountingCamera
 	if req.CameraCode != "" {

@@ -92,3 +92,32 @@ func TestRecountStoresEventsAndBuckets(t *testing.T) {
 		t.Errorf("recount for an unknown camera: %v", err)
 	}
 }
+
+// TestRecountShowsEveryoneToTheReview: the review draws the boxes of a
+// recount over the footage; they cover the people far from the line too,
+// though the count itself looks only near it.
+func TestRecountShowsEveryoneToTheReview(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a recount with the learnt detector")
+	}
+	video := assetstest.Footage(t, "vtest.avi")
+	far := 0
+	out, err := Recount(context.Background(), nil, RecountRequest{Video: video,
+		Count: vision.Config{Entrance: vision.Line{A: vision.Pt{X: 384, Y: 120}, B: vision.Pt{X: 384, Y: 576}}},
+		OnTracks: func(frame int, tracks []TrackBox) {
+			for _, tb := range tracks {
+				if tb.Box.Foot().X < 150 {
+					far++
+				}
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Result.In+out.Result.Out < 20 {
+		t.Fatalf("%d in, %d out on x=384; the PETS clip has about 30 crossings", out.Result.In, out.Result.Out)
+	}
+	if far < 50 {
+		t.Errorf("%d boxes of people left of x=150, 230 px from the line; the review must show them (PETS09 has people walking there for most of the clip)", far)
+	}
+}
