@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -269,4 +270,108 @@ func syncProgressText(s app.SyncState) string {
 		phase = tr("sync.items", "{{.Phase}} · {{.Count}} items", map[string]any{"Phase": phase, "Count": insight.GroupDigits(strconv.FormatInt(s.Done, 10))})
 	}
 	return tr("sync.running", "Syncing {{.Phase}}…", map[string]any{"Phase": phase})
+}
+
+// shellScreens are the dashboard and store page of one shell, built
+// together so the dashboard can open a store on the store page.
+type shellScreens struct {
+	dash        *Dashboard
+	store       *StorePage
+	review      *Review
+	tasks       *TasksScreen
+	reports     *ReportsScreen
+	inspections *InspectionsScreen
+	audit       *AuditScreen
+	// stop removes the screens' sync listener when they are rebuilt.
+	stop func()
+}
+
+// newScreens builds the region dashboard and the store page it opens
+// stores on, and has the dashboard reload when a sync brings new figures.
+func (sh *Shell) newScreens() *shellScreens {
+	core := sh.core
+	ins := core.Insight()
+	st := &shellScreens{}
+	st.store = NewStorePage(sh.run, ins, core, time.Now())
+	st.dash = NewDashboard(sh.run, ins, core, core.SyncState, time.Now())
+	st.dash.UsePlaces(core)
+	st.review = NewReview(sh.run, core, sh.win)
+	st.tasks = NewTasksScreen(sh.run, core, sh.win)
+	st.reports = NewReportsScreen(sh.run, core, sh.win, time.Now())
+	st.inspections = NewInspectionsScreen(sh.run, core, sh.win, time.Now())
+	st.audit = NewAuditScreen(sh.run, core, sh.win, time.Now())
+	openFootage := func(code string, t time.Time) {
+		sh.Show(AreaReview)
+		st.review.Open(code, t)
+	}
+	st.store.OnFootage = func(code string, t time.Time) bool { openFootage(code, t); return true }
+	st.tasks.OnFootage = openFootage
+	st.audit.OnFootage = func(code string, cameraID int64, t time.Time) {
+		sh.Show(AreaReview)
+		st.review.OpenCamera(code, cameraID, t)
+	}
+	st.audit.OnTask = func(id string) {
+		st.tasks.Select(id)
+		sh.Show(AreaTasks)
+	}
+	raise := func(p taskPrefill) {
+		showTaskForm(sh.win, sh.run, core, p, func(t app.Task) {
+			st.tasks.Select(t.ID)
+			sh.Show(AreaTasks)
+		})
+	}
+	st.review.OnTask = raise
+	// The review reopens where the manager left it.
+	prefs := sh.fa.Preferences()
+	if code, at := prefs.String(prefReviewStore), prefs.String(prefReviewAt); code != "" {
+		if t, err := time.Parse(time.RFC3339, at); err == nil {
+			st.review.SetOverlay(prefs.Bool(prefReviewOverlay))
+			st.review.Open(code, t)
+		}
+	}
+	st.review.OnOpened = func(code string, at time.Time, overlay bool) {
+		prefs.SetString(prefReviewStore, code)
+		prefs.SetString(prefReviewAt, at.Format(time.RFC3339))
+		prefs.SetBool(prefReviewOverlay, overlay)
+	}
+	st.store.OnRaiseTask = raise
+	st.dash.OnOpenStore = func(code string, p insight.Period) {
+		st.store.Open(code, p)
+		sh.Show(AreaStores)
+	}
+	st.dash.OnLoaded = func(ov insight.RegionOverview) {
+		codes := make([]string, 0, len(ov.Stores))
+		for _, s := range ov.Stores {
+			c := s.Store.Code + " " + s.Store.Name
+			if s.Store.City != "" && !strings.Contains(s.Store.Name, s.Store.City) {
+				c += " · " + s.Store.City // so typing a city finds its stores
+			}
+			codes = append(codes, c)
+		}
+		st.store.SetStores(codes)
+		// Until the manager opens a store, the store page shows the one
+		// that most needs attention rather than an empty frame.
+		if st.store.code == "" && len(ov.Stores) > 0 {
+			st.store.Open(ov.Stores[0].Store.Code, ov.Period)
+		}
+	}
+	// When a sync run ends, show the fresh figures.
+	lastSync := core.SyncState().LastSync // UI goroutine only
+	stopSync := core.OnSyncState(func(s app.SyncState) {
+		if s.Running {
+			fyne.Do(st.dash.SyncChanged)
+			return
+		}
+		fyne.Do(func() {
+			if s.LastSync.Equal(lastSync) {
+				return
+			}
+			lastSync = s.LastSync
+			st.dash.load()
+			st.dash.UsePlaces(core) // the first sync brings the stores
+			st.tasks.Load()         // the stores' answers come with the sync
+		})
+	})
+	st.stop = func() { stopSync(); st.review.Close() }
+	return st
 }
