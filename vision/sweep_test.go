@@ -227,9 +227,9 @@ func TestSweep(t *testing.T) {
 		if os.Getenv("STORELENS_FLIP") != "" {
 			cacheTag += "-flip"
 		}
-		cache := filepath.Join(os.TempDir(), "storelens-nanodet-looks"+cacheTag+".gob")
+		cache := looksCache(cacheTag)
 		if cfg.AnalysisFPS != 0 {
-			cache = filepath.Join(os.TempDir(), fmt.Sprintf("storelens-nanodet-looks-%g%s.gob", cfg.AnalysisFPS, cacheTag))
+			cache = looksCache(fmt.Sprintf("-%g%s", cfg.AnalysisFPS, cacheTag))
 		}
 		var looks [][]Detection
 		if f, err := os.Open(cache); err == nil {
@@ -305,7 +305,7 @@ func TestSweep(t *testing.T) {
 // TestFootBias prints how the learnt detector's boxes differ from the
 // annotated ones (recorded looks).
 func TestFootBias(t *testing.T) {
-	f, err := os.Open(filepath.Join(os.TempDir(), "storelens-nanodet-looks.gob"))
+	f, err := os.Open(looksCache(""))
 	if err != nil || os.Getenv("STORELENS_BIAS") == "" {
 		t.Skip("no recorded looks")
 	}
@@ -517,4 +517,11 @@ func explain(gt *GroundTruth, ev *Evaluation, seen map[int][]TrackBox, detail bo
 	for k, v := range why {
 		fmt.Printf("WHY %4d %s\n", v, k)
 	}
+}
+
+// looksCache is where the recorded candidates of one setting are kept,
+// named after the built-in model's checksum so that a new model is
+// recorded afresh (tag: the input size, frame rate and views).
+func looksCache(tag string) string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("storelens-nanodet-looks-%s%s.gob", assets.PersonModelSHA256[:12], tag))
 }
