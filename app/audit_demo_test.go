@@ -142,7 +142,7 @@ func TestCashierAuditFindsTheScriptedAnomalies(t *testing.T) {
 	if err := a.DismissFinding(ctx, res.Findings[0].ID, "manager's own purchase, checked with the store"); err != nil {
 		t.Fatal(err)
 	}
-	task, err := a.FindingTask(ctx, res.Findings[1].ID, "zh", NewTaskRequest{})
+	task, err := a.FindingTask(ctx, res.Findings[1].ID, NewTaskRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestCashierAuditFindsTheScriptedAnomalies(t *testing.T) {
 	if f := status[res.Findings[1].ID]; f.Status != localdb.FindingTasked || f.TaskID != task.ID {
 		t.Errorf("tasked finding after a second run: %s %q", f.Status, f.TaskID)
 	}
-	if t2, err := a.FindingTask(ctx, res.Findings[1].ID, "zh", NewTaskRequest{}); err != nil || t2.ID != task.ID {
+	if t2, err := a.FindingTask(ctx, res.Findings[1].ID, NewTaskRequest{}); err != nil || t2.ID != task.ID {
 		t.Errorf("a second task from the same finding: %v %v", t2.ID, err)
 	}
 }

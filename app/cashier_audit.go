@@ -445,7 +445,8 @@ func (a *App) ReopenFinding(ctx context.Context, id int64) error {
 // till), with the finding's still as its snapshot and the moment and till
 // camera of its footage; title and body are the finding in the manager's
 // language unless req gives them.
-func (a *App) FindingTask(ctx context.Context, id int64, lang string, req NewTaskRequest) (Task, error) {
+func (a *App) FindingTask(ctx context.Context, id int64, req NewTaskRequest) (Task, error) {
+	lang := a.StoreLanguage(ctx)
 	f, err := a.db.AuditFinding(ctx, id)
 	if err != nil {
 		return Task{}, err

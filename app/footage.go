@@ -179,6 +179,59 @@ func (a *App) StillFrom(path, storeCode string, cam Camera, starts, at time.Time
 	return &Snapshot{Image: img, StoreCode: storeCode, Camera: cam, At: starts.Add(shown).In(loc), Blurred: blur}, nil
 }
 
+// EvidenceRequest names the frame a still is to be evidence of: the
+// recording it is decoded from, and the store, camera and moment it is to
+// be stamped with.
+type EvidenceRequest struct {
+	RecordingID int64
+	StoreCode   string
+	CameraID    int64
+	At          time.Time
+	Loc         *time.Location
+	Blur        bool
+}
+
+// EvidenceStill decodes the frame of req.At from recording req.RecordingID
+// and stamps it, after checking against the local store (not the screen's
+// state) that the recording is of that store's camera, holds that moment
+// and is on this laptop. A still that would carry another store's,
+// camera's or moment's picture is refused, so evidence is always what it
+// says it is.
+func (a *App) EvidenceStill(ctx context.Context, req EvidenceRequest) (*Snapshot, error) {
+	if req.RecordingID == 0 || req.At.IsZero() {
+		return nil, said("footage.err.loading")
+	}
+	place, err := a.db.RecordingPlaceByID(ctx, req.RecordingID)
+	if err != nil {
+		return nil, err
+	}
+	loc := req.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	at := req.At.In(loc).Format(time.DateTime)
+	if !strings.EqualFold(place.StoreCode, req.StoreCode) || place.CameraID != req.CameraID {
+		return nil, said("footage.err.mismatch", "Store", req.StoreCode, "At", at, "Camera", place.CameraCode, "Other", place.StoreCode)
+	}
+	if req.At.Before(place.Starts) || !req.At.Before(place.Starts.Add(place.Duration)) {
+		return nil, said("footage.err.none", "Store", req.StoreCode, "Camera", place.CameraCode, "At", at)
+	}
+	if place.State != "ready" || place.LocalPath == "" {
+		return nil, said("footage.err.loading")
+	}
+	cam := Camera{ID: place.CameraID, Code: place.CameraCode}
+	snap, err := a.StillFrom(place.LocalPath, place.StoreCode, cam, place.Starts, req.At, loc, req.Blur)
+	if err != nil {
+		return nil, err
+	}
+	// The decoder lands on the frame at or before the moment asked; a
+	// frame further off than a second is not evidence of that moment.
+	if d := snap.At.Sub(req.At); d > time.Second || d < -time.Second {
+		return nil, said("footage.err.none", "Store", req.StoreCode, "Camera", place.CameraCode, "At", at)
+	}
+	return snap, nil
+}
+
 // privacyDetector finds people for the blur: the learnt detector with a
 // low score threshold, as a missed face matters more than an extra blur.
 func (a *App) privacyDetector() (vision.Detector, error) {

@@ -76,6 +76,37 @@ func TestSnapshotFromAnExportedSegment(t *testing.T) {
 	if bright(plain.Image, storeLine) < 0.03 {
 		t.Error("no text in the burned-in band")
 	}
+	// Evidence is checked against the store, not the screen: the same
+	// recording stamped as another store's, or at a moment it does not
+	// hold, is refused; stamped as what it is, it is the frame of that moment.
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	at := time.Date(2026, 11, 19, 10, 41, 30, 0, loc)
+	st, cams, err := a.StoreCameras(ctx, "WH001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := a.RecordingAt(ctx, cams[0], st.Code, at, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.EvidenceStill(ctx, EvidenceRequest{RecordingID: rec.ID, StoreCode: "HF003", CameraID: cams[0].ID, At: at, Loc: loc}); err == nil ||
+		!contains(err.Error(), "WH001", "HF003", "not from store") {
+		t.Errorf("another store's picture as HF003's evidence: %v", err)
+	}
+	if _, err := a.EvidenceStill(ctx, EvidenceRequest{RecordingID: rec.ID, StoreCode: "WH001", CameraID: cams[0].ID, At: at.Add(2 * time.Hour), Loc: loc}); err == nil ||
+		!contains(err.Error(), "no recording") {
+		t.Errorf("a moment the recording does not hold: %v", err)
+	}
+	ev, err := a.EvidenceStill(ctx, EvidenceRequest{RecordingID: rec.ID, StoreCode: "WH001", CameraID: cams[0].ID, At: at, Loc: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ev.At.Format(time.DateTime); got != "2026-11-19 10:41:30" || ev.StoreCode != "WH001" || ev.Camera.Code != cams[0].Code {
+		t.Errorf("evidence stamped %s %s %s", ev.StoreCode, ev.Camera.Code, got)
+	}
+	if d := changed(ev.Image, plain.Image, b); d > 0.001 {
+		t.Errorf("the evidence still differs from the frame of its moment in %.2f %% of its pixels", 100*d)
+	}
 	// The blur changes the heads and leaves the rest.
 	whole := changed(blurred.Image, plain.Image, b)
 	if whole < 0.002 || whole > 0.05 {

@@ -7,7 +7,6 @@ import (
 	"image"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -22,9 +21,10 @@ import (
 // InspectionShot is one snapshot taken for a scheduled inspection.
 type InspectionShot = localdb.InspectionShot
 
-// InspectionCatchUp is how far back a run takes the snapshots it missed
-// (while the laptop was closed, say); older due moments are left.
-const InspectionCatchUp = 7 * 24 * time.Hour
+// InspectionCatchUp asks a run for the full catch-up: every moment it
+// missed (while the laptop was closed, say) back to the Monday of last
+// week on each store's clock (CatchUpFrom); older due moments are left.
+const InspectionCatchUp = 14 * 24 * time.Hour
 
 // liveWindow is how late a camera's live picture still stands for a due
 // moment; later, the recording of the moment is used.
@@ -58,12 +58,13 @@ type InspectionRequest struct {
 	// Now is the present (zero: time.Now); a live picture is taken only
 	// for moments due within liveWindow of it.
 	Now time.Time
-	// Lookback is how far back the run looks (0: InspectionCatchUp).
+	// Lookback is how far back the run looks (0 or InspectionCatchUp: the
+	// full catch-up, back to CatchUpFrom).
 	Lookback time.Duration
 }
 
 // RunInspections takes every snapshot due up to req's moment (and not
-// older than InspectionCatchUp) that is not taken yet: from the camera's
+// before CatchUpFrom) that is not taken yet: from the camera's
 // live stream when the moment is now and the camera answers, else from the
 // recording of the moment when it is on the laptop, else HQ's own
 // inspection snapshot. A moment is taken once, whatever the number of runs.
@@ -103,11 +104,11 @@ func (a *App) RunInspections(ctx context.Context, req InspectionRequest) (Inspec
 				return run, said("inspections.err.at", "At", req.AtLocal)
 			}
 		}
-		back := req.Lookback
-		if back <= 0 || back > InspectionCatchUp {
-			back = InspectionCatchUp
+		from := CatchUpFrom(upTo, loc)
+		if back := req.Lookback; back > 0 && back < InspectionCatchUp {
+			from = upTo.Add(-back)
 		}
-		for _, due := range DueMoments(d, upTo.Add(-back), upTo, loc) {
+		for _, due := range DueMoments(d, from, upTo, loc) {
 			if err := ctx.Err(); err != nil {
 				return run, err
 			}
@@ -203,33 +204,17 @@ func (a *App) syncEnds() (ended <-chan struct{}, remove func()) {
 // DueMoments are the moments in [from, upTo] at which schedule d is due on
 // the clock loc: its times on its weekdays, from its start date on.
 func DueMoments(d localdb.InspectionDue, from, upTo time.Time, loc *time.Location) []time.Time {
-	var clock [][2]int
-	for _, s := range strings.Split(d.Times, ",") {
-		hh, mm, ok := strings.Cut(strings.TrimSpace(s), ":")
-		h, err1 := strconv.Atoi(hh)
-		m, err2 := strconv.Atoi(mm)
-		if ok && err1 == nil && err2 == nil && h >= 0 && h < 24 && m >= 0 && m < 60 {
-			clock = append(clock, [2]int{h, m})
-		}
-	}
-	var out []time.Time
-	f := from.In(loc)
-	for day := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, loc); !day.After(upTo); day = day.AddDate(0, 0, 1) {
-		if d.StartsOn != "" && day.Format("2006-01-02") < d.StartsOn {
-			continue
-		}
-		if d.Weekdays&(1<<((int(day.Weekday())+6)%7)) == 0 {
-			continue
-		}
-		for _, c := range clock {
-			t := time.Date(day.Year(), day.Month(), day.Day(), c[0], c[1], 0, 0, loc)
-			if !t.Before(from) && !t.After(upTo) {
-				out = append(out, t)
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
-	return out
+	return d.Moments(from, upTo, loc)
+}
+
+// CatchUpFrom is where a full run starts looking on a store's clock: the
+// Monday of last week, at midnight. Whatever the day, last week (the week
+// the report is made of) is whole, which a plain seven days back is not:
+// on a Monday noon it would lose that morning's moments of last Monday.
+func CatchUpFrom(now time.Time, loc *time.Location) time.Time {
+	n := now.In(loc)
+	monday := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -((int(n.Weekday())+6)%7)-7)
+	return monday
 }
 
 // takeShot finds the picture of one due moment, trying the sources in
@@ -324,7 +309,6 @@ type JudgeRequest struct {
 	// evidence (TaskTitle, or one said from the schedule's name).
 	Task      bool
 	TaskTitle string
-	Lang      string // the language of the task's default title
 }
 
 // JudgeInspection records a verdict (and the task a fail raises) and
@@ -349,7 +333,7 @@ func (a *App) JudgeInspection(ctx context.Context, req JudgeRequest) (Inspection
 		}
 		title := strings.TrimSpace(req.TaskTitle)
 		if title == "" {
-			title = i18n.Say("inspections.task.title", "Schedule", req.Shot.Schedule).In(req.Lang)
+			title = i18n.Say("inspections.task.title", "Schedule", req.Shot.Schedule).In(a.StoreLanguage(ctx))
 		}
 		r.Task = &localdb.CorrectiveTask{StoreID: st.ID, Category: taskCategoryFor(req.Shot.Schedule), Title: title, Body: r.Note,
 			AtTime: req.Shot.Due, CameraID: req.Shot.CameraID, CreatedBy: vocab.ActorManager}

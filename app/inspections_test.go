@@ -222,3 +222,83 @@ func TestInspectionTakesTheLivePicture(t *testing.T) {
 		t.Errorf("an unreachable camera is not named among the reasons: %+v", run.Missing)
 	}
 }
+
+// A full catch-up reaches back to the Monday of last week on the store's
+// clock, whatever the day, so last week's report has every day: a run on
+// a Monday at 13:00 takes last Monday's 09:30 banner check, which seven
+// days back (13:00) would leave out.
+func TestCatchUpCoversLastWeekWhole(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	for _, c := range []struct{ now, want string }{
+		{"2026-12-07 13:00", "2026-11-30 00:00"}, // Monday
+		{"2026-12-13 23:59", "2026-11-30 00:00"}, // Sunday
+		{"2026-12-08 00:10", "2026-11-30 00:00"}, // Tuesday just after midnight
+		{"2026-12-14 07:00", "2026-12-07 00:00"}, // the next Monday
+	} {
+		now, _ := time.ParseInLocation("2006-01-02 15:04", c.now, sh)
+		if got := app.CatchUpFrom(now.UTC(), sh).Format("2006-01-02 15:04"); got != c.want {
+			t.Errorf("catch-up on %s starts %s, want %s", c.now, got, c.want)
+		}
+	}
+	banner := localdb.InspectionDue{Weekdays: 0b1011111, Times: "09:30"}
+	now, _ := time.ParseInLocation("2006-01-02 15:04", "2026-12-07 13:00", sh)
+	got := app.DueMoments(banner, app.CatchUpFrom(now, sh), now, sh)
+	if len(got) == 0 || got[0].Format("2006-01-02 15:04") != "2026-11-30 09:30" {
+		t.Fatalf("the catch-up's first banner moment is %v, want 2026-11-30 09:30", got)
+	}
+	// Mon–Fri and Sun of last week, and this Monday: 7 moments.
+	if len(got) != 7 {
+		t.Errorf("%d banner moments caught up, want 7", len(got))
+	}
+}
+
+// What goes to a store is in the store's language, not the manager's: a
+// failed inspection's task is titled in Chinese by default, in English
+// once the chain's store language is English; another language is refused.
+func TestTasksSpeakTheStoresLanguage(t *testing.T) {
+	core, sched := inspectionChain(t)
+	ctx := context.Background()
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	c := localdbtest.Conn(t, core.DB())
+	for i, hm := range []string{"10:01", "14:01"} {
+		at, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-20 "+hm, sh)
+		if _, err := c.Exec(`INSERT INTO snapshots(remote_id, camera_id, schedule_id, t, source, url)
+			VALUES (?, (SELECT c.id FROM cameras c JOIN stores s ON s.id = c.store_id ORDER BY s.code LIMIT 1), ?, ?, 'inspection', ?)`,
+			fmt.Sprintf("hq-%d", i), sched, at.Unix(), fmt.Sprintf("/v1/snapshots/hq-%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-20 16:30", sh)
+	run, err := core.RunInspections(ctx, app.InspectionRequest{Now: now, AtLocal: "2026-11-20 14:30"})
+	if err != nil || len(run.Taken) != 2 {
+		t.Fatalf("taken %d (%v)", len(run.Taken), err)
+	}
+	if got := core.StoreLanguage(ctx); got != "zh" {
+		t.Errorf("the store language is %q by default, want zh", got)
+	}
+	first, err := core.JudgeInspection(ctx, app.JudgeRequest{Shot: run.Taken[0], Verdict: "fail", Task: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := core.SetStoreLanguage(ctx, "fr"); err == nil {
+		t.Error("French was accepted as the store language")
+	}
+	if err := core.SetStoreLanguage(ctx, "en"); err != nil {
+		t.Fatal(err)
+	}
+	second, err := core.JudgeInspection(ctx, app.JudgeRequest{Shot: run.Taken[1], Verdict: "fail", Task: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := core.Tasks(ctx, app.TaskFilter{})
+	if err != nil || len(tasks) != 2 {
+		t.Fatalf("%d tasks (%v)", len(tasks), err)
+	}
+	titles := map[string]bool{}
+	for _, tk := range tasks {
+		titles[tk.Title] = true
+	}
+	if !titles["巡检不合格：门口叫卖检查"] || !titles["Inspection failed: 门口叫卖检查"] {
+		t.Errorf("task titles %v (verdicts %s, %s); want one in Chinese, then one in English", titles, first.Verdict, second.Verdict)
+	}
+}

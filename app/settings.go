@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"storelens/app/i18n"
 	"storelens/sync/engine"
 	"storelens/sync/feed"
 )
@@ -33,6 +34,28 @@ var (
 	// anything else that leaves the laptop.
 	SettingBlurFaces = Setting{Key: "evidence.blur_faces", Default: 1, Min: 0, Max: 1, Unit: 1}
 )
+
+// SettingStoreLanguage is the language of everything that goes to a store
+// (task titles and descriptions, inspection verdicts' tasks): the chain's,
+// not the manager's window. Chinese unless set.
+const SettingStoreLanguage = "chain.store_language"
+
+// StoreLanguage is the language text sent to a store is written in.
+func (a *App) StoreLanguage(ctx context.Context) string {
+	if v, ok, err := a.db.Setting(ctx, SettingStoreLanguage); err == nil && ok && (v == i18n.Chinese || v == i18n.English) {
+		return v
+	}
+	return i18n.Chinese
+}
+
+// SetStoreLanguage sets the language of text sent to stores (i18n.Chinese
+// or i18n.English); any other is refused.
+func (a *App) SetStoreLanguage(ctx context.Context, lang string) error {
+	if lang != i18n.Chinese && lang != i18n.English {
+		return said("settings.err.storelang", "Lang", lang)
+	}
+	return a.db.SetSetting(ctx, SettingStoreLanguage, lang)
+}
 
 // IntSetting reads a numeric setting in the unit the screen shows; a value
 // that is missing or unreadable reads as the default.

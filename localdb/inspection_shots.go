@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -22,6 +25,38 @@ type InspectionDue struct {
 	CameraID         int64
 	CameraCode       string
 	StreamURL        string
+}
+
+// Moments are the moments in [from, upTo] at which the schedule is due on
+// the clock loc: its times on its weekdays, from its start date on.
+func (d InspectionDue) Moments(from, upTo time.Time, loc *time.Location) []time.Time {
+	var clock [][2]int
+	for _, s := range strings.Split(d.Times, ",") {
+		hh, mm, ok := strings.Cut(strings.TrimSpace(s), ":")
+		h, err1 := strconv.Atoi(hh)
+		m, err2 := strconv.Atoi(mm)
+		if ok && err1 == nil && err2 == nil && h >= 0 && h < 24 && m >= 0 && m < 60 {
+			clock = append(clock, [2]int{h, m})
+		}
+	}
+	var out []time.Time
+	f := from.In(loc)
+	for day := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, loc); !day.After(upTo); day = day.AddDate(0, 0, 1) {
+		if d.StartsOn != "" && day.Format("2006-01-02") < d.StartsOn {
+			continue
+		}
+		if d.Weekdays&(1<<((int(day.Weekday())+6)%7)) == 0 {
+			continue
+		}
+		for _, c := range clock {
+			t := time.Date(day.Year(), day.Month(), day.Day(), c[0], c[1], 0, 0, loc)
+			if !t.Before(from) && !t.After(upTo) {
+				out = append(out, t)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return out
 }
 
 // InspectionPlan lists the cameras of every active schedule: a schedule

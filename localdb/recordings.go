@@ -182,22 +182,28 @@ func (db *DB) CloseRecording(ctx context.Context, id int64) error {
 
 // RecordingPlace is a clip with its camera and where it is on disk.
 type RecordingPlace struct {
+	CameraID   int64
 	CameraCode string
+	StoreCode  string
 	Starts     time.Time
+	Duration   time.Duration
 	LocalPath  string // "" until downloaded
 	State      string // the download state: ready once on this machine
 }
 
-// RecordingPlaceByID returns one clip's camera, start, file and state.
+// RecordingPlaceByID returns one clip's store, camera, span, file and state.
 func (db *DB) RecordingPlaceByID(ctx context.Context, id int64) (RecordingPlace, error) {
 	var p RecordingPlace
 	var starts int64
-	err := db.r.QueryRowContext(ctx, `SELECT c.code, r.starts, COALESCE(r.local_path, ''), r.state
-		FROM recordings r JOIN cameras c ON c.id = r.camera_id WHERE r.id = ?`, id).Scan(&p.CameraCode, &starts, &p.LocalPath, &p.State)
+	var dur float64
+	err := db.r.QueryRowContext(ctx, `SELECT c.id, c.code, s.code, r.starts, r.duration_s, COALESCE(r.local_path, ''), r.state
+		FROM recordings r JOIN cameras c ON c.id = r.camera_id JOIN stores s ON s.id = c.store_id WHERE r.id = ?`, id).
+		Scan(&p.CameraID, &p.CameraCode, &p.StoreCode, &starts, &dur, &p.LocalPath, &p.State)
 	if err != nil {
 		return p, fmt.Errorf("recording %d: %w", id, MapError(err))
 	}
 	p.Starts = time.Unix(starts, 0).UTC()
+	p.Duration = time.Duration(dur * float64(time.Second))
 	return p, nil
 }
 

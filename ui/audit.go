@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"storelens/app"
+	"storelens/app/i18n"
 	"storelens/app/audit"
 	"storelens/app/insight"
 	"storelens/localdb"
@@ -385,11 +386,12 @@ func (s *AuditScreen) dismiss(f app.AuditFinding) {
 func (s *AuditScreen) raiseTask(f app.AuditFinding) {
 	ev, _ := app.FindingEvidence(f)
 	title := widget.NewEntry()
-	title.SetText(tr("audit.kind."+f.Kind, f.Kind) + " · " + f.At.In(loadLoc(f.TimeZone)).Format("01-02 15:04"))
+	lang := s.core.StoreLanguage(context.Background())
+	title.SetText(i18n.Say("audit.kind."+f.Kind).In(lang) + " · " + f.At.In(loadLoc(f.TimeZone)).Format("01-02 15:04"))
 	body := widget.NewMultiLineEntry()
 	body.SetMinRowsVisible(4)
 	body.Wrapping = fyne.TextWrapWord
-	body.SetText(app.FindingSummary(f, ev).In(CurrentLanguage()))
+	body.SetText(app.FindingSummary(f, ev).In(lang))
 	due := widget.NewEntry()
 	due.SetPlaceHolder("YYYY-MM-DD")
 	due.SetText(time.Now().AddDate(0, 0, 3).Format(time.DateOnly))
@@ -404,7 +406,7 @@ func (s *AuditScreen) raiseTask(f app.AuditFinding) {
 			}
 			req := app.NewTaskRequest{Title: title.Text, Body: body.Text, DueOn: strings.TrimSpace(due.Text)}
 			s.run.Go(func() {
-				t, err := s.core.FindingTask(context.Background(), f.ID, CurrentLanguage(), req)
+				t, err := s.core.FindingTask(context.Background(), f.ID, req)
 				s.run.Do(func() {
 					if err != nil {
 						dialog.ShowInformation(tr("tasks.a.failed", "Not done"), errText(err), s.win)

@@ -46,7 +46,8 @@ type InspectionsScreen struct {
 	shots    []app.InspectionShot // those the filters keep
 	images   map[int64]string     // picture files by snapshot id
 	selected int
-	loading  int // generation of the last load, so a late answer is dropped
+	judging  bool // a verdict is being saved: keys wait for it, none lands twice
+	loading  int  // generation of the last load, so a late answer is dropped
 	fitted   bool
 }
 
@@ -94,6 +95,9 @@ func NewInspectionsScreen(run Runner, core *app.App, win fyne.Window, now time.T
 		if i != s.selected {
 			s.show(i)
 		}
+		// A click on the grid gives it the focus, and a focused grid
+		// would take P, F and U: the gallery's keys stay the gallery's.
+		s.win.Canvas().Unfocus()
 	}
 
 	s.big = canvas.NewImageFromImage(nil)
@@ -404,17 +408,25 @@ func (s *InspectionsScreen) TypedKey(ev *fyne.KeyEvent) {
 // Judge gives the snapshot in the large view a verdict, then moves on to
 // the next one not judged.
 func (s *InspectionsScreen) Judge(verdict string) {
-	if s.selected < 0 || s.selected >= len(s.shots) {
+	if s.judging || s.selected < 0 || s.selected >= len(s.shots) {
 		return
 	}
 	i := s.selected
-	req := app.JudgeRequest{Shot: s.shots[i], Verdict: verdict, Note: s.comment.Text, Task: s.raise.Checked, Lang: CurrentLanguage()}
+	req := app.JudgeRequest{Shot: s.shots[i], Verdict: verdict, Note: s.comment.Text, Task: s.raise.Checked}
 	if req.Shot.Verdict != "" {
 		return
 	}
+	// A verdict is for the picture the manager sees: none while it is
+	// still being fetched.
+	if p := s.images[req.Shot.SnapshotID]; p == "" || s.big.File != p {
+		s.status.SetText(tr("insp.notyet", "The picture of {{.Store}} is not on screen yet: judge it once you see it.", map[string]any{"Store": req.Shot.StoreCode}))
+		return
+	}
+	s.judging = true
 	s.run.Go(func() {
 		shot, err := s.core.JudgeInspection(context.Background(), req)
 		s.run.Do(func() {
+			s.judging = false
 			if err != nil {
 				s.status.SetText(errText(err))
 				return
@@ -457,8 +469,18 @@ func (s *InspectionsScreen) recount() {
 		s.summary.SetText(tr("insp.none", "No inspection snapshot on this day yet. Snapshots are taken at each schedule's times while StoreLens is open, and caught up when it starts."))
 		return
 	}
-	var pass, fail, unclear, open int
+	// The counts follow the schedule and store chosen (not "not judged
+	// only", which would hide the verdicts being counted).
+	code := strings.ToUpper(strings.TrimSpace(s.store.Text))
+	var n, pass, fail, unclear, open int
 	for _, sh := range s.all {
+		if s.schedule.SelectedIndex() > 0 && sh.Schedule != s.schedule.Selected {
+			continue
+		}
+		if code != "" && !strings.Contains(sh.StoreCode, code) {
+			continue
+		}
+		n++
 		switch sh.Verdict {
 		case "pass":
 			pass++
@@ -471,7 +493,7 @@ func (s *InspectionsScreen) recount() {
 		}
 	}
 	s.summary.SetText(tr("insp.summary", "{{.N}} snapshots: {{.Pass}} pass, {{.Fail}} fail, {{.Unclear}} unclear, {{.Open}} to judge", map[string]any{
-		"N": len(s.all), "Pass": pass, "Fail": fail, "Unclear": unclear, "Open": open}))
+		"N": n, "Pass": pass, "Fail": fail, "Unclear": unclear, "Open": open}))
 }
 
 // takeNow runs the inspections due now (the background run does so every

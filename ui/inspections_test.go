@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	stdsync "sync"
 	"testing"
 	"time"
 
@@ -26,52 +27,7 @@ import (
 // raises a corrective task with the snapshot; each verdict waits in the
 // outbox once, with the picture of a snapshot HQ has not seen.
 func TestInspectionGalleryByKeyboard(t *testing.T) {
-	end := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
-	sh, _ := time.LoadLocation("Asia/Shanghai")
-	due := time.Date(2026, 11, 20, 10, 0, 0, 0, sh)
-	type cam struct {
-		id   int64
-		code string
-	}
-	var cams []cam
-	core := synthCore(t, synthchain.Options{Stores: 3, Regions: 1, Days: 14, End: end, Seed: 4}, func(db *localdb.DB) {
-		dir := t.TempDir()
-		c := localdbtest.Conn(t, db)
-		if _, err := c.Exec(`UPDATE stores SET time_zone = 'Asia/Shanghai'`); err != nil {
-			t.Fatal(err)
-		}
-		res, err := c.Exec(`INSERT INTO inspection_schedules(remote_id, name, camera_role, weekdays, times, active) VALUES ('door', '门口叫卖检查', 'entrance', 127, '10:00', 1)`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sched, _ := res.LastInsertId()
-		// One live snapshot per store's entrance camera at 10:00.
-		rows, err := c.Query(`SELECT c.id, c.code FROM cameras c JOIN stores s ON s.id = c.store_id ORDER BY s.code`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var k cam
-			rows.Scan(&k.id, &k.code)
-			cams = append(cams, k)
-		}
-		rows.Close()
-		for i, k := range cams {
-			pic := image.NewRGBA(image.Rect(0, 0, 320, 240))
-			for p := range pic.Pix {
-				pic.Pix[p] = uint8(40 * (i + 1))
-			}
-			pic.Set(10, 10, color.White)
-			path := filepath.Join(dir, k.code+".jpg")
-			f, _ := os.Create(path)
-			jpeg.Encode(f, pic, nil)
-			f.Close()
-			if _, err := db.RecordShots(context.Background(), []localdb.ShotToRecord{{InspectionShot: localdb.InspectionShot{ScheduleID: sched, CameraID: k.id,
-				CameraCode: k.code, Due: due, TakenAt: due.Add(20 * time.Second), Source: "live", Path: path}}}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	core, cams, due := galleryDay(t)
 	w := test.NewTempWindow(t, nil)
 	s := NewInspectionsScreen(Runner{Inline: true}, core, w, due)
 	w.SetContent(s.Content())
@@ -144,6 +100,116 @@ func TestInspectionGalleryByKeyboard(t *testing.T) {
 	}
 }
 
+// galleryCam is a camera of the gallery's day.
+type galleryCam struct {
+	id   int64
+	code string
+}
+
+// galleryDay is a chain of three stores with one live snapshot of each
+// entrance camera due at 10:00 on 2026-11-20 (store time), each picture a
+// different grey.
+func galleryDay(t *testing.T) (*app.App, []galleryCam, time.Time) {
+	t.Helper()
+	end := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	due := time.Date(2026, 11, 20, 10, 0, 0, 0, sh)
+	var cams []galleryCam
+	core := synthCore(t, synthchain.Options{Stores: 3, Regions: 1, Days: 14, End: end, Seed: 4}, func(db *localdb.DB) {
+		dir := t.TempDir()
+		c := localdbtest.Conn(t, db)
+		if _, err := c.Exec(`UPDATE stores SET time_zone = 'Asia/Shanghai'`); err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.Exec(`INSERT INTO inspection_schedules(remote_id, name, camera_role, weekdays, times, active) VALUES ('door', '门口叫卖检查', 'entrance', 127, '10:00', 1)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sched, _ := res.LastInsertId()
+		// One live snapshot per store's entrance camera at 10:00.
+		rows, err := c.Query(`SELECT c.id, c.code FROM cameras c JOIN stores s ON s.id = c.store_id ORDER BY s.code`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var k galleryCam
+			rows.Scan(&k.id, &k.code)
+			cams = append(cams, k)
+		}
+		rows.Close()
+		for i, k := range cams {
+			pic := image.NewRGBA(image.Rect(0, 0, 320, 240))
+			for p := range pic.Pix {
+				pic.Pix[p] = uint8(40 * (i + 1))
+			}
+			pic.Set(10, 10, color.White)
+			path := filepath.Join(dir, k.code+".jpg")
+			f, _ := os.Create(path)
+			jpeg.Encode(f, pic, nil)
+			f.Close()
+			if _, err := db.RecordShots(context.Background(), []localdb.ShotToRecord{{InspectionShot: localdb.InspectionShot{ScheduleID: sched, CameraID: k.id,
+				CameraCode: k.code, Due: due, TakenAt: due.Add(20 * time.Second), Source: "live", Path: path}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	return core, cams, due
+}
+
+// Keys typed faster than the verdicts are saved land once, on the picture
+// on screen: F then U, U at once judge only the first snapshot; a
+// snapshot whose picture is not on screen yet is not judged at all.
+func TestGalleryKeysTypedFastLandOnThePictureShown(t *testing.T) {
+	SetLanguage(LangChinese)
+	core, cams, due := galleryDay(t)
+	w := test.NewTempWindow(t, nil)
+	var mu stdsync.Mutex
+	ui := func(fn func()) { mu.Lock(); defer mu.Unlock(); fn() }
+	s := NewInspectionsScreen(Runner{UI: ui}, core, w, due)
+	w.SetContent(s.Content())
+	w.Resize(fyne.NewSize(1024, 640))
+	ui(s.Load)
+	ready := func() bool {
+		var ok bool
+		ui(func() {
+			ok = len(s.shots) == 3 && s.selected == 0 && s.big.File != "" && s.big.File == s.images[s.shots[0].SnapshotID]
+		})
+		return ok
+	}
+	waitFor(t, ready, "the gallery never showed its first picture")
+	key := func(k fyne.KeyName) { ui(func() { s.TypedKey(&fyne.KeyEvent{Name: k}) }) }
+	// Three keys in one go, before the UI hears the first verdict saved.
+	ui(func() {
+		for _, k := range []fyne.KeyName{fyne.KeyF, fyne.KeyU, fyne.KeyU} {
+			s.TypedKey(&fyne.KeyEvent{Name: k})
+		}
+	})
+	waitFor(t, func() bool { var n int; ui(func() { n = s.selected }); return n == 1 }, "the gallery did not move on after F")
+	// The next picture is taken away as if it were still being fetched.
+	ui(func() {
+		delete(s.images, s.shots[2].SnapshotID)
+		s.show(2)
+	})
+	key(fyne.KeyP)
+	var status string
+	ui(func() { status = s.status.Text })
+	if !strings.Contains(status, "尚未显示") && !strings.Contains(status, "not on screen") {
+		t.Errorf("P on a picture not yet shown says %q", status)
+	}
+	time.Sleep(300 * time.Millisecond)
+	shots, err := core.InspectionShots(context.Background(), due.Add(-time.Hour), due.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, x := range shots {
+		got[x.CameraCode] = x.Verdict
+	}
+	if got[cams[0].code] != "fail" || got[cams[1].code] != "" || got[cams[2].code] != "" {
+		t.Errorf("verdicts stored after F, U, U and P: %v; want only the first, a fail", got)
+	}
+}
+
 // A snapshot the pre-check finds without anybody at the door, or with its
 // banner zone changed, is marked to be looked at first; one that looks as
 // expected is not.
@@ -157,5 +223,37 @@ func TestShotCaptionMarksWhatToLookAtFirst(t *testing.T) {
 	}
 	if c := shotCaption(app.InspectionShot{Verdict: "pass", Suggestion: "changed", Due: at, TimeZone: "UTC"}); !strings.HasPrefix(c, "✓") {
 		t.Errorf("a judged snapshot shows its verdict, not the pre-check: %q", c)
+	}
+}
+
+// The day's counts follow the schedule chosen: two schedules' snapshots
+// together, then one schedule's alone.
+func TestGalleryCountsFollowTheScheduleChosen(t *testing.T) {
+	SetLanguage(LangChinese)
+	core, cams, due := galleryDay(t)
+	c := localdbtest.Conn(t, core.DB())
+	res, err := c.Exec(`INSERT INTO inspection_schedules(remote_id, name, camera_role, weekdays, times, active) VALUES ('greet', '迎宾检查', 'entrance', 127, '10:00', 1)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched, _ := res.LastInsertId()
+	if _, err := core.DB().RecordShots(context.Background(), []localdb.ShotToRecord{{InspectionShot: localdb.InspectionShot{ScheduleID: sched, CameraID: cams[0].id,
+		CameraCode: cams[0].code, Due: due, TakenAt: due.Add(20 * time.Second), Source: "hq"}}}); err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	s := NewInspectionsScreen(Runner{Inline: true}, core, w, due)
+	w.SetContent(s.Content())
+	s.Load()
+	if !strings.Contains(s.summary.Text, "共 4张") {
+		t.Errorf("all schedules: %q, want 4 snapshots", s.summary.Text)
+	}
+	s.schedule.SetSelected("迎宾检查")
+	if !strings.Contains(s.summary.Text, "共 1张") || len(s.shots) != 1 {
+		t.Errorf("迎宾检查 chosen: %q and %d in the grid, want 1", s.summary.Text, len(s.shots))
+	}
+	s.schedule.SetSelected("门口叫卖检查")
+	if !strings.Contains(s.summary.Text, "共 3张") || len(s.shots) != 3 {
+		t.Errorf("门口叫卖检查 chosen: %q and %d in the grid, want 3", s.summary.Text, len(s.shots))
 	}
 }

@@ -59,7 +59,8 @@ type Review struct {
 	recountID int64         // its stored id
 	want      time.Time     // the moment asked for while it is fetched
 	retry     *time.Timer
-	gen       int // bumps with every open, so late answers are dropped
+	gen       int  // bumps with every open, so late answers are dropped
+	resume    bool // the footage was playing when the next moment was asked for
 
 	// OnTask raises a corrective task from the review (the snapshot kept
 	// as evidence); set by the shell.
@@ -134,7 +135,7 @@ func layoutSpacer() fyne.CanvasObject { return widget.NewLabel(" ") }
 func (r *Review) Content() fyne.CanvasObject { return r.content }
 
 func (r *Review) enable(on bool) {
-	for _, w := range []fyne.Disableable{r.playBtn, r.speedSel, r.overlay, r.snapBtn} {
+	for _, w := range []fyne.Disableable{r.playBtn, r.speedSel, r.overlay, r.snapBtn, r.taskBtn} {
 		if on {
 			w.Enable()
 		} else {
@@ -153,6 +154,8 @@ func (r *Review) OpenCamera(code string, cameraID int64, at time.Time) {
 	r.gen++
 	gen := r.gen
 	r.want = at
+	r.blank()
+	r.store = app.Store{}
 	if r.OnOpened != nil {
 		r.OnOpened(code, at, r.overlay.Checked)
 	}
@@ -336,7 +339,10 @@ func (r *Review) openAt(t time.Time) {
 		return
 	}
 	r.want = t
+	r.gen++
 	gen := r.gen
+	r.blank()
+	r.timeline.setCursor(t)
 	if rec.State != "ready" {
 		r.say(tr("review.fetching", "Fetching the footage of {{.From}}–{{.To}} from HQ (it is exported from the store's recorder first)…", map[string]any{
 			"From": time.Unix(rec.Starts, 0).In(r.loc).Format("15:04"), "To": time.Unix(rec.Starts, 0).Add(time.Duration(rec.DurationS * float64(time.Second))).In(r.loc).Format("15:04")}), true)
@@ -409,7 +415,8 @@ func (r *Review) pbFrame(t time.Time) int {
 // play puts a freshly opened recording on screen at t.
 func (r *Review) play(rec app.Recording, p *app.Player, t time.Time) {
 	speed := speedOf(r.speedSel.Selected)
-	wasPlaying := r.pb != nil && r.pb.isPlaying()
+	wasPlaying := r.resume || (r.pb != nil && r.pb.isPlaying())
+	r.resume = false
 	r.closePlayer()
 	r.rec = rec
 	r.release = r.core.OpenRecording(context.Background(), rec.ID)
@@ -471,6 +478,32 @@ func (r *Review) next(gen int) {
 	r.playBtn.SetIcon(iconFor(false))
 	r.say(tr("review.end", "End of the recorded footage of this day."), false)
 }
+
+// blank takes the picture of the moment on screen away while another
+// moment loads: no frame of one moment is shown under another's cursor,
+// and nothing can be captured until the new frame is decoded.
+func (r *Review) blank() {
+	if r.pb != nil {
+		r.resume = r.pb.isPlaying()
+	}
+	r.closePlayer()
+	r.rec = app.Recording{}
+	r.shown = time.Time{}
+	r.counts = nil
+	r.img.Image = blankFrame
+	r.img.Refresh()
+	r.timeLbl.SetText("")
+	r.enable(false)
+}
+
+// blankFrame is the picture while a moment loads.
+var blankFrame = func() *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, 768, 576))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = 24, 24, 24, 255
+	}
+	return img
+}()
 
 func (r *Review) closePlayer() {
 	if r.pb != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"storelens/app"
+	"storelens/app/i18n"
 )
 
 // toggleOverlay draws the counting lines and, after a background recount
@@ -137,16 +138,17 @@ func (r *Review) loadTimelineOnly() {
 // snapshot keeps the frame on screen (burned in, heads blurred unless the
 // setting says otherwise) as evidence and offers to raise a task with it.
 func (r *Review) snapshot() {
-	if r.pb == nil || r.shown.IsZero() {
+	if r.pb == nil || r.shown.IsZero() || r.rec.ID == 0 {
 		return
 	}
-	rec, cam, at, loc, code := r.rec, r.cam, r.shown, r.loc, r.store.Code
-	blur := r.core.IntSetting(context.Background(), app.SettingBlurFaces) != 0
+	req := app.EvidenceRequest{RecordingID: r.rec.ID, StoreCode: r.store.Code, CameraID: r.cam.ID, At: r.shown, Loc: r.loc,
+		Blur: r.core.IntSetting(context.Background(), app.SettingBlurFaces) != 0}
+	gen, rec := r.gen, r.rec
 	r.pb.setPlaying(false)
 	r.playBtn.SetIcon(iconFor(false))
 	r.say(tr("review.snapping", "Taking the snapshot…"), true)
 	r.run.Go(func() {
-		snap, err := r.core.StillFrom(rec.LocalPath, code, cam, time.Unix(rec.Starts, 0), at, loc, blur)
+		snap, err := r.core.EvidenceStill(context.Background(), req)
 		var id int64
 		if err == nil {
 			id, err = r.core.KeepSnapshot(context.Background(), snap)
@@ -156,15 +158,21 @@ func (r *Review) snapshot() {
 				r.say(errText(err), false)
 				return
 			}
+			if gen != r.gen {
+				// Another moment was asked for meanwhile: the still is
+				// kept, but no task is raised on a moment no longer shown.
+				r.say("", false)
+				return
+			}
 			r.say(tr("review.snapped", "Snapshot of {{.Time}} kept as evidence.", map[string]any{"Time": snap.At.Format("15:04:05")}), false)
-			r.raise(&taskEvidence{snapshotID: id, image: snap.Image, at: snap.At, recordingID: rec.ID, cameraID: cam.ID})
+			r.raise(&taskEvidence{snapshotID: id, image: snap.Image, at: snap.At, recordingID: rec.ID, cameraID: snap.Camera.ID})
 		})
 	})
 }
 
 // raise opens the task form for the store on screen.
 func (r *Review) raise(ev *taskEvidence) {
-	if r.OnTask == nil || r.store.ID == 0 {
+	if r.OnTask == nil || r.store.ID == 0 || (ev == nil && r.shown.IsZero()) {
 		return
 	}
 	p := taskPrefill{store: r.store.Code, storeName: r.store.Name, evidence: ev}
@@ -173,7 +181,8 @@ func (r *Review) raise(ev *taskEvidence) {
 		at = ev.at
 	}
 	if !at.IsZero() {
-		p.body = tr("review.task.body", "Seen on {{.Camera}} at {{.Time}}.", map[string]any{"Camera": r.cam.Code, "Time": at.In(r.loc).Format("2006-01-02 15:04:05")})
+		// Written for the store, in the store's language.
+		p.body = i18n.Say("review.task.body", "Camera", r.cam.Code, "Time", at.In(r.loc).Format("2006-01-02 15:04:05")).In(r.core.StoreLanguage(context.Background()))
 		p.at = at
 		p.cameraID = r.cam.ID
 		p.recordingID = r.rec.ID

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"storelens/app"
+	"storelens/app/i18n"
 )
 
 func (sh *Shell) settingsScreen() fyne.CanvasObject {
@@ -199,7 +200,21 @@ func (sh *Shell) syncForm() fyne.CanvasObject {
 			}
 		})
 	}
-	return container.NewVBox(form, container.NewHBox(save), result, blur)
+	// What goes to stores (tasks, their titles and descriptions) is in the
+	// chain's language, whatever the window's.
+	storeLangs := []string{i18n.Chinese, i18n.English}
+	storeLang := widget.NewSelect([]string{"中文", "English"}, nil)
+	storeLang.SetSelectedIndex(max(0, indexOf(storeLangs, sh.core.StoreLanguage(context.Background()))))
+	storeLang.OnChanged = func(string) {
+		code := storeLangs[storeLang.SelectedIndex()]
+		sh.run.Go(func() {
+			if err := sh.core.SetStoreLanguage(context.Background(), code); err != nil {
+				fyne.Do(func() { result.SetText(errText(err)) })
+			}
+		})
+	}
+	langForm := widget.NewForm(widget.NewFormItem(tr("settings.storelang", "Store language"), storeLang))
+	return container.NewVBox(form, container.NewHBox(save), result, blur, langForm)
 }
 
 // settingError says why a value was refused, naming the field as the

@@ -123,6 +123,9 @@ func (sh *Shell) build() {
 	sh.tabs.OnSelected = func(*container.TabItem) {
 		key := sh.currentKey()
 		sh.fa.Preferences().SetString(prefLastArea, key)
+		// A widget of the area left behind keeps no focus: the keys go to
+		// the area shown from the moment it shows.
+		sh.win.Canvas().Unfocus()
 		// The review's keys (space, arrows, J/K/L) work while it is shown.
 		switch key {
 		case AreaReview:
@@ -335,6 +338,7 @@ func (sh *Shell) newScreens() *shellScreens {
 		prefs.SetBool(prefReviewOverlay, overlay)
 	}
 	st.store.OnRaiseTask = raise
+	st.store.StoreLanguage = func() string { return core.StoreLanguage(context.Background()) }
 	st.dash.OnOpenStore = func(code string, p insight.Period) {
 		st.store.Open(code, p)
 		sh.Show(AreaStores)

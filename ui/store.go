@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"storelens/app"
+	"storelens/app/i18n"
 	"storelens/app/chart"
 	"storelens/app/insight"
 	"storelens/app/vocab"
@@ -45,6 +46,9 @@ type StorePage struct {
 	OnFootage func(code string, t time.Time) bool
 	// OnRaiseTask opens the task form for the store (prefilled from a flag).
 	OnRaiseTask func(p taskPrefill)
+	// StoreLanguage is the language of what goes to a store (Chinese
+	// when unset).
+	StoreLanguage func() string
 	storeName   string // of the store on the page
 	alertJumps  *fyne.Container
 
@@ -475,12 +479,16 @@ func (s *StorePage) showFlags(d insight.StoreDetail) {
 			open[h.Start.Unix()] = true
 		}
 	}
+	storeLang := i18n.Chinese
+	if s.StoreLanguage != nil {
+		storeLang = s.StoreLanguage()
+	}
 	for _, f := range d.Flags {
 		l := widget.NewLabel(tr("store.flag.line", "⚑ {{.Kind}}: {{.Reason}}", map[string]any{"Kind": flagKindLabel(f.Kind), "Reason": f.Reason.In(CurrentLanguage())}))
 		l.Wrapping = fyne.TextWrapWord
 		s.flags.Add(l)
 		if s.OnRaiseTask != nil {
-			p := flagPrefill(f, d.Store.Code, d.Store.Name)
+			p := flagPrefill(f, d.Store.Code, d.Store.Name, storeLang)
 			s.flags.Add(container.NewHBox(widget.NewButtonWithIcon(tr("store.flag.task", "Raise a task for this"), theme.DocumentCreateIcon(), func() { s.OnRaiseTask(p) })))
 		}
 		// Jump to the trading hours among the flag's hours: footage of a
@@ -611,17 +619,24 @@ func storeChartNames() chart.StoreNames { return chart.Names(CurrentLanguage()) 
 
 // flagPrefill is a task form filled from a flag: its kind chooses the
 // category and the KPI, its reason (with the numbers) is the description.
-func flagPrefill(f insight.Flag, code, name string) taskPrefill {
-	p := taskPrefill{store: code, storeName: name, body: f.Reason.In(CurrentLanguage()), kpi: string(f.Metric)}
+func flagPrefill(f insight.Flag, code, name, lang string) taskPrefill {
+	// What goes to the store is in the store's language (lang).
+	say := func(key, fallback string) string {
+		if i18n.Default().Has(lang, key) {
+			return i18n.Say(key).In(lang)
+		}
+		return fallback
+	}
+	p := taskPrefill{store: code, storeName: name, body: f.Reason.In(lang), kpi: string(f.Metric)}
 	switch string(f.Kind) {
 	case vocab.FlagEarlyClosing:
-		p.category, p.title = vocab.TaskCatOpeningHours, tr("store.flag.task.early", "Keep to the opening hours")
+		p.category, p.title = vocab.TaskCatOpeningHours, say("store.flag.task.early", "Keep to the opening hours")
 	case vocab.FlagAbnormalEntryRate:
-		p.category, p.title = vocab.TaskCatDoorGreeting, tr("store.flag.task.entry", "Bring the entry rate back: greet at the door")
+		p.category, p.title = vocab.TaskCatDoorGreeting, say("store.flag.task.entry", "Bring the entry rate back: greet at the door")
 	case vocab.FlagSuspectCounts:
-		p.category, p.title = vocab.TaskCatCamera, tr("store.flag.task.camera", "Check the entrance camera")
+		p.category, p.title = vocab.TaskCatCamera, say("store.flag.task.camera", "Check the entrance camera")
 	default:
-		p.category, p.title = vocab.TaskCatOther, flagKindLabel(f.Kind)
+		p.category, p.title = vocab.TaskCatOther, say("flag."+string(f.Kind), string(f.Kind))
 	}
 	if len(f.Hours) > 0 {
 		p.at = f.Hours[0]

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"storelens/app"
+	"storelens/app/i18n"
 	"storelens/app/insight"
 	"storelens/app/vocab"
 )
@@ -93,6 +94,11 @@ func showTaskForm(win fyne.Window, run Runner, core *app.App, p taskPrefill, don
 		clip.SetChecked(true)
 		items = append(items, widget.NewFormItem("", clip))
 	}
+	langName := map[string]string{i18n.Chinese: "中文", i18n.English: "English"}[core.StoreLanguage(context.Background())]
+	langNote := widget.NewLabel(tr("taskform.storelang", "Written for the store in {{.Lang}} (Settings → Store language).", map[string]any{"Lang": langName}))
+	langNote.Importance = widget.LowImportance
+	langNote.Wrapping = fyne.TextWrapWord
+	items = append(items, widget.NewFormItem("", langNote))
 	form := widget.NewForm(items...)
 	var d *dialog.CustomDialog
 	submit := func(draft bool) {
