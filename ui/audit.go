@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"storelens/app"
-	"storelens/app/i18n"
 	"storelens/app/audit"
+	"storelens/app/i18n"
 	"storelens/app/insight"
 	"storelens/localdb"
 )

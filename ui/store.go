@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"storelens/app"
-	"storelens/app/i18n"
 	"storelens/app/chart"
+	"storelens/app/i18n"
 	"storelens/app/insight"
 	"storelens/app/vocab"
 )
@@ -49,8 +49,8 @@ type StorePage struct {
 	// StoreLanguage is the language of what goes to a store (Chinese
 	// when unset).
 	StoreLanguage func() string
-	storeName   string // of the store on the page
-	alertJumps  *fyne.Container
+	storeName     string // of the store on the page
+	alertJumps    *fyne.Container
 
 	code     string
 	empty    *widget.Label
