@@ -64,3 +64,6 @@ require (
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 )
+
+// Fyne's locale lookup, with C.UTF-8 read as no locale (third_party/go-locale/README.md).
+replace github.com/jeandeaual/go-locale => ./third_party/go-locale
