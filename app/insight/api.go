@@ -356,7 +356,18 @@ type Coverage struct {
 	// Days are the days of Period the figures cover: all of them, or fewer
 	// when the data ends inside it (0 when it starts after the data).
 	Days int `json:"days"`
+	// YearAgo is what the year-ago figures are of: the same days a year
+	// earlier, aligned by weekday.
+	YearAgo Period `json:"year_ago"`
+	// YearAgoDays are the days of YearAgo that the data holds. When it
+	// holds fewer than all of them (the history starts inside it), there
+	// is no year-ago comparison: a week is never compared with two days.
+	YearAgoDays int `json:"year_ago_days"`
 }
+
+// YearAgoIncomplete reports whether the data starts inside the year-ago
+// period, so it has no year-ago figures to compare with.
+func (c Coverage) YearAgoIncomplete() bool { return c.YearAgoDays < c.YearAgo.NumDays() }
 
 // Incomplete reports whether the data ends inside the period, so its
 // figures cover only Days of its days.

@@ -310,3 +310,48 @@ func TestPeriodsPastTheDataCompareLikeWithLike(t *testing.T) {
 		t.Errorf("October, wholly inside the data: incomplete %v, no data %v, compared with %s", ov.Incomplete(), ov.NoData(), ov.Previous)
 	}
 }
+
+// A year ago that the data starts inside is no comparison: a week is never
+// set against the two days of it that the history holds. The period whose
+// year-ago days straddle the first day of data has no year-ago figures
+// and says how many of its days the data holds; a period whose year ago
+// lies wholly inside the data is compared as before.
+func TestYearAgoOnlyPartlyInTheDataIsNotCompared(t *testing.T) {
+	db := demoChain(t)
+	in := demoInsight(db)
+	ctx := context.Background()
+	any, err := in.Region(ctx, insight.Period{Kind: insight.Day, From: demoUntil.AddDate(0, 0, -2), To: demoUntil.AddDate(0, 0, -1)}, insight.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := time.Parse("2006-01-02", any.DataFrom)
+	// The last four days of data (a year of it): their year ago is the
+	// three days before the data starts and its first day.
+	p := insight.Period{Kind: insight.Range, From: first.AddDate(0, 0, 364-3), To: first.AddDate(0, 0, 364+1)}
+	ov, err := in.Region(ctx, p, insight.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ov.YearAgoIncomplete() || ov.YearAgoDays != 1 || ov.YearAgo.FirstDay() != first.AddDate(0, 0, -3).Format("2006-01-02") {
+		t.Fatalf("year ago of %s with data from %s: %s, %d days in the data, incomplete %v", p, ov.DataFrom, ov.YearAgo, ov.YearAgoDays, ov.YearAgoIncomplete())
+	}
+	for _, tile := range ov.Tiles {
+		if tile.YearAgoOK {
+			t.Errorf("%s has a year-ago figure (%v) from 1 of 4 days", tile.Metric, tile.YearAgo)
+		}
+	}
+	for _, s := range ov.Stores {
+		if s.YearAgo.TradingDays != 0 {
+			t.Fatalf("%s: year-ago KPIs of %d days", s.Store.Code, s.YearAgo.TradingDays)
+		}
+	}
+	// The last day of data alone: its year ago is the first day of data,
+	// wholly in it, and compared.
+	p = insight.Period{Kind: insight.Range, From: first.AddDate(0, 0, 364), To: first.AddDate(0, 0, 365)}
+	if ov, err = in.Region(ctx, p, insight.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	if ov.YearAgoIncomplete() || !ov.Tiles[0].YearAgoOK {
+		t.Errorf("year ago of %s, inside the data from %s: incomplete %v, compared %v", p, ov.DataFrom, ov.YearAgoIncomplete(), ov.Tiles[0].YearAgoOK)
+	}
+}

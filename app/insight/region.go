@@ -225,6 +225,17 @@ func (in *Insight) Region(ctx context.Context, p Period, f Filter) (RegionOvervi
 		return ov, fmt.Errorf("read KPIs of %s a year earlier: %w", p, err)
 	}
 	yago := yspans[0]
+	ov.YearAgo, ov.YearAgoDays = ya, ya.NumDays()
+	if ov.DataFrom == "" || ya.LastDay() < ov.DataFrom {
+		ov.YearAgoDays = 0
+	} else if ya.FirstDay() < ov.DataFrom {
+		ov.YearAgoDays = int(mustDay(ya.LastDay()).Sub(mustDay(ov.DataFrom)).Hours()/24) + 1
+	}
+	if ov.YearAgoIncomplete() {
+		// Like with like: a year ago only partly in the data is no
+		// comparison at all, in every front end.
+		yago = map[int64]localdb.DailyTotal{}
+	}
 
 	kNow := map[int64]KPIs{}
 	kHist := make([]map[int64]KPIs, len(hist))

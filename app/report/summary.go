@@ -114,7 +114,10 @@ func (*summary) WritePDF(d *Doc, r *Report) error {
 			txt(r.tileValue(t.Metric, t.YearAgo, t.YearAgoOK)), changeCell(t.YearChange())})
 	}
 	d.table(cols, rows, sizeBody)
-	d.para(r.T("report.kpis.note", "Previous", PeriodText(r.Sel.Previous, r.Lang), "YearAgo", PeriodText(r.Period.YearAgo(), r.Lang)), sizeSmall, muted)
+	d.para(r.T("report.kpis.note", "Previous", PeriodText(r.Sel.Previous, r.Lang), "YearAgo", PeriodText(r.Sel.Coverage.YearAgo, r.Lang)), sizeSmall, muted)
+	if c := r.Sel.Coverage; c.YearAgoIncomplete() {
+		d.para(r.T("report.yearago.incomplete", "YearAgo", PeriodText(c.YearAgo, r.Lang), "Days", c.YearAgoDays, "N", c.YearAgo.NumDays(), "From", c.DataFrom), sizeSmall, muted)
+	}
 	d.gap(6)
 
 	d.subheading(r.T("report.sec.highlights"))
