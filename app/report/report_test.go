@@ -450,7 +450,8 @@ func TestInspectionsSection(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run(`INSERT OR IGNORE INTO inspection_schedules(remote_id, name, camera_role, weekdays, times, active) VALUES ('test-door', '门口叫卖检查', 'entrance', 127, '10:00', 1)`)
+	run(`INSERT OR IGNORE INTO inspection_schedules(remote_id, name, store_id, camera_role, weekdays, times, active)
+		VALUES ('test-door', '门口叫卖检查', (SELECT id FROM stores WHERE code = 'CS002'), 'entrance', 127, '10:00', 1)`)
 	cam := `(SELECT c.id FROM cameras c JOIN stores s ON s.id = c.store_id WHERE s.code = 'CS002' AND c.role = 'entrance' LIMIT 1)`
 	sched := `(SELECT id FROM inspection_schedules WHERE remote_id = 'test-door')`
 	sh, _ := time.LoadLocation("Asia/Shanghai")
@@ -475,15 +476,23 @@ func TestInspectionsSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || strings.Join(rows[1], "|") != "门口叫卖检查|CS002|"+rows[1][2]+"|3|1|1|0|1" {
-		t.Errorf("inspection rows %q", rows)
+	// Due every day at 10:00: 7 in the week, 3 taken, 4 missing.
+	var row []string
+	for _, r := range rows {
+		if len(r) > 1 && r[0] == "门口叫卖检查" && r[1] == "CS002" {
+			row = r
+		}
+	}
+	if len(row) < 10 || strings.Join(row[3:], "|") != "7|3|4|1|1|0|1" {
+		t.Errorf("CS002's 门口叫卖检查 row %q, want due 7, taken 3, missing 4, then 1 pass, 1 fail, 0 unclear, 1 open", row)
 	}
 	out, err := exec.Command("pdftotext", fileOf(t, res, ".pdf"), "-").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if flat := strings.Join(strings.Fields(string(out)), ""); !strings.Contains(flat, "定时抓拍：共3张，合格1张、不合格1张、无法判断0张、待判定1张") {
-		t.Error("the summary does not count the inspections")
+	flat := strings.Join(strings.Fields(string(out)), "")
+	if !strings.Contains(flat, "定时抓拍：应拍") || !strings.Contains(flat, "缺") {
+		t.Error("the summary does not say how many inspections were due and missing")
 	}
 }
 
@@ -570,5 +579,51 @@ func TestCashierAuditSection(t *testing.T) {
 	}
 	if strings.Contains(flat, "11-1820:05") {
 		t.Error("a finding after the period is in the report")
+	}
+}
+
+// A store whose counts are suspect is not shown as under-performing: its
+// page says its traffic figures are not judged and draws no staffing
+// conclusion from them, and its traffic cells are marked suspect.
+func TestSuspectCountsAreNotUnderPerformance(t *testing.T) {
+	db := demoChain(t)
+	p := week(t)
+	res, src := makeReport(t, db, report.Request{Period: p, Lang: i18n.Chinese, Formats: []report.Format{report.PDF}})
+	ov, err := src.Insight.Region(context.Background(), p, insight.Filter{RegionID: demofeed.RegionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", fileOf(t, res, ".pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := strings.Split(string(out), "\f")
+	checked := 0
+	for _, s := range ov.Stores {
+		if !s.CountsSuspect {
+			continue
+		}
+		for _, pg := range pages {
+			flat := strings.Join(strings.Fields(pg), "")
+			if !strings.Contains(flat, s.Store.Code+s.Store.Name) || !strings.Contains(flat, i18n.Say("report.col.ranktag").In(i18n.Chinese)) ||
+				strings.Contains(flat, i18n.Say("report.sec.highlights").In(i18n.Chinese)) {
+				continue
+			}
+			checked++
+			if !strings.Contains(flat, "客流数据存疑") || !strings.Contains(flat, "（存疑）") {
+				t.Errorf("%s's page does not say its counts are suspect:\n%s", s.Store.Code, flat)
+			}
+			if strings.Contains(flat, "人员配置不合理") {
+				t.Errorf("%s's page concludes on staffing from suspect counts", s.Store.Code)
+			}
+		}
+	}
+	if checked == 0 {
+		for _, s := range ov.Stores {
+			if s.CountsSuspect {
+				t.Logf("suspect: %s %s, %d flags", s.Store.Code, s.Store.Name, len(s.Flags))
+			}
+		}
+		t.Fatal("no page of a store with suspect counts in the report; the demo chain scripts one")
 	}
 }

@@ -145,7 +145,12 @@ func (p *storePages) WritePDF(d *Doc, r *Report) error {
 				return err
 			}
 		}
-		if pg.detail.Staff.All.Hours > 0 {
+		switch {
+		case pg.row.CountsSuspect:
+			// The staff ratio is entries per staff member: from suspect
+			// counts it concludes nothing.
+			d.para(r.T("report.store.suspect"), sizeSmall, muted)
+		case pg.detail.Staff.All.Hours > 0:
 			d.para(pg.detail.Staff.All.Summary().In(r.Lang), sizeSmall, ink)
 		}
 		d.subheading(r.T("report.sec.storetasks"))
@@ -180,7 +185,11 @@ func (p *storePages) kpiTable(d *Doc, r *Report, pg storePage) {
 		v, ok := k.Value(m)
 		avg, _, aok := r.Base.TagAverageFor(pg.row, m)
 		val := txt(insight.FormatValueIn(m, v, ok, r.Lang))
-		if ok && aok && v < avg {
+		switch {
+		case pg.row.CountsSuspect && m.FromCounts():
+			// Suspect counts are no under-performance: shown, not judged.
+			val = colored(val.text+" "+r.T("report.suspectmark"), muted)
+		case ok && aok && v < avg:
 			val = colored(val.text, bad)
 		}
 		rk, rok := pg.row.Rank[m]

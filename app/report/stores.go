@@ -56,7 +56,10 @@ func (*storesSection) WritePDF(d *Doc, r *Report) error {
 			v, ok := s.KPIs.Value(m)
 			val := txt(insight.FormatValueIn(m, v, ok, r.Lang))
 			avg, _, aok := r.Base.TagAverageFor(s, m)
-			if ok && aok && v < avg {
+			switch {
+			case s.CountsSuspect && m.FromCounts():
+				val = colored(val.text+" "+r.T("report.suspectmark"), muted)
+			case ok && aok && v < avg:
 				val = colored(val.text, bad)
 			}
 			row = append(row, val, colored(insight.FormatValueIn(m, avg, aok, r.Lang), muted))

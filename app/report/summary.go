@@ -115,7 +115,9 @@ func (*summary) WritePDF(d *Doc, r *Report) error {
 	}
 	d.table(cols, rows, sizeBody)
 	d.para(r.T("report.kpis.note", "Previous", PeriodText(r.Sel.Previous, r.Lang), "YearAgo", PeriodText(r.Sel.Coverage.YearAgo, r.Lang)), sizeSmall, muted)
-	if c := r.Sel.Coverage; c.YearAgoIncomplete() {
+	if c := r.Sel.Coverage; c.YearAgoIncomplete() && c.YearAgoDays == 0 {
+		d.para(r.T("report.yearago.nodata", "YearAgo", PeriodText(c.YearAgo, r.Lang), "From", c.DataFrom), sizeSmall, muted)
+	} else if c.YearAgoIncomplete() {
 		d.para(r.T("report.yearago.incomplete", "YearAgo", PeriodText(c.YearAgo, r.Lang), "Days", c.YearAgoDays, "N", c.YearAgo.NumDays(), "From", c.DataFrom), sizeSmall, muted)
 	}
 	d.gap(6)
