@@ -27,7 +27,7 @@ type countJSON struct {
 	Detector  string           `json:"detector"` // motion or dnn
 	In        int              `json:"in"`
 	Out       int              `json:"out"`
-	PassersBy int              `json:"passers_by"`
+	PassersBy *int             `json:"passers_by"` // null without an outside line: not measured, not zero
 	Entries   int              `json:"entries"`
 	Frames    int              `json:"frames"`
 	FPS       float64          `json:"fps"`
@@ -150,14 +150,17 @@ func runCount(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeCountJSON(env.Stdout, out.Result, used)
+		return writeCountJSON(env.Stdout, out.Result, used, *outside != "")
 	}
-	writeCountSummary(env, *video, out)
+	writeCountSummary(env, *video, out, *outside != "")
 	return nil
 }
 
-func writeCountJSON(w io.Writer, r *vision.Result, detector string) error {
-	j := countJSON{Detector: detector, In: r.In, Out: r.Out, PassersBy: r.PassersBy, Entries: r.Entries, Frames: r.Frames, FPS: r.FPS, Events: []countEventJSON{}}
+func writeCountJSON(w io.Writer, r *vision.Result, detector string, passersMeasured bool) error {
+	j := countJSON{Detector: detector, In: r.In, Out: r.Out, Entries: r.Entries, Frames: r.Frames, FPS: r.FPS, Events: []countEventJSON{}}
+	if passersMeasured {
+		j.PassersBy = &r.PassersBy
+	}
 	for _, e := range r.Events {
 		j.Events = append(j.Events, countEventJSON{
 			T: roundMS(e.T), Frame: e.Frame, Line: e.Line, Dir: e.Dir, Track: e.Track, Staff: e.Staff, Reentry: e.Reentry,
@@ -171,12 +174,16 @@ func roundMS(d time.Duration) float64 {
 	return float64(d.Round(time.Millisecond)) / float64(time.Second)
 }
 
-func writeCountSummary(env Env, video string, out *app.RecountOutcome) {
+func writeCountSummary(env Env, video string, out *app.RecountOutcome, passersMeasured bool) {
 	r, w := out.Result, env.Stdout
 	fmt.Fprintln(w, env.T("cli.count.head", "Video", video, "Frames", r.Frames, "FPS", fmt.Sprintf("%.3g", r.FPS), "Dur", durText(env, r.Duration)))
 	fmt.Fprintln(w, env.T("cli.count.line", "In", r.In, "Out", r.Out))
 	fmt.Fprintln(w, env.T("cli.count.entries", "N", r.Entries, "Staff", r.StaffExcluded, "Re", r.Reentries))
-	fmt.Fprintln(w, env.T("cli.count.passers", "N", r.PassersBy))
+	if passersMeasured {
+		fmt.Fprintln(w, env.T("cli.count.passers", "N", r.PassersBy))
+	} else {
+		fmt.Fprintln(w, env.T("cli.count.passers.none"))
+	}
 	if r.DwellN > 0 {
 		fmt.Fprintln(w, env.T("cli.count.dwell", "Avg", durText(env, r.DwellSum/time.Duration(r.DwellN)), "N", r.DwellN))
 	}

@@ -157,3 +157,27 @@ func TestCountWithTheLearntDetector(t *testing.T) {
 		t.Errorf("an unknown detector: %v", err)
 	}
 }
+
+// Without an outside line passers-by are not measured, and the command
+// says so rather than "0": null in the JSON, "not measured" in the summary.
+func TestCountWithoutOutsideLineSaysNotMeasured(t *testing.T) {
+	video := assetstest.Footage(t, "vtest.avi")
+	out, _, err := runCountCmd(t, "--video", video, "--line", "384,120,384,576", "--detector", "motion", "--json", "--lang", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if string(raw["passers_by"]) != "null" {
+		t.Errorf("passers_by %s without an outside line, want null", raw["passers_by"])
+	}
+	out, _, err = runCountCmd(t, "--video", video, "--line", "384,120,384,576", "--detector", "motion", "--lang", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "passers-by:    not measured") || strings.Contains(out, "passers-by:    0") {
+		t.Errorf("summary without an outside line:\n%s", out)
+	}
+}
