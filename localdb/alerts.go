@@ -516,7 +516,12 @@ func (p *FeedPage) UpsertCameraAlert(a DeviceAlert) error {
 		a.Detail = "{}"
 	}
 	var old struct{ from, to sql.NullInt64 }
-	p.tx.QueryRowContext(p.ctx, `SELECT started_at, COALESCE(ended_at, ?) FROM camera_alerts WHERE remote_id = ?`, time.Now().Unix(), a.RemoteID).Scan(&old.from, &old.to)
+	// An alert still open marks the hours up to the last counts stored,
+	// never up to the wall clock: what a sync stores must not depend on
+	// the hour it runs at (a later page of counts touches its own days).
+	var lastData int64
+	p.tx.QueryRowContext(p.ctx, `SELECT COALESCE(MAX(bucket_start) + 900, 0) FROM count_buckets WHERE store_id = ?`, store).Scan(&lastData)
+	p.tx.QueryRowContext(p.ctx, `SELECT started_at, COALESCE(ended_at, ?) FROM camera_alerts WHERE remote_id = ?`, lastData, a.RemoteID).Scan(&old.from, &old.to)
 	if _, err := p.exec(`INSERT INTO camera_alerts(remote_id, camera_id, kind, source, started_at, ended_at, measure, detail)
 		VALUES (?, ?, ?, 'device', ?, NULLIF(?, 0), ?, ?)
 		ON CONFLICT(remote_id) DO UPDATE SET camera_id = excluded.camera_id, kind = excluded.kind, started_at = excluded.started_at,
@@ -526,7 +531,7 @@ func (p *FeedPage) UpsertCameraAlert(a DeviceAlert) error {
 	}
 	end := a.EndedAt
 	if end == 0 {
-		end = time.Now().Unix()
+		end = max(a.StartedAt, lastData)
 	}
 	p.touch(store, a.StartedAt, end)
 	if old.from.Valid {

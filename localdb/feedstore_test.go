@@ -250,3 +250,43 @@ func TestSweepRemovesWhatAFreshReadNoLongerListsButNeverAll(t *testing.T) {
 		t.Error("the listed camera was swept")
 	}
 }
+
+// An alert still open when it is synced marks the hours up to the last
+// counts stored, not up to the wall clock: the rollups a sync leaves are
+// the same whatever hour it runs at, before or after a store-local
+// midnight (a run across one once left a store-day more than another).
+func TestOpenAlertTouchesNoDayPastTheData(t *testing.T) {
+	db := openTest(t)
+	s := seedFeedCamera(t, db)
+	ctx := context.Background()
+	if _, err := db.ApplyFeedPage(ctx, "hq", "counts", "x", true, func(p *FeedPage) error {
+		return p.ReplaceCountDay(1011, s.ID, "2026-11-19", dayBuckets("2026-11-19", 32, 2))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	started, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-19 15:00", shanghai)
+	if _, err := db.ApplyFeedPage(ctx, "hq", "alerts", "a", true, func(p *FeedPage) error {
+		return p.UpsertCameraAlert(DeviceAlert{RemoteID: "open-1", CameraID: 1011, Kind: "moved", StartedAt: started.Unix()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var days []string
+	rows, err := db.r.Query(`SELECT DISTINCT local_day FROM store_daily WHERE store_id = ? ORDER BY local_day`, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var d string
+		rows.Scan(&d)
+		days = append(days, d)
+	}
+	rows.Close()
+	if len(days) != 1 || days[0] != "2026-11-19" {
+		t.Errorf("store days after an open alert: %v, want only 2026-11-19, the day of the counts", days)
+	}
+	var suspect int64
+	db.r.QueryRow(`SELECT COALESCE(sum(suspect_hours), 0) FROM store_daily WHERE store_id = ?`, s.ID).Scan(&suspect)
+	if suspect == 0 {
+		t.Error("the open alert marked no hour of the day's counts suspect")
+	}
+}
