@@ -66,8 +66,9 @@ func TestReviewWithOverlayUnderXvfb(t *testing.T) {
 			home := t.TempDir()
 			prefDir := filepath.Join(home, ".config", "fyne", AppID)
 			os.MkdirAll(prefDir, 0o755)
-			prefs := fmt.Sprintf(`{"last_area":%q,%q:"WH001",%q:%q,%q:true,"window_width":1366,"window_height":768}`,
-				AreaReview, prefReviewStore, prefReviewAt, at.Format(time.RFC3339), prefReviewOverlay)
+			key := func(k string) string { return folderPrefKey(dataDir, k) }
+			prefs := fmt.Sprintf(`{%q:%q,%q:"WH001",%q:%q,%q:true,"window_width":1366,"window_height":768}`,
+				key(prefLastArea), AreaReview, key(prefReviewStore), key(prefReviewAt), at.Format(time.RFC3339), key(prefReviewOverlay))
 			os.WriteFile(filepath.Join(prefDir, "preferences.json"), []byte(prefs), 0o644)
 			cmd := exec.Command(bin, "--data-dir", dataDir)
 			cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANGUAGE="+c.locale, "LC_ALL="+c.locale+".UTF-8", "HOME="+home)

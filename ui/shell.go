@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -104,16 +106,29 @@ func (sh *Shell) Start(ctx context.Context) {
 	})
 }
 
+// folderKey is a preference key of this data folder's own: the last area
+// and the review's moment belong to the data they point into, so another
+// folder (the demo's, a fresh one) never opens on a store it does not hold.
+func (sh *Shell) folderKey(key string) string { return folderPrefKey(sh.core.Config().DataDir, key) }
+
+// folderPrefKey is key for the data folder dir.
+func folderPrefKey(dir, key string) string {
+	h := sha256.Sum256([]byte(dir))
+	return key + "." + hex.EncodeToString(h[:6])
+}
+
 // build (re)creates every screen, e.g. after a language switch.
 func (sh *Shell) build() {
-	last := sh.fa.Preferences().StringWithFallback(prefLastArea, AreaDashboard)
+	last := sh.fa.Preferences().StringWithFallback(sh.folderKey(prefLastArea), AreaDashboard)
 	if sh.tabs != nil && sh.tabs.Selected() != nil {
 		last = sh.currentKey()
 	}
 	if sh.screens != nil {
 		sh.screens.stop()
 	}
-	sh.screens = sh.newScreens()
+	// The review reopens its moment only when it is the area shown: a
+	// language switch on the dashboard fetches no footage nobody asked for.
+	sh.screens = sh.newScreens(last == AreaReview)
 	var items []*container.TabItem
 	for _, a := range areas() {
 		items = append(items, container.NewTabItemWithIcon(tr("nav."+a.key, a.key), a.icon, a.build(sh)))
@@ -122,7 +137,7 @@ func (sh *Shell) build() {
 	sh.tabs.SetTabLocation(container.TabLocationLeading)
 	sh.tabs.OnSelected = func(*container.TabItem) {
 		key := sh.currentKey()
-		sh.fa.Preferences().SetString(prefLastArea, key)
+		sh.fa.Preferences().SetString(sh.folderKey(prefLastArea), key)
 		// A widget of the area left behind keeps no focus: the keys go to
 		// the area shown from the moment it shows.
 		sh.win.Canvas().Unfocus()
@@ -291,7 +306,7 @@ type shellScreens struct {
 
 // newScreens builds the region dashboard and the store page it opens
 // stores on, and has the dashboard reload when a sync brings new figures.
-func (sh *Shell) newScreens() *shellScreens {
+func (sh *Shell) newScreens(reopenReview bool) *shellScreens {
 	core := sh.core
 	ins := core.Insight()
 	st := &shellScreens{}
@@ -326,16 +341,16 @@ func (sh *Shell) newScreens() *shellScreens {
 	st.review.OnTask = raise
 	// The review reopens where the manager left it.
 	prefs := sh.fa.Preferences()
-	if code, at := prefs.String(prefReviewStore), prefs.String(prefReviewAt); code != "" {
+	if code, at := prefs.String(sh.folderKey(prefReviewStore)), prefs.String(sh.folderKey(prefReviewAt)); reopenReview && code != "" {
 		if t, err := time.Parse(time.RFC3339, at); err == nil {
-			st.review.SetOverlay(prefs.Bool(prefReviewOverlay))
+			st.review.SetOverlay(prefs.Bool(sh.folderKey(prefReviewOverlay)))
 			st.review.Open(code, t)
 		}
 	}
 	st.review.OnOpened = func(code string, at time.Time, overlay bool) {
-		prefs.SetString(prefReviewStore, code)
-		prefs.SetString(prefReviewAt, at.Format(time.RFC3339))
-		prefs.SetBool(prefReviewOverlay, overlay)
+		prefs.SetString(sh.folderKey(prefReviewStore), code)
+		prefs.SetString(sh.folderKey(prefReviewAt), at.Format(time.RFC3339))
+		prefs.SetBool(sh.folderKey(prefReviewOverlay), overlay)
 	}
 	st.store.OnRaiseTask = raise
 	st.store.StoreLanguage = func() string { return core.StoreLanguage(context.Background()) }

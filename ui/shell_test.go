@@ -58,7 +58,7 @@ func TestNavigationReachesEveryArea(t *testing.T) {
 	}
 	// The last area is remembered for the next start.
 	sh.Show(AreaStores)
-	if got := sh.fa.Preferences().String(prefLastArea); got != AreaStores {
+	if got := sh.fa.Preferences().String(sh.folderKey(prefLastArea)); got != AreaStores {
 		t.Errorf("last area saved as %q, want %q", got, AreaStores)
 	}
 }
@@ -385,5 +385,35 @@ func TestSettingsUnderTheDemoSayHowToLeaveIt(t *testing.T) {
 	}
 	if enabled != 0 {
 		t.Errorf("%d feed fields can still be typed into under --demo", enabled)
+	}
+}
+
+// The last area and the review's moment belong to the data folder they
+// point into: a window on another folder (the same user's preferences)
+// opens on the dashboard, with no review of a store it does not hold.
+func TestAnotherDataFolderDoesNotInheritTheLastArea(t *testing.T) {
+	SetLanguage(LangEnglish)
+	fa := test.NewTempApp(t)
+	open := func() *Shell {
+		core, err := app.New(context.Background(), app.Config{DataDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { core.Close() })
+		w := test.NewTempWindow(t, nil)
+		sh := NewShell(fa, w, core, Runner{Inline: true})
+		w.SetContent(sh.Content())
+		return sh
+	}
+	first := open()
+	first.Show(AreaReview)
+	fa.Preferences().SetString(first.folderKey(prefReviewStore), "HF003")
+	fa.Preferences().SetString(first.folderKey(prefReviewAt), "2026-12-02T20:00:00+08:00")
+	second := open()
+	if got := second.Current(); got != AreaDashboard {
+		t.Errorf("a fresh data folder opened on %q, want the dashboard", got)
+	}
+	if code := second.screens.review.store.Code; code != "" || second.screens.review.want.Year() == 2026 {
+		t.Errorf("a fresh data folder's review opened %q at %v", code, second.screens.review.want)
 	}
 }
