@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"image/jpeg"
 	"net/http"
@@ -54,6 +55,20 @@ func inspectionChain(t *testing.T) (*app.App, int64) {
 	return core, sched
 }
 
+// hqSnapshots has HQ take the 10:00 and 14:00 snapshots of 2026-11-20 (a
+// minute late) of the first store's entrance.
+func hqSnapshots(t *testing.T, c *sql.DB, sched int64, sh *time.Location) {
+	t.Helper()
+	for i, hm := range []string{"10:01", "14:01"} {
+		at, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-20 "+hm, sh)
+		if _, err := c.Exec(`INSERT INTO snapshots(remote_id, camera_id, schedule_id, t, source, url)
+			VALUES (?, (SELECT c.id FROM cameras c JOIN stores s ON s.id = c.store_id ORDER BY s.code LIMIT 1), ?, ?, 'inspection', ?)`,
+			fmt.Sprintf("hq-%d", i), sched, at.Unix(), fmt.Sprintf("/v1/snapshots/hq-%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // A run after the laptop was closed catches up every moment due since
 // (from HQ's snapshots here: the chain has no recordings), a second run
 // takes nothing twice, and a moment no source has is reported with why.
@@ -64,14 +79,7 @@ func TestInspectionsCatchUpOnceAndSayWhatIsMissing(t *testing.T) {
 	c := localdbtest.Conn(t, core.DB())
 	// HQ took the 10:00 and 14:00 snapshots of 2026-11-20 (a minute late);
 	// 16:00 it did not.
-	for i, hm := range []string{"10:01", "14:01"} {
-		at, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-20 "+hm, sh)
-		if _, err := c.Exec(`INSERT INTO snapshots(remote_id, camera_id, schedule_id, t, source, url)
-			VALUES (?, (SELECT c.id FROM cameras c JOIN stores s ON s.id = c.store_id ORDER BY s.code LIMIT 1), ?, ?, 'inspection', ?)`,
-			fmt.Sprintf("hq-%d", i), sched, at.Unix(), fmt.Sprintf("/v1/snapshots/hq-%d", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hqSnapshots(t, c, sched, sh)
 	now, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-20 16:30", sh)
 	run, err := core.RunInspections(ctx, app.InspectionRequest{Now: now, AtLocal: "2026-11-20 14:30"})
 	if err != nil {
@@ -260,14 +268,7 @@ func TestTasksSpeakTheStoresLanguage(t *testing.T) {
 	ctx := context.Background()
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	c := localdbtest.Conn(t, core.DB())
-	for i, hm := range []string{"10:01", "14:01"} {
-		at, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-20 "+hm, sh)
-		if _, err := c.Exec(`INSERT INTO snapshots(remote_id, camera_id, schedule_id, t, source, url)
-			VALUES (?, (SELECT c.id FROM cameras c JOIN stores s ON s.id = c.store_id ORDER BY s.code LIMIT 1), ?, ?, 'inspection', ?)`,
-			fmt.Sprintf("hq-%d", i), sched, at.Unix(), fmt.Sprintf("/v1/snapshots/hq-%d", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hqSnapshots(t, c, sched, sh)
 	now, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-20 16:30", sh)
 	run, err := core.RunInspections(ctx, app.InspectionRequest{Now: now, AtLocal: "2026-11-20 14:30"})
 	if err != nil || len(run.Taken) != 2 {

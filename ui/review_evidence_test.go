@@ -1,19 +1,8 @@
 package ui
 
 import (
-	"context"
-	"net/http/httptest"
-	"path/filepath"
-	stdsync "sync"
 	"testing"
 	"time"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
-
-	"storelens/app"
-	"storelens/assets/assetstest"
-	"storelens/sync/demofeed"
 )
 
 // TestNoSnapshotOfAnotherMomentWhileOneLoads goes from one store's
@@ -24,33 +13,9 @@ import (
 // the frame of it.
 func TestNoSnapshotOfAnotherMomentWhileOneLoads(t *testing.T) {
 	SetLanguage(LangEnglish)
-	fs, err := demofeed.New(demofeed.Config{Until: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), ClipDir: filepath.Join(t.TempDir(), "clips"),
-		Footage: assetstest.Footage(t, "vtest.avi"), Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(fs)
-	defer srv.Close()
-	ctx := context.Background()
-	core, err := app.New(ctx, app.Config{DataDir: t.TempDir(), FeedURL: srv.URL, Token: "demo",
-		SyncCollections: []string{"regions", "stores", "cameras", "recordings"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer core.Close()
-	if _, err := core.SyncOnce(ctx, app.SyncOnceRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
-	var mu stdsync.Mutex
-	ui := func(fn func()) { mu.Lock(); defer mu.Unlock(); fn() }
-	r := NewReview(Runner{UI: ui}, core, w)
-	defer ui(r.Close)
+	r, ui, _ := demoReview(t)
 	var raised []taskPrefill
 	r.OnTask = func(p taskPrefill) { raised = append(raised, p) }
-	w.SetContent(r.Content())
-	w.Resize(fyne.NewSize(1024, 640))
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	shown := func() (s time.Time) { ui(func() { s = r.shown }); return }
 	// HQ exports a segment before it is fetched: allow it the time.

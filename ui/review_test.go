@@ -25,34 +25,7 @@ import (
 // play, pause and step; the window shows the picture.
 func TestReviewShowsTheMomentAskedAndPlays(t *testing.T) {
 	SetLanguage(LangEnglish)
-	footage := assetstest.Footage(t, "vtest.avi")
-	fs, err := demofeed.New(demofeed.Config{Until: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), ClipDir: filepath.Join(t.TempDir(), "clips"),
-		Footage: footage, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(fs)
-	defer srv.Close()
-	ctx := context.Background()
-	core, err := app.New(ctx, app.Config{DataDir: t.TempDir(), FeedURL: srv.URL, Token: "demo",
-		SyncCollections: []string{"regions", "stores", "cameras", "recordings"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer core.Close()
-	if _, err := core.SyncOnce(ctx, app.SyncOnceRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
-	// One lock stands for the window's UI goroutine: the player's frames and
-	// the test's keys take turns, as they do in the window.
-	var mu stdsync.Mutex
-	ui := func(fn func()) { mu.Lock(); defer mu.Unlock(); fn() }
-	r := NewReview(Runner{UI: ui}, core, w)
-	defer ui(r.Close)
-	w.SetContent(r.Content())
-	w.Resize(fyne.NewSize(1024, 640))
+	r, ui, w := demoReview(t)
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	want := time.Date(2026, 11, 19, 10, 41, 30, 0, loc)
 	ui(func() { r.Open("WH001", want) })
@@ -103,6 +76,41 @@ func TestReviewShowsTheMomentAskedAndPlays(t *testing.T) {
 	// A moment without a recording says so instead of showing another.
 	ui(func() { r.seekTo(time.Date(2026, 11, 19, 3, 0, 0, 0, loc)) })
 	waitFor(t, func() bool { var s string; ui(func() { s = r.status.Text }); return containsAll(s, "No recording") }, "a night hour did not say it has no recording")
+}
+
+// demoReview serves the demo chain (to 2026-11-20) on loopback, syncs its
+// stores, cameras and recordings index into a fresh App, and returns a
+// review screen in a 1024×640 window with ui, one lock that stands for
+// the window's UI goroutine: the player's frames and the test's keys take
+// turns, as they do in the window.
+func demoReview(t *testing.T) (*Review, func(func()), fyne.Window) {
+	t.Helper()
+	fs, err := demofeed.New(demofeed.Config{Until: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), ClipDir: filepath.Join(t.TempDir(), "clips"),
+		Footage: assetstest.Footage(t, "vtest.avi"), Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(fs)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	core, err := app.New(ctx, app.Config{DataDir: t.TempDir(), FeedURL: srv.URL, Token: "demo",
+		SyncCollections: []string{"regions", "stores", "cameras", "recordings"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { core.Close() })
+	if _, err := core.SyncOnce(ctx, app.SyncOnceRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	var mu stdsync.Mutex
+	ui := func(fn func()) { mu.Lock(); defer mu.Unlock(); fn() }
+	r := NewReview(Runner{UI: ui}, core, w)
+	t.Cleanup(func() { ui(r.Close) })
+	w.SetContent(r.Content())
+	w.Resize(fyne.NewSize(1024, 640))
+	return r, ui, w
 }
 
 func TestOverlayDrawsTheLineAndTheDecisions(t *testing.T) {

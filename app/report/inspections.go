@@ -36,16 +36,18 @@ func (s *inspections) Collect(ctx context.Context, r *Report) error {
 		names[row.Store.Code] = row.Store.Name
 	}
 	by := map[[2]string]*inspectionRow{}
+	rowOf := func(schedule, store string) *inspectionRow {
+		k := [2]string{schedule, store}
+		if by[k] == nil {
+			by[k] = &inspectionRow{schedule: schedule, store: store, name: names[store]}
+		}
+		return by[k]
+	}
 	for _, sh := range shots {
 		if !r.Has(sh.StoreCode) || !r.inPeriod(sh.Due, storeZone(sh.TimeZone)) {
 			continue
 		}
-		k := [2]string{sh.Schedule, sh.StoreCode}
-		row := by[k]
-		if row == nil {
-			row = &inspectionRow{schedule: sh.Schedule, store: sh.StoreCode, name: names[sh.StoreCode]}
-			by[k] = row
-		}
+		row := rowOf(sh.Schedule, sh.StoreCode)
 		row.taken++
 		s.taken++
 		switch sh.Verdict {
@@ -87,13 +89,7 @@ func (s *inspections) Collect(ctx context.Context, r *Report) error {
 		if n == 0 {
 			continue
 		}
-		k := [2]string{d.Name, d.StoreCode}
-		row := by[k]
-		if row == nil {
-			row = &inspectionRow{schedule: d.Name, store: d.StoreCode, name: names[d.StoreCode]}
-			by[k] = row
-		}
-		row.due += n
+		rowOf(d.Name, d.StoreCode).due += n
 	}
 	for _, row := range by {
 		row.missing = max(0, row.due-row.taken)
