@@ -61,6 +61,9 @@ type AuditRequest struct {
 type AuditProgress struct {
 	Scanned, ToScan int
 	Checked, Stores int
+	// Early is the first look, with the receipts and the footage scanned
+	// before, kept while the new footage is scanned.
+	Early bool
 }
 
 // AuditResult is what a run found, newest first, and what it could not
@@ -144,6 +147,25 @@ func (a *App) Audit(ctx context.Context, req AuditRequest) (AuditResult, error) 
 			}
 		}
 	}
+	staffCards, err := a.db.StaffCards(ctx)
+	if err != nil {
+		return res, err
+	}
+	// check checks some of the stores; the others count as checked
+	// (those whose footage had nothing new after the first look).
+	check := func(some []localdb.Store, early bool) error {
+		done := len(stores) - len(some)
+		return a.checkStores(ctx, some, req.Period, th, cams, staffCards, func(i int) {
+			progress(AuditProgress{Scanned: len(scans), ToScan: len(scans), Checked: done + i, Stores: len(stores), Early: early})
+		})
+	}
+	if len(scans) > 0 {
+		// What the receipts and the footage already scanned say is kept
+		// first, so the list shows it while the new footage is scanned.
+		if err := check(stores, true); err != nil {
+			return res, err
+		}
+	}
 	progress(AuditProgress{ToScan: len(scans), Stores: len(stores)})
 	var det vision.Detector
 	if len(scans) > 0 {
@@ -152,6 +174,7 @@ func (a *App) Audit(ctx context.Context, req AuditRequest) (AuditResult, error) 
 			a.log.Warn("cashier audit: the person detector could not be loaded; till footage not scanned", "err", err)
 		}
 	}
+	rescan := map[int64]bool{}
 	for i, s := range scans {
 		if det == nil {
 			break
@@ -173,24 +196,68 @@ func (a *App) Audit(ctx context.Context, req AuditRequest) (AuditResult, error) 
 			continue
 		}
 		res.Scanned++
+		rescan[s.st.ID] = true
 		progress(AuditProgress{Scanned: i + 1, ToScan: len(scans), Stores: len(stores)})
 	}
-	staffCards, err := a.db.StaffCards(ctx)
-	if err != nil {
+	// Then check each store (again, where footage was scanned).
+	again := stores
+	if len(scans) > 0 {
+		again = nil
+		for _, st := range stores {
+			if rescan[st.ID] {
+				again = append(again, st)
+			}
+		}
+	}
+	if err := check(again, false); err != nil {
 		return res, err
 	}
-	// Then check each store.
+	scope := localdb.FindingFilter{}
+	for _, st := range stores {
+		from, to := storeSpan(st, req.Period)
+		scope.StoreIDs = append(scope.StoreIDs, st.ID)
+		if scope.From.IsZero() || from.Before(scope.From) {
+			scope.From = from
+		}
+		if to.After(scope.To) {
+			scope.To = to
+		}
+	}
+	res.Findings, err = a.db.AuditFindings(ctx, scope)
+	return res, err
+}
+
+// AuditBatch is how many stores' findings are kept in one transaction: the
+// list grows while a long run goes on.
+const AuditBatch = 50
+
+// checkStores checks each store's receipts against the till presence
+// stored and the store's own pattern, and keeps the findings a batch of
+// stores at a time; checked reports the stores done.
+func (a *App) checkStores(ctx context.Context, stores []localdb.Store, period insight.Period, th audit.Thresholds, cams map[int64]localdb.Camera,
+	staffCards map[string]localdb.StaffCard, checked func(int)) error {
 	scope := localdb.AuditScope{}
 	var found []localdb.AuditFinding
+	flush := func() error {
+		if len(scope.StoreIDs) == 0 {
+			return nil
+		}
+		if _, err := a.db.ReplaceFindings(ctx, scope, found); err != nil {
+			return err
+		}
+		scope, found = localdb.AuditScope{}, nil
+		return nil
+	}
 	for i, st := range stores {
-		from, to := storeSpan(st, req.Period)
+		from, to := storeSpan(st, period)
 		loc := storeLoc(st)
 		in := audit.Store{ID: st.ID, Code: st.Code, Loc: loc, From: from, To: to, StaffCards: staffCards}
+		var err error
 		if in.Receipts, err = a.db.ReceiptsBetween(ctx, st.ID, from.Add(-th.Baseline), to); err != nil {
-			return res, err
+			return err
 		}
 		if in.Presence, err = a.db.TillPresence(ctx, st.ID, from.Add(-th.ReceiptBefore-time.Hour), to.Add(time.Hour)); err != nil {
-			return res, err
+			return err
 		}
 		scope.StoreIDs = append(scope.StoreIDs, st.ID)
 		if scope.From.IsZero() || from.Before(scope.From) {
@@ -205,7 +272,7 @@ func (a *App) Audit(ctx context.Context, req AuditRequest) (AuditResult, error) 
 					// Scanned in an earlier run, outside this period's clips.
 					sc, err := a.db.StoreCameras(ctx, st.ID)
 					if err != nil {
-						return res, err
+						return err
 					}
 					for _, c := range sc {
 						cams[c.ID] = c
@@ -215,17 +282,18 @@ func (a *App) Audit(ctx context.Context, req AuditRequest) (AuditResult, error) 
 			}
 			ev, err := json.Marshal(f.Evidence)
 			if err != nil {
-				return res, err
+				return err
 			}
 			found = append(found, localdb.AuditFinding{StoreID: st.ID, Kind: f.Kind, At: f.At, Subject: f.Subject, CameraID: f.CameraID, Evidence: ev})
 		}
-		progress(AuditProgress{Scanned: len(scans), ToScan: len(scans), Checked: i + 1, Stores: len(stores)})
+		if (i+1)%AuditBatch == 0 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		checked(i + 1)
 	}
-	if _, err := a.db.ReplaceFindings(ctx, scope, found); err != nil {
-		return res, err
-	}
-	res.Findings, err = a.db.AuditFindings(ctx, localdb.FindingFilter{StoreIDs: scope.StoreIDs, From: scope.From, To: scope.To})
-	return res, err
+	return flush()
 }
 
 // auditStores resolves the store codes asked for (all stores for none).

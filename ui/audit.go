@@ -176,10 +176,19 @@ func (s *AuditScreen) Load() {
 			}
 			s.list.UnselectAll()
 			s.list.Refresh()
+			shown := false
 			for i, x := range fs {
 				if x.ID == s.selected {
 					s.list.Select(i)
+					shown = true
 				}
+			}
+			if !shown && s.selected != 0 {
+				// The finding open in the detail left the list (dismissed,
+				// tasked, or filtered out): nothing of it stays actionable.
+				s.selected = 0
+				s.detail.Objects = []fyne.CanvasObject{widget.NewLabel(tr("audit.gone", "The finding you had open has left this list: its state changed or the filters leave it out. Pick another."))}
+				s.detail.Refresh()
 			}
 		})
 	})
@@ -209,15 +218,25 @@ func (s *AuditScreen) Background(p *app.AuditProgress) {
 		s.progress.Hide()
 		return
 	}
-	if total := p.ToScan + p.Stores; total > 0 {
+	if p.Early && p.Stores > 0 {
+		s.progress.SetValue(float64(p.Checked) / float64(p.Stores))
+	} else if total := p.ToScan + p.Stores; total > 0 {
 		s.progress.SetValue(float64(p.Scanned+p.Checked) / float64(total))
 	}
 	s.progress.Show()
 	s.summary.SetText(s.backgroundText())
+	// A batch of stores' findings is kept: show them while the run goes on.
+	if p.Checked > 0 && (p.Checked%app.AuditBatch == 0 || p.Checked == p.Stores) {
+		s.Load()
+	}
 }
 
 func (s *AuditScreen) backgroundText() string {
 	p := s.bg
+	if p.Early {
+		return tr("audit.bg.early", "Checking the last seven days after the sync: what the receipts already show, {{.N}} of {{.Of}} stores; the new till footage comes next…",
+			map[string]any{"N": p.Checked, "Of": p.Stores})
+	}
 	if p.Checked == 0 && p.ToScan > 0 {
 		return tr("audit.bg.scanning", "Checking the last seven days after the sync: looking at the till footage, {{.N}} of {{.Of}} recordings…",
 			map[string]any{"N": p.Scanned, "Of": p.ToScan})
@@ -356,13 +375,23 @@ func (s *AuditScreen) actions(f app.AuditFinding) fyne.CanvasObject {
 	return box
 }
 
+// holdActions disables the detail's buttons while what one asked is done,
+// so that a finding cannot get a second task or dismissal meanwhile.
+func (s *AuditScreen) holdActions() {
+	walkObjects(s.detail, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok {
+			b.Disable()
+		}
+	})
+}
+
 func (s *AuditScreen) act(fn func(ctx context.Context) error) {
+	s.holdActions()
 	s.run.Go(func() {
 		err := fn(context.Background())
 		s.run.Do(func() {
 			if err != nil {
 				dialog.ShowInformation(tr("tasks.a.failed", "Not done"), errText(err), s.win)
-				return
 			}
 			s.Load()
 		})
@@ -405,14 +434,15 @@ func (s *AuditScreen) raiseTask(f app.AuditFinding) {
 				return
 			}
 			req := app.NewTaskRequest{Title: title.Text, Body: body.Text, DueOn: strings.TrimSpace(due.Text)}
+			s.holdActions()
 			s.run.Go(func() {
 				t, err := s.core.FindingTask(context.Background(), f.ID, req)
 				s.run.Do(func() {
+					s.Load()
 					if err != nil {
 						dialog.ShowInformation(tr("tasks.a.failed", "Not done"), errText(err), s.win)
 						return
 					}
-					s.Load()
 					if s.OnTask != nil {
 						s.OnTask(t.ID)
 					}

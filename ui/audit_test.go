@@ -54,6 +54,17 @@ func tapButton(t *testing.T, o fyne.CanvasObject, label string) {
 	test.Tap(b)
 }
 
+// actionable says whether o shows an enabled button to task or dismiss.
+func actionable(o fyne.CanvasObject) bool {
+	found := false
+	walkAll(o, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && !b.Disabled() && (b.Text == "派发整改…" || b.Text == "忽略…") {
+			found = true
+		}
+	})
+	return found
+}
+
 func hasText(o fyne.CanvasObject, part string) bool {
 	found := false
 	walkAll(o, func(o fyne.CanvasObject) {
@@ -152,6 +163,7 @@ func TestAuditScreenFindingsFlow(t *testing.T) {
 
 	// Dismiss: refused without a reason, kept with one.
 	f := s.findings[2]
+	s.list.Select(2)
 	s.dismiss(f)
 	tapButton(t, w.Canvas().Overlays().Top(), "确定")
 	if !hasText(w.Canvas().Overlays().Top(), "请填写忽略该发现的原因") {
@@ -170,6 +182,10 @@ func TestAuditScreenFindingsFlow(t *testing.T) {
 	if len(s.findings) != 2 {
 		t.Fatalf("open findings after a dismissal: %d", len(s.findings))
 	}
+	// The dismissed finding no longer sits in the detail with its buttons.
+	if actionable(s.detail) || !hasText(s.detail, "已不在此列表") {
+		t.Error("after the dismissal the detail still offers the finding's actions")
+	}
 	s.status.SetSelectedIndex(2) // 已忽略
 	if len(s.findings) != 1 || !strings.Contains(findingLine(s.findings[0]), "已忽略") {
 		t.Fatalf("dismissed list %+v", s.findings)
@@ -187,8 +203,12 @@ func TestAuditScreenFindingsFlow(t *testing.T) {
 			refund = i
 		}
 	}
+	s.list.Select(refund)
 	s.raiseTask(s.findings[refund])
 	tapButton(t, w.Canvas().Overlays().Top(), "发给门店")
+	if actionable(s.detail) {
+		t.Error("after the task the detail still offers a second one")
+	}
 	if tasked == "" {
 		t.Fatal("no task raised")
 	}

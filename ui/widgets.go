@@ -503,3 +503,13 @@ func (l shrinkable) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 		o.Resize(s)
 	}
 }
+
+// walkObjects visits o and the objects of the containers inside it.
+func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	fn(o)
+	if c, ok := o.(*fyne.Container); ok {
+		for _, x := range c.Objects {
+			walkObjects(x, fn)
+		}
+	}
+}
