@@ -313,7 +313,8 @@ func (s *AuditScreen) detailObjects(f app.AuditFinding) []fyne.CanvasObject {
 	}
 	info := widget.NewLabel(strings.Join(lines, "\n"))
 	info.Wrapping = fyne.TextWrapWord
-	objs := []fyne.CanvasObject{title, info}
+	// The actions come first: they need no scroll on a laptop's screen.
+	objs := []fyne.CanvasObject{title, info, s.actions(f)}
 	if ev.Snapshot != "" {
 		if img := loadPicture(ev.Snapshot); img != nil {
 			objs = append(objs, heading(tr("audit.d.still", "Till camera")), picture(img))
@@ -348,7 +349,7 @@ func (s *AuditScreen) detailObjects(f app.AuditFinding) []fyne.CanvasObject {
 		rl.Wrapping = fyne.TextWrapWord
 		objs = append(objs, heading(tr("audit.d.receipts", "Receipts")), rl)
 	}
-	return append(objs, s.actions(f))
+	return objs
 }
 
 // actions are what the manager can do with f now.

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -102,3 +104,48 @@ func (l *lockedLog) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// A window last closed at 1366×768 opens whole on a 1024×640 screen: its
+// right side and status bar are not off the screen.
+func TestWindowFitsASmallerScreen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real binary under Xvfb")
+	}
+	display := startXvfbSized(t, "1024x640x24")
+	bin := buildBinary(t)
+	home := t.TempDir()
+	prefDir := filepath.Join(home, ".config", "fyne", AppID)
+	os.MkdirAll(prefDir, 0o755)
+	os.WriteFile(filepath.Join(prefDir, "preferences.json"), []byte(`{"window_width":1366,"window_height":768}`), 0o644)
+	cmd := exec.Command(bin, "--data-dir", t.TempDir())
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANGUAGE=en_US", "LC_ALL=en_US.UTF-8", "HOME="+home)
+	logs := &lockedLog{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	waitForWindow(t, display, "StoreLens", 60*time.Second)
+	var w, h, x, y int
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		out, _ := exec.Command("xwininfo", "-display", display, "-root", "-tree").Output()
+		for _, l := range strings.Split(string(out), "\n") {
+			if m := geometry.FindStringSubmatch(l); m != nil && strings.Contains(l, "StoreLens") {
+				w, _ = strconv.Atoi(m[1])
+				h, _ = strconv.Atoi(m[2])
+				x, _ = strconv.Atoi(m[3])
+				y, _ = strconv.Atoi(m[4])
+			}
+		}
+		if w > 0 && w < 1366 {
+			break
+		}
+	}
+	t.Logf("window %d×%d at %d,%d on a 1024×640 screen", w, h, x, y)
+	if w == 0 || x < 0 || y < 0 || x+w > 1024 || y+h > 640 {
+		t.Errorf("the window (%d×%d at %d,%d) does not fit the 1024×640 screen\n%s", w, h, x, y, logs.String())
+	}
+}
+
+// geometry is xwininfo's "1024x600+0+20" of a window in the tree.
+var geometry = regexp.MustCompile(`\s(\d+)x(\d+)\+(-?\d+)\+(-?\d+)\s`)

@@ -18,6 +18,12 @@ import (
 // returns its DISPLAY; it is stopped when the test ends.
 func startXvfb(t *testing.T) string {
 	t.Helper()
+	return startXvfbSized(t, "1366x768x24")
+}
+
+// startXvfbSized starts Xvfb with one screen of the size given (WxHxD).
+func startXvfbSized(t *testing.T, size string) string {
+	t.Helper()
 	if _, err := exec.LookPath("Xvfb"); err != nil {
 		t.Fatal("Xvfb is not installed: run `make deps` (package xvfb)")
 	}
@@ -25,7 +31,7 @@ func startXvfb(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1366x768x24", "-nolisten", "tcp")
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", size, "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start Xvfb: %v", err)

@@ -11,6 +11,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"storelens/app"
+	"storelens/ui/desktop"
 )
 
 // AppID is the application ID, also in FyneApp.toml.
@@ -41,7 +42,10 @@ func Run(ctx context.Context, core *app.App) error {
 	sh := NewShell(fa, w, core, Runner{})
 	w.SetContent(sh.Content())
 	p := fa.Preferences()
-	w.Resize(fyne.NewSize(float32(p.IntWithFallback(prefWindowW, defaultWindowW)), float32(p.IntWithFallback(prefWindowH, defaultWindowH))))
+	saved := fyne.NewSize(float32(p.IntWithFallback(prefWindowW, defaultWindowW)), float32(p.IntWithFallback(prefWindowH, defaultWindowH)))
+	area, ok := desktop.WorkArea()
+	w.Resize(fitWindow(saved, area, ok))
+	w.CenterOnScreen()
 	w.SetMaster()
 	w.SetCloseIntercept(func() {
 		sz := w.Canvas().Size()
@@ -58,4 +62,19 @@ func Run(ctx context.Context, core *app.App) error {
 	// What the running sync committed stays; the rest resumes next start.
 	core.StopSync()
 	return nil
+}
+
+// decorations is the height the window manager's title bar and frame take,
+// in pixels.
+const decorations = 40
+
+// fitWindow is the saved size, made smaller where the screen's work area
+// is: a window kept at 1366×768 opens whole on a 1024×640 screen.
+func fitWindow(saved fyne.Size, a desktop.Area, ok bool) fyne.Size {
+	if !ok || a.Scale <= 0 {
+		return saved
+	}
+	maxW := float32(a.Width) / a.Scale
+	maxH := float32(a.Height-decorations) / a.Scale
+	return fyne.NewSize(min(saved.Width, maxW), min(saved.Height, maxH))
 }
