@@ -16,6 +16,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"storelens/app"
+	"storelens/app/insight"
 	"storelens/assets/assetstest"
 	"storelens/localdb"
 	"storelens/localdb/localdbtest"
@@ -301,5 +302,60 @@ func TestTasksSpeakTheStoresLanguage(t *testing.T) {
 	}
 	if !titles["巡检不合格：门口叫卖检查"] || !titles["Inspection failed: 门口叫卖检查"] {
 		t.Errorf("task titles %v (verdicts %s, %s); want one in Chinese, then one in English", titles, first.Verdict, second.Verdict)
+	}
+}
+
+// A greeting task is judged by the store's inspections passed before and
+// after it, a till task by the cashier audit's findings: the entry rate
+// alone says little of either.
+func TestTaskEffectFollowsTheTasksCategory(t *testing.T) {
+	core, sched := inspectionChain(t)
+	ctx := context.Background()
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	c := localdbtest.Conn(t, core.DB())
+	hqSnapshots(t, c, sched, sh)
+	now, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-20 16:30", sh)
+	run, err := core.RunInspections(ctx, app.InspectionRequest{Now: now, AtLocal: "2026-11-20 14:30"})
+	if err != nil || len(run.Taken) != 2 {
+		t.Fatalf("taken %d (%v)", len(run.Taken), err)
+	}
+	for i, v := range []string{"fail", "pass"} {
+		if _, err := core.JudgeInspection(ctx, app.JudgeRequest{Shot: run.Taken[i], Verdict: v}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code := run.Taken[0].StoreCode
+	created, _ := time.ParseInLocation(time.DateOnly, "2026-11-22", sh)
+	effect := func(category string) insight.TaskEffect {
+		t.Helper()
+		tk, err := core.NewTask(ctx, app.NewTaskRequest{StoreCode: code, Category: category, Title: "整改 " + category})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Exec(`UPDATE corrective_tasks SET created_at = ? WHERE id = ?`, created.Add(9*time.Hour).Unix(), tk.ID); err != nil {
+			t.Fatal(err)
+		}
+		te, err := core.TaskEffect(ctx, tk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return te
+	}
+	te := effect("door_greeting")
+	if m := te.Measure; m == nil || m.Kind != insight.MeasureInspections || m.Before != 1 || m.BeforeOf != 2 {
+		t.Errorf("greeting task: measure %+v, want 1 of 2 inspections passed in the week before", m)
+	}
+	if got := te.Summary.In("zh"); !strings.HasPrefix(got, "整改前巡检合格 1/2次；") {
+		t.Errorf("greeting task summary %q", got)
+	}
+	te = effect("till")
+	if m := te.Measure; m == nil || m.Kind != insight.MeasureTill || m.BeforeOf != 0 {
+		t.Errorf("till task: measure %+v", m)
+	}
+	if got := te.Summary.In("en"); !strings.HasPrefix(got, "Till findings before: ") {
+		t.Errorf("till task summary %q", got)
+	}
+	if te := effect("display"); te.Measure != nil {
+		t.Errorf("a display task has a measure %+v", te.Measure)
 	}
 }

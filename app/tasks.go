@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"storelens/app/audit"
 	"storelens/app/i18n"
 	"storelens/app/insight"
 	"storelens/app/vocab"
@@ -290,8 +291,82 @@ func (a *App) TaskHistory(ctx context.Context, id string) ([]TaskStep, error) {
 }
 
 // TaskEffect is the targeted KPI before and after a done task, from insight.
+// A till task is also judged by the cashier audit's findings on each side,
+// a greeting task by the inspections passed.
 func (a *App) TaskEffect(ctx context.Context, id string) (insight.TaskEffect, error) {
-	return a.insight.TaskEffect(ctx, id)
+	te, err := a.insight.TaskEffect(ctx, id)
+	if err != nil || (te.Category != vocab.TaskCatTill && te.Category != vocab.TaskCatDoorGreeting) {
+		return te, err
+	}
+	st, err := a.db.StoreByCode(ctx, te.Store)
+	if err != nil {
+		return te, err
+	}
+	loc := storeLoc(st)
+	span := func(first, last string) (time.Time, time.Time) {
+		f, _ := time.ParseInLocation(time.DateOnly, first, loc)
+		l, _ := time.ParseInLocation(time.DateOnly, last, loc)
+		return f, l.AddDate(0, 0, 1)
+	}
+	count := a.tillFindingsBetween
+	if te.Category == vocab.TaskCatDoorGreeting {
+		count = a.inspectionsPassedBetween
+	}
+	ms := insight.EffectMeasure{Kind: insight.MeasureTill}
+	if te.Category == vocab.TaskCatDoorGreeting {
+		ms.Kind = insight.MeasureInspections
+	}
+	from, to := span(te.BeforeFrom, te.BeforeTo)
+	if ms.Before, ms.BeforeOf, err = count(ctx, st, from, to); err != nil {
+		return te, err
+	}
+	if te.Weeks > 0 {
+		from, to = span(te.AfterFrom, te.AfterTo)
+		if ms.After, ms.AfterOf, err = count(ctx, st, from, to); err != nil {
+			return te, err
+		}
+	}
+	te.Measure = &ms
+	te.Summarise()
+	return te, nil
+}
+
+// tillFindingsBetween is how many findings the cashier audit makes at a
+// store between two instants, from its receipts and the till footage
+// scanned (a fresh look, so a period never audited counts too).
+func (a *App) tillFindingsBetween(ctx context.Context, st localdb.Store, from, to time.Time) (int, int, error) {
+	th := a.AuditThresholds(ctx)
+	cards, err := a.db.StaffCards(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	in := audit.Store{ID: st.ID, Code: st.Code, Loc: storeLoc(st), From: from, To: to, StaffCards: cards}
+	if in.Receipts, err = a.db.ReceiptsBetween(ctx, st.ID, from.Add(-th.Baseline), to); err != nil {
+		return 0, 0, err
+	}
+	if in.Presence, err = a.db.TillPresence(ctx, st.ID, from.Add(-th.ReceiptBefore-time.Hour), to.Add(time.Hour)); err != nil {
+		return 0, 0, err
+	}
+	return len(audit.Run(in, th)), 0, nil
+}
+
+// inspectionsPassedBetween is how many of a store's inspections judged
+// between two instants passed, of those judged.
+func (a *App) inspectionsPassedBetween(ctx context.Context, st localdb.Store, from, to time.Time) (passed, judged int, err error) {
+	shots, err := a.db.InspectionShots(ctx, from, to)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, s := range shots {
+		if s.StoreCode != st.Code || s.Verdict == "" || s.Verdict == "unclear" {
+			continue
+		}
+		judged++
+		if s.Verdict == "pass" {
+			passed++
+		}
+	}
+	return passed, judged, nil
 }
 
 // metricCodes are the KPIs a task can target.

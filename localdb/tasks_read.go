@@ -12,6 +12,7 @@ import (
 // TaskForEffect is what the task-effect figure needs of a corrective task.
 type TaskForEffect struct {
 	ID, Title, KPI, Status string
+	Category               string // "" is other
 	StoreID                int64
 	CreatedAt              time.Time
 	DoneAt                 time.Time // zero while not done
@@ -24,9 +25,9 @@ func (db *DB) TaskByID(ctx context.Context, id string) (TaskForEffect, error) {
 	var kpi sql.NullString
 	var created int64
 	var done sql.NullInt64
-	err := db.r.QueryRowContext(ctx, `SELECT id, title, kpi, status, store_id, created_at,
+	err := db.r.QueryRowContext(ctx, `SELECT id, title, kpi, COALESCE(category, ''), status, store_id, created_at,
 			COALESCE(done_at, (SELECT min(at) FROM task_status_history h WHERE h.task_id = t.id AND h.status IN ('done', 'verified')))
-		FROM corrective_tasks t WHERE id = ?`, id).Scan(&t.ID, &t.Title, &kpi, &t.Status, &t.StoreID, &created, &done)
+		FROM corrective_tasks t WHERE id = ?`, id).Scan(&t.ID, &t.Title, &kpi, &t.Category, &t.Status, &t.StoreID, &created, &done)
 	if err != nil {
 		return t, fmt.Errorf("corrective task %s: %w", id, MapError(err))
 	}

@@ -577,8 +577,41 @@ type TaskEffect struct {
 	Change     Change `json:"change"`
 	// Done is false while the task is not done; After is then empty.
 	Done bool `json:"done"`
+	// Category is the task's (a vocab.TaskCategories key, "" other).
+	Category string `json:"category,omitempty"`
+	// Measure is what the category is judged by beside the KPI: days
+	// closed early for an opening-hours task, till findings for a till
+	// task, inspections passed for a greeting task; nil for the others.
+	Measure *EffectMeasure `json:"measure,omitempty"`
 	// Summary says it in a sentence ("entry rate 2.00% → 8.36%").
 	Summary Text `json:"summary"`
+}
+
+// What an EffectMeasure counts.
+const (
+	MeasureEarlyClosed = "early_closed_days"  // of the days traded
+	MeasureTill        = "till_findings"      // the cashier audit's, over the weeks
+	MeasureInspections = "inspections_passed" // of the inspections judged
+)
+
+// EffectMeasure counts what a task's category is about on each side of
+// it: Before of BeforeOf, After of AfterOf (Of is 0 where there is no
+// whole, as for till findings). After is meaningful only when the task's
+// Weeks is above 0.
+type EffectMeasure struct {
+	Kind     string `json:"kind"`
+	Before   int    `json:"before"`
+	BeforeOf int    `json:"before_of"`
+	After    int    `json:"after"`
+	AfterOf  int    `json:"after_of"`
+}
+
+// Say is the measure in a few words, before → after when measured.
+func (m EffectMeasure) Say(measured bool) Text {
+	if !measured {
+		return i18n.Say("effect.m."+m.Kind+".before", "Before", m.Before, "BeforeOf", m.BeforeOf)
+	}
+	return i18n.Say("effect.m."+m.Kind, "Before", m.Before, "BeforeOf", m.BeforeOf, "After", m.After, "AfterOf", m.AfterOf)
 }
 
 // BacktestResult is the forecast's error on held-out weeks against the

@@ -1,6 +1,7 @@
 package insight_test
 
 import (
+	"fmt"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -529,6 +530,45 @@ func TestTaskEffectSameWeekdayMix(t *testing.T) {
 	}
 	if _, err := f.insight(time.Now()).TaskEffect(f.ctx, "nope"); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("unknown task error %v", err)
+	}
+}
+
+// An opening-hours task is judged by the days closed early on each side,
+// not only by the entry rate: 6 of 28 days before, 0 of 28 after.
+func TestOpeningHoursTaskIsJudgedByTheDaysClosedEarly(t *testing.T) {
+	f := newFx(t)
+	f.store(1, "CS", "Asia/Shanghai")
+	start := time.Date(2026, 9, 7, 0, 0, 0, 0, time.UTC) // Monday
+	created := f.at(1, "2026-10-05", 9, 0)
+	done := f.at(1, "2026-10-06", 18, 0)
+	early := 0
+	for i := 0; i < 63; i++ {
+		d := start.AddDate(0, 0, i).Format("2006-01-02")
+		closes := 22
+		if d < "2026-10-05" && i%5 == 0 {
+			closes, early = 19, early+1 // the last entry at 18:30
+		}
+		f.day(1, d, 10, closes, 10, 100)
+	}
+	f.refresh(1, "2026-09-07", "2026-11-08")
+	f.write(func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(f.ctx, `INSERT INTO corrective_tasks(id, store_id, category, title, kpi, status, created_at, updated_at, done_at)
+			VALUES ('t1', 1, 'opening_hours', '按时营业', 'entry_rate', 'done', ?, ?, ?)`, created.Unix(), done.Unix(), done.Unix())
+		return err
+	})
+	te, err := f.insight(time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC)).TaskEffect(f.ctx, "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := te.Measure
+	if m == nil || m.Kind != insight.MeasureEarlyClosed || m.Before != early || m.BeforeOf != 28 || m.After != 0 || m.AfterOf != 28 {
+		t.Fatalf("measure %+v, want %d of 28 days closed early before, 0 of 28 after", m, early)
+	}
+	if got := te.Summary.In("en"); !strings.HasPrefix(got, fmt.Sprintf("Days closed early %d of 28 → 0 of 28 · Entry rate", early)) {
+		t.Errorf("summary %q", got)
+	}
+	if got := te.Summary.In("zh"); !strings.HasPrefix(got, fmt.Sprintf("提前关店 %d/28天 → 0/28天；", early)) {
+		t.Errorf("summary %q", got)
 	}
 }
 

@@ -366,20 +366,45 @@ func (in *Insight) earlyClosing(ctx context.Context, regionID string, p Period) 
 	}
 	out := map[int64][]localdb.DailyRow{}
 	for _, r := range rows {
-		// Only a stop that cost customers counts: at the day's own pace, the
-		// closed stretch would have seen EarlyCloseMinEntries entries. A store
-		// whose counts collapsed (a blocked lens) has quiet evenings, not an
-		// early closing.
-		if r.SchedOpensMin < 0 || r.LastEntryMin <= r.SchedOpensMin {
-			continue
+		if in.closedEarly(r) {
+			out[r.StoreID] = append(out[r.StoreID], r)
 		}
-		pace := float64(r.Entries) / float64(r.LastEntryMin-r.SchedOpensMin)
-		if pace*float64(r.SchedClosesMin-r.LastEntryMin) < float64(in.rules.EarlyCloseMinEntries) {
-			continue
-		}
-		out[r.StoreID] = append(out[r.StoreID], r)
 	}
 	return out, nil
+}
+
+// closedEarly says whether a day's last entry came EarlyCloseMinutes or
+// more before the scheduled closing, and the stop cost customers: at the
+// day's own pace, the closed stretch would have seen EarlyCloseMinEntries
+// entries. A store whose counts collapsed (a blocked lens) has quiet
+// evenings, not an early closing.
+func (in *Insight) closedEarly(r localdb.DailyRow) bool {
+	if !r.Traded || r.SchedOpensMin < 0 || r.SchedClosesMin < 0 || r.LastEntryMin < 0 || r.LastEntryMin <= r.SchedOpensMin {
+		return false
+	}
+	if r.SchedClosesMin-r.LastEntryMin < in.rules.EarlyCloseMinutes {
+		return false
+	}
+	pace := float64(r.Entries) / float64(r.LastEntryMin-r.SchedOpensMin)
+	return pace*float64(r.SchedClosesMin-r.LastEntryMin) >= float64(in.rules.EarlyCloseMinEntries)
+}
+
+// earlyClosedOf counts the days of a store closed early, of those traded,
+// between two local days (inclusive).
+func (in *Insight) earlyClosedOf(ctx context.Context, storeID int64, first, last string) (closed, traded int, err error) {
+	days, err := in.db.DailyRows(ctx, storeID, first, last)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, d := range days {
+		if d.Traded {
+			traded++
+			if in.closedEarly(d) {
+				closed++
+			}
+		}
+	}
+	return closed, traded, nil
 }
 
 // leaveOneOutZ is v's z-score against the other stores of the tag (the

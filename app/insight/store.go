@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"storelens/app/i18n"
+	"storelens/app/vocab"
 	"storelens/localdb"
 )
 
@@ -332,17 +333,40 @@ func (in *Insight) TaskEffect(ctx context.Context, taskID string) (TaskEffect, e
 		te.After = kpisOf(at)
 		te.Change.Now, te.Change.NowOK = te.After.Value(m)
 	}
+	te.Category = t.Category
+	if t.Category == vocab.TaskCatOpeningHours {
+		ms := EffectMeasure{Kind: MeasureEarlyClosed}
+		if ms.Before, ms.BeforeOf, err = in.earlyClosedOf(ctx, s.ID, te.BeforeFrom, te.BeforeTo); err != nil {
+			return te, fmt.Errorf("read closing times of store %s: %w", s.Code, err)
+		}
+		if weeks > 0 {
+			if ms.After, ms.AfterOf, err = in.earlyClosedOf(ctx, s.ID, te.AfterFrom, te.AfterTo); err != nil {
+				return te, fmt.Errorf("read closing times of store %s: %w", s.Code, err)
+			}
+		}
+		te.Measure = &ms
+	}
+	te.Summarise()
+	return te, nil
+}
+
+// Summarise says the effect in a sentence: the category's measure first
+// (when there is one), then the KPI.
+func (te *TaskEffect) Summarise() {
+	m := te.Metric
 	bs := FormatValue(m, te.Change.Before, te.Change.BeforeOK)
 	switch {
 	case !te.Done:
 		te.Summary = i18n.Say("effect.not_done", "Metric", m.LabelKey(), "Before", bs)
-	case weeks == 0:
+	case te.Weeks == 0:
 		te.Summary = i18n.Say("effect.too_soon", "Metric", m.LabelKey(), "Before", bs)
 	default:
 		as := FormatValue(m, te.Change.Now, te.Change.NowOK)
-		te.Summary = i18n.Say("effect.measured", "Metric", m.LabelKey(), "Before", bs, "After", as, "Weeks", weeks)
+		te.Summary = i18n.Say("effect.measured", "Metric", m.LabelKey(), "Before", bs, "After", as, "Weeks", te.Weeks)
 	}
-	return te, nil
+	if te.Measure != nil {
+		te.Summary = append(te.Measure.Say(te.Weeks > 0), te.Summary...)
+	}
 }
 
 // localDate is t's date on loc's clock, as a UTC midnight.
