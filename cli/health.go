@@ -105,7 +105,7 @@ func healthFinite(x float64) float64 {
 
 func writeHealthSummary(env Env, video string, out *app.HealthCheckOutcome) {
 	r, w := out.Report, env.Stdout
-	fmt.Fprintln(w, env.T("cli.health.head", "Video", video, "Frames", r.Frames, "FPS", fmt.Sprintf("%.3g", r.FPS),
+	fmt.Fprintln(w, env.T("cli.health.head", "Video", video, "FPS", fmt.Sprintf("%.3g", r.FPS),
 		"Dur", durText(env, footageSpan(r.Duration)), "Analysed", r.Analysed))
 	if len(r.Alerts) == 0 {
 		fmt.Fprintln(w, env.T("cli.health.none"))

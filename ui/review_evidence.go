@@ -48,8 +48,8 @@ func (r *Review) recount() {
 	rec, cam, gen := r.rec, r.cam, r.gen
 	ov := r.counts
 	boxes := map[int][]app.TrackBox{}
-	r.say(tr("review.recounting", "Recounting {{.From}}–{{.To}} on this laptop to show each person's track…", map[string]any{
-		"From": time.Unix(rec.Starts, 0).In(r.loc).Format("15:04"), "To": time.Unix(rec.Starts, 0).Add(time.Duration(rec.DurationS * float64(time.Second))).In(r.loc).Format("15:04")}), true)
+	r.say(tr("review.recounting", "Recounting {{.From}}–{{.To}} (store time) on this laptop to show each person's track…", map[string]any{
+		"From": time.Unix(rec.Starts, 0).In(r.loc).Format("2006-01-02 15:04"), "To": time.Unix(rec.Starts, 0).Add(time.Duration(rec.DurationS * float64(time.Second))).In(r.loc).Format("15:04")}), true)
 	progress := 0.0
 	r.run.Go(func() {
 		out, err := r.core.Recount(context.Background(), app.RecountRequest{Video: rec.LocalPath, CameraCode: cam.Code, Start: time.Unix(rec.Starts, 0),

@@ -88,18 +88,13 @@ func (l *scheduleList) line(s app.Schedule) string {
 
 var dayKeys = []string{"weekday.mon", "weekday.tue", "weekday.wed", "weekday.thu", "weekday.fri", "weekday.sat", "weekday.sun"}
 
-// daysText is a set of weekdays for a reader: every day, or the days.
+// daysText is a set of weekdays for a reader: every day, or the days
+// ("Mon–Fri, Sun").
 func daysText(w localdb.Weekdays) string {
 	if w == localdb.AllWeek {
 		return tr("sched.everyday", "every day")
 	}
-	var out []string
-	for i, k := range dayKeys {
-		if w&(1<<i) != 0 {
-			out = append(out, translated(k, k))
-		}
-	}
-	return strings.Join(out, "")
+	return weekdaysText(w)
 }
 
 func (l *scheduleList) filter() {

@@ -25,7 +25,7 @@ func Summary(kind string, loc *time.Location, ev Evidence) i18n.Text {
 			break
 		}
 		return i18n.Say("audit.why.customer_no_receipt", "From", hm(ev.Presence.From), "To", hm(ev.Presence.To),
-			"Minutes", int(ev.Presence.To.Sub(ev.Presence.From).Minutes()+0.5), "People", ev.Presence.Waiting)
+			"Minutes", int(ev.Presence.To.Truncate(time.Minute).Sub(ev.Presence.From.Truncate(time.Minute)).Minutes()), "People", ev.Presence.Waiting)
 	case StaffMemberCard:
 		if ev.CardHolder != "" {
 			return i18n.Say("audit.why.staff_member_card", "Card", ev.Card, "Holder", ev.CardHolder, "Name", ev.CardHolderName, "N", ev.Count)

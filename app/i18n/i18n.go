@@ -188,7 +188,7 @@ func (c *Catalogue) T(lang, key string, args map[string]any) string {
 	t, ok := c.tmpl[lang+"\x00"+key]
 	if !ok {
 		var err error
-		if t, err = template.New(key).Option("missingkey=zero").Parse(src); err != nil {
+		if t, err = template.New(key).Option("missingkey=zero").Funcs(funcs).Parse(src); err != nil {
 			c.mu.Unlock()
 			return src
 		}
@@ -227,3 +227,12 @@ func (c *Catalogue) Text(lang string, t Text) string {
 	}
 	return b.String()
 }
+
+// funcs are what templates may call: {{plural .N "store" "stores"}} is the
+// English noun that agrees with a count (Chinese needs none).
+var funcs = template.FuncMap{"plural": func(n any, one, many string) string {
+	if v := strings.TrimSpace(fmt.Sprint(n)); v == "1" || v == "1.0" {
+		return one
+	}
+	return many
+}}
