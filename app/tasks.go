@@ -84,6 +84,10 @@ func (a *App) NewTask(ctx context.Context, req NewTaskRequest) (Task, error) {
 		if _, err := time.Parse(time.DateOnly, req.DueOn); err != nil {
 			return Task{}, said("task.err.due", "Due", req.DueOn)
 		}
+		// A due date already past at the store cannot be met.
+		if today := time.Now().In(storeLoc(st)).Format(time.DateOnly); req.DueOn < today {
+			return Task{}, said("task.err.duepast", "Due", req.DueOn, "Today", today, "Store", st.Code)
+		}
 	}
 	snap := req.SnapshotID
 	if snap == 0 && req.Evidence != "" {

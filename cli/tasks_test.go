@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strings"
 	stdsync "sync"
 	"syscall"
 	"testing"
@@ -76,13 +77,19 @@ func TestTaskGoesOutOnceAndComesBackDone(t *testing.T) {
 	if out, err := taskSync(dir, srv.URL).CombinedOutput(); err != nil {
 		t.Fatalf("first sync: %v\n%s", err, out)
 	}
+	// A due date already past at the store is refused, and nothing is kept.
+	if _, _, err := runIn(t, dir, "task", "new", "--store", "WH001", "--title", "门口无人迎宾", "--due", "2026-11-28"); err == nil ||
+		!strings.Contains(err.Error(), "due date 2026-11-28 has passed at store WH001") {
+		t.Errorf("a past due date: %v", err)
+	}
 	// Offline: the task waits.
-	_, errs, err := runIn(t, dir, "task", "new", "--store", "WH001", "--category", "door_greeting", "--title", "门口无人迎宾", "--due", "2026-11-28", "--kpi", "entry_rate")
+	due := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	_, errs, err := runIn(t, dir, "task", "new", "--store", "WH001", "--category", "door_greeting", "--title", "门口无人迎宾", "--due", due, "--kpi", "entry_rate")
 	if err != nil {
 		t.Fatalf("task new: %v\n%s", err, errs)
 	}
 	tasks := listTasks(t, dir)
-	if len(tasks) != 1 || tasks[0].Status != "sent" || !tasks[0].WaitingToSend || tasks[0].Category != "door_greeting" || tasks[0].Due != "2026-11-28" {
+	if len(tasks) != 1 || tasks[0].Status != "sent" || !tasks[0].WaitingToSend || tasks[0].Category != "door_greeting" || tasks[0].Due != due {
 		t.Fatalf("offline tasks %+v", tasks)
 	}
 	if len(fs.CorrectiveTasks()) != 0 {
