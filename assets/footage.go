@@ -13,7 +13,9 @@ import (
 //
 // It looks, in order, in $STORELENS_TESTDATA, in the shared data folder
 // beside the source tree (../shared/data), in the project's download cache
-// (.cache/data, filled by `make testdata`) and in opencv-doc's install path.
+// (.cache/data, filled by `make testdata`), beside the binary (data/, or
+// the source tree its bin/ sits in, whatever the working folder) and in
+// opencv-doc's install path.
 func SampleFootage(name string) (string, error) {
 	var dirs []string
 	if d := os.Getenv("STORELENS_TESTDATA"); d != "" {
@@ -23,7 +25,10 @@ func SampleFootage(name string) (string, error) {
 		dirs = append(dirs, filepath.Join(root, "..", "shared", "data"), filepath.Join(root, ".cache", "data"))
 	}
 	if exe, err := os.Executable(); err == nil {
-		dirs = append(dirs, filepath.Join(filepath.Dir(exe), "..", ".cache", "data"))
+		// Beside the binary (a package ships data/), or bin/ of a source
+		// tree, wherever it was started from.
+		bin := filepath.Dir(exe)
+		dirs = append(dirs, filepath.Join(bin, "data"), filepath.Join(bin, "..", ".cache", "data"), filepath.Join(bin, "..", "..", "shared", "data"))
 	}
 	dirs = append(dirs, "/usr/share/doc/opencv-doc/examples/data", "/usr/share/opencv4/samples/data")
 	for _, d := range dirs {
