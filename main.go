@@ -17,6 +17,7 @@ import (
 
 	"storelens/app"
 	"storelens/cli"
+	"storelens/app/i18n"
 	"storelens/ui"
 )
 
@@ -30,12 +31,19 @@ func run(args []string) int {
 	demo := global.Bool("demo", false, "start the built-in demo chain on loopback and sync from it")
 	feed := global.String("feed", "", "HQ feed URL (overrides the one saved in Settings)")
 	version := global.Bool("version", false, "print the version and exit")
+	lang := global.String("lang", "", "the window's language for this run: zh or en (default: the one chosen in Settings, else the locale's)")
 	global.Usage = func() { cli.Usage(os.Stderr) }
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
+	}
+	if *lang != "" {
+		if _, ok := i18n.Lang(*lang); !ok {
+			fmt.Fprintf(os.Stderr, "storelens: --lang %q: use zh or en / 请写 zh 或 en\n", *lang)
+			return 2
+		}
 	}
 	if *version {
 		fmt.Println("storelens", app.Version)
@@ -57,5 +65,5 @@ func run(args []string) int {
 		return cli.Exit(err)
 	}
 	defer core.Close()
-	return cli.Exit(ui.Run(ctx, core))
+	return cli.Exit(ui.Run(ctx, core, ui.Options{Lang: *lang}))
 }

@@ -126,17 +126,27 @@ func Lookup(name string) (Command, bool) {
 
 // Usage writes the list of subcommands.
 func Usage(w io.Writer) {
-	fmt.Fprintf(w, "Usage: storelens [--data-dir DIR] [--demo] [--feed URL] [command [flags]]\n\n")
-	fmt.Fprintf(w, "Without a command, StoreLens opens its window.\n\nCommands:\n")
+	lang := i18n.SystemLang()
+	say := func(key string, kv ...any) string { return i18n.Say(key, kv...).In(lang) }
+	fmt.Fprintln(w, say("cli.usage.head"))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, say("cli.usage.window"))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, say("cli.usage.commands"))
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].Summary)
+		summary := commands[n].Summary
+		if k := "cli.summary." + n; i18n.Default().Has(lang, k) {
+			summary = say(k)
+		}
+		fmt.Fprintf(w, "  %-12s %s\n", n, summary)
 	}
-	fmt.Fprintf(w, "\nRun `storelens COMMAND -h` for a command's flags.\n")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, say("cli.usage.more"))
 }
 
 // ErrUsage marks a mistake in the command line; the caller prints usage.

@@ -411,6 +411,7 @@ func (s *AuditScreen) dismiss(f app.AuditFinding) {
 		}, s.win)
 	d.Resize(fyne.NewSize(480, 260))
 	d.Show()
+	s.win.Canvas().Focus(e) // the reason can be typed at once
 }
 
 func (s *AuditScreen) raiseTask(f app.AuditFinding) {

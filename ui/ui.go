@@ -32,11 +32,21 @@ const (
 	defaultWindowH    = 768
 )
 
+// Options are how the window is started.
+type Options struct {
+	// Lang is the language for this run ("" the one chosen in Settings).
+	Lang string
+}
+
 // Run opens the main window on core and blocks until it is closed or ctx
 // ends.
-func Run(ctx context.Context, core *app.App) error {
+func Run(ctx context.Context, core *app.App, o Options) error {
 	fa := fyneapp.NewWithID(AppID)
-	SetLanguage(fa.Preferences().String(prefLanguage))
+	if o.Lang != "" {
+		SetLanguage(o.Lang)
+	} else {
+		SetLanguage(fa.Preferences().String(prefLanguage))
+	}
 	applyTheme(fa, fa.Preferences().String(prefTheme))
 	w := fa.NewWindow(appTitle())
 	sh := NewShell(fa, w, core, Runner{})
