@@ -330,6 +330,14 @@ func (a *App) TaskEffect(ctx context.Context, id string) (insight.TaskEffect, er
 			return te, err
 		}
 	}
+	// Nothing to count on either side (no inspection judged, no receipt
+	// synced) is no measure, not "0 of 0".
+	if ms.BeforeOf == 0 && ms.AfterOf == 0 {
+		return te, nil
+	}
+	if ms.Kind == insight.MeasureTill {
+		ms.BeforeOf, ms.AfterOf = 0, 0 // receipts looked at; findings have no whole
+	}
 	te.Measure = &ms
 	te.Summarise()
 	return te, nil
@@ -337,7 +345,8 @@ func (a *App) TaskEffect(ctx context.Context, id string) (insight.TaskEffect, er
 
 // tillFindingsBetween is how many findings the cashier audit makes at a
 // store between two instants, from its receipts and the till footage
-// scanned (a fresh look, so a period never audited counts too).
+// scanned (a fresh look, so a period never audited counts too), and how
+// many receipts it looked at.
 func (a *App) tillFindingsBetween(ctx context.Context, st localdb.Store, from, to time.Time) (int, int, error) {
 	th := a.AuditThresholds(ctx)
 	cards, err := a.db.StaffCards(ctx)
@@ -351,7 +360,14 @@ func (a *App) tillFindingsBetween(ctx context.Context, st localdb.Store, from, t
 	if in.Presence, err = a.db.TillPresence(ctx, st.ID, from.Add(-th.ReceiptBefore-time.Hour), to.Add(time.Hour)); err != nil {
 		return 0, 0, err
 	}
-	return len(audit.Run(in, th)), 0, nil
+	// The receipts of the span itself say whether there was anything to audit.
+	n := 0
+	for _, r := range in.Receipts {
+		if r.T >= from.Unix() && r.T < to.Unix() {
+			n++
+		}
+	}
+	return len(audit.Run(in, th)), n, nil
 }
 
 // inspectionsPassedBetween is how many of a store's inspections judged
