@@ -109,12 +109,62 @@ func runInspections(ctx context.Context, env Env, args []string) error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
 	}
+	if len(out.Snapshots) == 0 {
+		// Nothing taken yet: say which schedules there are and what to run.
+		t := &table{}
+		t.add(env.T("cli.inspections.col.schedule"), env.T("cli.flags.col.store"), env.T("cli.inspections.col.camera"),
+			env.T("cli.inspections.col.days"), env.T("cli.inspections.col.times"))
+		for _, d := range out.Schedules {
+			t.add(d.Name, d.Store, d.Camera, weekdaysText(env, d.Weekdays), d.Times)
+		}
+		if len(out.Schedules) > 0 {
+			t.write(env.Stdout)
+		}
+		fmt.Fprintln(env.Stderr, env.T("cli.inspections.none", "From", from.Format(time.DateOnly), "To", to.Format(time.DateOnly), "N", len(out.Schedules)))
+		return nil
+	}
 	t := &table{}
+	t.add(env.T("cli.inspections.col.due"), env.T("cli.inspections.col.schedule"), env.T("cli.flags.col.store"), env.T("cli.inspections.col.camera"),
+		env.T("cli.inspections.col.source"), env.T("cli.inspections.col.verdict"), env.T("cli.inspections.col.picture"))
 	for _, s := range out.Snapshots {
-		t.add(s.Due, s.Schedule, s.Store, s.Camera, s.Source, s.Verdict, s.Path)
+		verdict := "—"
+		if s.Verdict != "" {
+			verdict = env.T("verdict." + s.Verdict)
+		}
+		t.add(s.Due, s.Schedule, s.Store, s.Camera, s.Source, verdict, s.Path)
 	}
 	t.write(env.Stdout)
 	return nil
+}
+
+// weekdaysText is a schedule's days (bit 0 Monday … bit 6 Sunday) in a few
+// words: "every day", "Mon–Fri, Sun".
+func weekdaysText(env Env, w int) string {
+	if w&127 == 127 {
+		return env.T("weekday.all")
+	}
+	keys := []string{"weekday.mon", "weekday.tue", "weekday.wed", "weekday.thu", "weekday.fri", "weekday.sat", "weekday.sun"}
+	var parts []string
+	for i := 0; i < 7; {
+		if w&(1<<i) == 0 {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < 7 && w&(1<<(j+1)) != 0 {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			parts = append(parts, env.T(keys[i])+"–"+env.T(keys[j]))
+		case j == i+1:
+			parts = append(parts, env.T(keys[i]), env.T(keys[j]))
+		default:
+			parts = append(parts, env.T(keys[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
 
 func firstNonEmpty(a, b string) string {
@@ -127,6 +177,7 @@ func firstNonEmpty(a, b string) string {
 func runInspectionsRun(ctx context.Context, env Env, args []string) error {
 	fs := NewFlagSet(&env, "inspections run")
 	at := fs.String("at", "", `take what is due up to this store-local moment, "YYYY-MM-DD HH:MM" (default: now)`)
+	asJSON := fs.Bool("json", false, `write {"taken": [the snapshots taken], "missing": N} to stdout`)
 	feedURL := fs.String("feed", "", "HQ feed URL to fetch recordings not yet on this laptop (default: the one saved by the app; token from STORELENS_TOKEN or the keyring)")
 	if err := ParseFlags(fs, args); err != nil {
 		fmt.Fprintln(env.Stderr, env.T("cli.inspections.usage"))
@@ -142,9 +193,25 @@ func runInspectionsRun(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	n := map[string]int{}
+	var taken []shotJSON
 	for _, s := range run.Taken {
 		n[s.Source]++
-		fmt.Fprintln(env.Stdout, strings.Join([]string{s.Due.Format(time.RFC3339), s.Schedule, s.StoreCode, s.CameraCode, s.Source, firstNonEmpty(s.Path, s.URL)}, "\t"))
+		taken = append(taken, shotJSON{Schedule: s.Schedule, Store: s.StoreCode, Camera: s.CameraCode, Due: s.Due.Format(time.RFC3339),
+			TakenAt: s.TakenAt.Format(time.RFC3339), Source: s.Source, Path: firstNonEmpty(s.Path, s.URL), Suggestion: s.Suggestion})
+		// One line a snapshot only when asked: a catch-up takes thousands.
+		if env.Verbose && !*asJSON {
+			fmt.Fprintln(env.Stdout, strings.Join([]string{s.Due.Format(time.RFC3339), s.Schedule, s.StoreCode, s.CameraCode, s.Source, firstNonEmpty(s.Path, s.URL)}, "\t"))
+		}
+	}
+	if *asJSON {
+		if taken == nil {
+			taken = []shotJSON{}
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(map[string]any{"taken": taken, "missing": len(run.Missing)}); err != nil {
+			return err
+		}
 	}
 	lang := env.lang()
 	fmt.Fprintln(env.Stderr, i18n.Say("cli.inspections.taken", "N", len(run.Taken), "Live", n["live"], "Rec", n["recording"], "HQ", n["hq"], "Missing", len(run.Missing)).In(lang))
