@@ -16,8 +16,8 @@ import (
 	"syscall"
 
 	"storelens/app"
-	"storelens/cli"
 	"storelens/app/i18n"
+	"storelens/cli"
 	"storelens/ui"
 )
 
