@@ -155,9 +155,16 @@ func (a *App) Audit(ctx context.Context, req AuditRequest) (AuditResult, error) 
 	// (those whose footage had nothing new after the first look).
 	check := func(some []localdb.Store, early bool) error {
 		done := len(stores) - len(some)
-		return a.checkStores(ctx, some, req.Period, th, cams, staffCards, func(i int) {
+		report := func(i int) {
 			progress(AuditProgress{Scanned: len(scans), ToScan: len(scans), Checked: done + i, Stores: len(stores), Early: early})
-		})
+		}
+		if err := a.checkStores(ctx, some, req.Period, th, cams, staffCards, report); err != nil {
+			return err
+		}
+		if len(some) == 0 {
+			report(0) // nothing needed a second look: every store is checked
+		}
+		return nil
 	}
 	if len(scans) > 0 {
 		// What the receipts and the footage already scanned say is kept

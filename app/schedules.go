@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"storelens/app/i18n"
 	"storelens/app/vocab"
 	"storelens/localdb"
 )
@@ -166,4 +167,38 @@ func (a *App) StoreCodes(ctx context.Context) (map[int64]string, error) {
 		out[st.ID] = st.Code
 	}
 	return out, nil
+}
+
+// weekdayKeys are the catalogue keys of Monday … Sunday, the bits of a
+// Weekdays.
+var weekdayKeys = []string{"weekday.mon", "weekday.tue", "weekday.wed", "weekday.thu", "weekday.fri", "weekday.sat", "weekday.sun"}
+
+// WeekdaysText names a weekday set in lang: "every day", "Mon–Fri, Sun",
+// "Sat, Sun"; runs of three days or more are written as a span.
+func WeekdaysText(w Weekdays, lang string) string {
+	if w&AllWeek == AllWeek {
+		return i18n.Say("weekday.all").In(lang)
+	}
+	name := func(i int) string { return i18n.Say(weekdayKeys[i]).In(lang) }
+	var parts []string
+	for i := 0; i < 7; {
+		if w&(1<<i) == 0 {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < 7 && w&(1<<(j+1)) != 0 {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			parts = append(parts, name(i)+"–"+name(j))
+		case j == i+1:
+			parts = append(parts, name(i), name(j))
+		default:
+			parts = append(parts, name(i))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, i18n.Say("list.sep").In(lang))
 }

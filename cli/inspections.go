@@ -115,7 +115,7 @@ func runInspections(ctx context.Context, env Env, args []string) error {
 		t.add(env.T("cli.inspections.col.schedule"), env.T("cli.flags.col.store"), env.T("cli.inspections.col.camera"),
 			env.T("cli.inspections.col.days"), env.T("cli.inspections.col.times"))
 		for _, d := range out.Schedules {
-			t.add(d.Name, d.Store, d.Camera, weekdaysText(env, d.Weekdays), d.Times)
+			t.add(d.Name, d.Store, d.Camera, app.WeekdaysText(app.Weekdays(d.Weekdays), env.lang()), d.Times)
 		}
 		if len(out.Schedules) > 0 {
 			t.write(env.Stdout)
@@ -135,36 +135,6 @@ func runInspections(ctx context.Context, env Env, args []string) error {
 	}
 	t.write(env.Stdout)
 	return nil
-}
-
-// weekdaysText is a schedule's days (bit 0 Monday … bit 6 Sunday) in a few
-// words: "every day", "Mon–Fri, Sun".
-func weekdaysText(env Env, w int) string {
-	if w&127 == 127 {
-		return env.T("weekday.all")
-	}
-	keys := []string{"weekday.mon", "weekday.tue", "weekday.wed", "weekday.thu", "weekday.fri", "weekday.sat", "weekday.sun"}
-	var parts []string
-	for i := 0; i < 7; {
-		if w&(1<<i) == 0 {
-			i++
-			continue
-		}
-		j := i
-		for j+1 < 7 && w&(1<<(j+1)) != 0 {
-			j++
-		}
-		switch {
-		case j-i >= 2:
-			parts = append(parts, env.T(keys[i])+"–"+env.T(keys[j]))
-		case j == i+1:
-			parts = append(parts, env.T(keys[i]), env.T(keys[j]))
-		default:
-			parts = append(parts, env.T(keys[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ", ")
 }
 
 func firstNonEmpty(a, b string) string {

@@ -94,7 +94,7 @@ func daysText(w localdb.Weekdays) string {
 	if w == localdb.AllWeek {
 		return tr("sched.everyday", "every day")
 	}
-	return weekdaysText(w)
+	return app.WeekdaysText(w, CurrentLanguage())
 }
 
 func (l *scheduleList) filter() {

@@ -32,7 +32,7 @@ func TestScheduleListSearchAndBatchPause(t *testing.T) {
 		t.Fatalf("%d schedules listed", len(l.shown))
 	}
 	lines := []string{l.line(l.shown[0]), l.line(l.shown[1])}
-	if !strings.Contains(lines[0], "店外吊旗巡检 · 周一周二周三周四周五周日 · 09:30 · S00002 · 店外摄像头") ||
+	if !strings.Contains(lines[0], "店外吊旗巡检 · 周一–周五、周日 · 09:30 · S00002 · 店外摄像头") ||
 		!strings.Contains(lines[1], "门口叫卖检查-10点 · 每天 · 10:00 · 全部门店 · 门口摄像头 · 2024-05-20起") {
 		t.Errorf("lines %q", lines)
 	}

@@ -418,7 +418,7 @@ func scheduleText(hours []app.OpeningHours, today string) string {
 	}
 	lines := []string{tr("store.hours", "Opening hours:")}
 	for _, h := range hours {
-		lines = append(lines, fmt.Sprintf("  %s – %s · %s · %s–%s", h.ValidFrom, h.ValidTo, weekdaysText(h.Weekdays), h.Opens, h.Closes))
+		lines = append(lines, fmt.Sprintf("  %s – %s · %s · %s–%s", h.ValidFrom, h.ValidTo, app.WeekdaysText(h.Weekdays, CurrentLanguage()), h.Opens, h.Closes))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -434,38 +434,6 @@ func hoursInPeriod(hours []app.OpeningHours, p insight.Period) []app.OpeningHour
 		}
 	}
 	return out
-}
-
-// weekdaysText names a weekday set: "every day", "Mon–Fri", "Sat, Sun".
-func weekdaysText(w app.Weekdays) string {
-	if w == app.AllWeek {
-		return tr("weekday.all", "every day")
-	}
-	names := []string{
-		tr("weekday.mon", "Mon"), tr("weekday.tue", "Tue"), tr("weekday.wed", "Wed"), tr("weekday.thu", "Thu"),
-		tr("weekday.fri", "Fri"), tr("weekday.sat", "Sat"), tr("weekday.sun", "Sun"),
-	}
-	var parts []string
-	for i := 0; i < 7; {
-		if w&(1<<i) == 0 {
-			i++
-			continue
-		}
-		j := i
-		for j+1 < 7 && w&(1<<(j+1)) != 0 {
-			j++
-		}
-		switch {
-		case j-i >= 2:
-			parts = append(parts, names[i]+"–"+names[j])
-		case j == i+1:
-			parts = append(parts, names[i], names[j])
-		default:
-			parts = append(parts, names[i])
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, tr("list.sep", ", "))
 }
 
 func (s *StorePage) showFlags(d insight.StoreDetail) {
