@@ -351,7 +351,7 @@ func (a *App) tillDetector() (vision.Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, Size: assets.PersonModelSize})
+	d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model})
 	if err != nil {
 		return nil, err
 	}

@@ -239,7 +239,7 @@ func (a *App) privacyDetector() (vision.Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, Size: assets.PersonModelSize, MinScore: 0.3})
+	return vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, MinScore: 0.3})
 }
 
 // WritePNG writes a still to path.

@@ -481,7 +481,7 @@ func (a *App) suggest(path string, zone []vision.Pt, size image.Point) (string, 
 		if err != nil {
 			return "", err
 		}
-		d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, Size: assets.PersonModelSize})
+		d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model})
 		if err != nil {
 			return "", err
 		}

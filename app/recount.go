@@ -32,6 +32,13 @@ type RecountRequest struct {
 	// Detector finds the people when Count brings none: DetectorDNN (the
 	// built-in learnt detector, the default) or DetectorMotion.
 	Detector string
+	// Runtime runs the learnt detector: vision.RuntimeAuto (ONNX Runtime
+	// when its library loads, OpenCV otherwise), vision.RuntimeORT or
+	// vision.RuntimeOpenCV.
+	Runtime string
+	// Threads is how many cores the learnt detector may use: 0 or 1 for a
+	// recount beside the open window, all of them for a headless one.
+	Threads int
 	// Progress, if set, hears about every frame.
 	Progress vision.Progress
 	// OnTracks, if set, hears the tracked people of every analysed frame
@@ -56,7 +63,7 @@ func detectorFor(req *RecountRequest) error {
 		if err != nil {
 			return err
 		}
-		d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, Size: assets.PersonModelSize})
+		d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model, Runtime: req.Runtime, Threads: req.Threads})
 		if err != nil {
 			return err
 		}
@@ -71,6 +78,10 @@ func detectorFor(req *RecountRequest) error {
 // RecountOutcome is what a recount found and, when stored, its id.
 type RecountOutcome struct {
 	Result *vision.Result
+	// Runtime is what ran the learnt detector (vision.RuntimeORT or
+	// vision.RuntimeOpenCV; RuntimeOpenCV too for motion detection), and
+	// Fallback why it is not ONNX Runtime when that was wanted.
+	Runtime, Fallback string
 	// RecountID is the stored recount's id, 0 when nothing was stored.
 	RecountID int64
 }
@@ -120,7 +131,10 @@ func Recount(ctx context.Context, db *localdb.DB, req RecountRequest) (*RecountO
 	if err != nil {
 		return nil, err
 	}
-	out := &RecountOutcome{Result: res}
+	out := &RecountOutcome{Result: res, Runtime: vision.RuntimeOpenCV}
+	if r, ok := req.Count.Detector.(runtimeReporter); ok {
+		out.Runtime, out.Fallback = r.Runtime(), r.Fallback()
+	}
 	if req.CameraCode == "" {
 		return out, nil
 	}
@@ -182,6 +196,12 @@ func applyCameraGeometry(cfg *vision.Config, cam localdb.CountingCamera) error {
 	return nil
 }
 
+// runtimeReporter is a detector that says what runs its network.
+type runtimeReporter interface {
+	Runtime() string
+	Fallback() string
+}
+
 // recountParams is the counting set-up kept with a stored recount.
 func recountParams(c vision.Config) map[string]any {
 	p := map[string]any{"entrance": c.Entrance.String(), "detector": "motion"}
@@ -199,6 +219,9 @@ func recountParams(c vision.Config) map[string]any {
 	}
 	if named, ok := c.Detector.(interface{ Name() string }); ok {
 		p["detector"] = named.Name()
+		if r, ok := c.Detector.(runtimeReporter); ok {
+			p["runtime"] = r.Runtime()
+		}
 	} else if c.Detector != nil {
 		p["detector"] = fmt.Sprintf("%T", c.Detector)
 	}

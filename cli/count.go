@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ func init() {
 // countJSON is the exact shape of `storelens count --json`.
 type countJSON struct {
 	Detector  string           `json:"detector"` // motion or dnn
+	Runtime   string           `json:"runtime"`  // onnxruntime or opencv: what ran the detector
 	In        int              `json:"in"`
 	Out       int              `json:"out"`
 	PassersBy *int             `json:"passers_by"` // null without an outside line: not measured, not zero
@@ -60,6 +62,8 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	detector := fs.String("detector", "dnn", "how people are found: dnn (the built-in learnt person detector, NanoDet) or motion (background subtraction, faster)")
 	dnnModel := fs.String("dnn-model", "", "your own SSD-style person detector (ONNX, Caffe .caffemodel, TensorFlow .pb) instead of the built-in ones")
 	dnnConfig := fs.String("dnn-config", "", "the model's config file (Caffe .prototxt, TensorFlow .pbtxt), if it has one")
+	rt := fs.String("runtime", "auto", "what runs the learnt detector: auto (ONNX Runtime when its library is there, else OpenCV), onnxruntime or opencv")
+	threads := fs.Int("threads", runtime.NumCPU(), "cores the learnt detector may use")
 	if err := ParseFlags(fs, args); err != nil {
 		return err
 	}
@@ -131,7 +135,17 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	case *detector != app.DetectorDNN && *detector != app.DetectorMotion:
 		return sayErr("detector", "Value", *detector)
 	}
-	req := app.RecountRequest{Video: *video, CameraCode: *camera, Count: cfg, Detector: *detector}
+	req := app.RecountRequest{Video: *video, CameraCode: *camera, Count: cfg, Detector: *detector, Threads: *threads}
+	switch *rt {
+	case "auto":
+	case vision.RuntimeORT, vision.RuntimeOpenCV:
+		req.Runtime = *rt
+	default:
+		return sayErr("runtime", "Value", *rt)
+	}
+	if *threads < 1 {
+		return sayErr("threads", "Value", *threads)
+	}
 	if *start != "" {
 		t, err := time.Parse(time.RFC3339, *start)
 		if err != nil {
@@ -149,15 +163,19 @@ func runCount(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if out.Fallback != "" {
+		fmt.Fprintln(env.Stderr, env.T("cli.count.fallback", "Why", out.Fallback))
+	}
 	if *asJSON {
-		return writeCountJSON(env.Stdout, out.Result, used, *outside != "")
+		return writeCountJSON(env.Stdout, out, used, *outside != "")
 	}
 	writeCountSummary(env, *video, out, *outside != "")
 	return nil
 }
 
-func writeCountJSON(w io.Writer, r *vision.Result, detector string, passersMeasured bool) error {
-	j := countJSON{Detector: detector, In: r.In, Out: r.Out, Entries: r.Entries, Frames: r.Frames, FPS: r.FPS, Events: []countEventJSON{}}
+func writeCountJSON(w io.Writer, out *app.RecountOutcome, detector string, passersMeasured bool) error {
+	r := out.Result
+	j := countJSON{Detector: detector, Runtime: out.Runtime, In: r.In, Out: r.Out, Entries: r.Entries, Frames: r.Frames, FPS: r.FPS, Events: []countEventJSON{}}
 	if passersMeasured {
 		j.PassersBy = &r.PassersBy
 	}

@@ -18,9 +18,10 @@ type NanoDetConfig struct {
 	// detector, assets.PersonModel).
 	Model     string
 	ModelData []byte
-	// Size is the width of the network's input (default 320) and Height
-	// its height (default Size); both multiples of 32. The converted
-	// network is fully convolutional and runs at any such size.
+	// Size is the width of the network's input and Height its height
+	// (default DefaultNanoDetInput; one given alone makes a square); both
+	// multiples of 32. The converted network is fully convolutional and
+	// runs at any such size.
 	Size, Height int
 	// MinScore is the class score of a strong detection (default 0.45);
 	// boxes down to half of it are kept as weak ones for the tracker.
@@ -28,21 +29,42 @@ type NanoDetConfig struct {
 	// NMS is the overlap (IoU) above which the weaker of two boxes goes
 	// (default 0.45).
 	NMS float64
+	// Runtime chooses what runs the network: RuntimeAuto (ONNX Runtime when
+	// its library loads, OpenCV's dnn otherwise), RuntimeORT (ONNX Runtime
+	// or an error) or RuntimeOpenCV.
+	Runtime string
+	// Threads is how many cores one network pass may use under ONNX
+	// Runtime (default 1; OpenCV's dnn uses its own pool).
+	Threads int
 }
 
-// NanoDetDetector finds people with NanoDet through OpenCV's dnn module.
-// The frame is stretched to the square input, kept in BGR and normalised
-// with NanoDet's own mean and deviation, as it was trained.
+// The runtimes a NanoDetDetector can run on.
+const (
+	RuntimeAuto   = ""
+	RuntimeORT    = "onnxruntime"
+	RuntimeOpenCV = "opencv"
+)
+
+// NanoDetDetector finds people with NanoDet, on ONNX Runtime or through
+// OpenCV's dnn module (the same network, the same boxes). The frame is
+// resized to the input, kept in BGR and normalised with NanoDet's own mean
+// and deviation, as it was trained.
 type NanoDetDetector struct {
-	cfg     NanoDetConfig
-	net     gocv.Net
-	outputs []string
-	work    gocv.Mat
-	chans   []gocv.Mat
+	cfg   NanoDetConfig
+	net   netRunner
+	work  gocv.Mat
+	chans []gocv.Mat
+	// fallback says why ONNX Runtime is not in use when it was wanted.
+	fallback string
 	// weakScore is the lowest score kept as a weak detection (0: half of
 	// MinScore).
 	weakScore float64
 }
+
+// DefaultNanoDetInput is the network input for a whole frame: 4:3, as the
+// cameras' frames are, rather than a stretched square (docs/counting.md
+// has the measurements it was chosen on).
+var DefaultNanoDetInput = image.Pt(384, 288)
 
 // nanoDetMean and nanoDetStd are NanoDet's per-channel normalisation (BGR).
 var (
@@ -62,10 +84,12 @@ func NewNanoDetDetector(cfg NanoDetConfig) (*NanoDetDetector, error) {
 	} else if _, err := os.Stat(cfg.Model); err != nil {
 		return nil, fmt.Errorf("person detector model %s: %w; reinstall StoreLens or pass --detector motion", cfg.Model, err)
 	}
-	if cfg.Size <= 0 {
-		cfg.Size = 320
-	}
-	if cfg.Height <= 0 {
+	switch {
+	case cfg.Size <= 0 && cfg.Height <= 0:
+		cfg.Size, cfg.Height = DefaultNanoDetInput.X, DefaultNanoDetInput.Y
+	case cfg.Size <= 0:
+		cfg.Size = cfg.Height
+	case cfg.Height <= 0:
 		cfg.Height = cfg.Size
 	}
 	if cfg.Size%32 != 0 || cfg.Height%32 != 0 {
@@ -81,36 +105,40 @@ func NewNanoDetDetector(cfg NanoDetConfig) (*NanoDetDetector, error) {
 	if cfg.NMS <= 0 || cfg.NMS >= 1 {
 		cfg.NMS = 0.45
 	}
-	var net gocv.Net
-	if cfg.ModelData != nil {
-		var err error
-		if net, err = gocv.ReadNetFromONNXBytes(cfg.ModelData); err != nil {
-			return nil, fmt.Errorf("person detector %s: %v; reinstall StoreLens or pass --detector motion", name, err)
+	d := &NanoDetDetector{cfg: cfg, work: gocv.NewMat()}
+	if cfg.Runtime != RuntimeOpenCV {
+		net, err := newORTRunner(cfg, name)
+		if err == nil {
+			d.net = net
+			return d, nil
 		}
-	} else {
-		net = gocv.ReadNetFromONNX(cfg.Model)
+		if cfg.Runtime == RuntimeORT {
+			d.work.Close()
+			return nil, err
+		}
+		d.fallback = err.Error()
 	}
-	if net.Empty() {
-		net.Close()
-		return nil, fmt.Errorf("person detector model %s: OpenCV could not load it; reinstall StoreLens or pass --detector motion", name)
+	net, err := newOpenCVRunner(cfg, name)
+	if err != nil {
+		d.work.Close()
+		return nil, err
 	}
-	_ = net.SetPreferableBackend(gocv.NetBackendOpenCV)
-	_ = net.SetPreferableTarget(gocv.NetTargetCPU)
-	d := &NanoDetDetector{cfg: cfg, net: net, work: gocv.NewMat()}
-	for _, n := range net.GetUnconnectedOutLayers() {
-		l := net.GetLayer(n)
-		d.outputs = append(d.outputs, l.GetName())
-		l.Close()
-	}
-	if len(d.outputs) != 6 {
-		net.Close()
-		return nil, fmt.Errorf("person detector model %s has %d outputs, not NanoDet's six (scores and boxes at three strides)", name, len(d.outputs))
-	}
+	d.net = net
 	return d, nil
 }
 
 // Name is how recounts record the detector.
 func (d *NanoDetDetector) Name() string { return "dnn" }
+
+// Runtime is what runs the network: RuntimeORT or RuntimeOpenCV.
+func (d *NanoDetDetector) Runtime() string { return d.net.runtime() }
+
+// Fallback says why the network runs on OpenCV when ONNX Runtime was
+// wanted ("" when it was not, or when ONNX Runtime runs it).
+func (d *NanoDetDetector) Fallback() string { return d.fallback }
+
+// Input is the network's input size for the whole frame.
+func (d *NanoDetDetector) Input() image.Point { return image.Pt(d.cfg.Size, d.cfg.Height) }
 
 // Close releases the network.
 func (d *NanoDetDetector) Close() error {
@@ -118,7 +146,7 @@ func (d *NanoDetDetector) Close() error {
 	for _, c := range d.chans {
 		c.Close()
 	}
-	return d.net.Close()
+	return d.net.close()
 }
 
 // Detect runs the network on a BGR frame and returns the people in it, in
@@ -185,24 +213,18 @@ func (d *NanoDetDetector) candidatesIn(frame gocv.Mat, r image.Rectangle, floor 
 	gocv.Merge(d.chans, &d.work)
 	blob := gocv.BlobFromImage(d.work, 1, image.Pt(iw, ih), gocv.NewScalar(0, 0, 0, 0), false, false)
 	defer blob.Close()
-	d.net.SetInput(blob, "")
-	outs := d.net.ForwardLayers(d.outputs)
-	defer func() {
-		for _, o := range outs {
-			o.Close()
-		}
-	}()
+	outs, err := d.net.forward(blob, iw, ih)
+	if err != nil {
+		return nil, fmt.Errorf("person detector: %w", err)
+	}
 	type level struct{ cls, reg []float32 }
 	levels := map[int]*level{}
 	for _, o := range outs {
-		dims := o.Size()
+		dims := o.dims
 		if len(dims) != 3 {
 			return nil, fmt.Errorf("person detector: output of shape %v, want [1,N,C]", dims)
 		}
-		v, err := o.DataPtrFloat32()
-		if err != nil {
-			return nil, err
-		}
+		v := o.data
 		l := levels[dims[1]]
 		if l == nil {
 			l = &level{}

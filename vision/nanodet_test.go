@@ -1,7 +1,9 @@
 package vision
 
 import (
+	"image"
 	"math"
+	"os"
 	"sort"
 	"testing"
 
@@ -16,7 +18,7 @@ func builtInNanoDet(t testing.TB) *NanoDetDetector {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := NewNanoDetDetector(NanoDetConfig{ModelData: model, Size: assets.PersonModelSize})
+	d, err := NewNanoDetDetector(NanoDetConfig{ModelData: model})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,5 +110,66 @@ func TestLearntDetectorSeesNobodyInTree(t *testing.T) {
 	})
 	if n > 0 {
 		t.Errorf("%d strong person detections in tree.avi, which has no people", n)
+	}
+}
+
+// ONNX Runtime and OpenCV's dnn run the same network: on the same frames
+// they find the same people, in the same places, with the same scores.
+func TestBothRuntimesFindTheSamePeople(t *testing.T) {
+	model, err := assets.PersonModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dets [2][][]Detection
+	for k, rt := range []string{RuntimeORT, RuntimeOpenCV} {
+		d, err := NewNanoDetDetector(NanoDetConfig{ModelData: model, Runtime: rt})
+		if err != nil {
+			if rt == RuntimeORT && os.Getenv("STORELENS_REQUIRE_ORT") == "" {
+				t.Skip(err)
+			}
+			t.Fatal(err)
+		}
+		if d.Runtime() != rt {
+			t.Fatalf("asked for %s, runs on %s", rt, d.Runtime())
+		}
+		vc, err := gocv.VideoCaptureFile(assetstest.Footage(t, "vtest.avi"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		frame := gocv.NewMat()
+		for i := 0; vc.Read(&frame); i++ {
+			if i%40 != 0 {
+				continue
+			}
+			whole, err := d.Detect(frame)
+			if err != nil {
+				t.Fatal(err)
+			}
+			part, err := d.DetectIn(frame, image.Rect(0, 150, 768, 450))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dets[k] = append(dets[k], whole, part)
+		}
+		frame.Close()
+		vc.Close()
+		d.Close()
+	}
+	people := 0
+	for i := range dets[0] {
+		a, b := dets[0][i], dets[1][i]
+		if len(a) != len(b) {
+			t.Errorf("look %d: %d people on ONNX Runtime, %d on OpenCV", i, len(a), len(b))
+			continue
+		}
+		for j := range a {
+			people++
+			if IoU(a[j].Box, b[j].Box) < 0.999 || math.Abs(a[j].Score-b[j].Score) > 1e-3 {
+				t.Errorf("look %d, person %d: %v %.4f on ONNX Runtime, %v %.4f on OpenCV", i, j, a[j].Box, a[j].Score, b[j].Box, b[j].Score)
+			}
+		}
+	}
+	if people < 100 {
+		t.Errorf("only %d people compared", people)
 	}
 }

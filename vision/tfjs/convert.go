@@ -111,7 +111,11 @@ func (c *converter) run() error {
 			return fmt.Errorf("output %s is a constant; nothing to run", out)
 		}
 		c.g.Nodes = append(c.g.Nodes, &onnxNode{Op: "Identity", Name: out + "/out", Inputs: []string{src}, Outputs: []string{out}})
-		c.g.Outputs = append(c.g.Outputs, onnxValue{Name: out, Dims: dims64(c.shape[out])})
+		ov := onnxValue{Name: out, Dims: dims64(c.shape[out])}
+		if len(ov.Dims) == 3 {
+			ov.Params = map[int]string{1: "cells"} // one row per cell of the level's grid
+		}
+		c.g.Outputs = append(c.g.Outputs, ov)
 	}
 	return nil
 }
@@ -232,7 +236,9 @@ func (c *converter) node(n *Node) error {
 		}
 		c.name[name] = name
 		c.shape[name] = shape
-		c.g.Inputs = append(c.g.Inputs, onnxValue{Name: name, Dims: dims64(shape)})
+		// The network is fully convolutional: height and width are left
+		// free, so it runs at any input whose sides the strides divide.
+		c.g.Inputs = append(c.g.Inputs, onnxValue{Name: name, Dims: dims64(shape), Params: map[int]string{2: "height", 3: "width"}})
 	case "Identity":
 		in := ref(n.Inputs[0])
 		if t, ok := c.consts[in]; ok {

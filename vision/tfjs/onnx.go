@@ -44,9 +44,14 @@ type onnxTensor struct {
 	I     []int64
 }
 
+// onnxValue is a graph input or output. A dimension named in Params is
+// written symbolically (dim_param), so a runtime that checks shapes (ONNX
+// Runtime) accepts any size there; Dims keeps the size the conversion
+// worked at.
 type onnxValue struct {
-	Name string
-	Dims []int64
+	Name   string
+	Dims   []int64
+	Params map[int]string
 }
 
 type onnxGraph struct {
@@ -140,8 +145,11 @@ func (n *onnxNode) marshal() []byte {
 
 func (v onnxValue) marshal() []byte {
 	var shape []byte
-	for _, d := range v.Dims {
+	for i, d := range v.Dims {
 		dim := appendInt(nil, 1, d) // dim_value
+		if p, ok := v.Params[i]; ok {
+			dim = appendStr(nil, 2, p) // dim_param
+		}
 		shape = appendMsg(shape, 1, dim)
 	}
 	tensor := appendInt(nil, 1, 1) // elem_type FLOAT
