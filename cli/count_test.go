@@ -40,16 +40,23 @@ func TestCountJSON(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if want := []string{"detector", "entries", "events", "fps", "frames", "in", "out", "passers_by"}; !reflect.DeepEqual(keys, want) {
+	if want := []string{"detector", "entries", "events", "fps", "frames", "in", "out", "passers_by", "runtime"}; !reflect.DeepEqual(keys, want) {
 		t.Errorf("keys %v, want %v", keys, want)
 	}
 	var res struct {
+		Detector, Runtime        string
 		In, Out, Entries, Frames int
 		PassersBy                int `json:"passers_by"`
 		FPS                      float64
 		Events                   []map[string]any
 	}
 	json.Unmarshal([]byte(out), &res)
+	switch {
+	case res.Detector == "motion" && res.Runtime != "opencv",
+		res.Detector == "dnn" && res.Runtime != "onnxruntime" && res.Runtime != "opencv",
+		res.Detector == "dnn" && os.Getenv("STORELENS_REQUIRE_ORT") == "1" && res.Runtime != "onnxruntime":
+		t.Errorf("detector %q ran on %q", res.Detector, res.Runtime)
+	}
 	if res.Frames != 795 || res.FPS != 10 {
 		t.Errorf("frames %d fps %v, want 795 at 10", res.Frames, res.FPS)
 	}

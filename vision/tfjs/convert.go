@@ -13,6 +13,12 @@ type Options struct {
 	// Resizes are written as scales and reshapes keep their −1, so a
 	// detector trained at 416 runs at 320 as well.
 	Size int
+	// FixedSize writes the input's height and width as numbers. Without
+	// it they are free (dim_param), which ONNX Runtime needs to run the
+	// graph at another size; OpenCV's importer infers every shape at load,
+	// before it knows the size, which some graphs that are not fully
+	// convolutional (an odd side padded then pooled) fail.
+	FixedSize bool
 	// Producer names the converter in the file.
 	Producer string
 }
@@ -48,6 +54,7 @@ func convertGraph(m *Model, opt Options) (*onnxGraph, error) {
 		scales = probe.scales
 	}
 	c := newConverter(m, opt.Size, scales)
+	c.fixedSize = opt.FixedSize
 	if err := c.run(); err != nil {
 		return nil, err
 	}
@@ -58,6 +65,7 @@ func convertGraph(m *Model, opt Options) (*onnxGraph, error) {
 type converter struct {
 	m         *Model
 	size      int
+	fixedSize bool
 	g         *onnxGraph
 	shape     map[string][]int   // TF ref → shape
 	name      map[string]string  // TF ref → ONNX tensor
@@ -238,7 +246,11 @@ func (c *converter) node(n *Node) error {
 		c.shape[name] = shape
 		// The network is fully convolutional: height and width are left
 		// free, so it runs at any input whose sides the strides divide.
-		c.g.Inputs = append(c.g.Inputs, onnxValue{Name: name, Dims: dims64(shape), Params: map[int]string{2: "height", 3: "width"}})
+		in := onnxValue{Name: name, Dims: dims64(shape), Params: map[int]string{2: "height", 3: "width"}}
+		if c.fixedSize {
+			in.Params = nil
+		}
+		c.g.Inputs = append(c.g.Inputs, in)
 	case "Identity":
 		in := ref(n.Inputs[0])
 		if t, ok := c.consts[in]; ok {
