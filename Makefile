@@ -124,9 +124,19 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
+# The Linux archive (StoreLens.tar.xz, installed with `sudo make install`
+# inside it) with ONNX Runtime's library in usr/local/lib/storelens, where
+# the program looks for it, and its licence beside ours.
+PKG_DIR := $(CURDIR)/.cache/pkg
 package: deps
 	$(GO) install fyne.io/tools/cmd/fyne@latest
 	$(GOBIN_DIR)/fyne package --os linux --release
+	@rm -rf $(PKG_DIR) && mkdir -p $(PKG_DIR) && tar -xJf StoreLens.tar.xz -C $(PKG_DIR)
+	install -D -m 0644 $(ORT_LIB) $(PKG_DIR)/usr/local/lib/storelens/libonnxruntime.so.1
+	install -D -m 0644 docs/licenses/onnxruntime.txt $(PKG_DIR)/usr/local/share/doc/storelens/onnxruntime-LICENSE
+	printf '\ninstall: install-onnxruntime\ninstall-onnxruntime:\n\tinstall -Dm00644 usr/local/lib/storelens/libonnxruntime.so.1 $$(DESTDIR)$$(PREFIX)/lib/storelens/libonnxruntime.so.1\n\tinstall -Dm00644 usr/local/share/doc/storelens/onnxruntime-LICENSE $$(DESTDIR)$$(PREFIX)/share/doc/storelens/onnxruntime-LICENSE\n' >> $(PKG_DIR)/Makefile
+	tar -cJf StoreLens.tar.xz -C $(PKG_DIR) .
+	@echo "StoreLens.tar.xz: $$(du -h StoreLens.tar.xz | cut -f1), ONNX Runtime included"
 
 clean:
 	rm -rf bin .cache

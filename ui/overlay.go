@@ -6,6 +6,7 @@ import (
 	"image/draw"
 	"storelens/app"
 	"strconv"
+	"sync"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
@@ -15,8 +16,13 @@ import (
 // countOverlay is what the review screen draws over the footage: the
 // camera's counting lines and, once a recount of the span ran, each
 // tracked person's box with its track number and its crossings.
+//
+// The recount fills it as it goes (add, from its goroutine) while the
+// player draws it: the boxes of the frames analysed so far show at once,
+// the decisions when the recount ends (finish).
 type countOverlay struct {
 	lines map[string][]image.Point
+	mu    sync.Mutex
 	// boxes by analysed frame; decisions by track ("in", "out", "staff").
 	boxes     map[int][]app.TrackBox
 	frames    []int // analysed frames, ascending
@@ -34,8 +40,38 @@ var (
 	overlayStaff    = color.RGBA{170, 170, 255, 255}
 )
 
+// add records the tracked people of the next analysed frame.
+func (o *countOverlay) add(frame int, tracks []app.TrackBox) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.boxes == nil {
+		o.boxes = map[int][]app.TrackBox{}
+	}
+	o.boxes[frame] = tracks
+	o.frames = append(o.frames, frame)
+	if len(o.frames) == 2 {
+		o.stride = o.frames[1] - o.frames[0]
+	}
+}
+
+// finish records what the recount decided for each track.
+func (o *countOverlay) finish(decisions map[int]string) {
+	o.mu.Lock()
+	o.decisions = decisions
+	o.mu.Unlock()
+}
+
+// analysed is how many frames have boxes so far.
+func (o *countOverlay) analysed() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.frames)
+}
+
 // draw paints the overlay of frame onto dst.
 func (o *countOverlay) draw(dst *image.RGBA, frame int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	for kind, pts := range o.lines {
 		c := overlayZone
 		switch kind {

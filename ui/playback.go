@@ -89,6 +89,20 @@ func (pb *playback) setDecorate(d func(*image.RGBA, int)) {
 	pb.cond.Signal()
 }
 
+// redraw shows the paused frame again (its overlay grew); a playing one
+// shows the next frame's anyway.
+func (pb *playback) redraw() {
+	if pb == nil {
+		return
+	}
+	pb.mu.Lock()
+	if !pb.playing && pb.seekTo < 0 {
+		pb.seekTo = pb.last
+	}
+	pb.mu.Unlock()
+	pb.cond.Signal()
+}
+
 // close stops the loop, which then releases the decoder. It does not wait:
 // the loop may be handing a frame to the UI goroutine that calls close.
 func (pb *playback) close() {

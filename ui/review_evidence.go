@@ -7,6 +7,7 @@ package ui
 
 import (
 	"context"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,30 +48,24 @@ func (r *Review) toggleOverlay(on bool) {
 func (r *Review) recount() {
 	rec, cam, gen := r.rec, r.cam, r.gen
 	ov := r.counts
-	boxes := map[int][]app.TrackBox{}
 	r.say(tr("review.recounting", "Recounting {{.From}}–{{.To}} (store time) on this laptop to show each person's track…", map[string]any{
 		"From": time.Unix(rec.Starts, 0).In(r.loc).Format("2006-01-02 15:04"), "To": time.Unix(rec.Starts, 0).Add(time.Duration(rec.DurationS * float64(time.Second))).In(r.loc).Format("15:04")}), true)
 	progress := 0.0
 	r.run.Go(func() {
+		// The manager is waiting on it: every core.
 		out, err := r.core.Recount(context.Background(), app.RecountRequest{Video: rec.LocalPath, CameraCode: cam.Code, Start: time.Unix(rec.Starts, 0),
-			RecordingID: rec.ID, OnTracks: func(frame int, tracks []app.TrackBox) {
-				boxes[frame] = tracks
-			}, Progress: func(done, total int) {
+			RecordingID: rec.ID, Threads: runtime.NumCPU(), OnTracks: ov.add, Progress: func(done, total int) {
 				if total > 0 && float64(done)/float64(total) >= progress+0.05 {
 					progress = float64(done) / float64(total)
 					p := progress
 					r.run.Do(func() {
 						if gen == r.gen {
-							r.status.SetText(tr("review.recounting.pct", "Recounting on this laptop: {{.Pct}} % done; the boxes appear when it finishes.", map[string]any{"Pct": int(p * 100)}))
+							r.status.SetText(tr("review.recounting.pct", "Recounting on this laptop: {{.Pct}} % done; boxes show up to there, IN and OUT when it finishes.", map[string]any{"Pct": int(p * 100)}))
+							r.pb.redraw()
 						}
 					})
 				}
 			}})
-		frames := make([]int, 0, len(boxes))
-		for f := range boxes {
-			frames = append(frames, f)
-		}
-		sort.Ints(frames)
 		decisions := map[int]string{}
 		if out != nil {
 			for _, e := range out.Result.Events {
@@ -93,7 +88,7 @@ func (r *Review) recount() {
 				r.say(errText(err), false)
 				return
 			}
-			ov.boxes, ov.frames, ov.decisions = boxes, frames, decisions
+			ov.finish(decisions)
 			r.recountID = out.RecountID
 			var tracks []string
 			for tr := range decisions {
@@ -105,9 +100,6 @@ func (r *Review) recount() {
 			r.staffSel.Options = tracks
 			r.staffSel.Show()
 			r.staffBtn.Show()
-			if len(frames) > 1 {
-				ov.stride = frames[1] - frames[0]
-			}
 			res := out.Result
 			r.say(tr("review.recounted", "Local recount of this stretch: {{.In}} in, {{.Out}} out, {{.Staff}} by staff. Boxes: green IN, orange OUT, blue STAFF; yellow is the counting line.", map[string]any{
 				"In": res.In, "Out": res.Out, "Staff": res.StaffExcluded}), false)

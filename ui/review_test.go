@@ -165,3 +165,34 @@ func containsAll(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// While the recount runs, the boxes of the frames it has analysed show
+// (without a decision); the decisions colour them when it ends. The
+// recount adds from its goroutine while the player draws.
+func TestOverlayShowsBoxesAsTheRecountGoes(t *testing.T) {
+	ov := &countOverlay{lines: map[string][]image.Point{"entrance": {{120, 300}, {650, 300}}}}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for f := 0; f <= 100; f += 2 {
+			ov.add(f, []app.TrackBox{{Track: 7, Box: app.Box{X: 200, Y: 150, W: 60, H: 140}, Confirmed: true}})
+		}
+	}()
+	for range 50 {
+		ov.draw(image.NewRGBA(image.Rect(0, 0, 768, 576)), 50)
+	}
+	<-done
+	img := image.NewRGBA(image.Rect(0, 0, 768, 576))
+	ov.draw(img, 51)
+	if c := img.RGBAAt(200, 220); c != overlayBox {
+		t.Errorf("before the recount ends, the box of track 7 at frame 51 is %v, want the plain box colour", c)
+	}
+	ov.finish(map[int]string{7: "out"})
+	ov.draw(img, 51)
+	if c := img.RGBAAt(200, 220); c != overlayOut {
+		t.Errorf("after the recount, the OUT box is %v", c)
+	}
+	if n := ov.analysed(); n != 51 {
+		t.Errorf("%d analysed frames, want 51", n)
+	}
+}

@@ -30,8 +30,8 @@ func npmDir() string {
 }
 
 // Candidates are the places Find looks, in order: the file EnvPath names;
-// beside the program, and in lib/ beside it or one level up (the installed
-// package); then, for a program run from a source tree, the npm package
+// beside the program, in lib/ beside it or one level up, and in
+// ../lib/storelens (where the Linux archive installs it: /usr/local/lib); then, for a program run from a source tree, the npm package
 // that `make deps` unpacks into .cache/npm of any folder above the program
 // or the working directory.
 func Candidates() []string {
@@ -45,7 +45,8 @@ func Candidates() []string {
 			exe = r
 		}
 		dir := filepath.Dir(exe)
-		c = append(c, filepath.Join(dir, LibraryName), filepath.Join(dir, "lib", LibraryName), filepath.Join(dir, "..", "lib", LibraryName))
+		c = append(c, filepath.Join(dir, LibraryName), filepath.Join(dir, "lib", LibraryName),
+			filepath.Join(dir, "..", "lib", LibraryName), filepath.Join(dir, "..", "lib", "storelens", LibraryName))
 		roots = append(roots, dir)
 	}
 	if wd, err := os.Getwd(); err == nil {
