@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"storelens/app/i18n"
 	"storelens/cli"
 	"storelens/localdb"
 	"storelens/localdb/localdbtest/synthchain"
@@ -149,5 +151,25 @@ func TestFlagsRefusesUnknownFiltersAndMissingData(t *testing.T) {
 	}
 	if _, statErr := os.Stat(empty); !os.IsNotExist(statErr) {
 		t.Errorf("a read command created %s", empty)
+	}
+}
+
+// A snapshot into a folder that does not exist is refused at once, in the
+// user's language, naming the folder, before any footage is fetched.
+func TestSnapshotIntoAMissingFolder(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no", "such")
+	for _, c := range []struct{ lang, want string }{{"en", "does not exist"}, {"zh", "不存在"}} {
+		_, _, err := run(t, dir, "snapshot", "--store", "WH001", "--at", "2026-11-19 10:41:30", "--out", filepath.Join(missing, "x.png"), "--lang", c.lang)
+		if err == nil {
+			t.Fatal("a snapshot into a missing folder succeeded")
+		}
+		var said interface{ Text() i18n.Text }
+		if !errors.As(err, &said) {
+			t.Fatalf("%s: a raw error: %v", c.lang, err)
+		}
+		if msg := said.Text().In(c.lang); !strings.Contains(msg, missing) || !strings.Contains(msg, c.want) {
+			t.Errorf("%s: %q", c.lang, msg)
+		}
 	}
 }

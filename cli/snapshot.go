@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"storelens/app"
@@ -11,6 +12,11 @@ import (
 
 func init() {
 	Register(Command{Name: "snapshot", Summary: "the frame of a store camera at a store-local moment, as a PNG (faces blurred)", Run: runSnapshot})
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 func runSnapshot(ctx context.Context, env Env, args []string) error {
@@ -28,6 +34,10 @@ func runSnapshot(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, env.T("cli.snapshot.need"))
 		return ErrUsage
 	}
+	// The file's folder must be there before footage is fetched for it.
+	if dir := filepath.Dir(*out); !isDir(dir) {
+		return sayErr("outdir", "Path", *out, "Dir", dir)
+	}
 	core, _, err := openInsightWith(ctx, env, app.Config{FeedURL: strings.TrimSpace(*feedURL), Token: os.Getenv("STORELENS_TOKEN")})
 	if err != nil {
 		return err
@@ -38,7 +48,7 @@ func runSnapshot(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if err := snap.WritePNG(*out); err != nil {
-		return err
+		return sayErr("writefile", "Path", *out, "Err", err.Error())
 	}
 	fmt.Fprintln(env.Stdout, *out)
 	key := "cli.snapshot.done"

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -258,7 +260,14 @@ func (s *ReportsScreen) openButtons(dir string, files []string) []fyne.CanvasObj
 
 func (s *ReportsScreen) open(path string) {
 	if err := s.OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
-		dialog.ShowError(fmt.Errorf("%s", tr("reports.err.open", "Cannot open {{.Path}}: {{.Err}}", map[string]any{"Path": path, "Err": err.Error()})), s.win)
+		// No program to open it (on Linux: no xdg-open): hand the manager
+		// the path instead of the system's error.
+		fyne.CurrentApp().Clipboard().SetContent(path)
+		msg := tr("reports.err.open", "StoreLens could not open {{.Path}} ({{.Err}}). Its path is copied: paste it into a file manager or the program you read reports with.", map[string]any{"Path": path, "Err": err.Error()})
+		if errors.Is(err, exec.ErrNotFound) {
+			msg = tr("reports.err.noopener", "This laptop has no program set to open files for StoreLens (xdg-open is missing; the package xdg-utils brings it). The path of {{.Path}} is copied: paste it into a file manager.", map[string]any{"Path": path})
+		}
+		dialog.ShowError(errors.New(msg), s.win)
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/url"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,18 @@ func TestReportsAreaMakesTheReport(t *testing.T) {
 	test.Tap(s.actions.Objects[0].(*widget.Button))
 	if len(opened) != 1 || opened[0] != core.ReportsDir() {
 		t.Errorf("opened %v, want the reports folder", opened)
+	}
+	// A laptop with no program to open files (no xdg-open): the path is
+	// copied and the manager told so, in the window's language.
+	s.OpenURL = func(u *url.URL) error { return &exec.Error{Name: "xdg-open", Err: exec.ErrNotFound} }
+	test.Tap(s.actions.Objects[1].(*widget.Button))
+	if got := fyne.CurrentApp().Clipboard().Content(); !strings.HasSuffix(got, ".pdf") {
+		t.Errorf("without xdg-open the clipboard holds %q, want the PDF's path", got)
+	}
+	if top := w.Canvas().Overlays().Top(); top == nil || !hasText(top, "xdg-utils") || !hasText(top, "已复制") || hasText(top, "executable file") {
+		t.Error("without xdg-open the window does not say the path is copied and what to install")
+	} else {
+		w.Canvas().Overlays().Remove(top)
 	}
 	if len(s.recent.Objects) != 1 || !strings.Contains(labelText(s.recent.Objects[0]), "2026-W47") ||
 		!strings.Contains(labelText(s.recent.Objects[0]), "S00002, S00003") {
