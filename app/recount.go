@@ -243,3 +243,40 @@ func recountParams(c vision.Config) map[string]any {
 	}
 	return p
 }
+
+// PeopleAhead finds the people in a recording from offset at for the span
+// after it, five looks a second, with the built-in learnt detector on one
+// core, handing each look's people to each as it goes (as tracks numbered
+// 0: not followed, not decided). The review shows them near the frame on
+// screen before its recount of the whole recording gets there.
+func (a *App) PeopleAhead(ctx context.Context, video string, at, span time.Duration, each func(frame int, people []TrackBox)) error {
+	return PeopleAhead(ctx, video, at, span, each)
+}
+
+// PeopleAhead is App.PeopleAhead; it needs no local store.
+func PeopleAhead(ctx context.Context, video string, at, span time.Duration, each func(frame int, people []TrackBox)) error {
+	model, err := assets.PersonModel()
+	if err != nil {
+		return err
+	}
+	d, err := vision.NewNanoDetDetector(vision.NanoDetConfig{ModelData: model})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	p, err := vision.OpenPlayer(video)
+	if err != nil {
+		return err
+	}
+	fps := p.FPS()
+	from, count := p.FrameAt(at), int(span.Seconds()*fps)
+	p.Close()
+	stride := max(1, int(fps/vision.DefaultAnalysisFPS+0.5))
+	return vision.PeopleAhead(ctx, video, d, from, count, stride, func(frame int, people []vision.Box) {
+		tb := make([]TrackBox, len(people))
+		for i, b := range people {
+			tb[i] = TrackBox{Box: b, Confirmed: true}
+		}
+		each(frame, tb)
+	})
+}

@@ -121,3 +121,50 @@ func TestRecountShowsEveryoneToTheReview(t *testing.T) {
 		t.Errorf("%d boxes of people left of x=150, 230 px from the line; the review must show them (PETS09 has people walking there for most of the clip)", far)
 	}
 }
+
+// The people found ahead, from 30 s into the clip, are at the frames the
+// recount analyses and are the people its tracks show there.
+func TestPeopleAheadAreThePeopleTheRecountShows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the learnt detector over footage")
+	}
+	video := assetstest.Footage(t, "vtest.avi")
+	ahead := map[int]int{}
+	first := -1
+	start := time.Now()
+	var firstAfter time.Duration
+	err := PeopleAhead(context.Background(), video, 30*time.Second, 10*time.Second, func(frame int, people []TrackBox) {
+		if first < 0 {
+			first, firstAfter = frame, time.Since(start)
+		}
+		ahead[frame] = len(people)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != 300 || len(ahead) != 50 {
+		t.Fatalf("looks ahead start at frame %d, %d of them; want frame 300 (30 s at 10 fps) and 50 (5 a second for 10 s)", first, len(ahead))
+	}
+	tracked := map[int]int{}
+	if _, err := Recount(context.Background(), nil, RecountRequest{Video: video,
+		Count: vision.Config{Entrance: vision.Line{A: vision.Pt{X: 384, Y: 120}, B: vision.Pt{X: 384, Y: 576}}},
+		OnTracks: func(frame int, tracks []TrackBox) {
+			if _, ok := ahead[frame]; ok {
+				tracked[frame] = len(tracks)
+			}
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(tracked) != len(ahead) {
+		t.Errorf("the recount analysed %d of the %d frames looked at ahead", len(tracked), len(ahead))
+	}
+	var a, r int
+	for f, n := range ahead {
+		a += n
+		r += tracked[f]
+	}
+	t.Logf("people ahead %d, in the recount's tracks %d, over %d frames; the first look ahead came %v after the call", a, r, len(ahead), firstAfter.Round(time.Millisecond))
+	if a < 3*len(ahead) || float64(a) < 0.8*float64(r) || float64(a) > 1.2*float64(r) {
+		t.Errorf("%d people found ahead against %d in the recount's tracks at the same frames", a, r)
+	}
+}

@@ -28,6 +28,11 @@ type countOverlay struct {
 	frames    []int // analysed frames, ascending
 	decisions map[int]string
 	stride    int
+	// ahead are the people found near the frame on screen when the
+	// overlay was asked for (track 0: not followed), shown where the
+	// recount has not got to yet.
+	ahead       map[int][]app.TrackBox
+	aheadFrames []int
 }
 
 var (
@@ -51,6 +56,20 @@ func (o *countOverlay) add(frame int, tracks []app.TrackBox) {
 	o.frames = append(o.frames, frame)
 	if len(o.frames) == 2 {
 		o.stride = o.frames[1] - o.frames[0]
+	}
+}
+
+// addAhead records the people found at a frame near the one on screen.
+func (o *countOverlay) addAhead(frame int, people []app.TrackBox) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.ahead == nil {
+		o.ahead = map[int][]app.TrackBox{}
+	}
+	o.ahead[frame] = people
+	o.aheadFrames = append(o.aheadFrames, frame)
+	if o.stride == 0 && len(o.aheadFrames) == 2 {
+		o.stride = o.aheadFrames[1] - o.aheadFrames[0]
 	}
 }
 
@@ -92,6 +111,9 @@ func (o *countOverlay) draw(dst *image.RGBA, frame int) {
 		r := image.Rect(int(b.Box.X), int(b.Box.Y), int(b.Box.X+b.Box.W), int(b.Box.Y+b.Box.H))
 		c := overlayBox
 		label := "#" + strconv.Itoa(b.Track)
+		if b.Track == 0 {
+			label = "" // found here, not yet followed by the recount
+		}
 		switch o.decisions[b.Track] {
 		case "in":
 			c, label = overlayIn, label+" IN"
@@ -101,19 +123,28 @@ func (o *countOverlay) draw(dst *image.RGBA, frame int) {
 			c, label = overlayStaff, label+" STAFF"
 		}
 		rect(dst, r, c)
-		text(dst, r.Min.X, r.Min.Y-3, label, c)
+		if label != "" {
+			text(dst, r.Min.X, r.Min.Y-3, label, c)
+		}
 	}
 }
 
-// boxesAt are the boxes of the analysed frame at or just before frame.
+// boxesAt are the boxes of the analysed frame at or just before frame:
+// the recount's where it has got to, else those found ahead of it.
 func (o *countOverlay) boxesAt(frame int) []app.TrackBox {
-	if len(o.frames) == 0 {
-		return nil
+	if n := len(o.frames); n > 0 && frame <= o.frames[n-1]+2*max(1, o.stride) {
+		return nearestBefore(o.frames, o.boxes, frame, o.stride)
 	}
-	lo, hi := 0, len(o.frames)
+	return nearestBefore(o.aheadFrames, o.ahead, frame, o.stride)
+}
+
+// nearestBefore is the boxes of the frame of frames (ascending) at or
+// just before frame, none when the nearest is more than two strides back.
+func nearestBefore(frames []int, boxes map[int][]app.TrackBox, frame, stride int) []app.TrackBox {
+	lo, hi := 0, len(frames)
 	for lo < hi {
 		m := (lo + hi) / 2
-		if o.frames[m] <= frame {
+		if frames[m] <= frame {
 			lo = m + 1
 		} else {
 			hi = m
@@ -122,11 +153,11 @@ func (o *countOverlay) boxesAt(frame int) []app.TrackBox {
 	if lo == 0 {
 		return nil
 	}
-	f := o.frames[lo-1]
-	if frame-f > 2*max(1, o.stride) {
+	f := frames[lo-1]
+	if frame-f > 2*max(1, stride) {
 		return nil
 	}
-	return o.boxes[f]
+	return boxes[f]
 }
 
 func thickLine(dst *image.RGBA, a, b image.Point, c color.RGBA, w int) {

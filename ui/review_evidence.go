@@ -51,7 +51,23 @@ func (r *Review) recount() {
 	r.say(tr("review.recounting", "Recounting {{.From}}–{{.To}} (store time) on this laptop to show each person's track…", map[string]any{
 		"From": time.Unix(rec.Starts, 0).In(r.loc).Format("2006-01-02 15:04"), "To": time.Unix(rec.Starts, 0).Add(time.Duration(rec.DurationS * float64(time.Second))).In(r.loc).Format("15:04")}), true)
 	progress := 0.0
+	// The recount starts at the recording's start; the people near the
+	// frame on screen are found first, on a core of their own, so the
+	// manager sees boxes where they are looking at once.
+	ctx, stop := context.WithCancel(context.Background())
+	if pb := r.pb; pb != nil {
+		if at := pb.frameTime(pb.onScreen()); at > 10*time.Second {
+			r.run.Go(func() {
+				// Best effort: if it fails, the recount's boxes still come.
+				_ = r.core.PeopleAhead(ctx, rec.LocalPath, at, time.Minute, func(frame int, people []app.TrackBox) {
+					ov.addAhead(frame, people)
+					pb.redraw()
+				})
+			})
+		}
+	}
 	r.run.Go(func() {
+		defer stop()
 		// The manager is waiting on it: every core.
 		out, err := r.core.Recount(context.Background(), app.RecountRequest{Video: rec.LocalPath, CameraCode: cam.Code, Start: time.Unix(rec.Starts, 0),
 			RecordingID: rec.ID, Threads: runtime.NumCPU(), OnTracks: ov.add, Progress: func(done, total int) {

@@ -196,3 +196,34 @@ func TestOverlayShowsBoxesAsTheRecountGoes(t *testing.T) {
 		t.Errorf("%d analysed frames, want 51", n)
 	}
 }
+
+// The people found near the frame on screen show before the recount gets
+// there (plain boxes, no track number), and the recount's boxes take
+// their place once it has.
+func TestOverlayShowsThePeopleAheadUntilTheRecountArrives(t *testing.T) {
+	ov := &countOverlay{}
+	person := app.Box{X: 400, Y: 150, W: 60, H: 140}
+	ov.addAhead(300, []app.TrackBox{{Box: person, Confirmed: true}})
+	ov.addAhead(302, []app.TrackBox{{Box: person, Confirmed: true}})
+	img := image.NewRGBA(image.Rect(0, 0, 768, 576))
+	ov.draw(img, 301)
+	if c := img.RGBAAt(400, 220); c != overlayBox {
+		t.Errorf("at frame 301, before the recount, the person ahead is %v, want a plain box", c)
+	}
+	ov.add(0, nil)
+	ov.add(2, []app.TrackBox{{Track: 3, Box: app.Box{X: 100, Y: 150, W: 60, H: 140}, Confirmed: true}})
+	img = image.NewRGBA(img.Rect)
+	ov.draw(img, 301)
+	if c := img.RGBAAt(400, 220); c != overlayBox {
+		t.Errorf("the recount is at frame 2: the person ahead at 301 is gone (%v)", c)
+	}
+	ov.add(300, []app.TrackBox{{Track: 3, Box: app.Box{X: 100, Y: 150, W: 60, H: 140}, Confirmed: true}})
+	img = image.NewRGBA(img.Rect)
+	ov.draw(img, 301)
+	if c := img.RGBAAt(400, 220); c == overlayBox {
+		t.Error("the recount reached frame 300 and the box found ahead is still drawn")
+	}
+	if c := img.RGBAAt(100, 220); c != overlayBox {
+		t.Errorf("the recount's box of track 3 at frame 301 is %v", c)
+	}
+}
