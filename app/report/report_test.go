@@ -588,11 +588,12 @@ func TestCashierAuditSection(t *testing.T) {
 func TestSuspectCountsAreNotUnderPerformance(t *testing.T) {
 	db := demoChain(t)
 	p := week(t)
-	res, src := makeReport(t, db, report.Request{Period: p, Lang: i18n.Chinese, Formats: []report.Format{report.PDF}})
+	res, src := makeReport(t, db, report.Request{Period: p, Lang: i18n.Chinese, Formats: []report.Format{report.PDF, report.Excel}})
 	ov, err := src.Insight.Region(context.Background(), p, insight.Filter{RegionID: demofeed.RegionID})
 	if err != nil {
 		t.Fatal(err)
 	}
+	suspectCountsInExcel(t, fileOf(t, res, ".xlsx"), &ov)
 	out, err := exec.Command("pdftotext", fileOf(t, res, ".pdf"), "-").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -625,5 +626,60 @@ func TestSuspectCountsAreNotUnderPerformance(t *testing.T) {
 			}
 		}
 		t.Fatal("no page of a store with suspect counts in the report; the demo chain scripts one")
+	}
+}
+
+// In the workbook a store with suspect counts says so in its row, and its
+// figures from the counts have no tag average beside them (so the sheet's
+// red for "under the average" cannot fall on them) and no rank.
+func suspectCountsInExcel(t *testing.T, path string, ov *insight.RegionOverview) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("门店指标", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(title string) int {
+		for i, h := range rows[0] {
+			if h == title {
+				return i
+			}
+		}
+		t.Fatalf("门店指标 has no column %q: %v", title, rows[0])
+		return -1
+	}
+	at := func(r []string, i int) string {
+		if i < len(r) {
+			return r[i]
+		}
+		return ""
+	}
+	cC, cRate, cRank := col("计数"), col("进店率"), col("区域排名：进店率")
+	suspect := map[string]bool{}
+	for _, s := range ov.Stores {
+		suspect[s.Store.Code] = s.CountsSuspect
+	}
+	n := 0
+	for _, r := range rows[1:] {
+		if !suspect[r[0]] {
+			if at(r, cC) != "" {
+				t.Errorf("%s: counts %q, but they are trusted", r[0], at(r, cC))
+			}
+			continue
+		}
+		n++
+		if at(r, cC) != "存疑，不作比较" {
+			t.Errorf("%s has suspect counts; its row says %q", r[0], at(r, cC))
+		}
+		if avg, rank := at(r, cRate+1), at(r, cRank); avg != "" || rank != "" {
+			t.Errorf("%s has suspect counts, yet its entry rate is compared: tag average %q, rank %q", r[0], avg, rank)
+		}
+	}
+	if n == 0 {
+		t.Error("no store with suspect counts in the workbook; the demo chain scripts one")
 	}
 }

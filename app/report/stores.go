@@ -84,6 +84,7 @@ func (*storesSection) WriteExcel(_ context.Context, b *Book, r *Report) error {
 	cols := []xcol{{r.T("report.col.store"), 10, sText}, {r.T("report.col.name"), 22, sText}, {r.T("report.col.city"), 10, sText},
 		{r.T("report.col.tags"), 18, sText}, {r.T("report.col.comparedtag"), 12, sText}, {r.T("report.col.flags"), 8, sInt},
 		{r.T("report.col.tradingdays"), 9, sInt}, {r.T("report.col.openhours"), 9, sInt}, {r.T("report.col.suspecthours"), 9, sInt},
+		{r.T("report.col.counts"), 14, sText},
 		{L(insight.Entries), 11, sInt}, {L(insight.PassersBy), 11, sInt}, {L(insight.Transactions), 11, sInt},
 		{L(insight.Sales), 15, sMoney}, {r.T("report.col.dwellmin"), 10, sDec1}}
 	first := len(cols) + 1 // the compared metrics and their averages follow
@@ -99,16 +100,29 @@ func (*storesSection) WriteExcel(_ context.Context, b *Book, r *Report) error {
 	for _, s := range r.Rows {
 		k := s.KPIs
 		_, tag, _ := r.Base.TagAverageFor(s, insight.DailyEntries)
+		// Suspect counts are not compared (the dashboard's rule): the
+		// figures from them have no tag average beside them, so nothing
+		// colours them as under-performance, and no rank.
+		counts := ""
+		if s.CountsSuspect {
+			counts = r.T("report.counts.suspect")
+		}
 		row := []any{s.Store.Code, s.Store.Name, s.Store.City, strings.Join(s.Store.Tags, ", "), tag, len(s.Flags),
-			k.TradingDays, k.OpenHours, k.SuspectHours, k.Entries, k.PassersBy, k.Transactions, moneyCell(k.SalesFen), metricValueCell(insight.Dwell, k.DwellSeconds.Value(), k.DwellSeconds.Valid())}
+			k.TradingDays, k.OpenHours, k.SuspectHours, counts, k.Entries, k.PassersBy, k.Transactions, moneyCell(k.SalesFen), metricValueCell(insight.Dwell, k.DwellSeconds.Value(), k.DwellSeconds.Valid())}
 		for _, m := range compared {
 			v, _ := metricCell(k, m)
 			a, _, ok := r.Base.TagAverageFor(s, m)
+			if s.CountsSuspect && m.FromCounts() {
+				ok = false
+			}
 			row = append(row, v, metricValueCell(m, a, ok))
 		}
 		for _, m := range compared {
 			rk, ok := s.Rank[m]
 			trk, _, tok := r.tagRank(s, m)
+			if s.CountsSuspect && m.FromCounts() {
+				ok, tok = false, false
+			}
 			row = append(row, rankCell(rk, ok), rankCell(trk, tok))
 		}
 		entries := func(p insight.KPIs) any {
