@@ -168,7 +168,42 @@ func NewFlagSet(env *Env, name string) *flag.FlagSet {
 		}
 		return err
 	})
+	fs.Usage = func() { flagUsage(env, name, fs) }
 	return fs
+}
+
+// flagUsage is a subcommand's -h in the command's language: each flag's
+// words from the catalogue (cli.flag.<command>.<flag>, else
+// cli.flag.<flag> for the flags every command has), else as declared.
+func flagUsage(env *Env, name string, fs *flag.FlagSet) {
+	lang := env.lang()
+	cat := i18n.Default()
+	w := fs.Output()
+	fmt.Fprintln(w, i18n.Say("cli.flags.head", "Cmd", name).In(lang))
+	key := strings.ReplaceAll(name, " ", "-")
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		for _, k := range []string{"cli.flag." + key + "." + f.Name, "cli.flag." + f.Name} {
+			if cat.Has(lang, k) {
+				usage = i18n.Say(k).In(lang)
+				break
+			}
+		}
+		line := "  -" + f.Name
+		if kind != "" {
+			line += " " + kind
+		}
+		if len(line) <= 4 {
+			line += "\t"
+		} else {
+			line += "\n    \t"
+		}
+		line += strings.ReplaceAll(usage, "\n", "\n    \t")
+		if d := f.DefValue; d != "" && d != "false" && d != "0" && f.Name != "lang" && f.Name != "data-dir" {
+			line += i18n.Say("cli.flags.default", "Value", d).In(lang) // its own space in English
+		}
+		fmt.Fprintln(w, line)
+	})
 }
 
 // ParseFlags parses a subcommand's flags. -h returns flag.ErrHelp (exit 0),

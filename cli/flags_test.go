@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -170,6 +172,42 @@ func TestSnapshotIntoAMissingFolder(t *testing.T) {
 		}
 		if msg := said.Text().In(c.lang); !strings.Contains(msg, missing) || !strings.Contains(msg, c.want) {
 			t.Errorf("%s: %q", c.lang, msg)
+		}
+	}
+}
+
+// Every command's -h speaks Chinese under --lang zh: each flag's words,
+// not only the heading.
+func TestEveryHelpIsInTheUsersLanguage(t *testing.T) {
+	han := regexp.MustCompile(`\p{Han}`)
+	dir := t.TempDir()
+	for _, inv := range [][]string{{"audit"}, {"count"}, {"demo-feed"}, {"flags"}, {"health"}, {"inspections"}, {"inspections", "run"},
+		{"kpi"}, {"report"}, {"snapshot"}, {"sync"}, {"task", "new"}, {"task", "set"}, {"tasks"}} {
+		args := append(append([]string(nil), inv[1:]...), "--lang", "zh", "-h")
+		_, stderr, err := run(t, dir, inv[0], args...)
+		if !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("%v -h: %v", inv, err)
+		}
+		lines := strings.Split(stderr, "\n")
+		if !strings.Contains(lines[0], "的选项") {
+			t.Errorf("%v -h heading: %q", inv, lines[0])
+		}
+		flags := 0
+		for i, l := range lines {
+			if !strings.HasPrefix(l, "  -") {
+				continue
+			}
+			flags++
+			words := l
+			if i+1 < len(lines) && strings.HasPrefix(lines[i+1], "    \t") {
+				words = lines[i+1]
+			}
+			if !han.MatchString(words) {
+				t.Errorf("%v -h: %q is not in Chinese", inv, strings.TrimSpace(l+" "+words))
+			}
+		}
+		if flags < 3 {
+			t.Errorf("%v -h lists %d flags:\n%s", inv, flags, stderr)
 		}
 	}
 }
