@@ -89,16 +89,6 @@ func (pb *playback) setDecorate(d func(*image.RGBA, int)) {
 	pb.cond.Signal()
 }
 
-// frameTime is when frame i is shown, from the recording's start.
-func (pb *playback) frameTime(i int) time.Duration { return pb.p.FrameTime(i) }
-
-// onScreen is the frame on screen.
-func (pb *playback) onScreen() int {
-	pb.mu.Lock()
-	defer pb.mu.Unlock()
-	return pb.last
-}
-
 // redraw shows the paused frame again (its overlay grew); a playing one
 // shows the next frame's anyway.
 func (pb *playback) redraw() {

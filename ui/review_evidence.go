@@ -55,8 +55,14 @@ func (r *Review) recount() {
 	// frame on screen are found first, on a core of their own, so the
 	// manager sees boxes where they are looking at once.
 	ctx, stop := context.WithCancel(context.Background())
-	if pb := r.pb; pb != nil {
-		if at := pb.frameTime(pb.onScreen()); at > 10*time.Second {
+	// The moment on screen, or the one asked for while the player is
+	// still on its way there.
+	moment := r.shown
+	if moment.IsZero() {
+		moment = r.want
+	}
+	if pb := r.pb; pb != nil && !moment.IsZero() {
+		if at := moment.Sub(time.Unix(rec.Starts, 0)); at > 10*time.Second {
 			r.run.Go(func() {
 				// Best effort: if it fails, the recount's boxes still come.
 				_ = r.core.PeopleAhead(ctx, rec.LocalPath, at, time.Minute, func(frame int, people []app.TrackBox) {

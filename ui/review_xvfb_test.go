@@ -90,6 +90,17 @@ func TestReviewWithOverlayUnderXvfb(t *testing.T) {
 				}
 			}
 			t.Logf("%s: %d pixels of the yellow entrance line, %d of green footage (%s)", c.lang, line, footagePx, path)
+			// The people on screen get their boxes while the recount
+			// behind the overlay is still on its way to this moment.
+			boxes, since := 0, time.Now()
+			for deadline := time.Now().Add(60 * time.Second); boxes < 150 && time.Now().Before(deadline); {
+				time.Sleep(time.Second)
+				boxes = boxPixels(screenshot(t, display, path))
+			}
+			t.Logf("%s: %d pixels of people's boxes %.0f s after the line showed", c.lang, boxes, time.Since(since).Seconds())
+			if boxes < 150 {
+				t.Errorf("no box around the people on screen a minute after the overlay was on; see %s", path)
+			}
 			if footagePx < 30000 {
 				t.Errorf("no footage on screen; see %s\n%s", path, logs.String())
 			}
@@ -103,6 +114,22 @@ func TestReviewWithOverlayUnderXvfb(t *testing.T) {
 			}
 		})
 	}
+}
+
+// boxPixels counts the pixels of the overlay's box green (a person not
+// yet decided).
+func boxPixels(img image.Image) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r>>8 >= 60 && r>>8 <= 100 && g>>8 >= 235 && bl>>8 >= 100 && bl>>8 <= 140 {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // overlayPixels counts the pixels of the overlay's entrance yellow and of
