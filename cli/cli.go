@@ -179,7 +179,7 @@ func flagUsage(env *Env, name string, fs *flag.FlagSet) {
 	lang := env.lang()
 	cat := i18n.Default()
 	w := fs.Output()
-	fmt.Fprintln(w, i18n.Say("cli.flags.head", "Cmd", name).In(lang))
+	fmt.Fprintln(w, i18n.Say("cli.help.head", "Cmd", name).In(lang))
 	key := strings.ReplaceAll(name, " ", "-")
 	fs.VisitAll(func(f *flag.Flag) {
 		kind, usage := flag.UnquoteUsage(f)
@@ -200,7 +200,7 @@ func flagUsage(env *Env, name string, fs *flag.FlagSet) {
 		}
 		line += strings.ReplaceAll(usage, "\n", "\n    \t")
 		if d := f.DefValue; d != "" && d != "false" && d != "0" && f.Name != "lang" && f.Name != "data-dir" {
-			line += i18n.Say("cli.flags.default", "Value", d).In(lang) // its own space in English
+			line += i18n.Say("cli.help.default", "Value", d).In(lang) // its own space in English
 		}
 		fmt.Fprintln(w, line)
 	})

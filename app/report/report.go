@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -289,7 +290,7 @@ func (r *Report) overview(ctx context.Context) error {
 				continue
 			}
 			if !have[c] {
-				return &Error{Say: i18n.Say("report.err.store", "Code", c)}
+				return &Error{Say: i18n.Say("report.err.store", "Code", c, "Near", strings.Join(nearCodes(c, have, 5), ", "), "N", len(have))}
 			}
 			codes = append(codes, c)
 		}
@@ -420,4 +421,27 @@ func (r *Report) Title() string {
 		return r.T("report.title.month")
 	}
 	return r.T("report.title.other")
+}
+
+// nearCodes are up to n of the codes in have that share the longest
+// beginning with code (ignoring case), in order: what the user probably
+// meant.
+func nearCodes(code string, have map[string]bool, n int) []string {
+	common := func(a, b string) int {
+		a, b = strings.ToUpper(a), strings.ToUpper(b)
+		i := 0
+		for i < len(a) && i < len(b) && a[i] == b[i] {
+			i++
+		}
+		return i
+	}
+	all := make([]string, 0, len(have))
+	for c := range have {
+		all = append(all, c)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		ci, cj := common(code, all[i]), common(code, all[j])
+		return ci > cj || ci == cj && all[i] < all[j]
+	})
+	return all[:min(n, len(all))]
 }

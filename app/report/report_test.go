@@ -346,6 +346,9 @@ func TestBadRequestsAreExplained(t *testing.T) {
 	}{
 		{"unknown tag", report.Request{Tag: "火星店"}, "火星店"},
 		{"unknown store", report.Request{Codes: []string{"XX999"}}, "XX999"},
+		// A code one digit short: the message offers the codes it is close to,
+		// and no longer sends the user to `flags` (which lists flagged stores only).
+		{"mistyped store", report.Request{Codes: []string{"WH00"}}, "相近的编号：WH001"},
 		{"no data", report.Request{Period: insight.Period{Kind: insight.Week, From: time.Date(2030, 1, 7, 0, 0, 0, 0, time.UTC), To: time.Date(2030, 1, 14, 0, 0, 0, 0, time.UTC)}}, "2030-W02"},
 	}
 	for _, c := range cases {
