@@ -132,9 +132,9 @@ package: deps
 	$(GO) install fyne.io/tools/cmd/fyne@latest
 	$(GOBIN_DIR)/fyne package --os linux --release
 	@rm -rf $(PKG_DIR) && mkdir -p $(PKG_DIR) && tar -xJf StoreLens.tar.xz -C $(PKG_DIR)
-	install -D -m 0644 $(ORT_LIB) $(PKG_DIR)/usr/local/lib/storelens/libonnxruntime.so.1
-	install -D -m 0644 docs/licenses/onnxruntime.txt $(PKG_DIR)/usr/local/share/doc/storelens/onnxruntime-LICENSE
-	printf '\ninstall: install-onnxruntime\ninstall-onnxruntime:\n\tinstall -Dm00644 usr/local/lib/storelens/libonnxruntime.so.1 $$(DESTDIR)$$(PREFIX)/lib/storelens/libonnxruntime.so.1\n\tinstall -Dm00644 usr/local/share/doc/storelens/onnxruntime-LICENSE $$(DESTDIR)$$(PREFIX)/share/doc/storelens/onnxruntime-LICENSE\n' >> $(PKG_DIR)/Makefile
+	install -D -m 0644 $(ORT_LIB) $(PKG_DIR)/storelens/usr/local/lib/storelens/libonnxruntime.so.1
+	install -D -m 0644 docs/licenses/onnxruntime.txt $(PKG_DIR)/storelens/usr/local/share/doc/storelens/onnxruntime-LICENSE
+	cat assets/package/onnxruntime.mk >> $(PKG_DIR)/storelens/Makefile
 	tar -cJf StoreLens.tar.xz -C $(PKG_DIR) .
 	@echo "StoreLens.tar.xz: $$(du -h StoreLens.tar.xz | cut -f1), ONNX Runtime included"
 
