@@ -34,7 +34,7 @@ func TestCashierAuditFindsTheScriptedAnomalies(t *testing.T) {
 		t.Skip("cuts the demo footage and scans the till recordings of two weeks")
 	}
 	until := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	a := syncedDemo(t, until, feed.CollRegions, feed.CollStores, feed.CollCameras, feed.CollStaff, feed.CollCounts,
+	a := syncedDemo(t, until, feed.CollRegions, feed.CollStores, feed.CollCameras, feed.CollStaff,
 		feed.CollReceipts, feed.CollRecordings)
 	ctx := context.Background()
 	period := insight.Period{Kind: insight.Range, From: until.AddDate(0, 0, -13), To: until.AddDate(0, 0, 1)}
