@@ -130,6 +130,30 @@ type xcol struct {
 	style cellStyle
 }
 
+// fitWidth widens column i of cols to the longest text of that column in
+// rows (a CJK character counts twice, as it shows), up to limit, so that a
+// value is not cut by the cell beside it.
+func fitWidth(cols []xcol, rows [][]any, i int, limit float64) {
+	for _, r := range rows {
+		if i >= len(r) {
+			continue
+		}
+		t, ok := r[i].(string)
+		if !ok {
+			continue
+		}
+		w := 1.0
+		for _, c := range t {
+			if c >= 0x2E80 {
+				w += 2
+			} else {
+				w++
+			}
+		}
+		cols[i].width = min(limit, max(cols[i].width, w))
+	}
+}
+
 // cellName is the A1 name of column col (1-based) in row.
 func cellName(col, row int) string {
 	n, _ := excelize.CoordinatesToCellName(col, row)

@@ -88,6 +88,33 @@ func TestWorkbookFiguresAreInsights(t *testing.T) {
 		t.Errorf("sheets %v, want %v", got, want)
 	}
 
+	// A flag's days and a store's tags are not cut by the next column.
+	for _, c := range []struct{ sheet, col, title string }{{"异常", "F", "日期"}, {"门店指标", "D", "标签"}} {
+		vals, err := f.GetCols(c.sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := f.GetColWidth(c.sheet, c.col)
+		idx := int(c.col[0] - 'A')
+		if idx >= len(vals) {
+			t.Fatalf("%s has no column %s", c.sheet, c.col)
+		}
+		longest := 0.0
+		for _, v := range vals[idx][1:] {
+			n := 0.0
+			for _, r := range v {
+				if r >= 0x2E80 {
+					n += 2
+				} else {
+					n++
+				}
+			}
+			longest = max(longest, n)
+		}
+		if longest > 0 && w < min(longest, 40) {
+			t.Errorf("%s column %s (%s) is %.0f wide for texts up to %.0f", c.sheet, c.col, vals[idx][0], w, longest)
+		}
+	}
 	rows, err := f.GetRows("门店指标", excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)

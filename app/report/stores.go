@@ -134,6 +134,7 @@ func (*storesSection) WriteExcel(_ context.Context, b *Book, r *Report) error {
 		row = append(row, entries(s.Previous), relCell(kpiChange(k, s.Previous)), entries(s.YearAgo), relCell(kpiChange(k, s.YearAgo)))
 		rows = append(rows, row)
 	}
+	fitWidth(cols, rows, 3, 40) // the tags, in full
 	last, err := b.table(sh, 1, cols, rows)
 	if err != nil {
 		return err

@@ -219,6 +219,7 @@ func (*summary) WriteExcel(_ context.Context, b *Book, r *Report) error {
 				strings.Join(f.Days, ", "), f.Reason.In(r.Lang)})
 		}
 	}
+	fitWidth(fcols, frows, 5, 80) // the days of a flag, in full
 	_, err = b.table(fs, 1, fcols, frows)
 	return err
 }
