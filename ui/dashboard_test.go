@@ -328,3 +328,27 @@ func TestDashboardNarrowsToARegionOrACity(t *testing.T) {
 		t.Errorf("a search shows %d rows and says %q", len(d.rows), d.scope.Text)
 	}
 }
+
+// The health panel counts the stores with suspect hours as the report
+// does: the flagged one (not compared) and those with too few suspect
+// hours for the flag, and then does not say every count can be trusted.
+func TestDashboardHealthNamesEveryStoreWithSuspectHours(t *testing.T) {
+	test.NewTempApp(t)
+	ov := demoOverview()
+	for i := range ov.Stores {
+		switch ov.Stores[i].Store.Code {
+		case "C003":
+			ov.Stores[i].CountsSuspect, ov.Stores[i].KPIs.SuspectHours = true, 30
+		case "A001":
+			ov.Stores[i].KPIs.SuspectHours = 3
+		}
+	}
+	d := NewDashboard(Runner{Inline: true}, &fakeRegion{ov: ov}, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	w := test.NewWindow(d.Content())
+	t.Cleanup(w.Close)
+	waitLoaded(t, d.loadedSignal())
+	got := d.health.Text
+	if !strings.Contains(got, "C003") || !strings.Contains(got, "A001") || strings.Contains(got, "B002") || strings.Contains(got, "可信") {
+		t.Errorf("the health panel reads:\n%s\nwant C003 (flagged) and A001 (3 suspect hours), not B002, and no claim that every count can be trusted", got)
+	}
+}

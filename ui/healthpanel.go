@@ -38,6 +38,22 @@ func (d *Dashboard) showHealth(alerts []app.CameraAlert, err error) {
 			}
 		}
 	}
+	// Stores with some suspect hours, too few for the flag: the report
+	// counts them among the stores with suspect hours, so the panel does.
+	var partial []string
+	for _, s := range d.ov.Stores {
+		if s.KPIs.SuspectHours > 0 && !s.CountsSuspect {
+			partial = append(partial, s.Store.Code)
+		}
+	}
+	if len(partial) > 0 {
+		codes := partial
+		if len(codes) > 12 {
+			codes = append(codes[:12:12], "…")
+		}
+		b.WriteString("\n" + tr("dashboard.health.partial", "{{.N}} more {{plural .N \"store has\" \"stores have\"}} suspect hours this period, too few to stop comparing {{plural .N \"it\" \"them\"}}: {{.Codes}}",
+			map[string]any{"N": len(partial), "Codes": strings.Join(codes, ", ")}))
+	}
 	open := 0
 	for _, a := range alerts {
 		if !a.Open() {
@@ -55,7 +71,7 @@ func (d *Dashboard) showHealth(alerts []app.CameraAlert, err error) {
 	if err != nil {
 		b.WriteString("\n" + tr("dashboard.alert.error", "Camera alerts could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
 	}
-	if suspect == 0 && open == 0 && err == nil && !d.ov.NoData() && len(d.ov.Stores) > 0 {
+	if suspect == 0 && len(partial) == 0 && open == 0 && err == nil && !d.ov.NoData() && len(d.ov.Stores) > 0 {
 		b.WriteString("\n" + tr("dashboard.health.ok", "No open camera alerts: every store's counts can be trusted for this period."))
 	}
 	d.health.SetText(strings.TrimSpace(b.String()))
