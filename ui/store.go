@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -471,10 +472,7 @@ func (s *StorePage) showFlags(d insight.StoreDetail) {
 			hours = f.Hours
 		}
 		var jumps []fyne.CanvasObject
-		for i, h := range hours {
-			if i == 4 {
-				break
-			}
+		for _, h := range jumpHours(hours, s.loc, 6) {
 			t := h.In(s.loc)
 			jumps = append(jumps, widget.NewButtonWithIcon(t.Format("01-02 15:04"), theme.MediaPlayIcon(), func() { s.pickTime(t) }))
 		}
@@ -488,6 +486,30 @@ func (s *StorePage) showFlags(d insight.StoreDetail) {
 		}
 	}
 	s.flags.Refresh()
+}
+
+// jumpHours picks up to n of a flag's hours (in time order) to offer as
+// buttons: the first of every day before a second of any, so that a flag
+// of three days offers all three.
+func jumpHours(hours []time.Time, loc *time.Location, n int) []time.Time {
+	sorted := append([]time.Time(nil), hours...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Before(sorted[j]) })
+	seen := map[string]bool{}
+	taken := make([]bool, len(sorted))
+	var out []time.Time
+	for i, h := range sorted {
+		if d := h.In(loc).Format(time.DateOnly); !seen[d] && len(out) < n {
+			seen[d], taken[i] = true, true
+			out = append(out, h)
+		}
+	}
+	for i, h := range sorted {
+		if !taken[i] && len(out) < n {
+			out = append(out, h)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	return out
 }
 
 func (s *StorePage) showAlerts(alerts []app.CameraAlert, err error) {

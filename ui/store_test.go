@@ -238,3 +238,28 @@ func TestStoreChooserOpensWhatIsTyped(t *testing.T) {
 		t.Errorf("typing what no store has: open %q, status %q", s.code, s.status.Text)
 	}
 }
+
+// A flag of three early closings, two hours each, offers a button on each
+// of the three days (not the first four hours, which cover two).
+func TestFlagButtonsCoverEveryDay(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	var hours []time.Time
+	for _, d := range []int{17, 18, 19} {
+		for _, h := range []int{20, 21} {
+			hours = append(hours, time.Date(2026, 11, d, h, 0, 0, 0, sh).UTC())
+		}
+	}
+	got := jumpHours(hours, sh, 4)
+	days := map[int]bool{}
+	for _, h := range got {
+		days[h.In(sh).Day()] = true
+	}
+	if len(got) != 4 || len(days) != 3 {
+		t.Errorf("buttons at %v: want four covering the 17th, 18th and 19th", got)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].Before(got[i-1]) {
+			t.Errorf("buttons out of time order: %v", got)
+		}
+	}
+}
