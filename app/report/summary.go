@@ -219,7 +219,9 @@ func (*summary) WriteExcel(_ context.Context, b *Book, r *Report) error {
 				strings.Join(f.Days, ", "), f.Reason.In(r.Lang)})
 		}
 	}
-	fitWidth(fcols, frows, 5, 80) // the days of a flag, in full
+	for i, limit := range map[int]float64{1: 30, 2: 30, 3: 24, 5: 80} { // names, kinds, metrics and days in full
+		fitWidth(fcols, frows, i, limit)
+	}
 	_, err = b.table(fs, 1, fcols, frows)
 	return err
 }
