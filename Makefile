@@ -113,10 +113,11 @@ lint-spec:
 	  cd $(CURDIR) && $(NPM_CACHE)/node_modules/.bin/redocly lint --format=stylish docs/feed-api.yaml; fi
 
 # The counting benchmarks run on one core (motion five times, median
-# ratios; the learnt detector once); the rest once each.
+# ratios; the learnt detector once, then on two cores); the rest once each.
 bench: deps
 	taskset -c 0 $(GO) test -run '^$$' -bench '^BenchmarkCount$$' -benchtime 5x ./vision
 	taskset -c 0 $(GO) test -run '^$$' -bench '^BenchmarkCountDNN$$' -benchtime 1x ./vision
+	@if [ "$$(nproc)" -ge 2 ]; then taskset -c 0,1 $(GO) test -run '^$$' -bench '^BenchmarkCountDNN$$' -benchtime 1x ./vision; fi
 	$(GO) test -run '^$$' -bench . -skip '^BenchmarkCount(DNN)?$$' -benchtime 1x -timeout 60m ./...
 
 lint:
