@@ -264,15 +264,7 @@ func PeopleAhead(ctx context.Context, video string, at, span time.Duration, each
 		return err
 	}
 	defer d.Close()
-	p, err := vision.OpenPlayer(video)
-	if err != nil {
-		return err
-	}
-	fps := p.FPS()
-	from, count := p.FrameAt(at), int(span.Seconds()*fps)
-	p.Close()
-	stride := max(1, int(fps/vision.DefaultAnalysisFPS+0.5))
-	return vision.PeopleAhead(ctx, video, d, from, count, stride, func(frame int, people []vision.Box) {
+	return vision.PeopleAhead(ctx, video, d, at, span, func(frame int, people []vision.Box) {
 		tb := make([]TrackBox, len(people))
 		for i, b := range people {
 			tb[i] = TrackBox{Box: b, Confirmed: true}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"storelens/app/i18n"
 	"storelens/assets/assetstest"
 	"storelens/cli"
 	"storelens/localdb/localdbtest/synthchain"
@@ -106,7 +107,7 @@ func TestCommandsSpeakTheLanguageAskedFor(t *testing.T) {
 		if strings.HasPrefix(l, "进店客流") || strings.HasPrefix(l, "平均停留时长") || strings.HasPrefix(l, "指标") {
 			// the end of the "this period" column, in terminal cells
 			f := regexp.MustCompile(`^(\S+\s+\S+)`).FindString(l)
-			ends = append(ends, cellsOf(f))
+			ends = append(ends, i18n.Cells(f))
 		}
 	}
 	if len(ends) != 3 || ends[0] != ends[1] || ends[1] != ends[2] {
@@ -119,18 +120,6 @@ func TestCommandsSpeakTheLanguageAskedFor(t *testing.T) {
 	if code != 0 || strings.Contains(out, "early_closing") || !strings.Contains(out, "Traffic stops before closing time") || strings.Contains(out, "(+") {
 		t.Errorf("flags --lang en: raw kinds or an unexplained count:\n%s", out)
 	}
-}
-
-func cellsOf(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x2E80 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
 }
 
 // Bad periods say what is wrong; a period past the data warns.

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"golang.org/x/text/width"
+	"storelens/app/i18n"
 )
 
 // table lays out rows in columns by the width they take on a terminal,
@@ -18,20 +18,6 @@ type table struct {
 
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
-// cells is how many terminal cells s takes.
-func cells(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
-}
-
 // write prints the rows with two spaces between columns; the last column
 // is not padded.
 func (t *table) write(w io.Writer) {
@@ -41,13 +27,13 @@ func (t *table) write(w io.Writer) {
 			if i >= len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], cells(c))
+			widths[i] = max(widths[i], i18n.Cells(c))
 		}
 	}
 	for _, r := range t.rows {
 		var b strings.Builder
 		for i, c := range r {
-			pad := strings.Repeat(" ", widths[i]-cells(c))
+			pad := strings.Repeat(" ", widths[i]-i18n.Cells(c))
 			last := i == len(r)-1
 			switch {
 			case i < len(t.right) && t.right[i]:

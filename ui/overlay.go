@@ -80,13 +80,6 @@ func (o *countOverlay) finish(decisions map[int]string) {
 	o.mu.Unlock()
 }
 
-// analysed is how many frames have boxes so far.
-func (o *countOverlay) analysed() int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return len(o.frames)
-}
-
 // draw paints the overlay of frame onto dst.
 func (o *countOverlay) draw(dst *image.RGBA, frame int) {
 	o.mu.Lock()

@@ -192,7 +192,7 @@ func TestOverlayShowsBoxesAsTheRecountGoes(t *testing.T) {
 	if c := img.RGBAAt(200, 220); c != overlayOut {
 		t.Errorf("after the recount, the OUT box is %v", c)
 	}
-	if n := ov.analysed(); n != 51 {
+	if n := len(ov.frames); n != 51 {
 		t.Errorf("%d analysed frames, want 51", n)
 	}
 }

@@ -3,22 +3,24 @@ package vision
 import (
 	"context"
 	"errors"
+	"time"
 )
 
-// PeopleAhead looks for people in a recording from frame from for count
-// frames, at every stride-th frame, and hands each looked-at frame's
-// strong detections to each as it goes. It is what the review shows near
-// the frame on screen while a recount of the whole recording is still on
-// its way there: boxes without tracks or decisions. It stops at the end
-// of the recording, or when ctx is done (returning ctx's error).
-func PeopleAhead(ctx context.Context, path string, det Detector, from, count, stride int, each func(frame int, people []Box)) error {
+// PeopleAhead looks for people in a recording from offset at for the span
+// after it, at the rate a recount looks (DefaultAnalysisFPS), and hands
+// each looked-at frame's strong detections to each as it goes. It is what
+// the review shows near the frame on screen while a recount of the whole
+// recording is still on its way there: boxes without tracks or decisions.
+// It stops at the end of the span or the recording, or when ctx is done
+// (returning ctx's error).
+func PeopleAhead(ctx context.Context, path string, det Detector, at, span time.Duration, each func(frame int, people []Box)) error {
 	p, err := OpenPlayer(path)
 	if err != nil {
 		return err
 	}
 	defer p.Close()
-	stride = max(1, stride)
-	from = max(0, min(from, p.Frames()-1))
+	stride := max(1, int(p.FPS()/DefaultAnalysisFPS+0.5))
+	from, count := p.FrameAt(at), int(span.Seconds()*p.FPS())
 	if err := p.Seek(from); err != nil {
 		return err
 	}

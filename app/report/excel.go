@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"storelens/app/i18n"
 	"storelens/app/insight"
 )
 
@@ -142,15 +143,7 @@ func fitWidth(cols []xcol, rows [][]any, i int, limit float64) {
 		if !ok {
 			continue
 		}
-		w := 1.0
-		for _, c := range t {
-			if c >= 0x2E80 {
-				w += 2
-			} else {
-				w++
-			}
-		}
-		cols[i].width = min(limit, max(cols[i].width, w))
+		cols[i].width = min(limit, max(cols[i].width, float64(i18n.Cells(t)+1)))
 	}
 }
 

@@ -101,15 +101,7 @@ func TestWorkbookFiguresAreInsights(t *testing.T) {
 		}
 		longest := 0.0
 		for _, v := range vals[idx][1:] {
-			n := 0.0
-			for _, r := range v {
-				if r >= 0x2E80 {
-					n += 2
-				} else {
-					n++
-				}
-			}
-			longest = max(longest, n)
+			longest = max(longest, float64(i18n.Cells(v)))
 		}
 		if longest > 0 && w < min(longest, 40) {
 			t.Errorf("%s column %s (%s) is %.0f wide for texts up to %.0f", c.sheet, c.col, vals[idx][0], w, longest)

@@ -219,8 +219,12 @@ func (*summary) WriteExcel(_ context.Context, b *Book, r *Report) error {
 				strings.Join(f.Days, ", "), f.Reason.In(r.Lang)})
 		}
 	}
-	for i, limit := range map[int]float64{1: 30, 2: 30, 3: 24, 5: 80} { // names, kinds, metrics and days in full
-		fitWidth(fcols, frows, i, limit)
+	// Names, kinds, metrics and days in full.
+	for _, c := range []struct {
+		col   int
+		limit float64
+	}{{1, 30}, {2, 30}, {3, 24}, {5, 80}} {
+		fitWidth(fcols, frows, c.col, c.limit)
 	}
 	_, err = b.table(fs, 1, fcols, frows)
 	return err

@@ -31,9 +31,10 @@ func npmDir() string {
 
 // Candidates are the places Find looks, in order: the file EnvPath names;
 // beside the program, in lib/ beside it or one level up, and in
-// ../lib/storelens (where the Linux archive installs it: /usr/local/lib); then, for a program run from a source tree, the npm package
-// that `make deps` unpacks into .cache/npm of any folder above the program
-// or the working directory.
+// ../lib/storelens (where the Linux archive installs it); then, for a
+// program run from a source tree, the npm package that `make deps` unpacks
+// into .cache/npm of any folder above the program or the working
+// directory.
 func Candidates() []string {
 	var c []string
 	if p := os.Getenv(EnvPath); p != "" {
