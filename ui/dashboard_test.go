@@ -333,6 +333,8 @@ func TestDashboardNarrowsToARegionOrACity(t *testing.T) {
 // does: the flagged one (not compared) and those with too few suspect
 // hours for the flag, and then does not say every count can be trusted.
 func TestDashboardHealthNamesEveryStoreWithSuspectHours(t *testing.T) {
+	SetLanguage(LangChinese)
+	defer SetLanguage(LangEnglish)
 	test.NewTempApp(t)
 	ov := demoOverview()
 	for i := range ov.Stores {
@@ -343,12 +345,20 @@ func TestDashboardHealthNamesEveryStoreWithSuspectHours(t *testing.T) {
 			ov.Stores[i].KPIs.SuspectHours = 3
 		}
 	}
-	d := NewDashboard(Runner{Inline: true}, &fakeRegion{ov: ov}, nil, nil, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	// The last sync's error, in the window's language as the status bar
+	// says it, not the English of the log.
+	syncState := func() app.SyncState {
+		return app.SyncState{Err: "sync: no HQ feed address is set", ErrKind: "config", ErrText: i18n.Say("sync.what.no_feed")}
+	}
+	d := NewDashboard(Runner{Inline: true}, &fakeRegion{ov: ov}, nil, syncState, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	w := test.NewWindow(d.Content())
 	t.Cleanup(w.Close)
 	waitLoaded(t, d.loadedSignal())
 	got := d.health.Text
 	if !strings.Contains(got, "C003") || !strings.Contains(got, "A001") || strings.Contains(got, "B002") || strings.Contains(got, "可信") {
 		t.Errorf("the health panel reads:\n%s\nwant C003 (flagged) and A001 (3 suspect hours), not B002, and no claim that every count can be trusted", got)
+	}
+	if strings.Contains(got, "no HQ feed") || !strings.Contains(got, i18n.Say("sync.what.no_feed").In(i18n.Chinese)) {
+		t.Errorf("the health panel gives the sync error as:\n%s\nwant it in Chinese", got)
 	}
 }

@@ -24,7 +24,10 @@ func (d *Dashboard) showHealth(alerts []app.CameraAlert, err error) {
 		default:
 			b.WriteString(tr("dashboard.sync.last", "Data synced {{.Time}}.", map[string]any{"Time": st.LastSync.Local().Format("2006-01-02 15:04")}))
 		}
-		if st.Err != "" {
+		switch {
+		case len(st.ErrText) > 0: // in the manager's language, as the status bar says it
+			b.WriteString("\n" + st.ErrText.In(CurrentLanguage()))
+		case st.Err != "":
 			b.WriteString("\n" + st.Err)
 		}
 		b.WriteString("\n")

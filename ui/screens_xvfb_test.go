@@ -49,7 +49,8 @@ func TestDashboardAndStorePageUnderXvfb(t *testing.T) {
 			home := t.TempDir()
 			prefDir := filepath.Join(home, ".config", "fyne", AppID)
 			os.MkdirAll(prefDir, 0o755)
-			os.WriteFile(filepath.Join(prefDir, "preferences.json"), []byte(fmt.Sprintf(`{"last_area":%q}`, c.area)), 0o644)
+			// The last area is a preference of the data folder.
+			os.WriteFile(filepath.Join(prefDir, "preferences.json"), []byte(fmt.Sprintf(`{%q:%q}`, folderPrefKey(dataDir, prefLastArea), c.area)), 0o644)
 			cmd := exec.Command(bin, "--data-dir", dataDir)
 			cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANGUAGE="+c.locale, "LC_ALL="+c.locale+".UTF-8", "HOME="+home)
 			logs := &lockedLog{}
